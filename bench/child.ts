@@ -1,0 +1,21 @@
+// Runs one benchmark variant in a fresh Node process and returns the JSON it writes.
+
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+/** Runs `script` with `args` plus a result file path, and parses that file. */
+export async function runChild<T>(script: string, args: readonly string[]): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), "seedwatch-bench-"));
+  const out = join(dir, "result.json");
+  try {
+    await run(process.execPath, [script, ...args, out], { maxBuffer: 16 * 2 ** 20 });
+    return JSON.parse(await readFile(out, "utf8")) as T;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,89 @@
+// `npm run bench`: runs the benchmark suites, prints figures and ratios, compares with the baseline.
+
+import { readFile, writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { describeMachine } from "./machine.ts";
+import { metricsRender } from "./metrics-render.ts";
+import type { SuiteResult } from "./suite.ts";
+
+const SUITES: Readonly<Record<string, (options: { quick: boolean }) => Promise<SuiteResult>>> = {
+  "metrics-render": metricsRender,
+};
+const BASELINE = new URL("./baseline.json", import.meta.url);
+
+interface Baseline {
+  readonly machine: Record<string, string | number>;
+  readonly date: string;
+  readonly suites: Record<string, SuiteResult>;
+}
+
+const { values } = parseArgs({
+  options: {
+    suite: { type: "string", multiple: true },
+    quick: { type: "boolean", default: false },
+    "update-baseline": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+
+if (values.help) {
+  console.log(`usage: npm run bench -- [--suite NAME]... [--quick] [--update-baseline]
+suites: ${Object.keys(SUITES).join(", ")}
+  --quick             smaller sizes, for a smoke run
+  --update-baseline   write this run's figures to bench/baseline.json`);
+  process.exit(0);
+}
+
+const names = values.suite ?? Object.keys(SUITES);
+const unknown = names.filter((name) => !(name in SUITES));
+if (unknown.length > 0) {
+  console.error(
+    `unknown suite(s): ${unknown.join(", ")}; known: ${Object.keys(SUITES).join(", ")}`,
+  );
+  process.exit(2);
+}
+
+const baseline = await readFile(BASELINE, "utf8")
+  .then((text) => JSON.parse(text) as Baseline)
+  .catch(() => undefined);
+const machine = describeMachine();
+console.log(`machine: ${JSON.stringify(machine)}`);
+if (baseline !== undefined)
+  console.log(`baseline: ${baseline.date} on ${JSON.stringify(baseline.machine)}`);
+
+const results: Record<string, SuiteResult> = {};
+let allMet = true;
+for (const name of names) {
+  const run = SUITES[name] as (typeof SUITES)[string];
+  const result = await run({ quick: values.quick });
+  results[name] = result;
+  console.log(`\n== ${result.suite}: ${result.description}`);
+  console.table(result.rows.map(round));
+  console.table(result.ratios.map(round));
+  const before = baseline?.suites[name];
+  if (before !== undefined) {
+    console.log("baseline ratios:");
+    console.table(before.ratios.map(round));
+  }
+  for (const goal of result.goals) {
+    console.log(`${goal.met ? "met    " : "NOT MET"}  ${goal.what}`);
+    allMet &&= goal.met;
+  }
+}
+
+if (values["update-baseline"]) {
+  const next: Baseline = {
+    machine,
+    date: new Date().toISOString().slice(0, 10),
+    suites: { ...baseline?.suites, ...results },
+  };
+  await writeFile(BASELINE, `${JSON.stringify(next, null, 2)}\n`);
+  console.log(`\nwrote ${BASELINE.pathname}`);
+}
+console.log(allMet ? "\nall goals met" : "\nsome goals not met (see above)");
+
+function round(row: Record<string, string | number>): Record<string, string | number> {
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [k, typeof v === "number" ? Number(v.toPrecision(3)) : v]),
+  );
+}

@@ -1,0 +1,63 @@
+// Encodes collected families as Prometheus text 0.0.4 or OpenMetrics 1.0, and picks one from `Accept`.
+
+import type { FamilyBuffer } from "./writer.ts";
+
+/** The two exposition formats. */
+export type ExpositionFormat = "text" | "openmetrics";
+
+/** The `Content-Type` of each format. */
+export const CONTENT_TYPES: Readonly<Record<ExpositionFormat, string>> = {
+  text: "text/plain; version=0.0.4; charset=utf-8",
+  openmetrics: "application/openmetrics-text; version=1.0.0; charset=utf-8",
+};
+
+/**
+ * Encodes families in the given format, as a list of text chunks to write out in order.
+ * Families without samples are left out. Sample lines are the same in both formats; only the
+ * metadata lines and the closing `# EOF` differ.
+ */
+export function encodeChunks(families: Iterable<FamilyBuffer>, format: ExpositionFormat): string[] {
+  const out: string[] = [];
+  const openMetrics = format === "openmetrics";
+  for (const family of families) {
+    if (family.isEmpty) continue;
+    out.push(openMetrics ? family.def.openMetricsHeader : family.def.textHeader);
+    for (const chunk of family.chunks()) out.push(chunk);
+  }
+  if (openMetrics) out.push("# EOF\n");
+  return out;
+}
+
+/** Encodes families in the given format as one string. */
+export function encode(families: Iterable<FamilyBuffer>, format: ExpositionFormat): string {
+  return encodeChunks(families, format).join("");
+}
+
+/**
+ * Chooses the format from an `Accept` header: OpenMetrics when the client ranks
+ * `application/openmetrics-text` (version 1.0.0 or 0.0.1) at least as high as `text/plain`,
+ * the text format otherwise.
+ */
+export function negotiateFormat(accept: string | undefined): ExpositionFormat {
+  if (accept === undefined || !accept.includes("openmetrics")) return "text";
+  let openMetrics = 0;
+  let text = 0;
+  for (const range of accept.split(",")) {
+    const [type = "", ...params] = range.split(";").map((part) => part.trim().toLowerCase());
+    let q = 1;
+    let version = "";
+    for (const param of params) {
+      const [key, value = ""] = param.split("=").map((part) => part.trim());
+      if (key === "q") q = Number.parseFloat(value) || 0;
+      else if (key === "version") version = value;
+    }
+    if (type === "application/openmetrics-text") {
+      if (version === "" || version === "1.0.0" || version === "0.0.1") {
+        openMetrics = Math.max(openMetrics, q);
+      }
+    } else if (type === "text/plain") {
+      text = Math.max(text, q);
+    }
+  }
+  return openMetrics > 0 && openMetrics >= text ? "openmetrics" : "text";
+}

@@ -1,0 +1,133 @@
+// A histogram whose buckets live in shared memory, so worker threads record into one histogram.
+
+import type { MetricDefinition } from "./definition.ts";
+import { type RenderedLabels, renderLabels } from "./labels.ts";
+import type { Collector } from "./registry.ts";
+import { SharedLabelTable, SharedLayoutError } from "./shared-label-table.ts";
+import type { MetricWriter } from "./writer.ts";
+
+const MAGIC = 0x53574849; // "SWHI"
+const HEADER_BYTES = 16;
+
+/** Records observations into one series. */
+export interface HistogramRecorder {
+  observe(value: number): void;
+}
+
+/** Sizing of a shared histogram. */
+export interface HistogramOptions {
+  /** Maximum number of label sets (default 1024); observations for further ones are dropped. */
+  readonly maxSeries?: number;
+  /** Bytes of storage for rendered label sets (default 256 per series). */
+  readonly labelBytes?: number;
+}
+
+/**
+ * A histogram backed by one SharedArrayBuffer: bucket counts are 64-bit integers updated with
+ * `Atomics.add`, sums are float64 values updated with a compare-and-exchange loop. Hand
+ * `buffer` to a worker (postMessage or workerData) and `Histogram.attach` it there: every thread
+ * records into the same series, and any of them can collect.
+ */
+export class Histogram implements Collector {
+  /** Rebuilds a histogram over a buffer created by another thread's `new Histogram(def)`. */
+  static attach(def: MetricDefinition, buffer: SharedArrayBuffer): Histogram {
+    return new Histogram(def, {}, buffer);
+  }
+
+  readonly def: MetricDefinition;
+  /** The shared memory behind this histogram. */
+  readonly buffer: SharedArrayBuffer;
+  readonly #table: SharedLabelTable;
+  readonly #counts: BigInt64Array;
+  readonly #sums: BigInt64Array;
+  readonly #width: number;
+  readonly #bounds: Float64Array;
+  readonly #scratch = new Float64Array(1);
+  readonly #scratchBits = new BigInt64Array(this.#scratch.buffer);
+
+  constructor(def: MetricDefinition, options: HistogramOptions = {}, buffer?: SharedArrayBuffer) {
+    if (def.kind !== "histogram")
+      throw new TypeError(`${def.name} is a ${def.kind}, not a histogram`);
+    this.def = def;
+    this.#width = def.buckets.length + 1;
+    this.#bounds = Float64Array.from(def.buckets);
+    let header: Int32Array;
+    if (buffer === undefined) {
+      const capacity = options.maxSeries ?? 1024;
+      const arenaBytes = options.labelBytes ?? capacity * 256;
+      const tableBytes = SharedLabelTable.byteLength(capacity, arenaBytes);
+      buffer = new SharedArrayBuffer(HEADER_BYTES + tableBytes + capacity * (this.#width + 1) * 8);
+      header = new Int32Array(buffer, 0, 4);
+      header[1] = this.#width;
+      header[2] = tableBytes;
+      this.#table = new SharedLabelTable(buffer, HEADER_BYTES, { capacity, arenaBytes });
+      Atomics.store(header, 0, MAGIC);
+    } else {
+      header = new Int32Array(buffer, 0, 4);
+      if (Atomics.load(header, 0) !== MAGIC || header[1] !== this.#width) {
+        throw new SharedLayoutError(
+          `the buffer does not hold a histogram with ${def.buckets.length} buckets for ${def.name}`,
+        );
+      }
+      this.#table = new SharedLabelTable(buffer, HEADER_BYTES);
+    }
+    this.buffer = buffer;
+    const capacity = this.#table.capacity;
+    const valuesAt = HEADER_BYTES + (header[2] as number);
+    this.#counts = new BigInt64Array(buffer, valuesAt, capacity * this.#width);
+    this.#sums = new BigInt64Array(buffer, valuesAt + capacity * this.#width * 8, capacity);
+  }
+
+  get name(): string {
+    return this.def.name;
+  }
+
+  /** Observations dropped because the label table was full. */
+  get droppedSeries(): number {
+    return this.#table.dropped;
+  }
+
+  /** Records one observation in the series without labels. */
+  observe(value: number): void {
+    this.labels().observe(value);
+  }
+
+  /** A recorder bound to one label set (values in the definition's label order). */
+  labels(...labelValues: string[]): HistogramRecorder {
+    const slot = this.#table.slotOf(renderLabels(this.def.labelNames, labelValues));
+    return { observe: (value: number) => this.#record(slot, value) };
+  }
+
+  collect(writer: MetricWriter): void {
+    if (this.#table.size === 0) return;
+    const family = writer.family(this.def);
+    const cumulative = new Array<number>(this.#width);
+    this.#table.forEach((slot, labels) => {
+      let running = 0;
+      const base = slot * this.#width;
+      for (let i = 0; i < this.#width; i++) {
+        running += Number(Atomics.load(this.#counts, base + i));
+        cumulative[i] = running;
+      }
+      this.#scratchBits[0] = Atomics.load(this.#sums, slot);
+      family.histogram(labels as RenderedLabels, cumulative, this.#scratch[0] as number);
+    });
+  }
+
+  #record(slot: number, value: number): void {
+    if (slot < 0 || Number.isNaN(value)) return;
+    const bounds = this.#bounds;
+    let bucket = 0;
+    while (bucket < bounds.length && value > (bounds[bucket] as number)) bucket++;
+    Atomics.add(this.#counts, slot * this.#width + bucket, 1n);
+    let seen = Atomics.load(this.#sums, slot);
+    for (;;) {
+      this.#scratchBits[0] = seen;
+      this.#scratch[0] = (this.#scratch[0] as number) + value;
+      const next = this.#scratchBits[0] as bigint;
+      const previous = Atomics.compareExchange(this.#sums, slot, seen, next);
+      if (previous === seen) return;
+      seen = previous;
+    }
+  }
+}

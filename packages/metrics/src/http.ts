@@ -1,0 +1,72 @@
+// Answers a metrics request on node:http: format negotiation, gzip, HEAD.
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { promisify } from "node:util";
+import { constants, gzip } from "node:zlib";
+import { CONTENT_TYPES, encode, negotiateFormat } from "./exposition.ts";
+import type { Registry } from "./registry.ts";
+
+const gzipAsync = promisify(gzip);
+// Level 1 compresses a large exposition about as well as level 6 (both ~16x) in a third of the time.
+const GZIP_OPTIONS = { level: 1 };
+const GZIP_MIN_BYTES = 1024;
+
+/** Whether an `Accept-Encoding` header accepts gzip (with a non-zero quality). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  for (const part of header.split(",")) {
+    const [coding = "", ...params] = part.split(";").map((p) => p.trim().toLowerCase());
+    if (coding !== "gzip" && coding !== "*") continue;
+    const q = params.find((p) => p.startsWith("q="));
+    return q === undefined || Number.parseFloat(q.slice(2)) > 0;
+  }
+  return false;
+}
+
+/** The body and headers of a metrics response. */
+export interface EncodedMetrics {
+  readonly body: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Collects `registry` and encodes it for a request with these `Accept`/`Accept-Encoding` headers. */
+export async function encodeForRequest(
+  registry: Registry,
+  accept: string | undefined,
+  acceptEncoding: string | undefined,
+): Promise<EncodedMetrics> {
+  const format = negotiateFormat(accept);
+  const text = encode((await registry.collect()).families, format);
+  let body = Buffer.from(text, "utf8");
+  const headers: Record<string, string> = {
+    "content-type": CONTENT_TYPES[format],
+    vary: "Accept, Accept-Encoding",
+    "cache-control": "no-store",
+  };
+  if (body.length >= GZIP_MIN_BYTES && acceptsGzip(acceptEncoding)) {
+    body = await gzipAsync(body, { ...GZIP_OPTIONS, flush: constants.Z_NO_FLUSH });
+    headers["content-encoding"] = "gzip";
+  }
+  headers["content-length"] = String(body.length);
+  return { body, headers };
+}
+
+/** Answers a GET or HEAD request with the registry's metrics; other methods get 405. */
+export async function serveMetrics(
+  registry: Registry,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" });
+    res.end("method not allowed\n");
+    return;
+  }
+  const { body, headers } = await encodeForRequest(
+    registry,
+    req.headers.accept,
+    req.headers["accept-encoding"],
+  );
+  res.writeHead(200, headers);
+  res.end(req.method === "HEAD" ? undefined : body);
+}
