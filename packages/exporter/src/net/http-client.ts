@@ -1,0 +1,180 @@
+// A small HTTP(S) client for talking to torrent clients: keep-alive, TLS options, gzip, bounded bodies, typed errors.
+
+import { readFileSync } from "node:fs";
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Readable } from "node:stream";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import {
+  describeUrl,
+  SourceConnectionError,
+  SourceProtocolError,
+  SourceTimeoutError,
+} from "../sources/errors.ts";
+
+/** TLS options for self-signed seedboxes. */
+export interface TlsOptions {
+  /** Accept any certificate (self-signed, wrong host name). */
+  readonly insecureSkipVerify?: boolean;
+  /** PEM file of the CA (or the self-signed certificate) to trust. */
+  readonly caFile?: string;
+}
+
+/** Options of one client's HTTP connection pool. */
+export interface HttpClientOptions {
+  readonly tls?: TlsOptions;
+  /** Largest decoded response body accepted (default 512 MiB). */
+  readonly maxResponseBytes?: number;
+  /** Sockets kept per host (default 2: a poll and an action). */
+  readonly maxSockets?: number;
+}
+
+/** One request. */
+export interface HttpRequest {
+  readonly method: "GET" | "POST";
+  readonly url: URL;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Buffer;
+  /** Aborts the request (timeouts, shutdown). */
+  readonly signal: AbortSignal;
+}
+
+/** A complete response. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  /** Bytes received on the wire (before decompression). */
+  readonly wireBytes: number;
+}
+
+const DEFAULT_MAX_BYTES = 512 * 2 ** 20;
+
+/**
+ * Sends requests over keep-alive agents, asks for gzip, decodes it, and turns every failure
+ * into a typed SourceError whose message names the method and URL (without credentials).
+ */
+export class HttpClient {
+  readonly #http: HttpAgent;
+  readonly #https: HttpsAgent;
+  readonly #maxBytes: number;
+
+  constructor(options: HttpClientOptions = {}) {
+    const maxSockets = options.maxSockets ?? 2;
+    this.#http = new HttpAgent({ keepAlive: true, maxSockets });
+    this.#https = new HttpsAgent({
+      keepAlive: true,
+      maxSockets,
+      rejectUnauthorized: !(options.tls?.insecureSkipVerify ?? false),
+      ...(options.tls?.caFile ? { ca: readFileSync(options.tls.caFile) } : {}),
+    });
+    this.#maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_BYTES;
+  }
+
+  /** Sends one request and reads the whole (decoded) body. */
+  request(req: HttpRequest): Promise<HttpResponse> {
+    const where = `${req.method} ${describeUrl(req.url)}`;
+    const secure = req.url.protocol === "https:";
+    if (!secure && req.url.protocol !== "http:") {
+      return Promise.reject(
+        new SourceConnectionError(`${where}: unsupported protocol ${req.url.protocol}`),
+      );
+    }
+    const send = secure ? httpsRequest : httpRequest;
+    return new Promise<HttpResponse>((resolve, reject) => {
+      if (req.signal.aborted) {
+        reject(abortError(where, req.signal));
+        return;
+      }
+      const headers: Record<string, string> = {
+        "accept-encoding": "gzip, deflate, br",
+        ...req.headers,
+      };
+      if (req.body !== undefined) headers["content-length"] = String(Buffer.byteLength(req.body));
+      const outgoing = send(req.url, {
+        method: req.method,
+        headers,
+        agent: secure ? this.#https : this.#http,
+      });
+      const onAbort = () => outgoing.destroy(abortError(where, req.signal));
+      req.signal.addEventListener("abort", onAbort, { once: true });
+      const settle = (error: Error | undefined, response?: HttpResponse) => {
+        req.signal.removeEventListener("abort", onAbort);
+        if (error) reject(error);
+        else resolve(response as HttpResponse);
+      };
+      outgoing.on("error", (error) => settle(toSourceError(where, error, req.signal)));
+      outgoing.on("response", (incoming) => {
+        let wireBytes = 0;
+        incoming.on("data", (chunk: Buffer) => {
+          wireBytes += chunk.length;
+        });
+        const decoded = decode(incoming, incoming.headers["content-encoding"]);
+        const chunks: Buffer[] = [];
+        let size = 0;
+        decoded.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > this.#maxBytes) {
+            decoded.destroy(
+              new SourceProtocolError(`${where}: response larger than ${this.#maxBytes} bytes`),
+            );
+            incoming.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
+        decoded.on("error", (error) => settle(toSourceError(where, error, req.signal)));
+        incoming.on("error", (error) => settle(toSourceError(where, error, req.signal)));
+        decoded.on("end", () =>
+          settle(undefined, {
+            status: incoming.statusCode ?? 0,
+            headers: incoming.headers,
+            body: Buffer.concat(chunks),
+            wireBytes,
+          }),
+        );
+      });
+      outgoing.end(req.body);
+    });
+  }
+
+  /** Closes idle sockets. */
+  close(): void {
+    this.#http.destroy();
+    this.#https.destroy();
+  }
+}
+
+function decode(stream: Readable, encoding: string | undefined): Readable {
+  switch (encoding?.trim().toLowerCase()) {
+    case "gzip":
+    case "x-gzip":
+      return stream.pipe(createGunzip());
+    case "deflate":
+      return stream.pipe(createInflate());
+    case "br":
+      return stream.pipe(createBrotliDecompress());
+    default:
+      return stream;
+  }
+}
+
+function abortError(where: string, signal: AbortSignal): Error {
+  const reason = signal.reason as Error | undefined;
+  if (reason?.name === "TimeoutError")
+    return new SourceTimeoutError(`${where}: no answer in time`, { cause: reason });
+  return new SourceTimeoutError(`${where}: aborted`, { cause: reason });
+}
+
+function toSourceError(where: string, error: Error, signal: AbortSignal): Error {
+  if (error instanceof SourceProtocolError || error instanceof SourceTimeoutError) return error;
+  if (signal.aborted) return abortError(where, signal);
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  if (code.startsWith("Z_")) {
+    return new SourceProtocolError(`${where}: corrupt compressed body (${code})`, { cause: error });
+  }
+  const hint = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
+    ? " (self-signed? set tls.ca_file, or tls.insecure_skip_verify)"
+    : "";
+  return new SourceConnectionError(`${where}: ${code || error.message}${hint}`, { cause: error });
+}

@@ -1,0 +1,108 @@
+// Starting and stopping a real daemon for a test: its own temp dir, its PID, its log tail.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { waitFor } from "@seedwatch/metrics/testing";
+
+/** A daemon this test started. */
+export interface Daemon {
+  readonly name: string;
+  readonly pid: number;
+  /** The last few KB of what it printed. */
+  logs(): string;
+  /** Whether it is still running. */
+  get running(): boolean;
+  /** Sends a signal to this daemon's PID only. */
+  signal(signal: NodeJS.Signals): void;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when it has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** How to start a daemon and tell when it is ready. */
+export interface DaemonSpec {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Resolves true once the daemon answers; polled until `readyTimeoutMs`. */
+  readonly ready: () => Promise<boolean>;
+  readonly readyTimeoutMs?: number;
+}
+
+const running = new Set<Daemon>();
+process.once("exit", () => {
+  for (const daemon of running) daemon.signal("SIGKILL");
+});
+
+/**
+ * Spawns a daemon (stdin from /dev/null), waits until `ready()` holds, and returns a handle that
+ * stops exactly this PID. Throws with the daemon's own output if it exits or never gets ready.
+ * Every daemon still running when the test process exits is killed.
+ */
+export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
+  const child: ChildProcess = spawn(spec.command, [...spec.args], {
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let tail = "";
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-8000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  let spawnError: Error | undefined;
+  child.on("error", (error) => {
+    spawnError = error;
+  });
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  const daemon: Daemon = {
+    name: spec.name,
+    pid: child.pid ?? -1,
+    logs: () => tail,
+    get running() {
+      return !exited();
+    },
+    signal(signal) {
+      if (!exited()) child.kill(signal);
+    },
+    async stop(graceMs = 5000) {
+      running.delete(daemon);
+      if (exited()) return;
+      const done = once(child, "exit");
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      await done;
+      clearTimeout(timer);
+    },
+  };
+  running.add(daemon);
+  try {
+    await waitFor(
+      `${spec.name} to be ready`,
+      async () => {
+        if (spawnError) throw new Error(`${spec.name} could not start: ${spawnError.message}`);
+        if (exited())
+          throw new Error(`${spec.name} exited with ${child.exitCode ?? child.signalCode}`);
+        return (await spec.ready()) ? true : undefined;
+      },
+      { timeoutMs: spec.readyTimeoutMs ?? 30_000, intervalMs: 100 },
+    );
+  } catch (error) {
+    await daemon.stop(1000);
+    throw new Error(`${(error as Error).message}\n--- ${spec.name} output ---\n${tail}`, {
+      cause: error,
+    });
+  }
+  return daemon;
+}
+
+/** A fresh temporary directory and a function that removes it. */
+export async function tempDir(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), `seedwatch-${prefix}-`));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
