@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { defineCounter, defineGauge, defineHistogram, defineInfo } from "./definition.ts";
+import {
+  defineCounter,
+  defineGauge,
+  defineHistogram,
+  defineInfo,
+  defineUntyped,
+} from "./definition.ts";
 import { MetricNameError } from "./names.ts";
 
 describe("metric definitions", () => {
@@ -53,6 +59,23 @@ describe("metric definitions", () => {
     });
     assert.deepEqual(def.buckets, [0.5, 1, 100]);
     assert.deepEqual(def.bucketLabelTails, ['le="0.5"}', 'le="1.0"}', 'le="100.0"}', 'le="+Inf"}']);
+  });
+
+  it("keeps legacy names promtool would reject with a type as untyped", () => {
+    const def = defineUntyped({
+      name: "pt_torrents_count",
+      help: "Torrents.",
+      labelNames: ["status"],
+    });
+    assert.equal(
+      def.textHeader,
+      "# HELP pt_torrents_count Torrents.\n# TYPE pt_torrents_count untyped\n",
+    );
+    assert.equal(
+      def.openMetricsHeader,
+      "# HELP pt_torrents_count Torrents.\n# TYPE pt_torrents_count unknown\n",
+    );
+    assert.throws(() => defineUntyped({ name: "bad-name", help: "x" }), MetricNameError);
   });
 
   it("escapes help differently per format", () => {

@@ -84,6 +84,21 @@ export function defineHistogram(options: HistogramOptions): MetricDefinition {
   return build("histogram", options, options.name, options.name, buckets);
 }
 
+/**
+ * Defines an untyped metric (`untyped` in text 0.0.4, `unknown` in OpenMetrics): the escape hatch
+ * for legacy names that promtool would reject with a type, such as a gauge named `..._count`
+ * that existing dashboards query. Only the name syntax, help and labels are checked.
+ */
+export function defineUntyped(options: MetricOptions): MetricDefinition {
+  assertMetricName(options.name);
+  if (typeof options.help !== "string" || options.help.trim() === "") {
+    throw new MetricNameError(`metric ${options.name} needs a help text`);
+  }
+  const labelNames = [...(options.labelNames ?? [])];
+  assertLabelNames(labelNames, options.name);
+  return finish("unknown", options.name, options.name, options.help, "", labelNames, []);
+}
+
 /** A family as found in foreign exposition text. */
 export interface ForeignFamily {
   readonly kind: FamilyKind;

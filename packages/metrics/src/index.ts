@@ -24,6 +24,7 @@ export {
   defineGauge,
   defineHistogram,
   defineInfo,
+  defineUntyped,
 } from "./definition.ts";
 export {
   escapeHelp,

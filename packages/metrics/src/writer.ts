@@ -15,6 +15,8 @@ export interface FamilyWriter {
   histogram(labels: LabelValues, cumulativeCounts: ArrayLike<number>, sum: number): void;
   /** Appends sample lines rendered earlier for the same definition (a cache, or foreign text). */
   appendRendered(lines: string): void;
+  /** Appends the chunks of a buffer of the same definition (a cache). */
+  appendChunks(chunks: readonly string[]): void;
 }
 
 /** Receives families from a collector. */
@@ -81,7 +83,6 @@ export class FamilyBuffer implements FamilyWriter {
     if (this.#open.length >= CHUNK_CHARS) this.#seal();
   }
 
-  /** Appends the chunks of another buffer of the same family. */
   appendChunks(chunks: readonly string[]): void {
     this.#seal();
     for (const chunk of chunks) this.#sealed.push(chunk);

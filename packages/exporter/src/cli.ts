@@ -1,0 +1,142 @@
+// The seedwatch command line: Prometheus-style flags; run() returns the process exit code.
+
+import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "./config/load.ts";
+import { checkSupported, Daemon } from "./daemon.ts";
+import { discover, discoveredConfig } from "./discover.ts";
+import { createLogger, LOG_LEVELS, type LogFormat, type LogLevel } from "./log.ts";
+import { VERSION } from "./version.ts";
+
+/** The default listen address: outside Prometheus's (fully allocated) exporter range 9100-9999. */
+export const DEFAULT_LISTEN_ADDRESS = ":8742";
+
+const USAGE = `usage: seedwatch [flags]            run the exporter daemon
+       seedwatch discover [--host H] print a config for clients found on their default local ports
+
+flags:
+  --config.file=PATH         configuration file (default: seedwatch.yml)
+  --config.check             validate the configuration, print problems, exit (0 ok, 1 bad)
+  --web.listen-address=ADDR  address to listen on (default: ${DEFAULT_LISTEN_ADDRESS})
+  --log.level=LEVEL          debug, info, warn or error (default: info)
+  --log.format=FORMAT        logfmt or json (default: logfmt)
+  --help                     this text
+  --version                  print the version
+
+signals: SIGHUP reloads the configuration (as POST /-/reload does); SIGTERM/SIGINT stop.
+`;
+
+/** Where run() writes. */
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Resolves when the daemon should stop (signals in production, a test's trigger in tests). */
+  readonly stopSignal?: Promise<unknown>;
+  /** Called for SIGHUP-style reload requests in production. */
+  readonly onReloadSignal?: (reload: () => void) => void;
+}
+
+const PROCESS_IO: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** Runs the command line; resolves with the exit code. */
+export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
+  const [first] = argv;
+  if (first === "discover") return runDiscover(argv.slice(1), io);
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        "config.file": { type: "string" },
+        "config.check": { type: "boolean" },
+        "web.listen-address": { type: "string" },
+        "log.level": { type: "string" },
+        "log.format": { type: "string" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean" },
+      },
+    }).values;
+  } catch (error) {
+    io.err(`seedwatch: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (values.version) {
+    io.out(`seedwatch ${VERSION} (node ${process.version})\n`);
+    return 0;
+  }
+  const level = (values["log.level"] ?? "info") as LogLevel;
+  const format = (values["log.format"] ?? "logfmt") as LogFormat;
+  if (!LOG_LEVELS.includes(level)) {
+    io.err(`seedwatch: --log.level must be one of ${LOG_LEVELS.join(", ")}\n`);
+    return 2;
+  }
+  if (format !== "logfmt" && format !== "json") {
+    io.err("seedwatch: --log.format must be logfmt or json\n");
+    return 2;
+  }
+  const configFile = (values["config.file"] as string | undefined) ?? "seedwatch.yml";
+  if (values["config.file"] === undefined && !existsSync(configFile)) {
+    io.err(
+      "seedwatch: no seedwatch.yml in this directory.\n" +
+        "Run `npx seedwatch discover > seedwatch.yml` to detect local clients (then fill in credentials),\n" +
+        "or copy seedwatch.example.yml, or pass --config.file=PATH.\n",
+    );
+    return 2;
+  }
+  if (values["config.check"]) {
+    try {
+      checkSupported(loadConfig(configFile));
+      io.out(`${configFile}: configuration is valid\n`);
+      return 0;
+    } catch (error) {
+      io.err(
+        `${error instanceof ConfigError ? error.problems.join("\n") : (error as Error).message}\n`,
+      );
+      return 1;
+    }
+  }
+  const log = createLogger({ level, format, write: (line) => io.err(`${line}\n`) });
+  let daemon: Daemon;
+  try {
+    daemon = await Daemon.start({
+      configFile,
+      listenAddress: (values["web.listen-address"] as string | undefined) ?? DEFAULT_LISTEN_ADDRESS,
+      log,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) log.error("invalid configuration", { problem });
+    } else {
+      log.error("could not start", { err: error });
+    }
+    return 1;
+  }
+  io.onReloadSignal?.(() => void daemon.reload());
+  await (io.stopSignal ?? new Promise(() => {}));
+  log.info("shutting down");
+  await daemon.stop();
+  return 0;
+}
+
+async function runDiscover(argv: readonly string[], io: CliIo): Promise<number> {
+  let host = "127.0.0.1";
+  try {
+    host =
+      (parseArgs({ args: [...argv], strict: true, options: { host: { type: "string" } } }).values
+        .host as string | undefined) ?? host;
+  } catch (error) {
+    io.err(`seedwatch discover: ${(error as Error).message}\n`);
+    return 2;
+  }
+  io.out(discoveredConfig(await discover(host)));
+  return 0;
+}

@@ -1,0 +1,107 @@
+// The daemon's targets: built from the config, kept across reloads when unchanged, refreshed together for a scrape.
+
+import { createHash } from "node:crypto";
+import type { Collector } from "@seedwatch/metrics";
+import type { Config, TargetConfig } from "../config/config.ts";
+import type { Logger } from "../log.ts";
+import { TorrentTargetCollector } from "../render/torrent-target-collector.ts";
+import { TorrentTarget, type TorrentTargetDeps } from "./torrent-target.ts";
+
+interface Entry {
+  readonly target: TorrentTarget;
+  readonly collector: TorrentTargetCollector;
+  readonly fingerprint: string;
+}
+
+/**
+ * Holds one TorrentTarget per configured torrent client. A reload keeps every target whose
+ * settings did not change (its session, table and counters carry on), replaces changed ones and
+ * stops removed ones.
+ */
+export class TargetSet {
+  readonly #entries = new Map<string, Entry>();
+  readonly #deps: TorrentTargetDeps;
+  readonly #log: Logger;
+
+  constructor(deps: TorrentTargetDeps) {
+    this.#deps = deps;
+    this.#log = deps.log;
+  }
+
+  /** Makes the set match `config`'s targets; returns the names started, kept and stopped. */
+  async apply(config: Config): Promise<{ started: string[]; kept: string[]; stopped: string[] }> {
+    const wanted = new Map(config.targets.map((t) => [t.name, t]));
+    const stopped: string[] = [];
+    const kept: string[] = [];
+    const started: string[] = [];
+    for (const [name, entry] of this.#entries) {
+      const next = wanted.get(name);
+      if (next !== undefined && fingerprint(next) === entry.fingerprint) continue;
+      await entry.target.stop();
+      this.#entries.delete(name);
+      stopped.push(name);
+    }
+    for (const [name, targetConfig] of wanted) {
+      if (this.#entries.has(name)) {
+        kept.push(name);
+        continue;
+      }
+      const target = new TorrentTarget(targetConfig, this.#deps);
+      this.#entries.set(name, {
+        target,
+        collector: new TorrentTargetCollector(target, this.#log),
+        fingerprint: fingerprint(targetConfig),
+      });
+      target.start();
+      started.push(name);
+    }
+    return { started, kept: kept.filter((name) => !stopped.includes(name)), stopped };
+  }
+
+  /** The target with this name. */
+  get(name: string): TorrentTarget | undefined {
+    return this.#entries.get(name)?.target;
+  }
+
+  /** Every target, in config order. */
+  get targets(): TorrentTarget[] {
+    return [...this.#entries.values()].map((e) => e.target);
+  }
+
+  /** The collectors of every target, or of one. */
+  collectors(name?: string): Collector[] {
+    const entries =
+      name === undefined
+        ? [...this.#entries.values()]
+        : [this.#entries.get(name)].filter((e) => e !== undefined);
+    return entries.map((e) => e.collector);
+  }
+
+  /** Whether every target has been polled at least once (the daemon is ready). */
+  get ready(): boolean {
+    return [...this.#entries.values()].every((e) => e.target.health.lastAttemptAt > 0);
+  }
+
+  /** Refreshes targets whose data is older than `maxAgeMs`, waiting at most until `deadline`. */
+  async refresh(maxAgeMs: number, deadline: number, name?: string): Promise<void> {
+    const targets =
+      name === undefined ? this.targets : [this.get(name)].filter((t) => t !== undefined);
+    await Promise.all(targets.map((t) => t.refreshIfOlderThan(maxAgeMs, deadline)));
+  }
+
+  /** Stops every target. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.#entries.values()].map((e) => e.target.stop()));
+    this.#entries.clear();
+  }
+}
+
+/** A digest of everything that defines a target (secrets included, but only hashed). */
+function fingerprint(config: TargetConfig): string {
+  const material = JSON.stringify({
+    ...config,
+    password: config.password?.reveal(),
+    apiKey: config.apiKey?.reveal(),
+  });
+  return createHash("sha256").update(material).digest("hex");
+}

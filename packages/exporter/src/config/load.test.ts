@@ -1,0 +1,150 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { inspect } from "node:util";
+import { stringify } from "yaml";
+import { ConfigError, loadConfig, parseConfig } from "./load.ts";
+
+const GOOD = `
+global:
+  poll_interval: 15s
+  tracker:
+    rename: { "Tracker.Example.org": Example }
+targets:
+  - name: box1
+    type: qbittorrent
+    url: http://127.0.0.1:8080
+    username: admin
+    password: adminadmin
+  - name: box2
+    type: qbittorrent
+    url: https://seedbox.example:8443
+    api_key: \${QB_KEY}
+    timeout: 30s
+    per_torrent: { max_torrents: 100 }
+    tls: { insecure_skip_verify: true }
+`;
+
+describe("config", () => {
+  let dir = "";
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "seedwatch-config-"));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it("merges defaults, global options and target options", () => {
+    const config = parseConfig(GOOD, "/etc/seedwatch/seedwatch.yml", { QB_KEY: "qbt_abc" });
+    const [box1, box2] = config.targets;
+    assert.equal(box1?.pollInterval, 15_000);
+    assert.equal(box1?.timeout, 10_000);
+    assert.deepEqual(box1?.perTorrent, { enabled: true, maxTorrents: 5000 });
+    assert.deepEqual(box1?.tracker.rename, { "tracker.example.org": "Example" });
+    assert.equal(box2?.timeout, 30_000);
+    assert.equal(box2?.perTorrent.maxTorrents, 100);
+    assert.equal(box2?.apiKey?.reveal(), "qbt_abc");
+    assert.equal(box2?.tls.insecureSkipVerify, true);
+    assert.equal(config.storagePath, "/etc/seedwatch/seedwatch.db");
+  });
+
+  it("never shows a secret: not in the redacted view, not in logs, not in JSON", () => {
+    const config = parseConfig(GOOD, "seedwatch.yml", { QB_KEY: "qbt_abc" });
+    const shown = [
+      stringify(config.redacted),
+      JSON.stringify(config),
+      inspect(config, { depth: 10 }),
+      `${config.targets[0]?.password}`,
+    ];
+    for (const text of shown) {
+      assert.doesNotMatch(text, /adminadmin|qbt_abc/);
+    }
+    assert.match(stringify(config.redacted), /password: <secret>/);
+    assert.match(stringify(config.redacted), /api_key: <secret>/);
+  });
+
+  it("reads password_file relative to the config file", async () => {
+    await writeFile(join(dir, "qb.pass"), "from-a-file\n");
+    const file = join(dir, "seedwatch.yml");
+    await writeFile(
+      file,
+      "targets:\n  - { name: a, type: qbittorrent, url: 'http://h:1', username: u, password_file: qb.pass }\n",
+    );
+    assert.equal(loadConfig(file).targets[0]?.password?.reveal(), "from-a-file");
+  });
+
+  it("reports each problem with file, line, field path and what was expected", () => {
+    const cases: Array<[string, string[]]> = [
+      ["targets: []", ["f.yml:1:10: targets: expected at least one target"]],
+      [
+        "targets:\n  - { name: a, type: qbittorrent, url: http://h:1, username: u, password: p, colour: red }",
+        ['f.yml:2:5: targets[0]: Unrecognized key: "colour"'],
+      ],
+      [
+        "targets:\n  - { name: a, type: vuze, url: http://h:1 }",
+        [
+          'f.yml:2:22: targets[0].type: Invalid option: expected one of "qbittorrent"|"transmission"|"deluge"|"rtorrent"|"linxdot"',
+        ],
+      ],
+      [
+        "targets:\n  - { name: a, type: deluge, url: 'http://u:pw@h:1', username: u, password: p }",
+        ["f.yml:2:35: targets[0].url: put credentials in username/password, not in the URL"],
+      ],
+      [
+        "targets:\n  - { name: a, type: rtorrent, url: 'ftp://h' }",
+        [
+          "f.yml:2:37: targets[0].url: a rtorrent URL starts with scgi:// or http:// or https://, e.g. scgi://127.0.0.1:5000",
+        ],
+      ],
+      [
+        "targets:\n  - { name: a, type: qbittorrent, url: 'http://h:1' }",
+        [
+          "f.yml:2:5: targets[0]: qBittorrent needs username and password (or password_file), or api_key",
+        ],
+      ],
+      [
+        "global: { timeout: soon }\ntargets:\n  - { name: a, type: transmission, url: 'http://h:1' }",
+        [
+          'f.yml:1:20: global.timeout: expected a duration such as "10s", "1m30s", "500ms", or a number of seconds',
+        ],
+      ],
+      [
+        "targets:\n  - { name: a, type: transmission, url: 'http://h:1' }\n  - { name: a, type: transmission, url: 'http://h:2' }",
+        ['f.yml:3:13: targets[1].name: duplicate target name "a"'],
+      ],
+      [
+        "targets:\n  - { name: a, type: transmission, url: 'http://h:1', password: '${NOPE}' }",
+        ["f.yml:2:65: targets[0].password: environment variable NOPE is not set"],
+      ],
+      [
+        "targets:\n  - { name: 'has space', type: transmission, url: 'http://h:1' }",
+        [
+          "f.yml:2:13: targets[0].name: expected 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        ],
+      ],
+      [
+        "targets: [\n",
+        [
+          "f.yml:2:1: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]",
+        ],
+      ],
+    ];
+    for (const [text, expected] of cases) {
+      assert.throws(
+        () => parseConfig(text, "f.yml", {}),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError, String(error));
+          assert.deepEqual(error.problems, expected, text);
+          return true;
+        },
+      );
+    }
+  });
+
+  it("says which file it could not read", () => {
+    assert.throws(
+      () => loadConfig(join(dir, "missing.yml")),
+      /missing\.yml: cannot read the config file \(ENOENT\)/,
+    );
+  });
+});

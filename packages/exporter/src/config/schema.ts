@@ -1,0 +1,169 @@
+// The YAML configuration's shape, validated strictly: unknown keys are errors, every error has a field path.
+
+import { z } from "zod";
+import { parseDuration } from "./duration.ts";
+
+/** Target kinds the daemon knows. */
+export const TARGET_TYPES = [
+  "qbittorrent",
+  "transmission",
+  "deluge",
+  "rtorrent",
+  "linxdot",
+] as const;
+
+/** One target kind. */
+export type TargetType = (typeof TARGET_TYPES)[number];
+
+const duration = z
+  .union([z.string(), z.number()])
+  .refine((value) => parseDuration(value) !== undefined, {
+    message: 'expected a duration such as "10s", "1m30s", "500ms", or a number of seconds',
+  })
+  .transform((value) => parseDuration(value) as number);
+
+/** Options a target can set, and `global` can set for every target. */
+const targetOptions = {
+  poll_interval: duration.optional(),
+  timeout: duration.optional(),
+  per_torrent: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      max_torrents: z.number().int().min(0).optional(),
+    })
+    .optional(),
+  tracker: z
+    .strictObject({
+      rename: z.record(z.string().min(1), z.string().min(1)).optional(),
+      category_as_tracker: z.boolean().optional(),
+    })
+    .optional(),
+  compat: z.strictObject({ downloader_exporter: z.boolean().optional() }).optional(),
+  tls: z
+    .strictObject({
+      insecure_skip_verify: z.boolean().optional(),
+      ca_file: z.string().min(1).optional(),
+    })
+    .optional(),
+};
+
+const target = z.strictObject({
+  name: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+      "expected 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+    ),
+  type: z.enum(TARGET_TYPES),
+  url: z.string().min(1),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  password_file: z.string().min(1).optional(),
+  api_key: z.string().min(1).optional(),
+  ...targetOptions,
+});
+
+/** The whole file. */
+export const configSchema = z
+  .strictObject({
+    global: z
+      .strictObject({
+        ...targetOptions,
+        min_refresh_interval: duration.optional(),
+      })
+      .optional(),
+    storage: z.strictObject({ path: z.string().min(1).optional() }).optional(),
+    targets: z.array(target).min(1, "expected at least one target"),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.targets.forEach((t, i) => {
+      if (seen.has(t.name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["targets", i, "name"],
+          message: `duplicate target name "${t.name}"`,
+        });
+      }
+      seen.add(t.name);
+      for (const problem of urlProblems(t.type, t.url)) {
+        ctx.addIssue({ code: "custom", path: ["targets", i, "url"], message: problem });
+      }
+      if (t.password !== undefined && t.password_file !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["targets", i, "password_file"],
+          message: "give password or password_file, not both",
+        });
+      }
+      if (t.api_key !== undefined && t.type !== "qbittorrent") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["targets", i, "api_key"],
+          message: "api_key is only for qBittorrent 5.2+",
+        });
+      }
+      const hasPassword = t.password !== undefined || t.password_file !== undefined;
+      if (
+        t.type === "qbittorrent" &&
+        t.api_key === undefined &&
+        (t.username === undefined || !hasPassword)
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["targets", i],
+          message: "qBittorrent needs username and password (or password_file), or api_key",
+        });
+      }
+      if (
+        (t.type === "deluge" || t.type === "linxdot") &&
+        (t.username === undefined || !hasPassword)
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["targets", i],
+          message: `${t.type} needs username and password (or password_file)`,
+        });
+      }
+    });
+  });
+
+/** The file as validated, before defaults are merged in. */
+export type RawConfig = z.output<typeof configSchema>;
+
+const URL_SCHEMES: Readonly<Record<TargetType, readonly string[]>> = {
+  qbittorrent: ["http:", "https:"],
+  transmission: ["http:", "https:"],
+  deluge: ["deluge:", "http:", "https:"],
+  rtorrent: ["scgi:", "http:", "https:"],
+  linxdot: ["http:", "https:"],
+};
+
+function urlProblems(type: TargetType, url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [`expected a URL such as ${example(type)}`];
+  }
+  const schemes = URL_SCHEMES[type];
+  if (!schemes.includes(parsed.protocol)) {
+    return [
+      `a ${type} URL starts with ${schemes.map((s) => `${s}//`).join(" or ")}, e.g. ${example(type)}`,
+    ];
+  }
+  if (parsed.username !== "" || parsed.password !== "") {
+    return ["put credentials in username/password, not in the URL"];
+  }
+  return [];
+}
+
+function example(type: TargetType): string {
+  return {
+    qbittorrent: "http://127.0.0.1:8080",
+    transmission: "http://127.0.0.1:9091/transmission/rpc",
+    deluge: "deluge://127.0.0.1:58846",
+    rtorrent: "scgi://127.0.0.1:5000",
+    linxdot: "http://192.168.1.20",
+  }[type];
+}

@@ -1,0 +1,146 @@
+// The running daemon: config, state database, targets, HTTP server, reloads and shutdown.
+
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { DatabaseSync } from "node:sqlite";
+import { TargetSet } from "./collect/target-set.ts";
+import type { Config } from "./config/config.ts";
+import { ConfigError, loadConfig } from "./config/load.ts";
+import type { Logger } from "./log.ts";
+import { DaemonCollector, type ReloadStatus } from "./render/daemon-collector.ts";
+import { createTorrentSource, TORRENT_SOURCE_TYPES } from "./sources/registry.ts";
+import { openDatabase } from "./store/database.ts";
+import { RetiredStore } from "./store/retired-store.ts";
+import { parseListenAddress } from "./web/listen-address.ts";
+import { createRouter } from "./web/router.ts";
+
+/** How to run the daemon. */
+export interface DaemonOptions {
+  readonly configFile: string;
+  /** `host:port`, `:port` or `[v6]:port`. */
+  readonly listenAddress: string;
+  readonly log: Logger;
+}
+
+/** Checks what loading alone cannot: that every target's type has a source here. */
+export function checkSupported(config: Config): void {
+  const problems = config.targets
+    .filter((t) => !TORRENT_SOURCE_TYPES.includes(t.type))
+    .map(
+      (t) =>
+        `${config.file}: target ${t.name}: type ${t.type} is not supported by this version of seedwatch`,
+    );
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** A started daemon. */
+export class Daemon {
+  /** Loads the config (throwing ConfigError before anything binds), then starts everything. */
+  static async start(options: DaemonOptions): Promise<Daemon> {
+    const config = loadConfig(options.configFile);
+    checkSupported(config);
+    const { host, port } = parseListenAddress(options.listenAddress);
+    const db = openDatabase(config.storagePath);
+    const daemon = new Daemon(options, config, db);
+    await daemon.#targets.apply(config);
+    daemon.#server.listen(port, host);
+    await once(daemon.#server, "listening");
+    options.log.info("listening", {
+      address: daemon.address,
+      targets: config.targets.length,
+      config: options.configFile,
+    });
+    return daemon;
+  }
+
+  readonly #options: DaemonOptions;
+  readonly #db: DatabaseSync;
+  readonly #targets: TargetSet;
+  readonly #server: Server;
+  readonly #reload: ReloadStatus = { ok: true, at: Date.now() };
+  #config: Config;
+  #reloading: Promise<{ ok: boolean; error?: string }> | undefined;
+
+  private constructor(options: DaemonOptions, config: Config, db: DatabaseSync) {
+    this.#options = options;
+    this.#config = config;
+    this.#db = db;
+    this.#targets = new TargetSet({
+      log: options.log,
+      retired: new RetiredStore(db),
+      createSource: createTorrentSource,
+    });
+    const router = createRouter({
+      targets: this.#targets,
+      daemonCollectors: [new DaemonCollector(this.#reload)],
+      config: () => this.#config,
+      reload: () => this.reload(),
+      log: options.log,
+    });
+    this.#server = createServer(
+      { headersTimeout: 10_000, requestTimeout: 60_000 },
+      (req, res) => void router(req, res),
+    );
+    this.#server.maxHeadersCount = 100;
+  }
+
+  /** The address the server listens on, e.g. `127.0.0.1:8742`. */
+  get address(): string {
+    const address = this.#server.address() as AddressInfo;
+    return address.family === "IPv6"
+      ? `[${address.address}]:${address.port}`
+      : `${address.address}:${address.port}`;
+  }
+
+  /** The targets (for tests and the dashboard). */
+  get targets(): TargetSet {
+    return this.#targets;
+  }
+
+  /**
+   * Reads the config file again. A bad file keeps the running config (logged, and
+   * `seedwatch_config_last_reload_successful` goes to 0); a good one replaces changed targets.
+   */
+  reload(): Promise<{ ok: boolean; error?: string }> {
+    this.#reloading ??= this.#doReload().finally(() => {
+      this.#reloading = undefined;
+    });
+    return this.#reloading;
+  }
+
+  async #doReload(): Promise<{ ok: boolean; error?: string }> {
+    const log = this.#options.log;
+    try {
+      const config = loadConfig(this.#options.configFile);
+      checkSupported(config);
+      if (config.storagePath !== this.#config.storagePath) {
+        throw new ConfigError([
+          `${config.file}: storage.path cannot change while running (restart instead)`,
+        ]);
+      }
+      const changes = await this.#targets.apply(config);
+      this.#config = config;
+      this.#reload.ok = true;
+      this.#reload.at = Date.now();
+      log.info("configuration reloaded", changes);
+      return { ok: true };
+    } catch (error) {
+      this.#reload.ok = false;
+      const message =
+        error instanceof ConfigError
+          ? error.problems.join("; ")
+          : String((error as Error).message ?? error);
+      log.error("configuration reload failed, keeping the running configuration", { err: message });
+      return { ok: false, error: message };
+    }
+  }
+
+  /** Stops serving and polling, closes the database. */
+  async stop(): Promise<void> {
+    this.#server.close();
+    this.#server.closeAllConnections();
+    await this.#targets.stop();
+    this.#db.close();
+  }
+}

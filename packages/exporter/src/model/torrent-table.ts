@@ -1,0 +1,358 @@
+// One target's torrents, with per-tracker, per-category, per-tag and per-state aggregates kept up to date on every change.
+
+import { STATUS_COUNT, type StatusCode, TorrentStatus } from "./status.ts";
+import { EMPTY_TORRENT, type TorrentPatch, type TorrentRecord } from "./torrent.ts";
+import type { TrackerNamer } from "./tracker.ts";
+
+/** A torrent as the table holds it: the record, its tracker identity and its counter bases. */
+export interface TorrentRow extends TorrentRecord {
+  /** Tracker identity (the `tracker` label). */
+  readonly tracker: string;
+}
+
+/** Per-tracker figures. `uploaded`/`downloaded` are monotonic: bytes of removed torrents stay in. */
+export interface TrackerStats {
+  torrents: number;
+  size: number;
+  /** Bytes credited to this tracker: current torrents' plus those retired (removed, moved away). */
+  uploaded: number;
+  downloaded: number;
+  uploadRate: number;
+  downloadRate: number;
+  /** Torrents whose tracker reports an error. */
+  errors: number;
+}
+
+/** Per-category and per-tag figures. */
+export interface GroupStats {
+  torrents: number;
+  size: number;
+  uploadRate: number;
+  downloadRate: number;
+}
+
+/** A (status, tracker, category) cell of `pt_torrents_count`. */
+export interface StateCell {
+  readonly status: StatusCode;
+  readonly tracker: string;
+  readonly category: string;
+  torrents: number;
+}
+
+/** Torrent counts by the classes pyrotorque shows. */
+export interface ClassCounts {
+  total: number;
+  active: number;
+  withMessage: number;
+  complete: number;
+  incomplete: number;
+  seeding: number;
+  downloading: number;
+  started: number;
+  stopped: number;
+  errored: number;
+}
+
+/** What changed in the table. When `reset` is true the patches are complete: other torrents are gone. */
+export interface TableUpdate {
+  readonly reset: boolean;
+  readonly patches: Iterable<TorrentPatch>;
+  readonly removed: Iterable<string>;
+}
+
+/** Bytes retired into a tracker's totals. */
+export interface RetiredBytes {
+  uploaded: number;
+  downloaded: number;
+}
+
+const ACTIVE = 1;
+const MESSAGE = 2;
+const COMPLETE = 4;
+const SEEDING = 8;
+const DOWNLOADING = 16;
+const STOPPED = 32;
+const ERRORED = 64;
+
+/** The mutable row behind TorrentRow. */
+type Row = { -readonly [K in keyof TorrentRow]: TorrentRow[K] };
+
+interface RowState {
+  row: Row;
+  /** Bytes already credited elsewhere: this row's contribution is `uploaded - baseUploaded`. */
+  baseUploaded: number;
+  baseDownloaded: number;
+}
+
+/**
+ * Applies source updates in O(changed torrents) and keeps every aggregate current, so scraping
+ * the aggregates costs O(trackers + categories + tags), never O(torrents).
+ *
+ * Per-tracker byte counters never go down: when a torrent is removed, moves to another tracker or
+ * its own counter drops (re-added, stats reset), the bytes credited so far are retired into the
+ * tracker's totals. Retired totals can be seeded from storage so they survive restarts.
+ */
+export class TorrentTable {
+  readonly #rows = new Map<string, RowState>();
+  readonly #trackers = new Map<string, TrackerStats>();
+  readonly #retired = new Map<string, RetiredBytes>();
+  readonly #categories = new Map<string, GroupStats>();
+  readonly #tags = new Map<string, GroupStats>();
+  readonly #cells = new Map<string, StateCell>();
+  readonly #statuses = new Array<number>(STATUS_COUNT).fill(0);
+  readonly #classes: ClassCounts = {
+    total: 0,
+    active: 0,
+    withMessage: 0,
+    complete: 0,
+    incomplete: 0,
+    seeding: 0,
+    downloading: 0,
+    started: 0,
+    stopped: 0,
+    errored: 0,
+  };
+  readonly #dirtyRetired = new Set<string>();
+  #namer: TrackerNamer;
+  #version = 0;
+
+  constructor(namer: TrackerNamer, retired: Iterable<readonly [string, RetiredBytes]> = []) {
+    this.#namer = namer;
+    for (const [tracker, bytes] of retired) {
+      this.#retired.set(tracker, { ...bytes });
+      this.#tracker(tracker).uploaded += bytes.uploaded;
+      this.#tracker(tracker).downloaded += bytes.downloaded;
+    }
+  }
+
+  /** Increases on every applied update; renderers cache on it. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Number of torrents. */
+  get size(): number {
+    return this.#rows.size;
+  }
+
+  /** Applies one poll's changes. */
+  apply(update: TableUpdate): void {
+    const patches = [...update.patches];
+    if (update.reset) {
+      const present = new Set(patches.map((p) => p.hash));
+      for (const [hash, state] of this.#rows) if (!present.has(hash)) this.#remove(hash, state);
+    }
+    for (const patch of patches) {
+      const state = this.#rows.get(patch.hash);
+      if (state === undefined) this.#insert(patch);
+      else this.#modify(state, patch);
+    }
+    for (const hash of update.removed) {
+      const state = this.#rows.get(hash);
+      if (state !== undefined) this.#remove(hash, state);
+    }
+    this.#version++;
+  }
+
+  /** Re-identifies every torrent's tracker with new naming rules (after a config reload). */
+  rename(namer: TrackerNamer): void {
+    this.#namer = namer;
+    for (const state of this.#rows.values()) this.#modify(state, { hash: state.row.hash });
+    this.#version++;
+  }
+
+  /** The torrent with this hash. */
+  get(hash: string): TorrentRow | undefined {
+    return this.#rows.get(hash)?.row;
+  }
+
+  /** Every torrent, in the order they were first seen. */
+  *rows(): IterableIterator<TorrentRow> {
+    for (const state of this.#rows.values()) yield state.row;
+  }
+
+  /** Per-tracker figures, including trackers that only have retired bytes left. */
+  get trackers(): ReadonlyMap<string, Readonly<TrackerStats>> {
+    return this.#trackers;
+  }
+
+  /** Bytes retired per tracker (what storage persists). */
+  get retired(): ReadonlyMap<string, Readonly<RetiredBytes>> {
+    return this.#retired;
+  }
+
+  /** Trackers whose retired bytes changed since the last call (for incremental persistence). */
+  takeDirtyRetired(): string[] {
+    const dirty = [...this.#dirtyRetired];
+    this.#dirtyRetired.clear();
+    return dirty;
+  }
+
+  get categories(): ReadonlyMap<string, Readonly<GroupStats>> {
+    return this.#categories;
+  }
+
+  get tags(): ReadonlyMap<string, Readonly<GroupStats>> {
+    return this.#tags;
+  }
+
+  /** Torrent counts per (status, tracker, category). */
+  get stateCells(): Iterable<Readonly<StateCell>> {
+    return this.#cells.values();
+  }
+
+  /** Torrent counts per status code (index = code). */
+  get statuses(): readonly number[] {
+    return this.#statuses;
+  }
+
+  get classes(): Readonly<ClassCounts> {
+    return this.#classes;
+  }
+
+  #insert(patch: TorrentPatch): void {
+    const row = { ...EMPTY_TORRENT, ...patch, tracker: "" } as Row;
+    row.tracker = this.#namer.identify(row.trackerHosts, row.category, undefined);
+    const state: RowState = { row, baseUploaded: 0, baseDownloaded: 0 };
+    this.#rows.set(row.hash, state);
+    this.#add(state);
+  }
+
+  #modify(state: RowState, patch: TorrentPatch): void {
+    const row = state.row;
+    this.#subtract(state);
+    const oldTracker = row.tracker;
+    const oldUploaded = row.uploaded;
+    const oldDownloaded = row.downloaded;
+    Object.assign(row, patch);
+    row.tracker = this.#namer.identify(row.trackerHosts, row.category, oldTracker);
+    const moved = row.tracker !== oldTracker;
+    if (moved || row.uploaded < oldUploaded) {
+      this.#retire(oldTracker, oldUploaded - state.baseUploaded, 0);
+      state.baseUploaded = Math.min(oldUploaded, row.uploaded);
+    }
+    if (moved || row.downloaded < oldDownloaded) {
+      this.#retire(oldTracker, 0, oldDownloaded - state.baseDownloaded);
+      state.baseDownloaded = Math.min(oldDownloaded, row.downloaded);
+    }
+    this.#add(state);
+  }
+
+  #remove(hash: string, state: RowState): void {
+    this.#subtract(state);
+    const row = state.row;
+    this.#retire(
+      row.tracker,
+      row.uploaded - state.baseUploaded,
+      row.downloaded - state.baseDownloaded,
+    );
+    this.#rows.delete(hash);
+  }
+
+  #retire(tracker: string, uploaded: number, downloaded: number): void {
+    if (uploaded <= 0 && downloaded <= 0) return;
+    const bytes = this.#retired.get(tracker) ?? { uploaded: 0, downloaded: 0 };
+    bytes.uploaded += Math.max(0, uploaded);
+    bytes.downloaded += Math.max(0, downloaded);
+    this.#retired.set(tracker, bytes);
+    const stats = this.#tracker(tracker);
+    stats.uploaded += Math.max(0, uploaded);
+    stats.downloaded += Math.max(0, downloaded);
+    this.#dirtyRetired.add(tracker);
+  }
+
+  #add(state: RowState): void {
+    this.#account(state, 1);
+  }
+
+  #subtract(state: RowState): void {
+    this.#account(state, -1);
+  }
+
+  /** Adds (sign 1) or takes away (sign -1) one row's contribution to every aggregate. */
+  #account(state: RowState, sign: 1 | -1): void {
+    const row = state.row;
+    const tracker = this.#tracker(row.tracker);
+    tracker.torrents += sign;
+    tracker.size += sign * row.size;
+    tracker.uploaded += sign * (row.uploaded - state.baseUploaded);
+    tracker.downloaded += sign * (row.downloaded - state.baseDownloaded);
+    tracker.uploadRate += sign * row.uploadRate;
+    tracker.downloadRate += sign * row.downloadRate;
+    if (row.trackerError) tracker.errors += sign;
+    if (tracker.torrents === 0 && !this.#retired.has(row.tracker))
+      this.#trackers.delete(row.tracker);
+    this.#group(this.#categories, row.category, row, sign);
+    for (const tag of new Set(row.tags)) this.#group(this.#tags, tag, row, sign);
+    this.#statuses[row.status] = (this.#statuses[row.status] ?? 0) + sign;
+    this.#cell(row, sign);
+    const mask = classify(row);
+    const c = this.#classes;
+    c.total += sign;
+    if (mask & ACTIVE) c.active += sign;
+    if (mask & MESSAGE) c.withMessage += sign;
+    if (mask & COMPLETE) c.complete += sign;
+    else c.incomplete += sign;
+    if (mask & SEEDING) c.seeding += sign;
+    if (mask & DOWNLOADING) c.downloading += sign;
+    if (mask & STOPPED) c.stopped += sign;
+    else c.started += sign;
+    if (mask & ERRORED) c.errored += sign;
+  }
+
+  #tracker(name: string): TrackerStats {
+    let stats = this.#trackers.get(name);
+    if (stats === undefined) {
+      stats = {
+        torrents: 0,
+        size: 0,
+        uploaded: 0,
+        downloaded: 0,
+        uploadRate: 0,
+        downloadRate: 0,
+        errors: 0,
+      };
+      this.#trackers.set(name, stats);
+    }
+    return stats;
+  }
+
+  #group(groups: Map<string, GroupStats>, key: string, row: Row, sign: 1 | -1): void {
+    let stats = groups.get(key);
+    if (stats === undefined) {
+      stats = { torrents: 0, size: 0, uploadRate: 0, downloadRate: 0 };
+      groups.set(key, stats);
+    }
+    stats.torrents += sign;
+    stats.size += sign * row.size;
+    stats.uploadRate += sign * row.uploadRate;
+    stats.downloadRate += sign * row.downloadRate;
+    if (stats.torrents === 0) groups.delete(key);
+  }
+
+  #cell(row: Row, sign: 1 | -1): void {
+    const key = `${row.status}\u0000${row.tracker}\u0000${row.category}`;
+    let cell = this.#cells.get(key);
+    if (cell === undefined) {
+      cell = { status: row.status, tracker: row.tracker, category: row.category, torrents: 0 };
+      this.#cells.set(key, cell);
+    }
+    cell.torrents += sign;
+    if (cell.torrents === 0) this.#cells.delete(key);
+  }
+}
+
+/** The pyrotorque classes of a torrent, as bit flags. */
+function classify(row: TorrentRecord): number {
+  const complete = row.progress >= 1;
+  const stopped = row.status === TorrentStatus.Paused;
+  const errored = row.status === TorrentStatus.Errored || row.trackerError;
+  let mask = 0;
+  if (row.uploadRate > 0 || row.downloadRate > 0) mask |= ACTIVE;
+  if (row.message !== "") mask |= MESSAGE;
+  if (complete) mask |= COMPLETE;
+  if (stopped) mask |= STOPPED;
+  else mask |= complete ? SEEDING : DOWNLOADING;
+  if (errored) mask |= ERRORED;
+  return mask;
+}

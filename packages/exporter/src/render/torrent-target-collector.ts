@@ -1,0 +1,243 @@
+// Renders one torrent target's families, re-rendering only when its table or health changed.
+
+import {
+  CollectingWriter,
+  type Collector,
+  joinLabels,
+  type MetricWriter,
+  type RenderedLabels,
+  renderLabels,
+  SESSION_CATALOG,
+  SessionCollector,
+} from "@seedwatch/metrics";
+import type { TorrentTarget } from "../collect/torrent-target.ts";
+import type { Logger } from "../log.ts";
+import { statusName } from "../model/status.ts";
+import type { TorrentRow } from "../model/torrent-table.ts";
+import { DOWNLOADER, PT, TARGET_LABELS, TARGET_SELF } from "./torrent-metrics.ts";
+
+/** Prefix of the session-catalog families (`pt_session_net_bytes_sent_total`, ...). */
+export const SESSION_PREFIX = "pt_session_";
+
+interface RowLabels {
+  readonly name: string;
+  readonly tracker: string;
+  readonly labels: RenderedLabels;
+}
+
+/**
+ * Everything one torrent target exports: pt-exporter's families and the aggregates when it is
+ * up (nothing stale when it is down: only `pt_up 0` and its health), the per-torrent series up to
+ * the target's cap, the session catalog, downloader-exporter's family when enabled, and the
+ * daemon's own view of the target.
+ */
+export class TorrentTargetCollector implements Collector {
+  readonly name: string;
+  readonly #target: TorrentTarget;
+  readonly #log: Logger;
+  readonly #head: RenderedLabels;
+  readonly #self: RenderedLabels;
+  readonly #session: SessionCollector;
+  readonly #rowLabels = new WeakMap<TorrentRow, RowLabels>();
+  #cacheKey = "";
+  #cache = new CollectingWriter();
+  #warnedOmitted = false;
+
+  constructor(target: TorrentTarget, log: Logger) {
+    const c = target.config;
+    this.name = `target:${c.name}`;
+    this.#target = target;
+    this.#log = log.child({ target: c.name });
+    this.#head = renderLabels(TARGET_LABELS, [c.name, c.url, c.type]);
+    this.#self = renderLabels(["name", "type"], [c.name, c.type]);
+    this.#session = new SessionCollector({
+      name: `session:${c.name}`,
+      catalog: SESSION_CATALOG,
+      prefix: SESSION_PREFIX,
+      labelNames: TARGET_LABELS,
+      sessions: () => [{ labels: this.#head, counters: target.session }],
+    });
+  }
+
+  collect(writer: MetricWriter): void {
+    const key = `${this.#target.table.version}:${this.#target.generation}`;
+    if (key !== this.#cacheKey) {
+      const fresh = new CollectingWriter();
+      this.#render(fresh);
+      this.#cache = fresh;
+      this.#cacheKey = key;
+    }
+    for (const family of this.#cache.families.values())
+      writer.family(family.def).appendChunks(family.chunks());
+  }
+
+  #render(w: CollectingWriter): void {
+    const target = this.#target;
+    const config = target.config;
+    const up = target.health.up;
+    const head = this.#head;
+    w.family(PT.up).sample(head, up ? 1 : 0);
+    this.#renderSelf(w);
+    const downloaderHead = renderLabels(
+      ["name", "version", "client", "host"],
+      [config.name, target.client?.version ?? "", config.type, config.url],
+    );
+    if (config.compat.downloaderExporter)
+      w.family(DOWNLOADER.up).sample(downloaderHead, up ? 1 : 0);
+    if (!up) return;
+
+    const client = target.client;
+    if (client !== undefined) {
+      if (client.downloadedTotal !== undefined)
+        w.family(PT.downloadedTotal).sample(head, client.downloadedTotal);
+      if (client.uploadedTotal !== undefined)
+        w.family(PT.uploadedTotal).sample(head, client.uploadedTotal);
+      w.family(PT.downloadSpeed).sample(head, client.downloadRate * 8);
+      w.family(PT.uploadSpeed).sample(head, client.uploadRate * 8);
+      w.family(PT.downloadSpeedBytes).sample(head, client.downloadRate);
+      w.family(PT.uploadSpeedBytes).sample(head, client.uploadRate);
+      if (client.freeSpace !== undefined) w.family(PT.freeSpace).sample(head, client.freeSpace);
+    }
+    this.#renderAggregates(w);
+    this.#renderPerTorrent(w);
+    this.#session.collect(w);
+    if (config.compat.downloaderExporter) this.#renderDownloader(w, downloaderHead);
+  }
+
+  #renderSelf(w: CollectingWriter): void {
+    const target = this.#target;
+    const self = this.#self;
+    const health = target.health;
+    w.family(TARGET_SELF.up).sample(self, health.up ? 1 : 0);
+    w.family(TARGET_SELF.pollDuration).sample(self, health.lastDuration);
+    w.family(TARGET_SELF.polls).sample(self, target.polls);
+    const errors = w.family(TARGET_SELF.pollErrors);
+    for (const [reason, count] of target.errors) {
+      errors.sample(joinLabels(self, renderLabels(["reason"], [reason])), count);
+    }
+    w.family(TARGET_SELF.lastSuccess).sample(self, health.lastSuccessAt / 1000);
+    w.family(TARGET_SELF.torrents).sample(self, target.table.size);
+    w.family(TARGET_SELF.received).sample(self, target.bytesReceived);
+  }
+
+  #renderAggregates(w: CollectingWriter): void {
+    const table = this.#target.table;
+    const head = this.#head;
+    const cells = w.family(PT.torrentsCount);
+    for (const cell of table.stateCells) {
+      const labels = renderLabels(
+        ["status", "tracker", "category"],
+        [statusName(cell.status), cell.tracker, cell.category],
+      );
+      cells.sample(joinLabels(head, labels), cell.torrents);
+    }
+    for (const [tracker, stats] of table.trackers) {
+      const labels = joinLabels(head, renderLabels(["tracker"], [tracker]));
+      w.family(PT.trackerUploaded).sample(labels, stats.uploaded);
+      w.family(PT.trackerDownloaded).sample(labels, stats.downloaded);
+      w.family(PT.trackerTorrents).sample(labels, stats.torrents);
+      w.family(PT.trackerSize).sample(labels, stats.size);
+      w.family(PT.trackerErrors).sample(labels, stats.errors);
+      w.family(PT.trackerUploadSpeed).sample(labels, stats.uploadRate);
+      w.family(PT.trackerDownloadSpeed).sample(labels, stats.downloadRate);
+    }
+    for (const [category, stats] of table.categories) {
+      const labels = joinLabels(head, renderLabels(["category"], [category]));
+      w.family(PT.categoryTorrents).sample(labels, stats.torrents);
+      w.family(PT.categorySize).sample(labels, stats.size);
+    }
+    for (const [tag, stats] of table.tags) {
+      const labels = joinLabels(head, renderLabels(["tag"], [tag]));
+      w.family(PT.tagTorrents).sample(labels, stats.torrents);
+      w.family(PT.tagSize).sample(labels, stats.size);
+    }
+  }
+
+  #renderPerTorrent(w: CollectingWriter): void {
+    const target = this.#target;
+    const { enabled, maxTorrents } = target.config.perTorrent;
+    const cap = enabled ? maxTorrents : 0;
+    const omitted = Math.max(0, target.table.size - cap);
+    w.family(TARGET_SELF.omitted).sample(this.#self, omitted);
+    if (omitted > 0 && enabled && !this.#warnedOmitted) {
+      this.#warnedOmitted = true;
+      this.#log.warn(
+        "more torrents than per_torrent.max_torrents: per-torrent series left out, aggregates still complete",
+        {
+          torrents: target.table.size,
+          max_torrents: cap,
+          omitted,
+        },
+      );
+    }
+    if (cap === 0) return;
+    const present = w.family(PT.torrent);
+    const status = w.family(PT.torrentStatus);
+    const size = w.family(PT.torrentSize);
+    const downloaded = w.family(PT.torrentDownloaded);
+    const uploaded = w.family(PT.torrentUploaded);
+    let n = 0;
+    for (const row of target.table.rows()) {
+      if (n++ >= cap) break;
+      const labels = this.#labelsOf(row);
+      present.sample(labels, 1);
+      status.sample(labels, row.status);
+      size.sample(labels, row.size);
+      downloaded.sample(labels, row.downloaded);
+      uploaded.sample(labels, row.uploaded);
+    }
+  }
+
+  #renderDownloader(w: CollectingWriter, head: RenderedLabels): void {
+    const target = this.#target;
+    const client = target.client;
+    if (client !== undefined) {
+      if (client.downloadedTotal !== undefined)
+        w.family(DOWNLOADER.downloadedTotal).sample(head, client.downloadedTotal);
+      if (client.uploadedTotal !== undefined)
+        w.family(DOWNLOADER.uploadedTotal).sample(head, client.uploadedTotal);
+      w.family(DOWNLOADER.downloadSpeed).sample(head, client.downloadRate);
+      w.family(DOWNLOADER.uploadSpeed).sample(head, client.uploadRate);
+    }
+    const counts = w.family(DOWNLOADER.torrentsCount);
+    for (const cell of target.table.stateCells) {
+      const labels = renderLabels(
+        ["status", "category", "tracker"],
+        [statusName(cell.status), cell.category, cell.tracker],
+      );
+      counts.sample(joinLabels(head, labels), cell.torrents);
+    }
+    // downloader-exporter keys these by (torrent_name, tracker); torrents sharing both are summed,
+    // since two equal label sets would be duplicate series.
+    const { enabled, maxTorrents } = target.config.perTorrent;
+    if (!enabled) return;
+    const byName = new Map<string, { uploaded: number; downloaded: number }>();
+    let n = 0;
+    for (const row of target.table.rows()) {
+      if (n++ >= maxTorrents) break;
+      const key = `${row.name}\u0000${row.tracker}`;
+      const sum = byName.get(key) ?? { uploaded: 0, downloaded: 0 };
+      sum.uploaded += row.uploaded;
+      sum.downloaded += row.downloaded;
+      byName.set(key, sum);
+    }
+    for (const [key, sum] of byName) {
+      const [name = "", tracker = ""] = key.split("\u0000");
+      const labels = joinLabels(head, renderLabels(["torrent_name", "tracker"], [name, tracker]));
+      w.family(DOWNLOADER.torrentUploaded).sample(labels, sum.uploaded);
+      w.family(DOWNLOADER.torrentDownloaded).sample(labels, sum.downloaded);
+    }
+  }
+
+  #labelsOf(row: TorrentRow): RenderedLabels {
+    const cached = this.#rowLabels.get(row);
+    if (cached !== undefined && cached.name === row.name && cached.tracker === row.tracker)
+      return cached.labels;
+    const labels = joinLabels(
+      this.#head,
+      renderLabels(["torrent_hash", "torrent_name", "tracker"], [row.hash, row.name, row.tracker]),
+    );
+    this.#rowLabels.set(row, { name: row.name, tracker: row.tracker, labels });
+    return labels;
+  }
+}

@@ -1,0 +1,270 @@
+// Turns qBittorrent's incremental /sync/maindata answers into torrent patches, keeping the rid and the tracker map.
+
+import type { StateMapper } from "../../model/status.ts";
+import { type StatusCode, TorrentStatus } from "../../model/status.ts";
+import type { TorrentPatch } from "../../model/torrent.ts";
+import { trackerHost } from "../../model/tracker.ts";
+import { SourceProtocolError } from "../errors.ts";
+
+/** The global figures of `server_state`, merged across partial updates. */
+export interface ServerState {
+  readonly [key: string]: unknown;
+}
+
+/** The patches one maindata answer yields. */
+export interface MaindataChanges {
+  /** True when the answer was a full update: the patches describe every torrent. */
+  readonly reset: boolean;
+  readonly patches: TorrentPatch[];
+  readonly removed: string[];
+}
+
+/** What we remember per torrent to derive fields that depend on several qBittorrent fields. */
+interface Derivation {
+  status: StatusCode;
+  workingTracker: string;
+  addedOn: number;
+  hasTrackerError: boolean | undefined;
+  urls: Set<string>;
+  trackerHosts: readonly string[];
+  trackerError: boolean;
+}
+
+const ACTIVE = new Set<StatusCode>([
+  TorrentStatus.Downloading,
+  TorrentStatus.Uploading,
+  TorrentStatus.Stalled,
+]);
+/** How long a running torrent may go without a working tracker before that counts as an error. */
+const GRACE_SECONDS = 300;
+
+/**
+ * Keeps the state of one maindata session: the rid to send next, `server_state` merged across
+ * partial answers, and the announce-URL map (`trackers`: URL -> hashes, since 4.5.0) from which
+ * every torrent's tracker hosts come. URLs never leave this class: only host names do.
+ */
+export class MaindataSync {
+  #rid = 0;
+  #server: Record<string, unknown> = {};
+  readonly #urlHashes = new Map<string, readonly string[]>();
+  readonly #torrents = new Map<string, Derivation>();
+  readonly #states: StateMapper;
+
+  constructor(states: StateMapper) {
+    this.#states = states;
+  }
+
+  /** The rid to send with the next request. */
+  get rid(): number {
+    return this.#rid;
+  }
+
+  /** `server_state` as of the last answer. */
+  get serverState(): ServerState {
+    return this.#server;
+  }
+
+  /** Forgets everything: the next request asks for a full update (after a new login). */
+  restart(): void {
+    this.#rid = 0;
+  }
+
+  /** Applies one parsed maindata answer and returns the torrent changes it means. */
+  apply(answer: unknown, nowSeconds: number): MaindataChanges {
+    if (typeof answer !== "object" || answer === null || Array.isArray(answer)) {
+      throw new SourceProtocolError("maindata: expected a JSON object");
+    }
+    const data = answer as Record<string, unknown>;
+    const rid = data.rid;
+    if (typeof rid !== "number" || !Number.isInteger(rid)) {
+      throw new SourceProtocolError("maindata: missing or non-integer rid");
+    }
+    const reset = data.full_update === true || this.#rid === 0;
+    if (reset) {
+      this.#server = {};
+      this.#urlHashes.clear();
+      this.#torrents.clear();
+    }
+    const server = objectOf(data.server_state, "server_state");
+    if (server !== undefined) Object.assign(this.#server, server);
+
+    const patches = new Map<string, TorrentPatch & Record<string, unknown>>();
+    const torrents = objectOf(data.torrents, "torrents") ?? {};
+    for (const [hash, raw] of Object.entries(torrents)) {
+      const fields = objectOf(raw, `torrents.${hash}`) ?? {};
+      patches.set(hash, this.#mapTorrent(hash, fields, reset));
+    }
+    const touched = new Set<string>(patches.keys());
+    const urls = objectOf(data.trackers, "trackers") ?? {};
+    for (const [url, hashes] of Object.entries(urls)) {
+      if (!Array.isArray(hashes))
+        throw new SourceProtocolError("maindata: trackers values must be arrays");
+      this.#setUrl(
+        url,
+        hashes.filter((h): h is string => typeof h === "string"),
+        touched,
+      );
+    }
+    for (const url of arrayOf(data.trackers_removed)) this.#setUrl(url, [], touched);
+
+    const removed = arrayOf(data.torrents_removed).filter((hash) => this.#torrents.delete(hash));
+    for (const hash of removed) {
+      touched.delete(hash);
+      patches.delete(hash);
+    }
+    for (const hash of touched) {
+      const derived = this.#torrents.get(hash);
+      if (derived === undefined) continue;
+      const hosts = hostsOf(derived);
+      const error = derived.hasTrackerError ?? inferTrackerError(derived, nowSeconds);
+      if (
+        !sameList(hosts, derived.trackerHosts) ||
+        error !== derived.trackerError ||
+        patches.has(hash)
+      ) {
+        derived.trackerHosts = hosts;
+        derived.trackerError = error;
+        const patch = patches.get(hash) ?? { hash };
+        patches.set(hash, { ...patch, trackerHosts: hosts, trackerError: error });
+      }
+    }
+    this.#rid = rid;
+    return { reset, patches: [...patches.values()], removed };
+  }
+
+  #mapTorrent(
+    hash: string,
+    f: Record<string, unknown>,
+    reset: boolean,
+  ): TorrentPatch & Record<string, unknown> {
+    let derived = this.#torrents.get(hash);
+    if (derived === undefined) {
+      derived = {
+        status: TorrentStatus.Unknown,
+        workingTracker: "",
+        addedOn: 0,
+        hasTrackerError: undefined,
+        urls: new Set(),
+        trackerHosts: [],
+        trackerError: false,
+      };
+      this.#torrents.set(hash, derived);
+    }
+    const patch: Record<string, unknown> = { hash };
+    const num = (key: string) => numberOf(f[key], `${hash}.${key}`);
+    if ("name" in f) patch.name = stringOf(f.name);
+    if ("state" in f) {
+      derived.status = this.#states.map(stringOf(f.state));
+      patch.status = derived.status;
+    } else if (reset) {
+      patch.status = TorrentStatus.Unknown;
+    }
+    if ("size" in f) patch.size = num("size");
+    if ("progress" in f) patch.progress = num("progress");
+    if ("downloaded" in f) patch.downloaded = num("downloaded");
+    if ("uploaded" in f) patch.uploaded = num("uploaded");
+    if ("dlspeed" in f) patch.downloadRate = num("dlspeed");
+    if ("upspeed" in f) patch.uploadRate = num("upspeed");
+    if ("ratio" in f) patch.ratio = num("ratio");
+    if ("category" in f) patch.category = stringOf(f.category);
+    if ("tags" in f) patch.tags = splitTags(stringOf(f.tags));
+    if ("added_on" in f) {
+      derived.addedOn = timestamp(num("added_on"));
+      patch.addedOn = derived.addedOn;
+    }
+    if ("completion_on" in f) patch.completedOn = timestamp(num("completion_on"));
+    if ("seeding_time" in f) patch.seedingTime = Math.max(0, num("seeding_time"));
+    if ("save_path" in f) patch.savePath = stringOf(f.save_path);
+    if ("num_seeds" in f) patch.seeds = num("num_seeds");
+    if ("num_leechs" in f) patch.leechers = num("num_leechs");
+    if ("tracker" in f) derived.workingTracker = stringOf(f.tracker);
+    // qBittorrent 5.2 (WebAPI 2.11.7) tells tracker health per torrent; older ones do not.
+    if ("has_tracker_error" in f) derived.hasTrackerError = f.has_tracker_error === true;
+    return patch as TorrentPatch & Record<string, unknown>;
+  }
+
+  #setUrl(url: string, hashes: readonly string[], touched: Set<string>): void {
+    for (const hash of this.#urlHashes.get(url) ?? []) {
+      this.#torrents.get(hash)?.urls.delete(url);
+      touched.add(hash);
+    }
+    if (hashes.length === 0) this.#urlHashes.delete(url);
+    else this.#urlHashes.set(url, hashes);
+    for (const hash of hashes) {
+      this.#torrents.get(hash)?.urls.add(url);
+      touched.add(hash);
+    }
+  }
+}
+
+/** Tracker hosts of a torrent: the working tracker's host first, then the others sorted. */
+function hostsOf(derived: Derivation): readonly string[] {
+  const hosts = new Set<string>();
+  const working = trackerHost(derived.workingTracker);
+  if (working !== "") hosts.add(working);
+  const others = [...derived.urls]
+    .map(trackerHost)
+    .filter((h) => h !== "")
+    .sort();
+  for (const host of others) hosts.add(host);
+  return [...hosts];
+}
+
+/**
+ * Without qBittorrent 5.2's flag: a running torrent with trackers but no working one, past a
+ * grace period after being added, counts as a tracker error.
+ */
+function inferTrackerError(derived: Derivation, nowSeconds: number): boolean {
+  return (
+    ACTIVE.has(derived.status) &&
+    derived.workingTracker === "" &&
+    derived.urls.size > 0 &&
+    derived.addedOn > 0 &&
+    nowSeconds - derived.addedOn > GRACE_SECONDS
+  );
+}
+
+function splitTags(tags: string): string[] {
+  return tags === ""
+    ? []
+    : tags
+        .split(",")
+        .map((t) => t.trim())
+        .filter((t) => t !== "");
+}
+
+/** qBittorrent uses -1 and 0xFFFFFFFF for "never"; both become 0. */
+function timestamp(value: number): number {
+  return value > 0 && value < 0xffffffff ? value : 0;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function objectOf(value: unknown, what: string): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new SourceProtocolError(`maindata: ${what} must be an object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function arrayOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+function stringOf(value: unknown): string {
+  return typeof value === "string"
+    ? value
+    : value === null || value === undefined
+      ? ""
+      : String(value);
+}
+
+function numberOf(value: unknown, what: string): number {
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)))
+    return Number(value);
+  throw new SourceProtocolError(`maindata: ${what} must be a number`);
+}
