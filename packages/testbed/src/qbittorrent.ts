@@ -1,0 +1,323 @@
+// Debian's real qbittorrent-nox on a loopback address, with its own profile, for contract and end-to-end tests.
+
+import { pbkdf2Sync, randomBytes } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { freePort, waitFor } from "@seedwatch/metrics/testing";
+import { type Daemon, startDaemon, tempDir } from "./daemon.ts";
+import type { GeneratedTorrent } from "./torrents.ts";
+
+/** How to start qBittorrent. */
+export interface QbittorrentOptions {
+  /** WebUI user (default "admin"). */
+  readonly username?: string;
+  /** WebUI password (default: random). */
+  readonly password?: string;
+  /** IPv4 loopback address for the WebUI and for peers (default 127.0.0.1). */
+  readonly interfaceAddress?: string;
+  /** Failed logins before qBittorrent bans an IP for an hour; 0 (the default) never bans. */
+  readonly maxAuthFailures?: number;
+  /** Torrents checked at the same time (default 4; qBittorrent's own default is 1). */
+  readonly maxActiveChecking?: number;
+  /** Extra `key=value` lines per section of qBittorrent.conf, e.g. `{ BitTorrent: ["Session\\GlobalMaxRatio=2"] }`. */
+  readonly extraConfig?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Options of `addTorrents`, as the WebAPI's `torrents/add` takes them. */
+export interface QbittorrentAddOptions {
+  readonly paused?: boolean;
+  readonly category?: string;
+  readonly tags?: readonly string[];
+  /** Where the payload is or goes (default: the instance's `saveDir`). */
+  readonly savepath?: string;
+  /** Trust the data without a hash check. */
+  readonly skipChecking?: boolean;
+}
+
+/** What the `api` helper sends: a form for POST, nothing for GET. */
+export type QbittorrentForm = Readonly<Record<string, string | number | boolean>>;
+
+/** A running qbittorrent-nox. */
+export interface Qbittorrent {
+  /** WebUI base URL, `http://<address>:<port>`. */
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+  readonly interfaceAddress: string;
+  readonly webuiPort: number;
+  /** BitTorrent listening port (TCP only; uTP is off). */
+  readonly peerPort: number;
+  /** The `--profile` directory (config in `qBittorrent/config/qBittorrent.conf`). */
+  readonly profileDir: string;
+  /** Default save path. */
+  readonly saveDir: string;
+  /** The current process (a new one after `restart`). */
+  readonly daemon: Daemon;
+  /**
+   * A logged-in call to `/api/v2/<path>` (GET without `form`, POST with it): parsed JSON, or text
+   * when qBittorrent answers text. Throws on any HTTP status but 200. This is how tests read what
+   * qBittorrent itself says.
+   */
+  api<T = unknown>(path: string, form?: QbittorrentForm): Promise<T>;
+  /**
+   * Adds torrents (one multipart request) and resolves once all of them show in `torrents/info`
+   * and are past `checkingResumeData`/`checkingDL`/`checkingUP`, so their state means something.
+   */
+  addTorrents(
+    torrents: readonly GeneratedTorrent[],
+    options?: QbittorrentAddOptions,
+  ): Promise<void>;
+  /** Waits until `torrents/info` lists at least `count` torrents, and returns them. */
+  waitForTorrents(count: number, timeoutMs?: number): Promise<QbittorrentTorrent[]>;
+  /** Stops qBittorrent (letting it save its state) and removes its directory. */
+  stop(): Promise<void>;
+  /** Stops and starts it again with the same profile and ports. */
+  restart(): Promise<void>;
+}
+
+/** The fields of a `torrents/info` entry the testbed relies on (qBittorrent sends many more). */
+export interface QbittorrentTorrent {
+  readonly hash: string;
+  readonly name: string;
+  readonly state: string;
+  readonly progress: number;
+  readonly category: string;
+  readonly tags: string;
+  readonly tracker: string;
+  readonly save_path: string;
+  readonly size: number;
+  readonly uploaded: number;
+  readonly downloaded: number;
+  readonly [field: string]: unknown;
+}
+
+const USERNAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** The `WebUI\Password_PBKDF2` value qBittorrent 4.2+ stores: PBKDF2-HMAC-SHA512, 100 000 rounds. */
+export function qbittorrentPasswordHash(password: string, salt = randomBytes(16)): string {
+  const key = pbkdf2Sync(password, salt, 100_000, 64, "sha512");
+  return `@ByteArray(${salt.toString("base64")}:${key.toString("base64")})`;
+}
+
+/**
+ * Writes a fresh profile and starts `qbittorrent-nox` bound to `interfaceAddress` (WebUI and
+ * peers), with DHT, LSD, PeX, UPnP and queueing off, then waits until the WebUI answers.
+ * A leecher that must exchange data with a seeder on 127.0.0.1 needs another address
+ * (127.0.0.2): libtorrent drops connections from its own IP.
+ */
+export async function startQbittorrent(options: QbittorrentOptions = {}): Promise<Qbittorrent> {
+  const username = options.username ?? "admin";
+  const password = options.password ?? randomBytes(12).toString("hex");
+  const address = options.interfaceAddress ?? "127.0.0.1";
+  const maxAuthFailures = options.maxAuthFailures ?? 0;
+  const maxChecking = options.maxActiveChecking ?? 4;
+  if (!USERNAME.test(username)) {
+    throw new Error("username must be 1-64 characters of A-Z, a-z, 0-9, _, . or -");
+  }
+  if (typeof password !== "string" || password.length === 0) {
+    throw new Error("password must be a non-empty string");
+  }
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address)) {
+    throw new Error(
+      `interfaceAddress must be an IPv4 loopback address (127.x.y.z), got "${address}"`,
+    );
+  }
+  for (const [name, value] of [
+    ["maxAuthFailures", maxAuthFailures],
+    ["maxActiveChecking", maxChecking],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0) {
+      throw new Error(`${name} must be a non-negative integer, got ${String(value)}`);
+    }
+  }
+
+  const dir = await tempDir("qbittorrent");
+  const profileDir = join(dir.path, "profile");
+  const saveDir = join(dir.path, "downloads");
+  try {
+    const webuiPort = await freePort(address);
+    const peerPort = await freePort(address);
+    await mkdir(join(profileDir, "qBittorrent", "config"), { recursive: true });
+    await mkdir(saveDir, { recursive: true });
+    const sections: Record<string, string[]> = {
+      LegalNotice: ["Accepted=true"],
+      Preferences: [
+        `WebUI\\Address=${address}`,
+        `WebUI\\Port=${webuiPort}`,
+        `WebUI\\Username=${username}`,
+        `WebUI\\Password_PBKDF2="${qbittorrentPasswordHash(password)}"`,
+        "WebUI\\LocalHostAuth=true",
+        "WebUI\\CSRFProtection=true",
+        "WebUI\\HostHeaderValidation=true",
+        `WebUI\\MaxAuthenticationFailCount=${maxAuthFailures}`,
+        "WebUI\\BanDuration=3600",
+        "WebUI\\UseUPnP=false",
+        // Otherwise qBittorrent downloads a GeoIP database from the internet.
+        "Connection\\ResolvePeerCountries=false",
+        "General\\Locale=en",
+      ],
+      Network: ["PortForwardingEnabled=false"],
+      BitTorrent: [
+        `Session\\Port=${peerPort}`,
+        `Session\\DefaultSavePath=${saveDir}`,
+        "Session\\TempPathEnabled=false",
+        "Session\\DHTEnabled=false",
+        "Session\\LSDEnabled=false",
+        "Session\\PeXEnabled=false",
+        "Session\\QueueingSystemEnabled=false",
+        `Session\\MaxActiveCheckingTorrents=${maxChecking}`,
+        // Only TCP: a UDP (uTP) port could be taken even when the TCP port was free.
+        "Session\\BTProtocol=TCP",
+        // Bound to loopback, or announces from other interfaces never complete (reference §7.4).
+        "Session\\Interface=lo",
+        "Session\\InterfaceName=lo",
+        `Session\\InterfaceAddress=${address}`,
+        "Session\\AnonymousModeEnabled=false",
+      ],
+    };
+    for (const [section, lines] of Object.entries(options.extraConfig ?? {})) {
+      sections[section] = [...(sections[section] ?? []), ...lines];
+    }
+    const ini = Object.entries(sections)
+      .map(([section, lines]) => `[${section}]\n${lines.join("\n")}\n`)
+      .join("\n");
+    await writeFile(join(profileDir, "qBittorrent", "config", "qBittorrent.conf"), ini);
+
+    const url = `http://${address}:${webuiPort}`;
+    const launch = () =>
+      startDaemon({
+        name: `qbittorrent-nox ${address}:${webuiPort}`,
+        command: "qbittorrent-nox",
+        args: [`--profile=${profileDir}`],
+        env: { HOME: dir.path, XDG_CONFIG_HOME: dir.path, XDG_DATA_HOME: dir.path },
+        ready: async () => {
+          const response = await fetch(`${url}/api/v2/app/version`, {
+            signal: AbortSignal.timeout(2000),
+          });
+          await response.arrayBuffer();
+          return response.status === 200 || response.status === 403;
+        },
+        readyTimeoutMs: 60_000,
+      });
+    let daemon = await launch();
+    let cookie: string | undefined;
+
+    const login = async () => {
+      const response = await fetch(`${url}/api/v2/auth/login`, {
+        method: "POST",
+        body: new URLSearchParams({ username, password }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      const body = await response.text();
+      const sid = /(?:^|[\s,;])SID=([^;]+)/.exec(response.headers.get("set-cookie") ?? "")?.[1];
+      if (response.status !== 200 || body !== "Ok." || sid === undefined) {
+        throw new Error(`qBittorrent ${url} refused the testbed's login: HTTP ${response.status}`);
+      }
+      cookie = `SID=${sid}`;
+    };
+
+    const call = async (path: string, body?: URLSearchParams | FormData) => {
+      if (cookie === undefined) await login();
+      const send = () =>
+        fetch(`${url}/api/v2/${path}`, {
+          method: body === undefined ? "GET" : "POST",
+          headers: { cookie: cookie as string },
+          body,
+          signal: AbortSignal.timeout(30_000),
+        });
+      let response = await send();
+      if (response.status === 403) {
+        // The session is gone (restart, timeout): log in again, once.
+        await response.arrayBuffer();
+        await login();
+        response = await send();
+      }
+      const text = await response.text();
+      if (response.status !== 200) {
+        throw new Error(`qBittorrent ${path}: HTTP ${response.status} ${text.slice(0, 200)}`);
+      }
+      const json = (response.headers.get("content-type") ?? "").includes("application/json");
+      return json ? JSON.parse(text) : text;
+    };
+
+    const torrentsInfo = (): Promise<QbittorrentTorrent[]> => call("torrents/info");
+
+    const instance: Qbittorrent = {
+      url,
+      username,
+      password,
+      interfaceAddress: address,
+      webuiPort,
+      peerPort,
+      profileDir,
+      saveDir,
+      get daemon() {
+        return daemon;
+      },
+      api(path, form) {
+        if (typeof path !== "string" || !/^[a-z]+\/[A-Za-z]+(\?.*)?$/.test(path)) {
+          return Promise.reject(
+            new Error(`api path must look like "torrents/info", got ${JSON.stringify(path)}`),
+          );
+        }
+        if (form === undefined) return call(path);
+        const params = new URLSearchParams();
+        for (const [key, value] of Object.entries(form)) params.set(key, String(value));
+        return call(path, params);
+      },
+      async addTorrents(torrents, add = {}) {
+        if (!Array.isArray(torrents) || torrents.length === 0) {
+          throw new Error("addTorrents expects a non-empty array of generated torrents");
+        }
+        const form = new FormData();
+        for (const torrent of torrents) {
+          form.append("torrents", new Blob([torrent.metainfo]), `${torrent.name}.torrent`);
+        }
+        form.set("savepath", add.savepath ?? saveDir);
+        if (add.paused) form.set("paused", "true");
+        if (add.skipChecking) form.set("skip_checking", "true");
+        if (add.category !== undefined) form.set("category", add.category);
+        if (add.tags !== undefined) form.set("tags", add.tags.join(","));
+        const answer = await call("torrents/add", form);
+        if (answer !== "Ok.") throw new Error(`qBittorrent torrents/add answered ${answer}`);
+        const wanted = new Set(torrents.map((torrent) => torrent.infoHash));
+        await waitFor(
+          `qBittorrent to list and check ${wanted.size} added torrents`,
+          async () => {
+            const seen = await torrentsInfo();
+            const settled = seen.filter(
+              (torrent) => wanted.has(torrent.hash) && !torrent.state.startsWith("checking"),
+            ).length;
+            return settled === wanted.size ? true : undefined;
+          },
+          { timeoutMs: 30_000 + 1000 * wanted.size, intervalMs: 200 },
+        );
+      },
+      waitForTorrents(count, timeoutMs = 30_000) {
+        return waitFor(
+          `qBittorrent to list ${count} torrents`,
+          async () => {
+            const seen = await torrentsInfo();
+            return seen.length >= count ? seen : undefined;
+          },
+          { timeoutMs, intervalMs: 200 },
+        );
+      },
+      async stop() {
+        daemon.signal("SIGCONT");
+        await daemon.stop(15_000);
+        await dir.remove();
+      },
+      async restart() {
+        daemon.signal("SIGCONT");
+        await daemon.stop(15_000);
+        cookie = undefined;
+        daemon = await launch();
+      },
+    };
+    return instance;
+  } catch (error) {
+    await dir.remove();
+    throw error;
+  }
+}
