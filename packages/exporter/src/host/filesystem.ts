@@ -1,0 +1,41 @@
+// Disk usage of one configured path through fs.statfs, in bytes, with df's arithmetic.
+
+import type { StatsFs } from "node:fs";
+import { statfs } from "node:fs/promises";
+import { HostReadError } from "./errors.ts";
+
+/** statfs figures of the file system holding a path, in bytes and inodes. */
+export interface FilesystemUsage {
+  /** Size of the file system (`df` "1B-blocks"). */
+  readonly sizeBytes: number;
+  /** Free, including the blocks reserved for root. */
+  readonly freeBytes: number;
+  /** Free for unprivileged users (`df` "Avail"). */
+  readonly availableBytes: number;
+  /** Inodes in total; 0 on file systems without a fixed number (btrfs, some FUSE ones). */
+  readonly files: number;
+  readonly filesFree: number;
+}
+
+/** Converts statfs numbers to bytes. Blocks are counted in fragment size, as statvfs(3) says. */
+export function usageFromStatfs(stats: StatsFs): FilesystemUsage {
+  // `frsize` is a recent addition to Node's statfs; where it is missing (0), `bsize` is the
+  // same on nearly every file system.
+  const unit = stats.frsize > 0 ? stats.frsize : stats.bsize;
+  return {
+    sizeBytes: stats.blocks * unit,
+    freeBytes: stats.bfree * unit,
+    availableBytes: stats.bavail * unit,
+    files: stats.files,
+    filesFree: stats.ffree,
+  };
+}
+
+/** statfs(2) on `path`; a HostReadError naming the path when it fails (missing, no access). */
+export async function readFilesystem(path: string): Promise<FilesystemUsage> {
+  try {
+    return usageFromStatfs(await statfs(path));
+  } catch (error) {
+    throw new HostReadError(path, error);
+  }
+}
