@@ -7,17 +7,22 @@ import { checkSupported, Daemon } from "./daemon.ts";
 import { discover, discoveredConfig } from "./discover.ts";
 import { createLogger, LOG_LEVELS, type LogFormat, type LogLevel } from "./log.ts";
 import { VERSION } from "./version.ts";
+import { DEFAULT_BCRYPT_COST, hashPassword } from "./web/hash-password.ts";
+import { WebConfigError } from "./web/web-config-error.ts";
 
 /** The default listen address: outside Prometheus's (fully allocated) exporter range 9100-9999. */
 export const DEFAULT_LISTEN_ADDRESS = ":8742";
 
 const USAGE = `usage: seedwatch [flags]            run the exporter daemon
        seedwatch discover [--host H] print a config for clients found on their default local ports
+       seedwatch hash-password [--cost N]
+                                    read a password on stdin, print its bcrypt hash for web-config.yml
 
 flags:
   --config.file=PATH         configuration file (default: seedwatch.yml)
   --config.check             validate the configuration, print problems, exit (0 ok, 1 bad)
   --web.listen-address=ADDR  address to listen on (default: ${DEFAULT_LISTEN_ADDRESS})
+  --web.config.file=PATH     TLS and basic-auth configuration (Prometheus exporter-toolkit format)
   --log.level=LEVEL          debug, info, warn or error (default: info)
   --log.format=FORMAT        logfmt or json (default: logfmt)
   --help                     this text
@@ -34,6 +39,8 @@ export interface CliIo {
   readonly stopSignal?: Promise<unknown>;
   /** Called for SIGHUP-style reload requests in production. */
   readonly onReloadSignal?: (reload: () => void) => void;
+  /** Standard input, for `hash-password` (the process's own by default). */
+  readonly stdin?: () => Promise<string>;
 }
 
 const PROCESS_IO: CliIo = {
@@ -45,6 +52,7 @@ const PROCESS_IO: CliIo = {
 export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
   const [first] = argv;
   if (first === "discover") return runDiscover(argv.slice(1), io);
+  if (first === "hash-password") return runHashPassword(argv.slice(1), io);
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
@@ -55,6 +63,7 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
         "config.file": { type: "string" },
         "config.check": { type: "boolean" },
         "web.listen-address": { type: "string" },
+        "web.config.file": { type: "string" },
         "log.level": { type: "string" },
         "log.format": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -110,11 +119,17 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
     daemon = await Daemon.start({
       configFile,
       listenAddress: (values["web.listen-address"] as string | undefined) ?? DEFAULT_LISTEN_ADDRESS,
+      ...(values["web.config.file"] === undefined
+        ? {}
+        : { webConfigFile: values["web.config.file"] as string }),
       log,
     });
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const problem of error.problems) log.error("invalid configuration", { problem });
+    } else if (error instanceof WebConfigError) {
+      for (const line of error.message.split("\n"))
+        log.error("invalid web configuration", { problem: line });
     } else {
       log.error("could not start", { err: error });
     }
@@ -139,4 +154,36 @@ async function runDiscover(argv: readonly string[], io: CliIo): Promise<number> 
   }
   io.out(discoveredConfig(await discover(host)));
   return 0;
+}
+
+async function runHashPassword(argv: readonly string[], io: CliIo): Promise<number> {
+  let cost = DEFAULT_BCRYPT_COST;
+  try {
+    const raw = parseArgs({ args: [...argv], strict: true, options: { cost: { type: "string" } } })
+      .values.cost;
+    if (raw !== undefined) cost = Number(raw);
+  } catch (error) {
+    io.err(`seedwatch hash-password: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const input = await (io.stdin ?? readStdin)();
+  const password = input.replace(/\r?\n$/, "");
+  try {
+    io.out(`${await hashPassword(password, cost)}\n`);
+    return 0;
+  } catch (error) {
+    io.err(`seedwatch hash-password: ${(error as Error).message}\n`);
+    return 2;
+  }
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY)
+    process.stderr.write("Password (input is shown; pipe it in to hide it): ");
+  let text = "";
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (process.stdin.isTTY && text.includes("\n")) break;
+  }
+  return text;
 }

@@ -1,7 +1,6 @@
 // The running daemon: config, state database, targets, HTTP server, reloads and shutdown.
 
 import { once } from "node:events";
-import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DatabaseSync } from "node:sqlite";
 import { TargetSet } from "./collect/target-set.ts";
@@ -14,12 +13,15 @@ import { openDatabase } from "./store/database.ts";
 import { RetiredStore } from "./store/retired-store.ts";
 import { parseListenAddress } from "./web/listen-address.ts";
 import { createRouter } from "./web/router.ts";
+import { createWebServer, type WebServer } from "./web/web-server.ts";
 
 /** How to run the daemon. */
 export interface DaemonOptions {
   readonly configFile: string;
   /** `host:port`, `:port` or `[v6]:port`. */
   readonly listenAddress: string;
+  /** exporter-toolkit's web-config.yml: TLS, basic auth, headers, rate limit. */
+  readonly webConfigFile?: string;
   readonly log: Logger;
 }
 
@@ -44,10 +46,12 @@ export class Daemon {
     const db = openDatabase(config.storagePath);
     const daemon = new Daemon(options, config, db);
     await daemon.#targets.apply(config);
-    daemon.#server.listen(port, host);
-    await once(daemon.#server, "listening");
+    daemon.#web.server.listen(port, host);
+    await once(daemon.#web.server, "listening");
     options.log.info("listening", {
       address: daemon.address,
+      tls: daemon.#web.secure,
+      basic_auth: daemon.#web.authEnabled,
       targets: config.targets.length,
       config: options.configFile,
     });
@@ -57,7 +61,7 @@ export class Daemon {
   readonly #options: DaemonOptions;
   readonly #db: DatabaseSync;
   readonly #targets: TargetSet;
-  readonly #server: Server;
+  readonly #web: WebServer;
   readonly #reload: ReloadStatus = { ok: true, at: Date.now() };
   #config: Config;
   #reloading: Promise<{ ok: boolean; error?: string }> | undefined;
@@ -71,23 +75,36 @@ export class Daemon {
       retired: new RetiredStore(db),
       createSource: createTorrentSource,
     });
+    this.#web = createWebServer({
+      ...(options.webConfigFile === undefined ? {} : { webConfigFile: options.webConfigFile }),
+      handler: (req, res) => router(req, res),
+      onReload: (outcome) => {
+        if (!outcome.ok)
+          options.log.error("web config reload failed, keeping the last good one", {
+            err: outcome.error,
+          });
+        else if (outcome.changed)
+          options.log.info("web config reloaded", { file: options.webConfigFile });
+      },
+      onHandlerError: (error, req) =>
+        options.log.error("request failed", { path: req.url, err: error }),
+      onClientRefused: (reason, remote) =>
+        options.log.debug("TLS client refused", { reason, remote }),
+    });
     const router = createRouter({
       targets: this.#targets,
       daemonCollectors: [new DaemonCollector(this.#reload)],
       config: () => this.#config,
       reload: () => this.reload(),
+      authorize: async (req, res) =>
+        this.#web.authEnabled ? (await this.#web.requireUser(req, res)) !== undefined : true,
       log: options.log,
     });
-    this.#server = createServer(
-      { headersTimeout: 10_000, requestTimeout: 60_000 },
-      (req, res) => void router(req, res),
-    );
-    this.#server.maxHeadersCount = 100;
   }
 
   /** The address the server listens on, e.g. `127.0.0.1:8742`. */
   get address(): string {
-    const address = this.#server.address() as AddressInfo;
+    const address = this.#web.server.address() as AddressInfo;
     return address.family === "IPv6"
       ? `[${address.address}]:${address.port}`
       : `${address.address}:${address.port}`;
@@ -111,6 +128,7 @@ export class Daemon {
 
   async #doReload(): Promise<{ ok: boolean; error?: string }> {
     const log = this.#options.log;
+    this.#web.reload();
     try {
       const config = loadConfig(this.#options.configFile);
       checkSupported(config);
@@ -138,8 +156,7 @@ export class Daemon {
 
   /** Stops serving and polling, closes the database. */
   async stop(): Promise<void> {
-    this.#server.close();
-    this.#server.closeAllConnections();
+    await this.#web.close();
     await this.#targets.stop();
     this.#db.close();
   }

@@ -1,6 +1,8 @@
 // The seedwatch daemon itself, started as a real process (node packages/exporter/src/main.ts) for end-to-end tests.
 
 import { writeFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
+import { Agent, request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@seedwatch/metrics/testing";
@@ -8,9 +10,24 @@ import { type Daemon, startDaemon, tempDir } from "./daemon.ts";
 
 const MAIN = fileURLToPath(new URL("../../exporter/src/main.ts", import.meta.url));
 
+/** An answer from seedwatch. */
+export interface SeedwatchResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+}
+
+/** How to reach a seedwatch that runs behind a web-config.yml. */
+export interface SeedwatchAccess {
+  /** PEM of the CA that signed its certificate: speak HTTPS. */
+  readonly ca?: string;
+  /** `user:password` for basic auth. */
+  readonly auth?: string;
+}
+
 /** A running seedwatch. */
 export interface Seedwatch {
-  /** `http://127.0.0.1:<port>`. */
+  /** `http(s)://127.0.0.1:<port>`. */
   readonly url: string;
   readonly port: number;
   /** The config file it reads (rewrite it, then reload). */
@@ -18,11 +35,8 @@ export interface Seedwatch {
   /** Its working directory (state database, files). */
   readonly dir: string;
   readonly daemon: Daemon;
-  /** GET a path; resolves with status, headers and body text. */
-  get(
-    path: string,
-    headers?: Record<string, string>,
-  ): Promise<{ status: number; headers: Headers; body: string }>;
+  /** GET a path (over HTTPS and with credentials when started with them). */
+  get(path: string, headers?: Record<string, string>): Promise<SeedwatchResponse>;
   /** Writes new config text (for a reload). */
   writeConfig(yaml: string): Promise<void>;
   /** Everything it printed so far (its log). */
@@ -39,12 +53,35 @@ export interface Seedwatch {
 export async function startSeedwatch(
   configYaml: string,
   extraArgs: readonly string[] = [],
+  access: SeedwatchAccess = {},
 ): Promise<Seedwatch> {
   const dir = await tempDir("seedwatch");
   const configFile = join(dir.path, "seedwatch.yml");
   await writeFile(configFile, configYaml);
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${access.ca === undefined ? "http" : "https"}://127.0.0.1:${port}`;
+  const agent = access.ca === undefined ? undefined : new Agent({ ca: access.ca });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<SeedwatchResponse>((resolve, reject) => {
+      const send = agent === undefined ? httpRequest : httpsRequest;
+      const options = {
+        headers,
+        timeout: 30_000,
+        ...(agent === undefined ? {} : { agent }),
+        ...(access.auth === undefined ? {} : { auth: access.auth }),
+      };
+      const req = send(`${url}${path}`, options, (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => {
+          body += chunk.toString();
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on("error", reject);
+      });
+      req.on("timeout", () => req.destroy(new Error(`GET ${path}: no answer in 30 s`)));
+      req.on("error", reject);
+      req.end();
+    });
   const launch = () =>
     startDaemon({
       name: "seedwatch",
@@ -56,11 +93,11 @@ export async function startSeedwatch(
         ...extraArgs,
       ],
       cwd: dir.path,
-      ready: async () => (await fetch(`${url}/-/healthy`).catch(() => undefined))?.ok === true,
+      ready: async () => (await get("/-/healthy").catch(() => undefined))?.status === 200,
     });
   let daemon = await launch();
   let earlier = "";
-  const handle: Seedwatch = {
+  return {
     url,
     port,
     configFile,
@@ -68,10 +105,7 @@ export async function startSeedwatch(
     get daemon() {
       return daemon;
     },
-    async get(path, headers = {}) {
-      const res = await fetch(`${url}${path}`, { headers, signal: AbortSignal.timeout(30_000) });
-      return { status: res.status, headers: res.headers, body: await res.text() };
-    },
+    get,
     writeConfig: (yaml) => writeFile(configFile, yaml),
     logs: () => earlier + daemon.logs(),
     stop: () => daemon.stop(),
@@ -85,5 +119,4 @@ export async function startSeedwatch(
       await dir.remove();
     },
   };
-  return handle;
 }

@@ -16,6 +16,11 @@ export interface RouterContext {
   readonly daemonCollectors: readonly Collector[];
   readonly config: () => Config;
   readonly reload: () => Promise<{ ok: boolean; error?: string }>;
+  /**
+   * Checks the request's credentials (web-config basic auth) and answers 401 itself when they
+   * fail; resolves whether the request may go on.
+   */
+  readonly authorize: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   readonly log: Logger;
 }
 
@@ -123,6 +128,7 @@ export function createRouter(
       return send(res, 405, "text/plain; charset=utf-8", "method not allowed\n");
     }
     try {
+      if (!(await context.authorize(req, res))) return;
       await route.handle(req, res, url);
     } catch (error) {
       context.log.error("request failed", { path: url.pathname, err: error });
