@@ -8,12 +8,19 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-/** Runs `script` with `args` plus a result file path, and parses that file. */
-export async function runChild<T>(script: string, args: readonly string[]): Promise<T> {
+/** Runs `script` with `args` plus a result file path (and extra environment), and parses that file. */
+export async function runChild<T>(
+  script: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "seedwatch-bench-"));
   const out = join(dir, "result.json");
   try {
-    await run(process.execPath, [script, ...args, out], { maxBuffer: 16 * 2 ** 20 });
+    await run(process.execPath, [script, ...args, out], {
+      maxBuffer: 16 * 2 ** 20,
+      env: { ...process.env, ...env },
+    });
     return JSON.parse(await readFile(out, "utf8")) as T;
   } finally {
     await rm(dir, { recursive: true, force: true });

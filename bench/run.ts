@@ -4,10 +4,12 @@ import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { describeMachine } from "./machine.ts";
 import { metricsRender } from "./metrics-render.ts";
+import { qbittorrentSync } from "./qbittorrent-sync.ts";
 import type { SuiteResult } from "./suite.ts";
 
 const SUITES: Readonly<Record<string, (options: { quick: boolean }) => Promise<SuiteResult>>> = {
   "metrics-render": metricsRender,
+  "qbittorrent-sync": qbittorrentSync,
 };
 const BASELINE = new URL("./baseline.json", import.meta.url);
 

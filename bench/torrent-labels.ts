@@ -1,5 +1,7 @@
 // Realistic per-torrent label values for benchmarks: what pt_tracker_torrent carries on a seedbox.
 
+import { createHash } from "node:crypto";
+
 const TRACKERS = [
   "tracker.example-pt.org",
   "pt.keepfrds.example",
@@ -39,7 +41,7 @@ export const TORRENT_LABEL_NAMES = [
   "tracker",
 ] as const;
 
-/** Deterministic label values for torrent `i` (a 40-hex hash, a release-style name, a tracker host). */
+/** Deterministic label values for torrent `i` (a unique 40-hex hash, a release-style name, a tracker host). */
 export function torrentLabels(i: number): string[] {
   let seed = (i + 1) * 2654435761;
   const next = () => {
@@ -47,8 +49,7 @@ export function torrentLabels(i: number): string[] {
     seed ^= seed >>> 16;
     return seed >>> 0;
   };
-  let hash = "";
-  while (hash.length < 40) hash += next().toString(16).padStart(8, "0");
+  const hash = createHash("sha1").update(`torrent ${i}`).digest("hex");
   const words: string[] = [];
   const count = 5 + (next() % 5);
   for (let w = 0; w < count; w++) words.push(WORDS[next() % WORDS.length] as string);
@@ -56,7 +57,7 @@ export function torrentLabels(i: number): string[] {
     "seedbox-1",
     "10.0.0.12:8080",
     "qbittorrent",
-    hash.slice(0, 40),
+    hash,
     `${words.join(".")}-GRP${i % 97}`,
     TRACKERS[i % TRACKERS.length] as string,
   ];

@@ -73,6 +73,18 @@ export class HttpClient {
 
   /** Sends one request and reads the whole (decoded) body. */
   request(req: HttpRequest): Promise<HttpResponse> {
+    return this.#send(req, undefined);
+  }
+
+  /**
+   * Sends one request; a 200 answer's decoded body goes chunk by chunk to `onChunk` and is not
+   * kept (`body` is empty), any other answer is read whole as with `request`.
+   */
+  stream(req: HttpRequest, onChunk: (chunk: Buffer) => void): Promise<HttpResponse> {
+    return this.#send(req, onChunk);
+  }
+
+  #send(req: HttpRequest, onChunk: ((chunk: Buffer) => void) | undefined): Promise<HttpResponse> {
     const where = `${req.method} ${describeUrl(req.url)}`;
     const secure = req.url.protocol === "https:";
     if (!secure && req.url.protocol !== "http:") {
@@ -110,6 +122,7 @@ export class HttpClient {
           wireBytes += chunk.length;
         });
         const decoded = decode(incoming, incoming.headers["content-encoding"]);
+        const sink = incoming.statusCode === 200 ? onChunk : undefined;
         const chunks: Buffer[] = [];
         let size = 0;
         decoded.on("data", (chunk: Buffer) => {
@@ -121,7 +134,16 @@ export class HttpClient {
             incoming.destroy();
             return;
           }
-          chunks.push(chunk);
+          if (sink === undefined) {
+            chunks.push(chunk);
+            return;
+          }
+          try {
+            sink(chunk);
+          } catch (error) {
+            decoded.destroy(error as Error);
+            incoming.destroy();
+          }
         });
         decoded.on("error", (error) => settle(toSourceError(where, error, req.signal)));
         incoming.on("error", (error) => settle(toSourceError(where, error, req.signal)));

@@ -1,6 +1,7 @@
 // The qBittorrent Web API session: one login kept for the target's life, re-login only on 403.
 
-import type { HttpClient, HttpResponse } from "../../net/http-client.ts";
+import type { HttpClient, HttpRequest, HttpResponse } from "../../net/http-client.ts";
+import { JsonObjectStream } from "../../net/json-object-stream.ts";
 import {
   describeUrl,
   SourceAuthError,
@@ -20,6 +21,10 @@ export interface QbittorrentTraffic {
   logins: number;
   wireBytes: number;
 }
+
+type Method = "GET" | "POST";
+
+const STREAMED = new Set(["torrents"]);
 
 /**
  * Speaks `/api/v2` on one long-lived session. The cookie (`SID`, or `QBT_SID_<port>` from 5.2) is
@@ -46,11 +51,52 @@ export class QbittorrentApi {
     return this.#generation;
   }
 
-  /** `GET /api/v2/sync/maindata?rid=N`, parsed. */
-  async maindata(rid: number, signal: AbortSignal): Promise<unknown> {
+  /**
+   * `GET /api/v2/sync/maindata?rid=N`, parsed as it streams in: each torrent object is cut down
+   * to the fields in `keep` as soon as it arrives, so a full update of 100,000 torrents (over
+   * 100 MB of JSON) never sits in memory whole.
+   */
+  async maindata(
+    rid: number,
+    keep: ReadonlySet<string>,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>> {
+    const torrents: Record<string, Record<string, unknown>> = {};
+    const parser = new JsonObjectStream({
+      streamed: STREAMED,
+      onEntry: (_member, hash, value) => {
+        if (typeof value !== "object" || value === null || Array.isArray(value)) {
+          throw new SourceProtocolError(
+            `sync/maindata: torrents.${hash.slice(0, 40)} must be an object`,
+          );
+        }
+        const picked: Record<string, unknown> = {};
+        for (const key in value)
+          if (keep.has(key)) picked[key] = (value as Record<string, unknown>)[key];
+        torrents[hash] = picked;
+      },
+    });
+    await this.#call("GET", `api/v2/sync/maindata?rid=${rid}`, undefined, signal, (chunk) =>
+      parser.write(chunk),
+    );
+    const answer = parser.end();
+    answer.torrents = torrents;
+    return answer;
+  }
+
+  /** `GET /api/v2/torrents/info`: every torrent with every field (costly on big boxes). */
+  async torrentsInfo(signal: AbortSignal): Promise<unknown> {
     return parseJson(
-      await this.#call("GET", `api/v2/sync/maindata?rid=${rid}`, undefined, signal),
-      "sync/maindata",
+      await this.#call("GET", "api/v2/torrents/info", undefined, signal),
+      "torrents/info",
+    );
+  }
+
+  /** `GET /api/v2/transfer/info`: global rates and session totals. */
+  async transferInfo(signal: AbortSignal): Promise<unknown> {
+    return parseJson(
+      await this.#call("GET", "api/v2/transfer/info", undefined, signal),
+      "transfer/info",
     );
   }
 
@@ -89,36 +135,35 @@ export class QbittorrentApi {
   }
 
   async #call(
-    method: "GET" | "POST",
+    method: Method,
     path: string,
     form: URLSearchParams | undefined,
     signal: AbortSignal,
+    onChunk?: (chunk: Buffer) => void,
   ): Promise<HttpResponse> {
     if ("username" in this.#credentials && this.#cookie === undefined) await this.#login(signal);
-    let response = await this.#send(method, path, form, signal);
+    let response = await this.#send(method, path, form, signal, true, onChunk);
     if (response.status === 403 && "username" in this.#credentials) {
       // The session expired (or qBittorrent restarted): one new login, one retry.
       this.#cookie = undefined;
       await this.#login(signal);
-      response = await this.#send(method, path, form, signal);
+      response = await this.#send(method, path, form, signal, true, onChunk);
     }
+    const where = `${method} ${describeUrl(new URL(path, this.#base))}`;
     if (response.status === 401 || response.status === 403) {
+      const what = "apiKey" in this.#credentials ? "API key" : "session";
       throw new SourceAuthError(
-        `${method} ${describeUrl(new URL(path, this.#base))}: qBittorrent refused the ${"apiKey" in this.#credentials ? "API key" : "session"} (HTTP ${response.status}; a 401 can also mean a Host/Origin check failed)`,
+        `${where}: qBittorrent refused the ${what} (HTTP ${response.status}; a 401 can also mean a Host/Origin check failed)`,
       );
     }
-    if (response.status !== 200) {
-      throw new SourceHttpError(
-        response.status,
-        `${method} ${describeUrl(new URL(path, this.#base))}: HTTP ${response.status}`,
-      );
-    }
+    if (response.status !== 200)
+      throw new SourceHttpError(response.status, `${where}: HTTP ${response.status}`);
     return response;
   }
 
   async #login(signal: AbortSignal): Promise<void> {
     if (!("username" in this.#credentials)) return;
-    const url = new URL("api/v2/auth/login", this.#base);
+    const where = `POST ${describeUrl(new URL("api/v2/auth/login", this.#base))}`;
     const form = new URLSearchParams({
       username: this.#credentials.username,
       password: this.#credentials.password,
@@ -128,24 +173,18 @@ export class QbittorrentApi {
     const body = response.body.toString().trim();
     if (response.status === 403) {
       throw new SourceBannedError(
-        `POST ${describeUrl(url)}: qBittorrent has banned this IP after too many failed logins (it lifts the ban after WebUI\\BanDuration, 1 hour by default)`,
+        `${where}: qBittorrent has banned this IP after too many failed logins (it lifts the ban after WebUI\\BanDuration, 1 hour by default)`,
       );
     }
     if (response.status === 401 || body === "Fails.") {
-      throw new SourceAuthError(
-        `POST ${describeUrl(url)}: qBittorrent rejected the username or password`,
-      );
+      throw new SourceAuthError(`${where}: qBittorrent rejected the username or password`);
     }
-    if (response.status !== 200) {
-      throw new SourceHttpError(
-        response.status,
-        `POST ${describeUrl(url)}: HTTP ${response.status}`,
-      );
-    }
+    if (response.status !== 200)
+      throw new SourceHttpError(response.status, `${where}: HTTP ${response.status}`);
     const cookie = sessionCookie(response.headers["set-cookie"]);
     if (cookie === undefined) {
       throw new SourceProtocolError(
-        `POST ${describeUrl(url)}: login answered "${body.slice(0, 20)}" without a session cookie`,
+        `${where}: login answered "${body.slice(0, 20)}" without a session cookie`,
       );
     }
     this.#cookie = cookie;
@@ -153,23 +192,27 @@ export class QbittorrentApi {
   }
 
   async #send(
-    method: "GET" | "POST",
+    method: Method,
     path: string,
     form: URLSearchParams | undefined,
     signal: AbortSignal,
-    withSession = true,
+    withSession: boolean,
+    onChunk?: (chunk: Buffer) => void,
   ): Promise<HttpResponse> {
     const headers: Record<string, string> = {};
     if (withSession && this.#cookie !== undefined) headers.cookie = this.#cookie;
     if ("apiKey" in this.#credentials) headers.authorization = `Bearer ${this.#credentials.apiKey}`;
     if (form !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
-    const response = await this.#http.request({
+    const request: HttpRequest = {
       method,
       url: new URL(path, this.#base),
       headers,
       ...(form !== undefined ? { body: form.toString() } : {}),
       signal,
-    });
+    };
+    const response = await (onChunk === undefined
+      ? this.#http.request(request)
+      : this.#http.stream(request, onChunk));
     this.traffic.requests++;
     this.traffic.wireBytes += response.wireBytes;
     return response;

@@ -5,7 +5,7 @@ import { StateMapper } from "../../model/status.ts";
 import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
 import type { ClientStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { QbittorrentApi, type QbittorrentCredentials } from "./api.ts";
-import { MaindataSync, type ServerState } from "./maindata-sync.ts";
+import { MAINDATA_TORRENT_FIELDS, MaindataSync, type ServerState } from "./maindata-sync.ts";
 import { QBITTORRENT_STATES } from "./states.ts";
 
 /** Where and how to reach one qBittorrent. */
@@ -51,7 +51,7 @@ export class QbittorrentSource implements TorrentSource {
       this.#sync.restart();
       this.#generation = this.#api.sessionGeneration;
     }
-    const answer = await this.#api.maindata(this.#sync.rid, signal);
+    const answer = await this.#api.maindata(this.#sync.rid, MAINDATA_TORRENT_FIELDS, signal);
     if (this.#api.sessionGeneration !== this.#generation) {
       this.#sync.restart();
       this.#generation = this.#api.sessionGeneration;

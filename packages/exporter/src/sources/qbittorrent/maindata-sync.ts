@@ -19,17 +19,43 @@ export interface MaindataChanges {
   readonly removed: string[];
 }
 
+/** The torrent fields the mapping reads: everything else in qBittorrent's objects is dropped on arrival. */
+export const MAINDATA_TORRENT_FIELDS: ReadonlySet<string> = new Set([
+  "name",
+  "state",
+  "size",
+  "progress",
+  "downloaded",
+  "uploaded",
+  "dlspeed",
+  "upspeed",
+  "ratio",
+  "category",
+  "tags",
+  "added_on",
+  "completion_on",
+  "seeding_time",
+  "save_path",
+  "num_seeds",
+  "num_leechs",
+  "tracker",
+  "has_tracker_error",
+]);
+
 /** What we remember per torrent to derive fields that depend on several qBittorrent fields. */
 interface Derivation {
   status: StatusCode;
-  workingTracker: string;
+  /** Host of the tracker qBittorrent currently announces to ("" when none works). */
+  workingHost: string;
   addedOn: number;
   hasTrackerError: boolean | undefined;
-  urls: Set<string>;
+  /** Announce URLs, a list shared by every torrent with the same ones. */
+  urls: readonly string[];
   trackerHosts: readonly string[];
   trackerError: boolean;
 }
 
+const EMPTY: readonly string[] = Object.freeze([]);
 const ACTIVE = new Set<StatusCode>([
   TorrentStatus.Downloading,
   TorrentStatus.Uploading,
@@ -49,6 +75,11 @@ export class MaindataSync {
   readonly #urlHashes = new Map<string, readonly string[]>();
   readonly #torrents = new Map<string, Derivation>();
   readonly #states: StateMapper;
+  readonly #strings = new Map<string, string>();
+  readonly #tagLists = new Map<string, readonly string[]>();
+  readonly #hostLists = new Map<string, readonly string[]>();
+  readonly #urlLists = new Map<string, readonly string[]>();
+  readonly #hosts = new Map<string, string>();
 
   constructor(states: StateMapper) {
     this.#states = states;
@@ -115,7 +146,7 @@ export class MaindataSync {
     for (const hash of touched) {
       const derived = this.#torrents.get(hash);
       if (derived === undefined) continue;
-      const hosts = hostsOf(derived);
+      const hosts = this.#hostsOf(derived);
       const error = derived.hasTrackerError ?? inferTrackerError(derived, nowSeconds);
       if (
         !sameList(hosts, derived.trackerHosts) ||
@@ -141,11 +172,11 @@ export class MaindataSync {
     if (derived === undefined) {
       derived = {
         status: TorrentStatus.Unknown,
-        workingTracker: "",
+        workingHost: "",
         addedOn: 0,
         hasTrackerError: undefined,
-        urls: new Set(),
-        trackerHosts: [],
+        urls: EMPTY,
+        trackerHosts: EMPTY,
         trackerError: false,
       };
       this.#torrents.set(hash, derived);
@@ -166,48 +197,92 @@ export class MaindataSync {
     if ("dlspeed" in f) patch.downloadRate = num("dlspeed");
     if ("upspeed" in f) patch.uploadRate = num("upspeed");
     if ("ratio" in f) patch.ratio = num("ratio");
-    if ("category" in f) patch.category = stringOf(f.category);
-    if ("tags" in f) patch.tags = splitTags(stringOf(f.tags));
+    if ("category" in f) patch.category = this.#intern(stringOf(f.category));
+    if ("tags" in f) patch.tags = this.#tags(stringOf(f.tags));
     if ("added_on" in f) {
       derived.addedOn = timestamp(num("added_on"));
       patch.addedOn = derived.addedOn;
     }
     if ("completion_on" in f) patch.completedOn = timestamp(num("completion_on"));
     if ("seeding_time" in f) patch.seedingTime = Math.max(0, num("seeding_time"));
-    if ("save_path" in f) patch.savePath = stringOf(f.save_path);
+    if ("save_path" in f) patch.savePath = this.#intern(stringOf(f.save_path));
     if ("num_seeds" in f) patch.seeds = num("num_seeds");
     if ("num_leechs" in f) patch.leechers = num("num_leechs");
-    if ("tracker" in f) derived.workingTracker = stringOf(f.tracker);
+    if ("tracker" in f) derived.workingHost = this.#hostOf(stringOf(f.tracker));
     // qBittorrent 5.2 (WebAPI 2.11.7) tells tracker health per torrent; older ones do not.
     if ("has_tracker_error" in f) derived.hasTrackerError = f.has_tracker_error === true;
     return patch as TorrentPatch & Record<string, unknown>;
   }
 
+  /**
+   * One string instance per distinct category, save path or tag (JSON.parse makes a new one for
+   * every torrent): 100,000 torrents share a handful. Bounded, so odd data cannot grow it forever.
+   */
+  #intern(text: string): string {
+    const known = this.#strings.get(text);
+    if (known !== undefined) return known;
+    if (this.#strings.size < 50_000) this.#strings.set(text, text);
+    return text;
+  }
+
+  /** The host of an announce URL, cached: a box has few distinct URLs. */
+  #hostOf(url: string): string {
+    let host = this.#hosts.get(url);
+    if (host === undefined) {
+      host = this.#intern(trackerHost(url));
+      if (this.#hosts.size < 50_000) this.#hosts.set(url, host);
+    }
+    return host;
+  }
+
+  /** Tracker hosts of a torrent: the working tracker's host first, then the others sorted. */
+  #hostsOf(derived: Derivation): readonly string[] {
+    const hosts = new Set<string>();
+    if (derived.workingHost !== "") hosts.add(derived.workingHost);
+    const others = derived.urls.map((url) => this.#hostOf(url)).filter((h) => h !== "");
+    for (const host of others.sort()) hosts.add(host);
+    return this.#list([...hosts], this.#hostLists);
+  }
+
+  /** One frozen instance per distinct list. */
+  #list(items: readonly string[], lists: Map<string, readonly string[]>): readonly string[] {
+    const key = items.join("\n");
+    const known = lists.get(key);
+    if (known !== undefined) return known;
+    const list = Object.freeze([...items]);
+    if (lists.size < 50_000) lists.set(key, list);
+    return list;
+  }
+
+  /** Tag lists are shared too: most torrents have one of a few combinations. */
+  #tags(joined: string): readonly string[] {
+    const known = this.#tagLists.get(joined);
+    if (known !== undefined) return known;
+    const tags = Object.freeze(splitTags(joined).map((t) => this.#intern(t)));
+    if (this.#tagLists.size < 10_000) this.#tagLists.set(joined, tags);
+    return tags;
+  }
+
   #setUrl(url: string, hashes: readonly string[], touched: Set<string>): void {
     for (const hash of this.#urlHashes.get(url) ?? []) {
-      this.#torrents.get(hash)?.urls.delete(url);
+      const derived = this.#torrents.get(hash);
+      if (derived !== undefined)
+        derived.urls = this.#list(
+          derived.urls.filter((u) => u !== url),
+          this.#urlLists,
+        );
       touched.add(hash);
     }
     if (hashes.length === 0) this.#urlHashes.delete(url);
     else this.#urlHashes.set(url, hashes);
     for (const hash of hashes) {
-      this.#torrents.get(hash)?.urls.add(url);
+      const derived = this.#torrents.get(hash);
+      if (derived !== undefined && !derived.urls.includes(url)) {
+        derived.urls = this.#list([...derived.urls, url], this.#urlLists);
+      }
       touched.add(hash);
     }
   }
-}
-
-/** Tracker hosts of a torrent: the working tracker's host first, then the others sorted. */
-function hostsOf(derived: Derivation): readonly string[] {
-  const hosts = new Set<string>();
-  const working = trackerHost(derived.workingTracker);
-  if (working !== "") hosts.add(working);
-  const others = [...derived.urls]
-    .map(trackerHost)
-    .filter((h) => h !== "")
-    .sort();
-  for (const host of others) hosts.add(host);
-  return [...hosts];
 }
 
 /**
@@ -217,8 +292,8 @@ function hostsOf(derived: Derivation): readonly string[] {
 function inferTrackerError(derived: Derivation, nowSeconds: number): boolean {
   return (
     ACTIVE.has(derived.status) &&
-    derived.workingTracker === "" &&
-    derived.urls.size > 0 &&
+    derived.workingHost === "" &&
+    derived.urls.length > 0 &&
     derived.addedOn > 0 &&
     nowSeconds - derived.addedOn > GRACE_SECONDS
   );

@@ -1,0 +1,260 @@
+// Reads a large JSON object from a byte stream without ever holding its whole text.
+
+import { SourceProtocolError } from "../sources/errors.ts";
+
+/** What to do with the object's members. */
+export interface JsonObjectStreamOptions {
+  /** Members whose value is an object to hand over entry by entry instead of keeping. */
+  readonly streamed: ReadonlySet<string>;
+  /** Called with each entry of a streamed member, parsed. */
+  readonly onEntry: (member: string, key: string, value: unknown) => void;
+  /** Largest single value (an entry, or a kept member) accepted, in bytes (default 64 MiB). */
+  readonly maxValueBytes?: number;
+}
+
+const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+
+type State =
+  | "start"
+  | "member-key"
+  | "member-colon"
+  | "member-value"
+  | "after-member"
+  | "entry-open"
+  | "entry-key"
+  | "entry-colon"
+  | "entry-value"
+  | "after-entry"
+  | "done";
+
+/**
+ * A push parser for one JSON object: feed it the bytes as they arrive, then `end()`. Members
+ * named in `streamed` must hold objects; each of their entries is parsed on its own (with
+ * JSON.parse, on a slice of at most `maxValueBytes`) and handed to `onEntry`, so a 100 MB answer
+ * never becomes a 100 MB string. Every other member is parsed and returned by `end()`.
+ * Structural characters are ASCII, so slicing on them never splits a UTF-8 sequence.
+ */
+export class JsonObjectStream {
+  readonly #options: JsonObjectStreamOptions;
+  readonly #maxBytes: number;
+  readonly #result: Record<string, unknown> = {};
+  #state: State = "start";
+  #member = "";
+  #entryKey = "";
+  // The value or key being captured: its bytes so far and the scanner's position inside it.
+  #parts: Buffer[] = [];
+  #size = 0;
+  #capturing = false;
+  #depth = 0;
+  #inString = false;
+  #escaped = false;
+  #scalar = false;
+
+  constructor(options: JsonObjectStreamOptions) {
+    this.#options = options;
+    this.#maxBytes = options.maxValueBytes ?? 64 * 2 ** 20;
+  }
+
+  /** Consumes the next bytes. Throws SourceProtocolError on malformed JSON. */
+  write(chunk: Buffer): void {
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.#capturing) {
+        i = this.#capture(chunk, i);
+        continue;
+      }
+      const byte = chunk[i] as number;
+      if (WS.has(byte)) {
+        i++;
+        continue;
+      }
+      switch (this.#state) {
+        case "start":
+          this.#expect(byte, OPEN, "an object");
+          this.#state = "member-key";
+          i++;
+          break;
+        case "member-key":
+        case "entry-key":
+          if (byte === CLOSE) {
+            this.#closeObject();
+            i++;
+            break;
+          }
+          this.#expect(byte, QUOTE, "a key");
+          this.#begin(false);
+          break;
+        case "member-colon":
+        case "entry-colon":
+          this.#expect(byte, COLON, "':'");
+          this.#state = this.#state === "member-colon" ? "member-value" : "entry-value";
+          i++;
+          break;
+        case "member-value":
+          if (this.#options.streamed.has(this.#member)) {
+            this.#expect(byte, OPEN, `an object for "${this.#member}"`);
+            this.#state = "entry-key";
+            i++;
+          } else {
+            this.#begin(byte !== QUOTE && byte !== OPEN && byte !== OPEN_ARRAY);
+          }
+          break;
+        case "entry-value":
+          this.#begin(byte !== QUOTE && byte !== OPEN && byte !== OPEN_ARRAY);
+          break;
+        case "after-member":
+        case "after-entry":
+          if (byte === COMMA) {
+            this.#state = this.#state === "after-member" ? "member-key" : "entry-key";
+          } else {
+            this.#expect(byte, CLOSE, "',' or '}'");
+            this.#closeObject();
+          }
+          i++;
+          break;
+        case "done":
+          throw new SourceProtocolError("JSON: text after the end of the object");
+        default:
+          throw new SourceProtocolError("JSON: unexpected input");
+      }
+    }
+  }
+
+  /** Finishes: returns the members that were kept. Throws if the object is incomplete. */
+  end(): Record<string, unknown> {
+    if (
+      this.#capturing &&
+      this.#scalar &&
+      (this.#state === "member-value" || this.#state === "entry-value")
+    ) {
+      this.#finishValue();
+    }
+    if (this.#state !== "done")
+      throw new SourceProtocolError("JSON: the answer ended before the object did");
+    return this.#result;
+  }
+
+  #closeObject(): void {
+    if (this.#state === "member-key" || this.#state === "after-member") this.#state = "done";
+    else this.#state = "after-member";
+  }
+
+  #begin(scalar: boolean): void {
+    this.#capturing = true;
+    this.#scalar = scalar;
+    this.#parts = [];
+    this.#size = 0;
+    this.#depth = 0;
+    this.#inString = false;
+    this.#escaped = false;
+  }
+
+  /** Scans from `start` until the captured key or value ends; returns where scanning stopped. */
+  #capture(chunk: Buffer, start: number): number {
+    let i = start;
+    let end = -1;
+    if (this.#scalar) {
+      while (i < chunk.length) {
+        const b = chunk[i] as number;
+        if (b === COMMA || b === CLOSE || b === CLOSE_ARRAY || WS.has(b)) {
+          end = i;
+          break;
+        }
+        i++;
+      }
+    } else {
+      for (; i < chunk.length; i++) {
+        const b = chunk[i] as number;
+        if (this.#inString) {
+          if (this.#escaped) this.#escaped = false;
+          else if (b === BACKSLASH) this.#escaped = true;
+          else if (b === QUOTE) {
+            this.#inString = false;
+            if (this.#depth === 0) {
+              end = i + 1;
+              break;
+            }
+          }
+        } else if (b === QUOTE) {
+          this.#inString = true;
+        } else if (b === OPEN || b === OPEN_ARRAY) {
+          this.#depth++;
+        } else if (b === CLOSE || b === CLOSE_ARRAY) {
+          this.#depth--;
+          if (this.#depth === 0) {
+            end = i + 1;
+            break;
+          }
+          if (this.#depth < 0) throw new SourceProtocolError("JSON: unbalanced brackets");
+        }
+      }
+    }
+    const stop = end === -1 ? chunk.length : end;
+    this.#size += stop - start;
+    if (this.#size > this.#maxBytes) {
+      throw new SourceProtocolError(`JSON: a value is larger than ${this.#maxBytes} bytes`);
+    }
+    this.#parts.push(chunk.subarray(start, stop));
+    if (end !== -1) this.#finishValue();
+    return stop;
+  }
+
+  #finishValue(): void {
+    this.#capturing = false;
+    const text = Buffer.concat(this.#parts, this.#size).toString("utf8");
+    this.#parts = [];
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new SourceProtocolError(`JSON: ${(error as Error).message.slice(0, 80)}`, {
+        cause: error,
+      });
+    }
+    switch (this.#state) {
+      case "member-key":
+        this.#member = keyOf(value);
+        this.#state = "member-colon";
+        break;
+      case "entry-key":
+        this.#entryKey = keyOf(value);
+        this.#state = "entry-colon";
+        break;
+      case "member-value":
+        // defineProperty: a member named "__proto__" must stay data, as JSON.parse keeps it.
+        Object.defineProperty(this.#result, this.#member, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        this.#state = "after-member";
+        break;
+      case "entry-value":
+        this.#options.onEntry(this.#member, this.#entryKey, value);
+        this.#state = "after-entry";
+        break;
+    }
+  }
+
+  #expect(byte: number, wanted: number, what: string): void {
+    if (byte !== wanted) {
+      throw new SourceProtocolError(
+        `JSON: expected ${what}, found ${JSON.stringify(String.fromCharCode(byte))}`,
+      );
+    }
+  }
+}
+
+function keyOf(value: unknown): string {
+  if (typeof value !== "string") throw new SourceProtocolError("JSON: object keys must be strings");
+  return value;
+}
