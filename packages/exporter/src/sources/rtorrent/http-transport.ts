@@ -1,0 +1,80 @@
+// XML-RPC over HTTP(S) for rTorrent behind a web server (nginx `scgi_pass`, ruTorrent's /RPC2).
+
+import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
+import { describeUrl, SourceAuthError, SourceHttpError } from "../errors.ts";
+import type { RtorrentTransport } from "./transport.ts";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./xmlrpc.ts";
+
+/** Options of the HTTP transport. */
+export interface HttpXmlRpcTransportOptions {
+  /** Basic-auth user name (or the URL's user info). */
+  readonly username?: string;
+  /** Basic-auth password (or the URL's user info). */
+  readonly password?: string;
+  readonly tls?: TlsOptions;
+  /** Largest decoded response accepted (default 256 MiB). */
+  readonly maxResponseBytes?: number;
+  /** Share a client (and its keep-alive pool) instead of creating one. */
+  readonly client?: HttpClient;
+}
+
+/**
+ * POSTs `methodCall` documents to an XML-RPC endpoint such as `https://box/RPC2`, with basic auth
+ * when credentials are given (in the options, or in the URL, from which they are removed). 401
+ * and 403 become SourceAuthError, any other non-2xx SourceHttpError.
+ */
+export class HttpXmlRpcTransport implements RtorrentTransport {
+  readonly endpoint: string;
+  readonly #url: URL;
+  readonly #client: HttpClient;
+  readonly #ownsClient: boolean;
+  readonly #headers: Record<string, string>;
+
+  constructor(url: string | URL, options: HttpXmlRpcTransportOptions = {}) {
+    const parsed = typeof url === "string" ? URL.parse(url) : new URL(url.href);
+    if (parsed === null || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+      throw new TypeError(`expected an http(s):// XML-RPC URL, got ${describeUrl(String(url))}`);
+    }
+    const username = options.username ?? decodeURIComponent(parsed.username);
+    const password = options.password ?? decodeURIComponent(parsed.password);
+    parsed.username = "";
+    parsed.password = "";
+    this.#url = parsed;
+    this.endpoint = describeUrl(parsed);
+    this.#headers = { "content-type": "text/xml" };
+    if (username !== "" || password !== "") {
+      this.#headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+    }
+    this.#ownsClient = options.client === undefined;
+    this.#client =
+      options.client ??
+      new HttpClient({
+        ...(options.tls ? { tls: options.tls } : {}),
+        maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      });
+  }
+
+  async send(body: Buffer, signal: AbortSignal): Promise<Buffer> {
+    const response = await this.#client.request({
+      method: "POST",
+      url: this.#url,
+      headers: this.#headers,
+      body,
+      signal,
+    });
+    const where = `POST ${this.endpoint}`;
+    if (response.status === 401 || response.status === 403) {
+      throw new SourceAuthError(
+        `${where}: HTTP ${response.status} (${this.#headers.authorization ? "wrong user name or password" : "credentials required"})`,
+      );
+    }
+    if (response.status < 200 || response.status > 299) {
+      throw new SourceHttpError(response.status, `${where}: HTTP ${response.status}`);
+    }
+    return response.body;
+  }
+
+  close(): void {
+    if (this.#ownsClient) this.#client.close();
+  }
+}

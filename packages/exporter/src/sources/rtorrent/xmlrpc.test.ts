@@ -1,0 +1,477 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { SourceProtocolError } from "../errors.ts";
+import {
+  encodeMethodCall,
+  encodeXmlRpcValue,
+  escapeXmlText,
+  multicallResults,
+  parseMethodResponse,
+  XmlRpcDouble,
+  XmlRpcFaultError,
+  type XmlRpcParam,
+  type XmlRpcValue,
+} from "./xmlrpc.ts";
+
+const HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<methodResponse>\n<params>\n<param>';
+const TAIL = "</param>\n</params>\n</methodResponse>\n";
+
+/** A methodResponse around one encoded value. */
+function response(valueXml: string): string {
+  return `${HEAD}<value>${valueXml}</value>${TAIL}`;
+}
+
+function parseValue(valueXml: string): XmlRpcValue {
+  return parseMethodResponse(response(valueXml));
+}
+
+function rejects(doc: string | Buffer, pattern: RegExp, limits = {}): void {
+  assert.throws(
+    () => parseMethodResponse(doc, { ...limits, where: "test" }),
+    (error: unknown) => {
+      assert.ok(
+        error instanceof SourceProtocolError,
+        `not a SourceProtocolError: ${String(error)}`,
+      );
+      assert.ok(!(error instanceof XmlRpcFaultError), "a protocol error, not a fault");
+      assert.match(error.message, /^test: /);
+      assert.match(error.message, pattern);
+      return true;
+    },
+  );
+}
+
+// Captured verbatim from Debian's rtorrent 0.9.8 over SCGI.
+const RTORRENT_VERSION = `<?xml version="1.0" encoding="UTF-8"?>
+<methodResponse>
+<params>
+<param><value><string>0.9.8</string></value></param>
+</params>
+</methodResponse>
+`;
+const RTORRENT_FAULT = `<?xml version="1.0" encoding="UTF-8"?>
+<methodResponse>
+<fault>
+<value><struct>
+<member><name>faultCode</name>
+<value><i4>-506</i4></value></member>
+<member><name>faultString</name>
+<value><string>Method 'nope.x' not defined</string></value></member>
+</struct></value>
+</fault>
+</methodResponse>
+`;
+const RTORRENT_MULTICALL = `<?xml version="1.0" encoding="UTF-8"?>
+<methodResponse>
+<params>
+<param><value><array><data>
+<value><array><data>
+<value><i8>0</i8></value>
+</data></array></value>
+<value><struct>
+<member><name>faultCode</name>
+<value><i4>-506</i4></value></member>
+<member><name>faultString</name>
+<value><string>Method 'x.y' not defined</string></value></member>
+</struct></value>
+</data></array></value></param>
+</params>
+</methodResponse>
+`;
+const RTORRENT_D_MULTICALL = `<?xml version="1.0" encoding="UTF-8"?>
+<methodResponse>
+<params>
+<param><value><array><data>
+<value><array><data>
+<value><string>609DDE453ED48C1E8436888B0EA1A928C8B06A6C</string></value>
+<value><array><data>
+<value><array><data>
+<value><string>http://127.0.0.1:9/announce?passkey=abc</string></value>
+<value><i8>0</i8></value>
+<value><i8>1</i8></value>
+<value><i8>1</i8></value>
+</data></array></value>
+</data></array></value>
+</data></array></value>
+</data></array></value></param>
+</params>
+</methodResponse>
+`;
+
+describe("parseMethodResponse: fixed vectors", () => {
+  it("reads rTorrent's own answers", () => {
+    assert.equal(parseMethodResponse(Buffer.from(RTORRENT_VERSION)), "0.9.8");
+    assert.deepEqual(parseMethodResponse(RTORRENT_D_MULTICALL), [
+      [
+        "609DDE453ED48C1E8436888B0EA1A928C8B06A6C",
+        [["http://127.0.0.1:9/announce?passkey=abc", 0, 1, 1]],
+      ],
+    ]);
+  });
+
+  it("turns a fault into XmlRpcFaultError with code and string", () => {
+    assert.throws(
+      () => parseMethodResponse(RTORRENT_FAULT, { where: "scgi://x nope.x" }),
+      (error: unknown) => {
+        assert.ok(error instanceof XmlRpcFaultError);
+        assert.ok(error instanceof SourceProtocolError, "a fault is also a protocol error");
+        assert.equal(error.faultCode, -506);
+        assert.equal(error.faultString, "Method 'nope.x' not defined");
+        assert.equal(
+          error.message,
+          "scgi://x nope.x: XML-RPC fault -506: Method 'nope.x' not defined",
+        );
+        assert.equal(error.reason, "protocol");
+        return true;
+      },
+    );
+  });
+
+  it("splits system.multicall results into values and faults", () => {
+    const results = multicallResults(parseMethodResponse(RTORRENT_MULTICALL), 2, "w");
+    assert.equal(results[0], 0);
+    assert.ok(results[1] instanceof XmlRpcFaultError);
+    assert.equal(results[1].faultCode, -506);
+    assert.throws(
+      () => multicallResults(parseMethodResponse(RTORRENT_MULTICALL), 3, "w"),
+      SourceProtocolError,
+    );
+    assert.throws(() => multicallResults([["a", "b"]], 1, "w"), SourceProtocolError);
+  });
+
+  it("decodes every XML-RPC type and its spellings", () => {
+    const cases: [string, XmlRpcValue][] = [
+      ["<i4>-42</i4>", -42],
+      ["<int>7</int>", 7],
+      ["<i8>9007199254740991</i8>", 9007199254740991],
+      ["<i8>9223372036854775807</i8>", 9223372036854775807n],
+      ["<i8>-9223372036854775808</i8>", -9223372036854775808n],
+      ["<ex:i8>123456789012</ex:i8>", 123456789012],
+      ["<i8>-0</i8>", 0],
+      ["<i4> 12 </i4>", 12],
+      ["<i8>00000000000000000000012</i8>", 12],
+      ["<boolean>1</boolean>", true],
+      ["<boolean>0</boolean>", false],
+      ["<double>-1.5</double>", -1.5],
+      ["<double>.5</double>", 0.5],
+      ["<double>1e3</double>", 1000],
+      [
+        "<string>a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos; &#233;&#x1F600;</string>",
+        "a & b <c> \"d\" 'e' é😀",
+      ],
+      ["<string><![CDATA[<raw> & ]]>x<!-- dropped -->y</string>", "<raw> & xy"],
+      ["<string>line1\r\nline2\rline3&#13;</string>", "line1\nline2\nline3\r"],
+      ["<string/>", ""],
+      ["<string></string>", ""],
+      ["bare text", "bare text"],
+      ["", ""],
+      ["  <i4>1</i4>  ", 1],
+      ["<base64>aGVs\nbG8=</base64>", Buffer.from("hello")],
+      ["<base64/>", Buffer.alloc(0)],
+      ["<dateTime.iso8601>20240102T03:04:05</dateTime.iso8601>", "20240102T03:04:05"],
+      ["<nil/>", null],
+      ["<ex:nil/>", null],
+      ["<nil></nil>", null],
+      ["<array><data/></array>", []],
+      ["<array/>", []],
+      ["<struct/>", {}],
+      [
+        "<struct>\n <member>\n  <name>a</name>\n  <value><i4>1</i4></value>\n </member>\n <member><name/><value>x</value></member></struct>",
+        { a: 1, "": "x" },
+      ],
+      ["<array >\n<data\n>\n<value >1</value >\n</data></array>", ["1"]],
+    ];
+    for (const [xml, expected] of cases) {
+      assert.deepEqual(parseValue(xml), expected, xml);
+    }
+  });
+
+  it("accepts a BOM, attributes, comments and processing instructions around the document", () => {
+    const doc =
+      '\uFEFF<?xml version="1.0"?>\n<!-- hi -->\n<methodResponse xmlns:ex="http://ws.apache.org/xmlrpc/namespaces/extensions">' +
+      "<params><param><value><ex:i8>5</ex:i8></value></param></params></methodResponse>\n<!-- bye -->\n";
+    assert.equal(parseMethodResponse(doc), 5);
+    assert.equal(parseMethodResponse("<methodResponse><params/></methodResponse>"), null);
+    assert.equal(parseMethodResponse("<methodResponse><params></params></methodResponse>"), null);
+  });
+
+  it("keeps a __proto__ member as data, not as a prototype", () => {
+    const value = parseValue(
+      "<struct><member><name>__proto__</name><value><i4>1</i4></value></member></struct>",
+    ) as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(value), Object.prototype);
+    assert.deepEqual(Object.keys(value), ["__proto__"]);
+    assert.equal(Object.getOwnPropertyDescriptor(value, "__proto__")?.value, 1);
+  });
+
+  it("rejects malformed documents with a SourceProtocolError naming the problem", () => {
+    rejects("", /empty document/);
+    rejects("not xml", /unexpected text/);
+    rejects(RTORRENT_VERSION.slice(0, 60), /truncated|unterminated/);
+    rejects(`${RTORRENT_VERSION}<extra/>`, /content after/);
+    rejects(response("<i4>2147483648</i4>"), /out of 32-bit range|not an integer/);
+    rejects(response("<int>-2147483649</int>"), /out of 32-bit range|not an integer/);
+    rejects(response("<i8>9223372036854775808</i8>"), /not an integer in range/);
+    rejects(response("<i8>12a</i8>"), /not an integer/);
+    rejects(response("<i8></i8>"), /not an integer/);
+    rejects(response("<boolean>2</boolean>"), /boolean/);
+    rejects(response("<double>1.2.3</double>"), /double/);
+    rejects(response("<double>NaN</double>"), /double/);
+    rejects(response("<base64>@@@</base64>"), /base64/);
+    rejects(response("<string>&bogus;</string>"), /unknown entity/);
+    rejects(response("<string>&#0;</string>"), /invalid code point/);
+    rejects(response("<string>&#xD800;</string>"), /invalid code point/);
+    rejects(response("<string>a & b</string>"), /malformed entity/);
+    rejects(response("<float>1</float>"), /unknown value type <float>/);
+    rejects(response("text<i4>1</i4>"), /mixed/);
+    rejects(response("<i4>1</i4><i4>2</i4>"), /expected <\/value>/);
+    rejects(response("<array><value>1</value></array>"), /expected <data>/);
+    rejects(response("<struct><member><value>1</value></member></struct>"), /expected <name>/);
+    rejects(response("<string>x</strin>"), /expected <\/string>/);
+    rejects(response('<array a="1><data/></array>'), /attribute/);
+    rejects(
+      `${HEAD}<value>1</value></param><param><value>2</value></param></params></methodResponse>`,
+      /exactly one <param>/,
+    );
+    rejects("<methodResponse><result/></methodResponse>", /expected <params> or <fault>/);
+    rejects(
+      "<methodResponse><fault><value><struct></struct></value></fault></methodResponse>",
+      /faultCode/,
+    );
+    rejects(
+      '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><methodResponse><params><param><value>&lol;</value></param></params></methodResponse>',
+      /DOCTYPE is not allowed/,
+    );
+  });
+
+  it("enforces the size, depth and value-count limits", () => {
+    const deep = (n: number) =>
+      response(`${"<array><data><value>".repeat(n)}1${"</value></data></array>".repeat(n)}`);
+    assert.deepEqual(parseMethodResponse(deep(3), { maxDepth: 3 }), [[["1"]]]);
+    rejects(deep(4), /deeper than 3 levels/, { maxDepth: 3 });
+    // The default depth limit stops hostile nesting long before the stack would.
+    rejects(deep(100_000), /deeper than 32 levels/);
+    const many = response(`<array><data>${"<value><i8>1</i8></value>".repeat(100)}</data></array>`);
+    assert.equal((parseMethodResponse(many, { maxValues: 101 }) as unknown[]).length, 100);
+    rejects(many, /more than 100 values/, { maxValues: 100 });
+    rejects(Buffer.from(many), /exceeds the limit of 100/, { maxBytes: 100 });
+  });
+});
+
+describe("encodeMethodCall", () => {
+  it("writes the exact document rTorrent expects", () => {
+    assert.equal(
+      encodeMethodCall("d.multicall2", [
+        "",
+        "main",
+        "d.hash=",
+        1,
+        2 ** 40,
+        true,
+        null,
+        new XmlRpcDouble(2),
+      ]),
+      '<?xml version="1.0"?><methodCall><methodName>d.multicall2</methodName><params>' +
+        "<param><value><string></string></value></param>" +
+        "<param><value><string>main</string></value></param>" +
+        "<param><value><string>d.hash=</string></value></param>" +
+        "<param><value><i4>1</i4></value></param>" +
+        "<param><value><i8>1099511627776</i8></value></param>" +
+        "<param><value><boolean>1</boolean></value></param>" +
+        "<param><value><nil/></value></param>" +
+        "<param><value><double>2</double></value></param>" +
+        "</params></methodCall>",
+    );
+    assert.equal(
+      encodeXmlRpcValue({ a: [Buffer.from("hi"), -1.5, 2n ** 62n] }),
+      "<struct><member><name>a</name><value><array><data><value><base64>aGk=</base64></value>" +
+        "<value><double>-1.5</double></value><value><i8>4611686018427387904</i8></value></data></array></value></member></struct>",
+    );
+    assert.equal(escapeXmlText("a<b>&c\r\u0001"), "a&lt;b&gt;&amp;c&#xD;&#x1;");
+  });
+
+  it("refuses what XML-RPC cannot carry, with a TypeError", () => {
+    assert.throws(() => encodeMethodCall("bad name", []), TypeError);
+    assert.throws(() => encodeXmlRpcValue(Number.NaN), /finite/);
+    assert.throws(() => encodeXmlRpcValue(Number.POSITIVE_INFINITY), /finite/);
+    assert.throws(() => encodeXmlRpcValue(2n ** 63n), /64-bit/);
+    assert.throws(() => encodeXmlRpcValue("a\u0000b"), /NUL/);
+    assert.throws(() => encodeXmlRpcValue("\uD800"), /well-formed/);
+    assert.throws(
+      () => encodeXmlRpcValue(new Map() as unknown as XmlRpcParam),
+      /Map is not an XML-RPC value/,
+    );
+    assert.throws(() => encodeXmlRpcValue(undefined as unknown as XmlRpcParam), /undefined is not/);
+    const cycle: unknown[] = [];
+    cycle.push(cycle);
+    assert.throws(() => encodeXmlRpcValue(cycle as XmlRpcParam), /cycle/);
+  });
+});
+
+/** Text XML-RPC can carry: well-formed, no NUL. */
+const xmlText = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom("&", "<", ">", "\r", "\n", "]]>", "&amp;", " ", "\t"),
+      fc.string({ unit: "binary", maxLength: 4 }),
+    ),
+    { maxLength: 8 },
+  )
+  .map((parts) => parts.join(""))
+  .filter((s) => s.isWellFormed() && !s.includes("\u0000"));
+
+type Pair = [XmlRpcParam, XmlRpcValue];
+
+/** A parameter and the value it must decode to. */
+const pair: fc.Arbitrary<[XmlRpcParam, XmlRpcValue]> = fc.letrec<{
+  value: [XmlRpcParam, XmlRpcValue];
+}>((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    xmlText.map((s): Pair => [s, s]),
+    fc.integer().map((n): Pair => [n, n]),
+    fc.maxSafeInteger().map((n): Pair => [n, n]),
+    fc
+      .oneof(
+        fc.bigInt({ min: 2n ** 53n, max: 2n ** 63n - 1n }),
+        fc.bigInt({ min: -(2n ** 63n), max: -(2n ** 53n) }),
+      )
+      .map((n): Pair => [n, n]),
+    fc.boolean().map((b): Pair => [b, b]),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map((d): Pair => [new XmlRpcDouble(d), d]),
+    fc.uint8Array({ maxLength: 64 }).map((bytes): Pair => [bytes, Buffer.from(bytes)]),
+    fc.constant<[XmlRpcParam, XmlRpcValue]>([null, null]),
+    fc
+      .array(tie("value"), { maxLength: 5 })
+      .map((items): Pair => [items.map((i) => i[0]), items.map((i) => i[1])]),
+    fc.array(fc.tuple(xmlText, tie("value")), { maxLength: 5 }).map((members): Pair => {
+      const param: Record<string, XmlRpcParam> = {};
+      const value: Record<string, XmlRpcValue> = {};
+      for (const [name, [p, v]] of members) {
+        Object.defineProperty(param, name, {
+          value: p,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        Object.defineProperty(value, name, {
+          value: v,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return [param, value];
+    }),
+  ),
+})).value;
+
+describe("XML-RPC properties", () => {
+  it("round-trips every encodable value through encode and parse", () => {
+    fc.assert(
+      fc.property(pair, ([param, expected]) => {
+        assert.deepEqual(parseMethodResponse(response(encodeXmlRpcValue(param))), expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("escapes any text so that it parses back unchanged", () => {
+    fc.assert(
+      fc.property(xmlText, (text) => {
+        const escaped = escapeXmlText(text);
+        assert.ok(!escaped.includes("<") && !escaped.includes("\r"));
+        assert.equal(parseValue(`<string>${escaped}</string>`), text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("rejects every proper prefix of a valid response with a SourceProtocolError", () => {
+    fc.assert(
+      fc.property(
+        pair.chain(([param]) => {
+          const doc = `<?xml version="1.0"?><methodResponse><params><param><value>${encodeXmlRpcValue(param)}</value></param></params></methodResponse>`;
+          return fc.tuple(fc.constant(doc), fc.nat({ max: doc.length - 1 }));
+        }),
+        ([doc, cut]) => {
+          assert.throws(() => parseMethodResponse(doc.slice(0, cut)), SourceProtocolError);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("answers mutated responses with a value or a SourceProtocolError, never anything else", () => {
+    const base = [RTORRENT_D_MULTICALL, RTORRENT_MULTICALL, RTORRENT_FAULT, RTORRENT_VERSION];
+    const mutation = fc.tuple(
+      fc.constantFrom(...base),
+      fc.array(
+        fc.tuple(
+          fc.nat(),
+          fc.nat({ max: 8 }),
+          fc.string({
+            unit: fc.constantFrom(
+              "<",
+              ">",
+              "/",
+              "&",
+              ";",
+              "#",
+              "x",
+              "1",
+              "-",
+              " ",
+              "!",
+              "?",
+              "[",
+              "]",
+              "=",
+              '"',
+              "value",
+              "i8",
+              "data",
+            ),
+            maxLength: 6,
+          }),
+        ),
+        { minLength: 1, maxLength: 4 },
+      ),
+    );
+    fc.assert(
+      fc.property(mutation, ([doc, edits]) => {
+        let mutated = doc;
+        for (const [at, remove, insert] of edits) {
+          const i = at % (mutated.length + 1);
+          mutated = mutated.slice(0, i) + insert + mutated.slice(i + remove);
+        }
+        try {
+          parseMethodResponse(mutated);
+        } catch (error) {
+          assert.ok(
+            error instanceof SourceProtocolError,
+            `${String(error)} for ${JSON.stringify(mutated)}`,
+          );
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("rejects arbitrary strings and bytes with a SourceProtocolError", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: "binary" }),
+          fc.uint8Array().map((b) => Buffer.from(b)),
+        ),
+        (junk) => {
+          assert.throws(() => parseMethodResponse(junk), SourceProtocolError);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
