@@ -141,6 +141,16 @@ describe("config", () => {
     }
   });
 
+  it("accepts the example config shipped at the repository root", () => {
+    const example = new URL("../../../../seedwatch.example.yml", import.meta.url).pathname;
+    const config = loadConfig(example, { QBITTORRENT_PASSWORD: "x", QB_API_KEY: "y" });
+    assert.deepEqual(
+      config.targets.map((t) => t.name),
+      ["box1", "box2"],
+    );
+    assert.equal(config.targets[0]?.tracker.rename["tracker.example.org"], "Example");
+  });
+
   it("says which file it could not read", () => {
     assert.throws(
       () => loadConfig(join(dir, "missing.yml")),
