@@ -8,16 +8,17 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-/** Runs `script` with `args` plus a result file path (and extra environment), and parses that file. */
+/** Runs `script` with `args` plus a result file path (extra environment, Node flags), and parses that file. */
 export async function runChild<T>(
   script: string,
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
+  nodeFlags: readonly string[] = [],
 ): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), "seedwatch-bench-"));
   const out = join(dir, "result.json");
   try {
-    await run(process.execPath, [script, ...args, out], {
+    await run(process.execPath, [...nodeFlags, script, ...args, out], {
       maxBuffer: 16 * 2 ** 20,
       env: { ...process.env, ...env },
     });

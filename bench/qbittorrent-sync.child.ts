@@ -38,7 +38,7 @@ if (!target.health.up) throw new Error(`first poll failed: ${target.health.lastE
 const initial = {
   ms: performance.now() - started,
   bytes: target.bytesReceived,
-  torrents: target.table.size,
+  torrents: target.summary().torrents ?? 0,
 };
 
 const perPoll: Array<{ bytes: number; cpuMs: number; wallMs: number }> = [];
@@ -84,12 +84,14 @@ for (let i = 0; i < scrapes; i++) {
   latencies.push(performance.now() - t);
 }
 server.close();
-// Steady state: keep polling every 2 s for a while, as a running daemon does, then read the
+// Steady state: keep polling at the default poll_interval (10 s) for a while, as a running daemon does, then read the
 // resident size (V8 gives memory back to the system on its own schedule, not at once).
 const steadyUntil = Date.now() + Number(process.env.STEADY_SECONDS ?? "40") * 1000;
 while (Date.now() < steadyUntil) {
   await targets.refresh(0, far());
-  await new Promise((resolve) => setTimeout(resolve, 2000));
+  await new Promise((resolve) =>
+    setTimeout(resolve, Number(process.env.STEADY_INTERVAL_MS ?? "10000")),
+  );
 }
 const memory = process.memoryUsage();
 const peakRssMB = process.resourceUsage().maxRSS / 1024;

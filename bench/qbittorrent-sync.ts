@@ -6,6 +6,9 @@ import { fileURLToPath } from "node:url";
 import { runChild } from "./child.ts";
 import type { SuiteResult } from "./suite.ts";
 
+/** The Node flags of the seedwatch executable's shebang (packages/exporter/src/main.ts). */
+const DAEMON_NODE_FLAGS = ["--optimize-for-size"];
+
 interface ApproachResult {
   readonly approach: string;
   readonly torrents: number;

@@ -3,12 +3,13 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { DatabaseSync } from "node:sqlite";
+import { TARGET_BUILDERS } from "./collect/target-kinds.ts";
 import { TargetSet } from "./collect/target-set.ts";
 import type { Config } from "./config/config.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import type { Logger } from "./log.ts";
 import { DaemonCollector, type ReloadStatus } from "./render/daemon-collector.ts";
-import { createTorrentSource, TORRENT_SOURCE_TYPES } from "./sources/registry.ts";
+import { createTorrentSource } from "./sources/registry.ts";
 import { openDatabase } from "./store/database.ts";
 import { RetiredStore } from "./store/retired-store.ts";
 import { parseListenAddress } from "./web/listen-address.ts";
@@ -28,7 +29,7 @@ export interface DaemonOptions {
 /** Checks what loading alone cannot: that every target's type has a source here. */
 export function checkSupported(config: Config): void {
   const problems = config.targets
-    .filter((t) => !TORRENT_SOURCE_TYPES.includes(t.type))
+    .filter((t) => !(t.type in TARGET_BUILDERS))
     .map(
       (t) =>
         `${config.file}: target ${t.name}: type ${t.type} is not supported by this version of seedwatch`,

@@ -87,6 +87,7 @@ export async function startSeedwatch(
       name: "seedwatch",
       command: process.execPath,
       args: [
+        "--optimize-for-size",
         MAIN,
         `--config.file=${configFile}`,
         `--web.listen-address=127.0.0.1:${port}`,

@@ -3,29 +3,24 @@
 import { createHash } from "node:crypto";
 import type { Collector } from "@seedwatch/metrics";
 import type { Config, TargetConfig } from "../config/config.ts";
-import type { Logger } from "../log.ts";
-import { TorrentTargetCollector } from "../render/torrent-target-collector.ts";
-import { TorrentTarget, type TorrentTargetDeps } from "./torrent-target.ts";
+import type { Target, TargetEntry } from "./target.ts";
+import { buildTarget, type TargetDeps } from "./target-kinds.ts";
 
-interface Entry {
-  readonly target: TorrentTarget;
-  readonly collector: TorrentTargetCollector;
+interface Entry extends TargetEntry {
   readonly fingerprint: string;
 }
 
 /**
- * Holds one TorrentTarget per configured torrent client. A reload keeps every target whose
+ * Holds one target per configured client or device. A reload keeps every target whose
  * settings did not change (its session, table and counters carry on), replaces changed ones and
  * stops removed ones.
  */
 export class TargetSet {
   readonly #entries = new Map<string, Entry>();
-  readonly #deps: TorrentTargetDeps;
-  readonly #log: Logger;
+  readonly #deps: TargetDeps;
 
-  constructor(deps: TorrentTargetDeps) {
+  constructor(deps: TargetDeps) {
     this.#deps = deps;
-    this.#log = deps.log;
   }
 
   /** Makes the set match `config`'s targets; returns the names started, kept and stopped. */
@@ -46,25 +41,21 @@ export class TargetSet {
         kept.push(name);
         continue;
       }
-      const target = new TorrentTarget(targetConfig, this.#deps);
-      this.#entries.set(name, {
-        target,
-        collector: new TorrentTargetCollector(target, this.#log),
-        fingerprint: fingerprint(targetConfig),
-      });
-      target.start();
+      const entry = buildTarget(targetConfig, this.#deps);
+      this.#entries.set(name, { ...entry, fingerprint: fingerprint(targetConfig) });
+      entry.target.start();
       started.push(name);
     }
     return { started, kept: kept.filter((name) => !stopped.includes(name)), stopped };
   }
 
   /** The target with this name. */
-  get(name: string): TorrentTarget | undefined {
+  get(name: string): Target | undefined {
     return this.#entries.get(name)?.target;
   }
 
   /** Every target, in config order. */
-  get targets(): TorrentTarget[] {
+  get targets(): Target[] {
     return [...this.#entries.values()].map((e) => e.target);
   }
 

@@ -14,7 +14,8 @@ import type { TorrentTarget } from "../collect/torrent-target.ts";
 import type { Logger } from "../log.ts";
 import { statusName } from "../model/status.ts";
 import type { TorrentRow } from "../model/torrent-table.ts";
-import { DOWNLOADER, PT, TARGET_LABELS, TARGET_SELF } from "./torrent-metrics.ts";
+import { renderTargetSelf, TARGET_SELF, targetSelfLabels } from "./target-self.ts";
+import { DOWNLOADER, PT, TARGET_LABELS } from "./torrent-metrics.ts";
 
 /** Prefix of the session-catalog families (`pt_session_net_bytes_sent_total`, ...). */
 export const SESSION_PREFIX = "pt_session_";
@@ -49,7 +50,7 @@ export class TorrentTargetCollector implements Collector {
     this.#target = target;
     this.#log = log.child({ target: c.name });
     this.#head = renderLabels(TARGET_LABELS, [c.name, c.url, c.type]);
-    this.#self = renderLabels(["name", "type"], [c.name, c.type]);
+    this.#self = targetSelfLabels(target);
     this.#session = new SessionCollector({
       name: `session:${c.name}`,
       catalog: SESSION_CATALOG,
@@ -105,19 +106,8 @@ export class TorrentTargetCollector implements Collector {
   }
 
   #renderSelf(w: CollectingWriter): void {
-    const target = this.#target;
-    const self = this.#self;
-    const health = target.health;
-    w.family(TARGET_SELF.up).sample(self, health.up ? 1 : 0);
-    w.family(TARGET_SELF.pollDuration).sample(self, health.lastDuration);
-    w.family(TARGET_SELF.polls).sample(self, target.polls);
-    const errors = w.family(TARGET_SELF.pollErrors);
-    for (const [reason, count] of target.errors) {
-      errors.sample(joinLabels(self, renderLabels(["reason"], [reason])), count);
-    }
-    w.family(TARGET_SELF.lastSuccess).sample(self, health.lastSuccessAt / 1000);
-    w.family(TARGET_SELF.torrents).sample(self, target.table.size);
-    w.family(TARGET_SELF.received).sample(self, target.bytesReceived);
+    renderTargetSelf(w, this.#target, this.#self);
+    w.family(TARGET_SELF.torrents).sample(this.#self, this.#target.table.size);
   }
 
   #renderAggregates(w: CollectingWriter): void {

@@ -1,6 +1,6 @@
 // The HTML landing page: what this daemon is, its targets and their health, and where everything is.
 
-import type { TorrentTarget } from "../collect/torrent-target.ts";
+import type { Target } from "../collect/target.ts";
 import { VERSION } from "../version.ts";
 
 const ESCAPES: Readonly<Record<string, string>> = {
@@ -17,13 +17,13 @@ export function escapeHtml(text: string): string {
 }
 
 /** The landing page listing targets. */
-export function landingPage(targets: readonly TorrentTarget[]): string {
+export function landingPage(targets: readonly Target[]): string {
   const rows = targets
     .map((t) => {
       const h = t.health;
       const name = escapeHtml(t.config.name);
       const state = h.up ? "up" : h.lastAttemptAt === 0 ? "starting" : "down";
-      return `<tr><td>${name}</td><td>${escapeHtml(t.config.type)}</td><td class="${state}">${state}</td><td>${t.table.size}</td><td>${escapeHtml(h.lastError ?? "")}</td><td><a href="probe?target=${encodeURIComponent(t.config.name)}">probe</a></td></tr>`;
+      return `<tr><td>${name}</td><td>${escapeHtml(t.config.type)}</td><td class="${state}">${state}</td><td>${escapeHtml(describe(t))}</td><td>${escapeHtml(h.lastError ?? "")}</td><td><a href="probe?target=${encodeURIComponent(t.config.name)}">probe</a></td></tr>`;
     })
     .join("\n");
   return `<!doctype html>
@@ -33,10 +33,17 @@ export function landingPage(targets: readonly TorrentTarget[]): string {
 </head><body>
 <h1>Seedwatch ${escapeHtml(VERSION)}</h1>
 <p>Prometheus exporter for BitTorrent clients. <a href="metrics">Metrics</a> · <a href="config">Configuration</a> · <a href="api/v1/targets">Targets (JSON)</a> · <a href="-/healthy">Health</a></p>
-<table><thead><tr><th>Target</th><th>Type</th><th>State</th><th>Torrents</th><th>Last error</th><th></th></tr></thead>
+<table><thead><tr><th>Target</th><th>Type</th><th>State</th><th>What</th><th>Last error</th><th></th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
 </body></html>
 `;
+}
+
+function describe(target: Target): string {
+  const s = target.summary();
+  return [s.torrents === undefined ? "" : `${s.torrents} torrents`, s.model ?? "", s.version ?? ""]
+    .filter(Boolean)
+    .join(", ");
 }

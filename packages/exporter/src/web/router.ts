@@ -96,13 +96,12 @@ export function createRouter(
               name: t.config.name,
               type: t.config.type,
               up: t.health.up,
-              torrents: t.table.size,
+              ...t.summary(),
               lastSuccess:
                 t.health.lastSuccessAt === 0
                   ? null
                   : new Date(t.health.lastSuccessAt).toISOString(),
               lastError: t.health.lastError ?? null,
-              version: t.client?.version ?? null,
             })),
           ),
         ),

@@ -52,36 +52,23 @@ export class QbittorrentApi {
   }
 
   /**
-   * `GET /api/v2/sync/maindata?rid=N`, parsed as it streams in: each torrent object is cut down
-   * to the fields in `keep` as soon as it arrives, so a full update of 100,000 torrents (over
-   * 100 MB of JSON) never sits in memory whole.
+   * `GET /api/v2/sync/maindata?rid=N`, parsed as it streams in: each entry of `torrents` goes to
+   * `onTorrent` as soon as it arrives (a full update of 100,000 torrents is over 100 MB of JSON,
+   * which never sits in memory whole); the other members are returned.
    */
   async maindata(
     rid: number,
-    keep: ReadonlySet<string>,
+    onTorrent: (hash: string, fields: unknown) => void,
     signal: AbortSignal,
   ): Promise<Record<string, unknown>> {
-    const torrents: Record<string, Record<string, unknown>> = {};
     const parser = new JsonObjectStream({
       streamed: STREAMED,
-      onEntry: (_member, hash, value) => {
-        if (typeof value !== "object" || value === null || Array.isArray(value)) {
-          throw new SourceProtocolError(
-            `sync/maindata: torrents.${hash.slice(0, 40)} must be an object`,
-          );
-        }
-        const picked: Record<string, unknown> = {};
-        for (const key in value)
-          if (keep.has(key)) picked[key] = (value as Record<string, unknown>)[key];
-        torrents[hash] = picked;
-      },
+      onEntry: (_member, hash, value) => onTorrent(hash, value),
     });
     await this.#call("GET", `api/v2/sync/maindata?rid=${rid}`, undefined, signal, (chunk) =>
       parser.write(chunk),
     );
-    const answer = parser.end();
-    answer.torrents = torrents;
-    return answer;
+    return parser.end();
   }
 
   /** `GET /api/v2/torrents/info`: every torrent with every field (costly on big boxes). */

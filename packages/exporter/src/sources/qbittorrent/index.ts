@@ -5,7 +5,7 @@ import { StateMapper } from "../../model/status.ts";
 import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
 import type { ClientStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { QbittorrentApi, type QbittorrentCredentials } from "./api.ts";
-import { MAINDATA_TORRENT_FIELDS, MaindataSync, type ServerState } from "./maindata-sync.ts";
+import { MaindataSync, type ServerState } from "./maindata-sync.ts";
 import { QBITTORRENT_STATES } from "./states.ts";
 
 /** Where and how to reach one qBittorrent. */
@@ -51,12 +51,17 @@ export class QbittorrentSource implements TorrentSource {
       this.#sync.restart();
       this.#generation = this.#api.sessionGeneration;
     }
-    const answer = await this.#api.maindata(this.#sync.rid, MAINDATA_TORRENT_FIELDS, signal);
+    this.#sync.begin();
+    const rest = await this.#api.maindata(
+      this.#sync.rid,
+      (hash, fields) => this.#sync.torrent(hash, fields),
+      signal,
+    );
     if (this.#api.sessionGeneration !== this.#generation) {
       this.#sync.restart();
       this.#generation = this.#api.sessionGeneration;
     }
-    const changes = this.#sync.apply(answer, Math.floor(Date.now() / 1000));
+    const changes = this.#sync.finish(rest, Math.floor(Date.now() / 1000));
     const server = this.#sync.serverState;
     fillSession(this.#context.session, server);
     return { ...changes, client: clientStatus(this.#version, server) };

@@ -19,28 +19,8 @@ export interface MaindataChanges {
   readonly removed: string[];
 }
 
-/** The torrent fields the mapping reads: everything else in qBittorrent's objects is dropped on arrival. */
-export const MAINDATA_TORRENT_FIELDS: ReadonlySet<string> = new Set([
-  "name",
-  "state",
-  "size",
-  "progress",
-  "downloaded",
-  "uploaded",
-  "dlspeed",
-  "upspeed",
-  "ratio",
-  "category",
-  "tags",
-  "added_on",
-  "completion_on",
-  "seeding_time",
-  "save_path",
-  "num_seeds",
-  "num_leechs",
-  "tracker",
-  "has_tracker_error",
-]);
+/** A patch being built (fields are added as the answer is read). */
+type MutablePatch = { hash: string; status?: StatusCode } & Record<string, unknown>;
 
 /** What we remember per torrent to derive fields that depend on several qBittorrent fields. */
 interface Derivation {
@@ -75,6 +55,7 @@ export class MaindataSync {
   readonly #urlHashes = new Map<string, readonly string[]>();
   readonly #torrents = new Map<string, Derivation>();
   readonly #states: StateMapper;
+  #patches = new Map<string, MutablePatch>();
   readonly #strings = new Map<string, string>();
   readonly #tagLists = new Map<string, readonly string[]>();
   readonly #hostLists = new Map<string, readonly string[]>();
@@ -105,26 +86,48 @@ export class MaindataSync {
     if (typeof answer !== "object" || answer === null || Array.isArray(answer)) {
       throw new SourceProtocolError("maindata: expected a JSON object");
     }
-    const data = answer as Record<string, unknown>;
+    const { torrents, ...rest } = answer as Record<string, unknown>;
+    this.begin();
+    for (const [hash, fields] of Object.entries(objectOf(torrents, "torrents") ?? {}))
+      this.torrent(hash, fields);
+    return this.finish(rest, nowSeconds);
+  }
+
+  /** Starts reading an answer whose torrents arrive one by one (as it streams in). */
+  begin(): void {
+    this.#patches = new Map();
+  }
+
+  /** One entry of the answer's `torrents` object, mapped at once (the raw object can go). */
+  torrent(hash: string, fields: unknown): void {
+    this.#patches.set(
+      hash,
+      this.#mapTorrent(hash, objectOf(fields, `torrents.${hash.slice(0, 40)}`) ?? {}),
+    );
+  }
+
+  /** Finishes the answer with its other members: rid, full_update, server_state, trackers, removals. */
+  finish(data: Record<string, unknown>, nowSeconds: number): MaindataChanges {
     const rid = data.rid;
     if (typeof rid !== "number" || !Number.isInteger(rid)) {
       throw new SourceProtocolError("maindata: missing or non-integer rid");
     }
+    const patches = this.#patches;
+    this.#patches = new Map();
     const reset = data.full_update === true || this.#rid === 0;
     if (reset) {
+      // A full update lists every torrent: forget the others, and rebuild the tracker map.
       this.#server = {};
       this.#urlHashes.clear();
-      this.#torrents.clear();
+      for (const [hash, derived] of this.#torrents) {
+        if (patches.has(hash)) derived.urls = EMPTY;
+        else this.#torrents.delete(hash);
+      }
+      for (const patch of patches.values()) patch.status ??= TorrentStatus.Unknown;
     }
     const server = objectOf(data.server_state, "server_state");
     if (server !== undefined) Object.assign(this.#server, server);
 
-    const patches = new Map<string, TorrentPatch & Record<string, unknown>>();
-    const torrents = objectOf(data.torrents, "torrents") ?? {};
-    for (const [hash, raw] of Object.entries(torrents)) {
-      const fields = objectOf(raw, `torrents.${hash}`) ?? {};
-      patches.set(hash, this.#mapTorrent(hash, fields, reset));
-    }
     const touched = new Set<string>(patches.keys());
     const urls = objectOf(data.trackers, "trackers") ?? {};
     for (const [url, hashes] of Object.entries(urls)) {
@@ -148,26 +151,21 @@ export class MaindataSync {
       if (derived === undefined) continue;
       const hosts = this.#hostsOf(derived);
       const error = derived.hasTrackerError ?? inferTrackerError(derived, nowSeconds);
-      if (
-        !sameList(hosts, derived.trackerHosts) ||
-        error !== derived.trackerError ||
-        patches.has(hash)
-      ) {
-        derived.trackerHosts = hosts;
-        derived.trackerError = error;
-        const patch = patches.get(hash) ?? { hash };
-        patches.set(hash, { ...patch, trackerHosts: hosts, trackerError: error });
+      const patch = patches.get(hash);
+      if (patch !== undefined) {
+        patch.trackerHosts = hosts;
+        patch.trackerError = error;
+      } else if (!sameList(hosts, derived.trackerHosts) || error !== derived.trackerError) {
+        patches.set(hash, { hash, trackerHosts: hosts, trackerError: error });
       }
+      derived.trackerHosts = hosts;
+      derived.trackerError = error;
     }
     this.#rid = rid;
     return { reset, patches: [...patches.values()], removed };
   }
 
-  #mapTorrent(
-    hash: string,
-    f: Record<string, unknown>,
-    reset: boolean,
-  ): TorrentPatch & Record<string, unknown> {
+  #mapTorrent(hash: string, f: Record<string, unknown>): MutablePatch {
     let derived = this.#torrents.get(hash);
     if (derived === undefined) {
       derived = {
@@ -187,8 +185,6 @@ export class MaindataSync {
     if ("state" in f) {
       derived.status = this.#states.map(stringOf(f.state));
       patch.status = derived.status;
-    } else if (reset) {
-      patch.status = TorrentStatus.Unknown;
     }
     if ("size" in f) patch.size = num("size");
     if ("progress" in f) patch.progress = num("progress");
@@ -211,7 +207,7 @@ export class MaindataSync {
     if ("tracker" in f) derived.workingHost = this.#hostOf(stringOf(f.tracker));
     // qBittorrent 5.2 (WebAPI 2.11.7) tells tracker health per torrent; older ones do not.
     if ("has_tracker_error" in f) derived.hasTrackerError = f.has_tracker_error === true;
-    return patch as TorrentPatch & Record<string, unknown>;
+    return patch as MutablePatch;
   }
 
   /**

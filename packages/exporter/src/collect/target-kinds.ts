@@ -1,0 +1,38 @@
+// Builds the right target and collector for each configured type, from a plain map (no import side effects).
+
+import type { TargetConfig } from "../config/config.ts";
+import type { Logger } from "../log.ts";
+import { TorrentTargetCollector } from "../render/torrent-target-collector.ts";
+import { TORRENT_SOURCE_TYPES } from "../sources/registry.ts";
+import type { SourceContext, TorrentSource } from "../sources/source.ts";
+import type { RetiredStore } from "../store/retired-store.ts";
+import type { TargetEntry } from "./target.ts";
+import { TorrentTarget } from "./torrent-target.ts";
+
+/** What building a target may use. */
+export interface TargetDeps {
+  readonly log: Logger;
+  readonly retired: RetiredStore | undefined;
+  /** Creates a torrent client's source (tests and benchmarks substitute their own). */
+  readonly createSource: (config: TargetConfig, context: SourceContext) => TorrentSource;
+}
+
+type Builder = (config: TargetConfig, deps: TargetDeps) => TargetEntry;
+
+const torrent: Builder = (config, deps) => {
+  const target = new TorrentTarget(config, deps);
+  return { target, collector: new TorrentTargetCollector(target, deps.log) };
+};
+
+/** Every target type and how to build it: each torrent client with a source, and each device kind. */
+export const TARGET_BUILDERS: Readonly<Record<string, Builder>> = {
+  ...Object.fromEntries(TORRENT_SOURCE_TYPES.map((type) => [type, torrent])),
+};
+
+/** Builds the target for a configured type. */
+export function buildTarget(config: TargetConfig, deps: TargetDeps): TargetEntry {
+  const build = TARGET_BUILDERS[config.type];
+  if (build === undefined)
+    throw new Error(`target ${config.name}: type ${config.type} is not supported`);
+  return build(config, deps);
+}

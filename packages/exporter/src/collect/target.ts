@@ -1,0 +1,54 @@
+// What the daemon needs from any target, torrent client or device: health, a poll loop, a collector.
+
+import type { Collector } from "@seedwatch/metrics";
+import type { TargetConfig } from "../config/config.ts";
+import type { PollErrorReason } from "../sources/errors.ts";
+
+/** A target's health, as renderers, the landing page and the dashboard read it. */
+export interface TargetHealth {
+  readonly up: boolean;
+  /** ms since the epoch; 0 when never. */
+  readonly lastAttemptAt: number;
+  readonly lastSuccessAt: number;
+  /** Seconds the last poll took. */
+  readonly lastDuration: number;
+  readonly lastError: string | undefined;
+  readonly consecutiveFailures: number;
+  /** The next poll is not attempted before this (ms since the epoch). */
+  readonly notBefore: number;
+}
+
+/** Why polls failed, for the error counter (every reason is always exported). */
+export type PollFailureReason = PollErrorReason | "other";
+
+/** One line about a target for the landing page and `/api/v1/targets`. */
+export interface TargetSummary {
+  readonly torrents?: number;
+  readonly version?: string;
+  readonly model?: string;
+}
+
+/** A configured target, whatever its kind. */
+export interface Target {
+  readonly config: TargetConfig;
+  readonly health: TargetHealth;
+  /** Changes whenever health or data change (renderers cache on it). */
+  readonly generation: number;
+  readonly polls: number;
+  readonly errors: ReadonlyMap<PollFailureReason, number>;
+  /** Bytes received from the target so far. */
+  readonly bytesReceived: number;
+  summary(): TargetSummary;
+  /** Starts the background loop with an immediate first poll. */
+  start(): void;
+  /** Stops polling and closes sessions. */
+  stop(): Promise<void>;
+  /** Polls unless the data is younger than `maxAgeMs`; waits at most until `deadline`. */
+  refreshIfOlderThan(maxAgeMs: number, deadline: number): Promise<void>;
+}
+
+/** A target and the collector that exports it. */
+export interface TargetEntry {
+  readonly target: Target;
+  readonly collector: Collector;
+}
