@@ -33,7 +33,7 @@ if (target === undefined) throw new Error("no target");
 const far = () => Date.now() + 600_000;
 
 const started = performance.now();
-await targets.refresh(0, far());
+await targets.refresh(far(), undefined, 0);
 if (!target.health.up) throw new Error(`first poll failed: ${target.health.lastError}`);
 const initial = {
   ms: performance.now() - started,
@@ -46,7 +46,7 @@ for (let i = 0; i < polls; i++) {
   const bytes = target.bytesReceived;
   const cpu = process.cpuUsage();
   const wall = performance.now();
-  await targets.refresh(0, far());
+  await targets.refresh(far(), undefined, 0);
   const used = process.cpuUsage(cpu);
   perPoll.push({
     bytes: target.bytesReceived - bytes,
@@ -88,7 +88,7 @@ server.close();
 // resident size (V8 gives memory back to the system on its own schedule, not at once).
 const steadyUntil = Date.now() + Number(process.env.STEADY_SECONDS ?? "40") * 1000;
 while (Date.now() < steadyUntil) {
-  await targets.refresh(0, far());
+  await targets.refresh(far(), undefined, 0);
   await new Promise((resolve) =>
     setTimeout(resolve, Number(process.env.STEADY_INTERVAL_MS ?? "10000")),
   );

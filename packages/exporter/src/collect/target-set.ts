@@ -73,11 +73,16 @@ export class TargetSet {
     return [...this.#entries.values()].every((e) => e.target.health.lastAttemptAt > 0);
   }
 
-  /** Refreshes targets whose data is older than `maxAgeMs`, waiting at most until `deadline`. */
-  async refresh(maxAgeMs: number, deadline: number, name?: string): Promise<void> {
+  /**
+   * Refreshes every target (or one) whose data is older than its `minRefreshInterval` (or
+   * `maxAgeMs` when given), waiting at most until `deadline`.
+   */
+  async refresh(deadline: number, name?: string, maxAgeMs?: number): Promise<void> {
     const targets =
       name === undefined ? this.targets : [this.get(name)].filter((t) => t !== undefined);
-    await Promise.all(targets.map((t) => t.refreshIfOlderThan(maxAgeMs, deadline)));
+    await Promise.all(
+      targets.map((t) => t.refreshIfOlderThan(maxAgeMs ?? t.config.minRefreshInterval, deadline)),
+    );
   }
 
   /** Stops every target. */

@@ -17,6 +17,14 @@ export interface TargetConfig {
   readonly pollInterval: number;
   /** Time limit of one poll, ms. */
   readonly timeout: number;
+  /**
+   * A scrape re-polls the target only when its data is older than this, ms. For devices it
+   * equals the poll interval: a device is asked at most once per interval, however often
+   * Prometheus scrapes.
+   */
+  readonly minRefreshInterval: number;
+  /** Linxdot: send the credentials as they are instead of MD5-hashed. */
+  readonly plainCredentials: boolean;
   readonly perTorrent: { readonly enabled: boolean; readonly maxTorrents: number };
   readonly tracker: TrackerNaming;
   readonly compat: { readonly downloaderExporter: boolean };
@@ -28,13 +36,17 @@ export interface Config {
   /** The file it came from. */
   readonly file: string;
   readonly targets: readonly TargetConfig[];
-  /** A scrape re-polls a target only when its data is older than this, ms. */
-  readonly minRefreshInterval: number;
   /** Where the daemon keeps its state (retired tracker totals, history). */
   readonly storagePath: string;
   /** The configuration as a user may see it (secrets replaced), for `/config`. */
   readonly redacted: unknown;
 }
+
+/** Poll interval of device targets unless set (the Linxdot exporter's refresh default). */
+export const DEVICE_POLL_INTERVAL = 60_000;
+
+/** Target types that are devices, not torrent clients. */
+export const DEVICE_TYPES: readonly string[] = ["linxdot"];
 
 /** Defaults of every target option. */
 export const TARGET_DEFAULTS = {

@@ -48,6 +48,31 @@ describe("config", () => {
     assert.equal(config.storagePath, "/etc/seedwatch/seedwatch.db");
   });
 
+  it("asks devices at most once per poll interval (60 s unless set), clients per min_refresh_interval", () => {
+    const config = parseConfig(
+      "global: { poll_interval: 5s, min_refresh_interval: 1s }\ntargets:\n" +
+        "  - { name: miner, type: linxdot, url: 'http://10.0.0.9', username: admin, password: pw, plain_credentials: true }\n" +
+        "  - { name: qb, type: qbittorrent, url: 'http://h:1', username: u, password: p }\n",
+      "f.yml",
+      {},
+    );
+    const [miner, qb] = config.targets;
+    assert.equal(miner?.pollInterval, 60_000);
+    assert.equal(miner?.minRefreshInterval, 60_000);
+    assert.equal(miner?.plainCredentials, true);
+    assert.equal(qb?.pollInterval, 5000);
+    assert.equal(qb?.minRefreshInterval, 1000);
+    assert.throws(
+      () =>
+        parseConfig(
+          "targets:\n  - { name: qb, type: qbittorrent, url: 'http://h:1', username: u, password: p, plain_credentials: true }\n",
+          "f.yml",
+          {},
+        ),
+      /plain_credentials is only for linxdot/,
+    );
+  });
+
   it("never shows a secret: not in the redacted view, not in logs, not in JSON", () => {
     const config = parseConfig(GOOD, "seedwatch.yml", { QB_KEY: "qbt_abc" });
     const shown = [

@@ -7,6 +7,8 @@ import {
   type Config,
   DEFAULT_MIN_REFRESH_INTERVAL,
   DEFAULT_STORAGE_PATH,
+  DEVICE_POLL_INTERVAL,
+  DEVICE_TYPES,
   TARGET_DEFAULTS,
   type TargetConfig,
 } from "./config.ts";
@@ -103,6 +105,12 @@ function build(
       }
     }
     const caFile = t.tls?.ca_file ?? g.tls?.ca_file;
+    // Devices keep their own default (asked once a minute); a global poll_interval is for clients.
+    const pollInterval =
+      t.poll_interval ??
+      (DEVICE_TYPES.includes(t.type)
+        ? DEVICE_POLL_INTERVAL
+        : (g.poll_interval ?? TARGET_DEFAULTS.pollInterval));
     return {
       name: t.name,
       type: t.type,
@@ -110,7 +118,11 @@ function build(
       username: t.username,
       password,
       apiKey: t.api_key === undefined ? undefined : new Secret(t.api_key),
-      pollInterval: t.poll_interval ?? g.poll_interval ?? TARGET_DEFAULTS.pollInterval,
+      pollInterval,
+      minRefreshInterval: DEVICE_TYPES.includes(t.type)
+        ? pollInterval
+        : (g.min_refresh_interval ?? DEFAULT_MIN_REFRESH_INTERVAL),
+      plainCredentials: t.plain_credentials ?? false,
       timeout: t.timeout ?? g.timeout ?? TARGET_DEFAULTS.timeout,
       perTorrent: {
         enabled:
@@ -138,7 +150,6 @@ function build(
   return {
     file,
     targets,
-    minRefreshInterval: g.min_refresh_interval ?? DEFAULT_MIN_REFRESH_INTERVAL,
     storagePath: resolve(base, raw.storage?.path ?? DEFAULT_STORAGE_PATH),
     redacted: redact(written),
   };

@@ -60,6 +60,7 @@ const target = z.strictObject({
   password: z.string().optional(),
   password_file: z.string().min(1).optional(),
   api_key: z.string().min(1).optional(),
+  plain_credentials: z.boolean().optional(),
   ...targetOptions,
 });
 
@@ -94,6 +95,13 @@ export const configSchema = z
           code: "custom",
           path: ["targets", i, "password_file"],
           message: "give password or password_file, not both",
+        });
+      }
+      if (t.plain_credentials !== undefined && t.type !== "linxdot") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["targets", i, "plain_credentials"],
+          message: "plain_credentials is only for linxdot",
         });
       }
       if (t.api_key !== undefined && t.type !== "qbittorrent") {

@@ -144,7 +144,7 @@ async function metrics(
   target: string | undefined,
 ): Promise<void> {
   const deadline = scrapeDeadline(req.headers["x-prometheus-scrape-timeout-seconds"], Date.now());
-  await context.targets.refresh(context.config().minRefreshInterval, deadline, target);
+  await context.targets.refresh(deadline, target);
   const registry = new Registry({
     collectorMetricsPrefix: "seedwatch",
     onCollectorError: (name, error) =>
