@@ -7,6 +7,7 @@ import { TargetSet } from "../packages/exporter/src/collect/target-set.ts";
 import { parseConfig } from "../packages/exporter/src/config/load.ts";
 import { silentLogger } from "../packages/exporter/src/log.ts";
 import { createTorrentSource } from "../packages/exporter/src/sources/registry.ts";
+import { coreRoutes } from "../packages/exporter/src/web/core-routes.ts";
 import { createRouter } from "../packages/exporter/src/web/router.ts";
 import { FullListSource } from "./full-list-source.ts";
 
@@ -55,14 +56,14 @@ for (let i = 0; i < polls; i++) {
   });
 }
 
-const router = createRouter({
+const routes = coreRoutes({
   targets,
   daemonCollectors: [],
   config: () => config,
   reload: async () => ({ ok: true }),
-  authorize: async () => true,
   log: silentLogger,
 });
+const router = createRouter(routes, async () => true, silentLogger);
 const server = createServer((req, res) => void router(req, res));
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const port = (server.address() as AddressInfo).port;

@@ -316,7 +316,10 @@ describe("seedwatch with real qBittorrents, a real tracker, real transfers and a
 
   it("answers health, readiness, landing page, probe errors and a redacted /config", async () => {
     assert.equal((await seedwatch.get("/-/healthy")).status, 200);
-    assert.equal((await seedwatch.get("/-/ready")).status, 200);
+    // Ready once every target's first poll is over (just after a restart it may not be yet).
+    await waitFor("readiness", async () =>
+      (await seedwatch.get("/-/ready")).status === 200 ? true : undefined,
+    );
     const landing = await seedwatch.get("/");
     for (const name of ["seeder", "leecher", "wrongpass", "impostor"])
       assert.match(landing.body, new RegExp(`<td>${name}</td>`));

@@ -1,18 +1,24 @@
-// The running daemon: config, state database, targets, HTTP server, reloads and shutdown.
+// The running daemon: config, state database, targets, host indicators, HTTP server, reloads and shutdown.
 
 import { once } from "node:events";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DatabaseSync } from "node:sqlite";
 import { TARGET_BUILDERS } from "./collect/target-kinds.ts";
 import { TargetSet } from "./collect/target-set.ts";
 import type { Config } from "./config/config.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
+import { HostCollector, HostSampler } from "./host/index.ts";
 import type { Logger } from "./log.ts";
 import { DaemonCollector, type ReloadStatus } from "./render/daemon-collector.ts";
 import { createTorrentSource } from "./sources/registry.ts";
 import { openDatabase } from "./store/database.ts";
 import { RetiredStore } from "./store/retired-store.ts";
+import { apiRoutes } from "./web/api-routes.ts";
+import { coreRoutes } from "./web/core-routes.ts";
 import { parseListenAddress } from "./web/listen-address.ts";
+import type { LiveFeed } from "./web/live-feed.ts";
+import type { Scope } from "./web/route.ts";
 import { createRouter } from "./web/router.ts";
 import { createWebServer, type WebServer } from "./web/web-server.ts";
 
@@ -26,7 +32,7 @@ export interface DaemonOptions {
   readonly log: Logger;
 }
 
-/** Checks what loading alone cannot: that every target's type has a source here. */
+/** Checks what loading alone cannot: that every target's type can be built here. */
 export function checkSupported(config: Config): void {
   const problems = config.targets
     .filter((t) => !(t.type in TARGET_BUILDERS))
@@ -63,43 +69,55 @@ export class Daemon {
   readonly #db: DatabaseSync;
   readonly #targets: TargetSet;
   readonly #web: WebServer;
+  readonly #feed: LiveFeed;
+  readonly #host: HostSampler | undefined;
   readonly #reload: ReloadStatus = { ok: true, at: Date.now() };
   #config: Config;
   #reloading: Promise<{ ok: boolean; error?: string }> | undefined;
 
   private constructor(options: DaemonOptions, config: Config, db: DatabaseSync) {
+    const log = options.log;
     this.#options = options;
     this.#config = config;
     this.#db = db;
     this.#targets = new TargetSet({
-      log: options.log,
+      log,
       retired: new RetiredStore(db),
       createSource: createTorrentSource,
     });
+    // Host paths are fixed for the daemon's life: a reload that changes them needs a restart.
+    this.#host = config.host.enabled ? new HostSampler({ paths: config.host.paths }) : undefined;
+    const host = this.#host;
+    const api = apiRoutes({
+      targets: this.#targets,
+      host: async () => (host === undefined ? null : host.sample()),
+      log,
+    });
+    this.#feed = api.feed;
+    const routes = [
+      ...coreRoutes({
+        targets: this.#targets,
+        daemonCollectors: [
+          new DaemonCollector(this.#reload),
+          ...(host ? [new HostCollector({ sampler: host })] : []),
+        ],
+        config: () => this.#config,
+        reload: () => this.reload(),
+        log,
+      }),
+      ...api.routes,
+    ];
+    const router = createRouter(routes, (req, res, scope) => this.#authorize(req, res, scope), log);
     this.#web = createWebServer({
       ...(options.webConfigFile === undefined ? {} : { webConfigFile: options.webConfigFile }),
       handler: (req, res) => router(req, res),
       onReload: (outcome) => {
         if (!outcome.ok)
-          options.log.error("web config reload failed, keeping the last good one", {
-            err: outcome.error,
-          });
-        else if (outcome.changed)
-          options.log.info("web config reloaded", { file: options.webConfigFile });
+          log.error("web config reload failed, keeping the last good one", { err: outcome.error });
+        else if (outcome.changed) log.info("web config reloaded", { file: options.webConfigFile });
       },
-      onHandlerError: (error, req) =>
-        options.log.error("request failed", { path: req.url, err: error }),
-      onClientRefused: (reason, remote) =>
-        options.log.debug("TLS client refused", { reason, remote }),
-    });
-    const router = createRouter({
-      targets: this.#targets,
-      daemonCollectors: [new DaemonCollector(this.#reload)],
-      config: () => this.#config,
-      reload: () => this.reload(),
-      authorize: async (req, res) =>
-        this.#web.authEnabled ? (await this.#web.requireUser(req, res)) !== undefined : true,
-      log: options.log,
+      onHandlerError: (error, req) => log.error("request failed", { path: req.url, err: error }),
+      onClientRefused: (reason, remote) => log.debug("TLS client refused", { reason, remote }),
     });
   }
 
@@ -125,6 +143,19 @@ export class Daemon {
       this.#reloading = undefined;
     });
     return this.#reloading;
+  }
+
+  /** Stops serving and polling, closes the database. */
+  async stop(): Promise<void> {
+    this.#feed.close();
+    await this.#web.close();
+    await this.#targets.stop();
+    this.#db.close();
+  }
+
+  /** With web-config users, every scope asks for them; issue-level scope policy lives here. */
+  async #authorize(req: IncomingMessage, res: ServerResponse, _scope: Scope): Promise<boolean> {
+    return this.#web.authEnabled ? (await this.#web.requireUser(req, res)) !== undefined : true;
   }
 
   async #doReload(): Promise<{ ok: boolean; error?: string }> {
@@ -153,12 +184,5 @@ export class Daemon {
       log.error("configuration reload failed, keeping the running configuration", { err: message });
       return { ok: false, error: message };
     }
-  }
-
-  /** Stops serving and polling, closes the database. */
-  async stop(): Promise<void> {
-    await this.#web.close();
-    await this.#targets.stop();
-    this.#db.close();
   }
 }

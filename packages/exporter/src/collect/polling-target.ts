@@ -32,6 +32,7 @@ export abstract class PollingTarget implements Target {
     up: false,
     lastAttemptAt: 0,
     lastSuccessAt: 0,
+    upSince: 0,
     lastDuration: 0,
     lastError: undefined,
     consecutiveFailures: 0,
@@ -43,6 +44,7 @@ export abstract class PollingTarget implements Target {
   #inflight: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #lastReason: string | undefined;
+  #startedAt = 0;
 
   constructor(config: TargetConfig, log: Logger, now: () => number = Date.now) {
     this.config = config;
@@ -67,7 +69,15 @@ export abstract class PollingTarget implements Target {
   /** Frees the target's sessions and sockets. */
   protected abstract close(): Promise<void>;
 
+  get ready(): boolean {
+    return (
+      this.#health.lastAttemptAt > 0 ||
+      (this.#startedAt > 0 && this.#now() - this.#startedAt > this.config.timeout)
+    );
+  }
+
   start(): void {
+    this.#startedAt = this.#now();
     this.#schedule(0);
   }
 
@@ -139,6 +149,7 @@ export abstract class PollingTarget implements Target {
         up: true,
         lastAttemptAt: started,
         lastSuccessAt: this.#now(),
+        upSince: this.#health.up ? this.#health.upSince : this.#now(),
         lastDuration: (this.#now() - started) / 1000,
         lastError: undefined,
         consecutiveFailures: 0,
@@ -164,6 +175,7 @@ export abstract class PollingTarget implements Target {
         up: false,
         lastAttemptAt: started,
         lastSuccessAt: this.#health.lastSuccessAt,
+        upSince: 0,
         lastDuration: (this.#now() - started) / 1000,
         lastError: message,
         consecutiveFailures: failures,

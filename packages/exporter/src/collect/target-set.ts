@@ -70,7 +70,7 @@ export class TargetSet {
 
   /** Whether every target has been polled at least once (the daemon is ready). */
   get ready(): boolean {
-    return [...this.#entries.values()].every((e) => e.target.health.lastAttemptAt > 0);
+    return [...this.#entries.values()].every((e) => e.target.ready);
   }
 
   /**

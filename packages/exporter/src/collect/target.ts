@@ -10,6 +10,8 @@ export interface TargetHealth {
   /** ms since the epoch; 0 when never. */
   readonly lastAttemptAt: number;
   readonly lastSuccessAt: number;
+  /** When the target last came up (ms since the epoch); 0 while down. */
+  readonly upSince: number;
   /** Seconds the last poll took. */
   readonly lastDuration: number;
   readonly lastError: string | undefined;
@@ -39,6 +41,8 @@ export interface Target {
   /** Bytes received from the target so far. */
   readonly bytesReceived: number;
   summary(): TargetSummary;
+  /** Whether the first poll is over, or could have timed out: a hung target does not hold readiness back. */
+  readonly ready: boolean;
   /** Starts the background loop with an immediate first poll. */
   start(): void;
   /** Stops polling and closes sessions. */

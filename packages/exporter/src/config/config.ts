@@ -38,6 +38,8 @@ export interface Config {
   readonly targets: readonly TargetConfig[];
   /** Where the daemon keeps its state (retired tracker totals, history). */
   readonly storagePath: string;
+  /** Host indicators: whether to read them, and the paths whose disk usage to show. */
+  readonly host: { readonly enabled: boolean; readonly paths: readonly string[] };
   /** The configuration as a user may see it (secrets replaced), for `/config`. */
   readonly redacted: unknown;
 }

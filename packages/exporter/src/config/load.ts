@@ -151,6 +151,7 @@ function build(
     file,
     targets,
     storagePath: resolve(base, raw.storage?.path ?? DEFAULT_STORAGE_PATH),
+    host: { enabled: raw.host?.enabled ?? true, paths: raw.host?.paths ?? ["/"] },
     redacted: redact(written),
   };
 }

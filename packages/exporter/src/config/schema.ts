@@ -74,6 +74,12 @@ export const configSchema = z
       })
       .optional(),
     storage: z.strictObject({ path: z.string().min(1).optional() }).optional(),
+    host: z
+      .strictObject({
+        enabled: z.boolean().optional(),
+        paths: z.array(z.string().regex(/^\//, "expected an absolute path")).optional(),
+      })
+      .optional(),
     targets: z.array(target).min(1, "expected at least one target"),
   })
   .superRefine((config, ctx) => {

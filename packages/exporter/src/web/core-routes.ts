@@ -1,0 +1,128 @@
+// The exporter's own routes: metrics, probe, landing page, health, readiness, reload, config.
+
+import { type Collector, encodeForRequest, Registry } from "@seedwatch/metrics";
+import { stringify } from "yaml";
+import type { TargetSet } from "../collect/target-set.ts";
+import type { Config } from "../config/config.ts";
+import type { Logger } from "../log.ts";
+import { landingPage } from "./landing-page.ts";
+import { type Route, send, sendJson, sendText } from "./route.ts";
+import { scrapeDeadline } from "./scrape-deadline.ts";
+
+/** What the core routes need from the daemon. */
+export interface CoreRouteContext {
+  readonly targets: TargetSet;
+  /** Daemon-wide collectors (build info, reload status, process, host). */
+  readonly daemonCollectors: readonly Collector[];
+  readonly config: () => Config;
+  readonly reload: () => Promise<{ ok: boolean; error?: string }>;
+  readonly log: Logger;
+}
+
+/** The core routes. */
+export function coreRoutes(context: CoreRouteContext): Route[] {
+  const metrics = async (
+    req: Parameters<Route["handle"]>[0],
+    res: Parameters<Route["handle"]>[1],
+    target: string | undefined,
+  ) => {
+    const deadline = scrapeDeadline(req.headers["x-prometheus-scrape-timeout-seconds"], Date.now());
+    await context.targets.refresh(deadline, target);
+    const registry = new Registry({
+      collectorMetricsPrefix: "seedwatch",
+      onCollectorError: (name, error) =>
+        context.log.error("collector failed", { collector: name, err: error }),
+    });
+    for (const collector of context.targets.collectors(target)) registry.register(collector);
+    if (target === undefined)
+      for (const collector of context.daemonCollectors) registry.register(collector);
+    const { body, headers } = await encodeForRequest(
+      registry,
+      req.headers.accept,
+      req.headers["accept-encoding"],
+    );
+    res.writeHead(200, headers);
+    res.end(req.method === "HEAD" ? undefined : body);
+  };
+  return [
+    {
+      method: "GET",
+      path: "/metrics",
+      scope: "metrics",
+      handle: (req, res) => metrics(req, res, undefined),
+    },
+    {
+      method: "GET",
+      path: "/probe",
+      scope: "metrics",
+      handle: async (req, res, { url }) => {
+        const name = url.searchParams.get("target");
+        if (name === null || name === "") return sendText(res, 400, "missing ?target=NAME\n");
+        if (context.targets.get(name) === undefined) {
+          return sendText(res, 404, `unknown target ${JSON.stringify(name.slice(0, 64))}\n`);
+        }
+        return metrics(req, res, name);
+      },
+    },
+    {
+      method: "GET",
+      path: "/",
+      scope: "dashboard",
+      handle: async (_req, res) =>
+        send(res, 200, "text/html; charset=utf-8", landingPage(context.targets.targets)),
+    },
+    {
+      method: "GET",
+      path: "/-/healthy",
+      scope: "health",
+      handle: async (_req, res) => sendText(res, 200, "Healthy\n"),
+    },
+    {
+      method: "GET",
+      path: "/-/ready",
+      scope: "health",
+      handle: async (_req, res) =>
+        context.targets.ready
+          ? sendText(res, 200, "Ready\n")
+          : sendText(res, 503, "Not ready: first polls still running\n"),
+    },
+    ...(["POST", "PUT"] as const).map(
+      (method): Route => ({
+        method,
+        path: "/-/reload",
+        scope: "admin",
+        handle: async (_req, res) => {
+          const result = await context.reload();
+          return result.ok
+            ? sendText(res, 200, "Reloaded\n")
+            : sendText(res, 500, `failed to reload config: ${result.error}\n`);
+        },
+      }),
+    ),
+    {
+      method: "GET",
+      path: "/config",
+      scope: "admin",
+      handle: async (_req, res) => sendText(res, 200, stringify(context.config().redacted)),
+    },
+    {
+      method: "GET",
+      path: "/api/v1/targets",
+      scope: "api",
+      handle: async (_req, res) =>
+        sendJson(
+          res,
+          200,
+          context.targets.targets.map((t) => ({
+            name: t.config.name,
+            type: t.config.type,
+            up: t.health.up,
+            ...t.summary(),
+            lastSuccess:
+              t.health.lastSuccessAt === 0 ? null : new Date(t.health.lastSuccessAt).toISOString(),
+            lastError: t.health.lastError ?? null,
+          })),
+        ),
+    },
+  ];
+}
