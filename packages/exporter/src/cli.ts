@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { checkSupported, Daemon } from "./daemon.ts";
 import { discover, discoveredConfig } from "./discover.ts";
+import { runLinxdot } from "./linxdot-command.ts";
 import { createLogger, LOG_LEVELS, type LogFormat, type LogLevel } from "./log.ts";
 import { VERSION } from "./version.ts";
 import { DEFAULT_BCRYPT_COST, hashPassword } from "./web/hash-password.ts";
@@ -17,6 +18,7 @@ const USAGE = `usage: seedwatch [flags]            run the exporter daemon
        seedwatch discover [--host H] print a config for clients found on their default local ports
        seedwatch hash-password [--cost N]
                                     read a password on stdin, print its bcrypt hash for web-config.yml
+       seedwatch linxdot [options]  the standalone Linxdot miner exporter (seedwatch linxdot --help)
 
 flags:
   --config.file=PATH         configuration file (default: seedwatch.yml)
@@ -53,6 +55,7 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
   const [first] = argv;
   if (first === "discover") return runDiscover(argv.slice(1), io);
   if (first === "hash-password") return runHashPassword(argv.slice(1), io);
+  if (first === "linxdot") return runLinxdot(argv.slice(1), io);
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({

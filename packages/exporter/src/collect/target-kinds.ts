@@ -3,6 +3,7 @@
 import type { TargetConfig } from "../config/config.ts";
 import type { Logger } from "../log.ts";
 import { TorrentTargetCollector } from "../render/torrent-target-collector.ts";
+import { buildLinxdotTarget } from "../sources/linxdot/index.ts";
 import { TORRENT_SOURCE_TYPES } from "../sources/registry.ts";
 import type { SourceContext, TorrentSource } from "../sources/source.ts";
 import type { RetiredStore } from "../store/retired-store.ts";
@@ -27,6 +28,7 @@ const torrent: Builder = (config, deps) => {
 /** Every target type and how to build it: each torrent client with a source, and each device kind. */
 export const TARGET_BUILDERS: Readonly<Record<string, Builder>> = {
   ...Object.fromEntries(TORRENT_SOURCE_TYPES.map((type) => [type, torrent])),
+  linxdot: buildLinxdotTarget,
 };
 
 /** Builds the target for a configured type. */

@@ -1,0 +1,109 @@
+// Checks of deploy/docker without a Docker engine (none runs here): the compose file through the docker CLI's own loader, the Dockerfile's references.
+
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { parse } from "yaml";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const COMPOSE = `${ROOT}deploy/docker/compose.linxdot.yml`;
+const DOCKERFILE = `${ROOT}deploy/docker/Dockerfile`;
+
+/**
+ * `docker stack config` runs the docker CLI's compose loader on the client: schema validation and
+ * variable interpolation, no engine needed. It is the only compose validator on this machine
+ * (the CLI has no compose plugin); it knows the compose v3 schema, which this file keeps to.
+ */
+async function stackConfig(env: Record<string, string>): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.env.DOCKER ?? "docker",
+      ["stack", "config", "--compose-file", COMPOSE],
+      {
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/", ...env },
+        timeout: 30_000,
+      },
+    );
+    return { code: 0, out: stdout };
+  } catch (error) {
+    const failure = error as { code?: number | string; stderr?: string };
+    if (failure.code === "ENOENT")
+      throw new Error(
+        "the docker CLI is not installed: it validates the compose file (no engine needed)",
+      );
+    return { code: Number(failure.code), out: failure.stderr ?? "" };
+  }
+}
+
+describe("deploy/docker/compose.linxdot.yml", () => {
+  it("is a valid compose file running `seedwatch linxdot` on port 8061 from the repository's Dockerfile", async () => {
+    const { code, out } = await stackConfig({
+      MINER_HOST: "192.168.1.20",
+      MINER_USERNAME: "admin",
+      MINER_PASSWORD: "pw",
+    });
+    assert.equal(code, 0, out);
+    const service = (parse(out) as { services: Record<string, Record<string, unknown>> }).services[
+      "linxdot-exporter"
+    ];
+    assert.ok(service !== undefined);
+    assert.deepEqual(service.command, ["linxdot"]);
+    assert.deepEqual(service.build, { context: "../..", dockerfile: "deploy/docker/Dockerfile" });
+    assert.deepEqual(service.ports, [
+      { mode: "ingress", target: 8061, published: 8061, protocol: "tcp" },
+    ]);
+    assert.deepEqual(service.environment, {
+      MINER_HOST: "192.168.1.20",
+      MINER_USERNAME: "admin",
+      MINER_PASSWORD: "pw",
+      PLAIN_CREDENTIALS: "false",
+      EXPORTER_REFRESH: "60",
+      EXPORTER_PORT: "8061",
+      EXPORTER_DEBUG: "false",
+    });
+  });
+
+  it("refuses to start without the miner's host, naming the variable", async () => {
+    const { code, out } = await stackConfig({ MINER_USERNAME: "admin", MINER_PASSWORD: "pw" });
+    assert.equal(code, 1);
+    assert.match(out, /required variable MINER_HOST is missing a value: set MINER_HOST/);
+  });
+});
+
+describe("deploy/docker/Dockerfile (no tool here parses a Dockerfile without an engine: these check its references)", () => {
+  const text = readFileSync(DOCKERFILE, "utf8");
+  const instructions = text
+    .split("\n")
+    .filter((line) => line.trim() !== "" && !line.trimStart().startsWith("#"));
+
+  it("copies only paths that exist in the repository", () => {
+    const sources = instructions
+      .filter((line) => line.startsWith("COPY ") && !line.includes("--from="))
+      .flatMap((line) => line.split(/\s+/).slice(1, -1));
+    assert.ok(sources.length >= 8);
+    for (const source of sources) assert.ok(existsSync(`${ROOT}${source}`), source);
+  });
+
+  it("gives npm ci the manifest of every workspace the root package.json lists", () => {
+    const workspaces = (
+      JSON.parse(readFileSync(`${ROOT}package.json`, "utf8")) as { workspaces: string[] }
+    ).workspaces;
+    const copied = instructions
+      .filter((line) => /^COPY packages\/[^/]+\/package\.json /.test(line))
+      .map((line) => line.split(/\s+/)[1]?.replace(/\/package\.json$/, ""));
+    assert.deepEqual(new Set(copied), new Set(workspaces));
+  });
+
+  it("builds on the official node:24 images and runs main.ts as the unprivileged user", () => {
+    const from = instructions.filter((line) => line.startsWith("FROM "));
+    assert.deepEqual(from, ["FROM node:24-bookworm AS deps", "FROM node:24-bookworm-slim"]);
+    assert.ok(instructions.includes("USER node"));
+    const entrypoint = instructions.find((line) => line.startsWith("ENTRYPOINT "));
+    const command = JSON.parse(entrypoint?.slice("ENTRYPOINT ".length) ?? "[]") as string[];
+    assert.equal(command[0], "node");
+    assert.ok(existsSync(`${ROOT}${(command.at(-1) ?? "").replace(/^\/app\//, "")}`));
+  });
+});
