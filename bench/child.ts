@@ -27,3 +27,15 @@ export async function runChild<T>(
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** The Node flags the seedwatch executable starts with (see packages/exporter/src/main.ts). */
+export const DAEMON_NODE_FLAGS: readonly string[] = ["--optimize-for-size"];
+
+/** Runs a child that stands for the daemon, with the daemon's own Node flags. */
+export function runDaemonChild<T>(
+  script: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<T> {
+  return runChild<T>(script, args, env, DAEMON_NODE_FLAGS);
+}

@@ -49,6 +49,7 @@ for (let i = 0; i < polls; i++) {
   const wall = performance.now();
   await targets.refresh(far(), undefined, 0);
   const used = process.cpuUsage(cpu);
+  if (!target.health.up) throw new Error(`poll ${i} failed: ${target.health.lastError}`);
   perPoll.push({
     bytes: target.bytesReceived - bytes,
     cpuMs: (used.user + used.system) / 1000,

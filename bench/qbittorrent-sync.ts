@@ -3,11 +3,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { runChild } from "./child.ts";
+import { runDaemonChild } from "./child.ts";
 import type { SuiteResult } from "./suite.ts";
-
-/** The Node flags of the seedwatch executable's shebang (packages/exporter/src/main.ts). */
-const DAEMON_NODE_FLAGS = ["--optimize-for-size"];
 
 interface ApproachResult {
   readonly approach: string;
@@ -45,12 +42,14 @@ export async function qbittorrentSync(options: { quick: boolean }): Promise<Suit
     try {
       const url = await firstLine(simulator);
       const steady = options.quick ? "4" : "40";
-      const ours = await runChild<ApproachResult>(CHILD, ["incremental", url, "10", "20"], {
-        STEADY_SECONDS: steady,
-      });
-      const full = await runChild<ApproachResult>(CHILD, ["full-list", url, "5", "5"], {
-        STEADY_SECONDS: steady,
-      });
+      // Both run with the Node flags the seedwatch executable starts with.
+      const env = { STEADY_SECONDS: steady };
+      const ours = await runDaemonChild<ApproachResult>(
+        CHILD,
+        ["incremental", url, "10", "20"],
+        env,
+      );
+      const full = await runDaemonChild<ApproachResult>(CHILD, ["full-list", url, "5", "5"], env);
       for (const r of [ours, full]) {
         rows.push({
           torrents: n,

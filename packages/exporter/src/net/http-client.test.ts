@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createServer as createNetServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { freePort } from "@seedwatch/metrics/testing";
@@ -105,5 +106,41 @@ describe("HttpClient against a real local server", () => {
         /ECONNREFUSED/.test(error.message) &&
         !/hunter2|s3cret|user/.test(error.message),
     );
+  });
+});
+
+describe("HttpClient on a server that closes idle connections", () => {
+  it("sends again, once, a request lost on a kept-alive socket the server closed", async () => {
+    // A raw server: it answers the first request of each connection and keeps the connection,
+    // then resets it when a second request arrives, as a server closing an idle socket at the
+    // very moment the client reuses it does.
+    let answered = 0;
+    const server = createNetServer((socket) => {
+      let requests = 0;
+      socket.on("data", (data: Buffer) => {
+        if (!data.includes("\r\n\r\n")) return;
+        requests++;
+        if (requests === 1) {
+          answered++;
+          socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok");
+        } else {
+          socket.resetAndDestroy();
+        }
+      });
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const client = new HttpClient();
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await client.request({ method: "GET", url, signal: AbortSignal.timeout(2000) });
+        assert.equal(res.body.toString(), "ok");
+      }
+      assert.equal(answered, 3, "each retry went out on a new connection");
+    } finally {
+      client.close();
+      server.close();
+    }
   });
 });

@@ -84,7 +84,24 @@ export class HttpClient {
     return this.#send(req, onChunk);
   }
 
-  #send(req: HttpRequest, onChunk: ((chunk: Buffer) => void) | undefined): Promise<HttpResponse> {
+  async #send(
+    req: HttpRequest,
+    onChunk: ((chunk: Buffer) => void) | undefined,
+  ): Promise<HttpResponse> {
+    try {
+      return await this.#attempt(req, onChunk);
+    } catch (error) {
+      // A kept-alive socket the server had just closed (qBittorrent drops idle ones after 7 s):
+      // the request never reached it, so sending it again on a new socket is safe.
+      if (!(error instanceof StaleSocketError)) throw error;
+      return this.#attempt(req, onChunk);
+    }
+  }
+
+  #attempt(
+    req: HttpRequest,
+    onChunk: ((chunk: Buffer) => void) | undefined,
+  ): Promise<HttpResponse> {
     const where = `${req.method} ${describeUrl(req.url)}`;
     const secure = req.url.protocol === "https:";
     if (!secure && req.url.protocol !== "http:") {
@@ -115,8 +132,20 @@ export class HttpClient {
         if (error) reject(error);
         else resolve(response as HttpResponse);
       };
-      outgoing.on("error", (error) => settle(toSourceError(where, error, req.signal)));
+      let responded = false;
+      outgoing.on("error", (error: NodeJS.ErrnoException) => {
+        const stale =
+          outgoing.reusedSocket &&
+          !responded &&
+          (error.code === "ECONNRESET" || error.code === "EPIPE");
+        settle(
+          stale
+            ? new StaleSocketError(where, { cause: error })
+            : toSourceError(where, error, req.signal),
+        );
+      });
       outgoing.on("response", (incoming) => {
+        responded = true;
         let wireBytes = 0;
         incoming.on("data", (chunk: Buffer) => {
           wireBytes += chunk.length;
@@ -164,6 +193,13 @@ export class HttpClient {
   close(): void {
     this.#http.destroy();
     this.#https.destroy();
+  }
+}
+
+/** A request lost on a reused keep-alive socket, before any answer: worth one more try. */
+class StaleSocketError extends SourceConnectionError {
+  constructor(where: string, options: { cause: unknown }) {
+    super(`${where}: the kept-alive connection was closed by the server`, options);
   }
 }
 
