@@ -13,6 +13,8 @@ const EMPTY = 0;
 const CLAIMING = 1;
 const READY = 2;
 
+const MAX_REFUSED_CACHED = 10_000;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -39,7 +41,8 @@ export class SharedLabelTable {
   readonly #offset: Int32Array;
   readonly #length: Int32Array;
   readonly #arena: Uint8Array;
-  /** This thread's cache: key -> slot. */
+  #refused = 0;
+  /** This thread's cache: key -> slot (or -1 when refused). */
   readonly #slots = new Map<string, number>();
   /** This thread's cache of decoded keys, by slot. */
   readonly #keys: Array<string | undefined> = [];
@@ -86,7 +89,7 @@ export class SharedLabelTable {
     return Atomics.load(this.#header, H_SIZE);
   }
 
-  /** How many keys could not get a slot because the table or its key storage was full. */
+  /** How many label sets could not get a slot (per thread that asked) because the table or its key storage was full. */
   get dropped(): number {
     return Atomics.load(this.#header, H_DROPPED);
   }
@@ -96,7 +99,9 @@ export class SharedLabelTable {
     const cached = this.#slots.get(key);
     if (cached !== undefined) return cached;
     const slot = this.#findOrClaim(key);
-    if (slot >= 0) this.#slots.set(key, slot);
+    // A refused key is remembered too (up to a bound), so a full table is probed once per key
+    // and `dropped` counts label sets, not observations.
+    if (slot >= 0 || this.#refused++ < MAX_REFUSED_CACHED) this.#slots.set(key, slot);
     return slot;
   }
 
