@@ -1,0 +1,327 @@
+// A Transmission 3.00 RPC SIMULATOR for benchmarks: N torrents in 3.00's wire format, churn per poll, recently-active.
+// It exists only because 100,000 real torrents cannot be had here; tests use the real transmission-daemon.
+
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { gzipSync } from "node:zlib";
+import { torrentLabels } from "../torrent-labels.ts";
+
+/** What to simulate. */
+export interface TransmissionSimulatorOptions {
+  readonly torrents: number;
+  /** Fraction of torrents that change before each torrent-get (one per poll). */
+  readonly churn: number;
+  /** Basic auth (default admin / adminadmin). */
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/** Simulated seconds per torrent-get: one poll every 10 s, seedwatch's default interval. */
+const SECONDS_PER_POLL = 10;
+/** `recently-active` covers 60 s (libtransmission/rpcimpl.c RECENTLY_ACTIVE_SECONDS). */
+const RECENT_SECONDS = 60;
+const LABELS = [["movies"], ["tv"], ["music", "flac"], [], ["keep"]];
+
+interface SimTorrent {
+  readonly id: number;
+  readonly hash: string;
+  readonly name: string;
+  readonly size: number;
+  readonly tracker: string;
+  readonly addedDate: number;
+  readonly labels: readonly string[];
+  status: number;
+  rateUpload: number;
+  uploadedEver: number;
+  peersGettingFromUs: number;
+  /** Simulated time of the last activity (libtransmission's anyDate). */
+  activity: number;
+  lastAnnounce: number;
+}
+
+/**
+ * Answers what an exporter asks of Transmission 3.00, in its wire format: Basic auth (401), the
+ * X-Transmission-Session-Id handshake (409 with the id in a header), `torrent-get` with only the
+ * requested fields in the objects or table format, for all ids, a list, or `recently-active`
+ * (torrents active in the last 60 simulated seconds, plus `removed`), `session-stats`,
+ * `session-get` with its `fields` filter, `free-space`; gzip when asked, as 3.00 does. Each
+ * torrent-get advances the simulated clock by 10 s and first moves `churn` of the torrents.
+ */
+export class TransmissionSimulator {
+  readonly #torrents: SimTorrent[] = [];
+  readonly #server: Server;
+  readonly #options: TransmissionSimulatorOptions;
+  readonly #authorization: string;
+  readonly #sessionId = randomBytes(36).toString("base64url").slice(0, 48);
+  readonly #started = Date.now();
+  #now = 1_800_000_000;
+  #cursor = 0;
+  #uploaded = 40_000_000_000_000;
+  #uploadSpeed = 0;
+
+  constructor(options: TransmissionSimulatorOptions) {
+    this.#options = options;
+    this.#authorization = `Basic ${Buffer.from(
+      `${options.username ?? "admin"}:${options.password ?? "adminadmin"}`,
+    ).toString("base64")}`;
+    for (let i = 0; i < options.torrents; i++) {
+      const [, , , hash, name, tracker] = torrentLabels(i) as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      const size = 100_000_000 + ((i * 7_919_113) % 40_000_000_000);
+      this.#torrents.push({
+        id: i + 1,
+        hash,
+        name,
+        size,
+        tracker,
+        addedDate: this.#now - (i % 1000) * 3600,
+        labels: LABELS[i % LABELS.length] as string[],
+        status: i % 7 === 0 ? 0 : 6,
+        rateUpload: 0,
+        uploadedEver: Math.round(size * 1.25),
+        peersGettingFromUs: 0,
+        activity: this.#now - 3600,
+        lastAnnounce: this.#now - (i % 1800),
+      });
+    }
+    this.#server = createServer((req, res) => this.#handle(req, res));
+  }
+
+  /** Listens on a free loopback port; resolves with the RPC URL. */
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.#server.listen(0, "127.0.0.1", resolve));
+    const address = this.#server.address();
+    if (address === null || typeof address === "string") throw new Error("no address");
+    return `http://127.0.0.1:${address.port}/transmission/rpc`;
+  }
+
+  close(): void {
+    this.#server.closeAllConnections();
+    this.#server.close();
+  }
+
+  /** One poll interval of a busy box: `churn` of the torrents (round robin) move. */
+  #tick(): void {
+    this.#now += SECONDS_PER_POLL;
+    const count = Math.round(this.#torrents.length * this.#options.churn);
+    let speed = 0;
+    for (let k = 0; k < count; k++) {
+      const t = this.#torrents[this.#cursor] as SimTorrent;
+      this.#cursor = (this.#cursor + 1) % this.#torrents.length;
+      if (t.status === 0) continue;
+      t.rateUpload = (this.#now * 7919 + k) % 2_000_000;
+      t.uploadedEver += t.rateUpload * SECONDS_PER_POLL;
+      t.peersGettingFromUs = (this.#now + k) % 7;
+      t.activity = this.#now;
+      speed += t.rateUpload;
+    }
+    this.#uploaded += speed * SECONDS_PER_POLL;
+    this.#uploadSpeed = speed;
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse): void {
+    const parts: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => parts.push(chunk));
+    req.on("end", () => {
+      if (req.headers.authorization !== this.#authorization) {
+        res
+          .writeHead(401, {
+            "www-authenticate": 'Basic realm="Transmission"',
+            "content-type": "text/html; charset=ISO-8859-1",
+          })
+          .end(
+            "<h1>401: Unauthorized</h1><p>Unauthorized User. 1 unsuccessful login attempts.</p>",
+          );
+        return;
+      }
+      if (req.headers["x-transmission-session-id"] !== this.#sessionId) {
+        res
+          .writeHead(409, {
+            "x-transmission-session-id": this.#sessionId,
+            "content-type": "text/html; charset=ISO-8859-1",
+          })
+          .end(
+            `<h1>409: Conflict</h1><p>Your request had an invalid session-id header.</p><p><code>X-Transmission-Session-Id: ${this.#sessionId}</code></p>`,
+          );
+        return;
+      }
+      let request: { method?: string; arguments?: Record<string, unknown>; tag?: number };
+      try {
+        request = JSON.parse(Buffer.concat(parts).toString());
+      } catch {
+        send(req, res, JSON.stringify({ arguments: {}, result: "invalid JSON" }));
+        return;
+      }
+      const args = request.arguments ?? {};
+      const answer = (result: string, values: unknown) =>
+        send(req, res, JSON.stringify({ arguments: values, result, tag: request.tag }));
+      switch (request.method) {
+        case "session-stats":
+          return answer("success", this.#sessionStats());
+        case "session-get": {
+          const all: Record<string, unknown> = {
+            "download-dir": "/srv/torrents",
+            "rpc-version": 16,
+            "rpc-version-minimum": 1,
+            "session-id": this.#sessionId,
+            version: "3.00 (bb6b5a062e)",
+          };
+          const fields = Array.isArray(args.fields) ? (args.fields as string[]) : Object.keys(all);
+          return answer(
+            "success",
+            Object.fromEntries(fields.filter((f) => f in all).map((f) => [f, all[f]])),
+          );
+        }
+        case "free-space":
+          return answer("success", { path: args.path, "size-bytes": 2_000_000_000_000 });
+        case "torrent-get":
+          this.#tick();
+          return answer("success", this.#torrentGet(args));
+        default:
+          return answer("method name not recognized", {});
+      }
+    });
+  }
+
+  #sessionStats(): Record<string, unknown> {
+    const seconds = Math.floor((Date.now() - this.#started) / 1000);
+    const paused = this.#torrents.filter((t) => t.status === 0).length;
+    return {
+      activeTorrentCount: this.#torrents.length - paused,
+      "cumulative-stats": {
+        downloadedBytes: 9_000_000_000_000,
+        filesAdded: this.#torrents.length,
+        secondsActive: 86_400_000 + seconds,
+        sessionCount: 42,
+        uploadedBytes: this.#uploaded,
+      },
+      "current-stats": {
+        downloadedBytes: 0,
+        filesAdded: 0,
+        secondsActive: seconds,
+        sessionCount: 1,
+        uploadedBytes: this.#uploaded - 40_000_000_000_000,
+      },
+      downloadSpeed: 0,
+      pausedTorrentCount: paused,
+      torrentCount: this.#torrents.length,
+      uploadSpeed: this.#uploadSpeed,
+    };
+  }
+
+  #torrentGet(args: Record<string, unknown>): Record<string, unknown> {
+    const fields = (Array.isArray(args.fields) ? (args.fields as string[]) : []).filter(
+      (f) => f in GETTERS,
+    );
+    let selected = this.#torrents;
+    const recent = args.ids === "recently-active";
+    if (recent) selected = selected.filter((t) => t.activity >= this.#now - RECENT_SECONDS);
+    else if (Array.isArray(args.ids)) {
+      const wanted = new Set(args.ids);
+      selected = selected.filter((t) => wanted.has(t.id) || wanted.has(t.hash));
+    }
+    const getters = fields.map((f) => GETTERS[f] as Getter);
+    const torrents =
+      args.format === "table"
+        ? [fields, ...selected.map((t) => getters.map((get) => get(t)))]
+        : selected.map((t) =>
+            Object.fromEntries(fields.map((f, i) => [f, (getters[i] as Getter)(t)])),
+          );
+    return recent ? { removed: [], torrents } : { torrents };
+  }
+}
+
+type Getter = (t: SimTorrent) => unknown;
+
+/** Every field an exporter may ask for, with 3.00's names and value shapes. */
+const GETTERS: Readonly<Record<string, Getter>> = {
+  id: (t) => t.id,
+  hashString: (t) => t.hash,
+  name: (t) => t.name,
+  status: (t) => t.status,
+  error: () => 0,
+  errorString: () => "",
+  sizeWhenDone: (t) => t.size,
+  totalSize: (t) => t.size,
+  leftUntilDone: () => 0,
+  percentDone: () => 1,
+  haveValid: (t) => t.size,
+  downloadedEver: (t) => t.size,
+  uploadedEver: (t) => t.uploadedEver,
+  rateDownload: () => 0,
+  rateUpload: (t) => t.rateUpload,
+  uploadRatio: (t) => Math.round((t.uploadedEver / t.size) * 10000) / 10000,
+  labels: (t) => t.labels,
+  addedDate: (t) => t.addedDate,
+  doneDate: (t) => t.addedDate + 3600,
+  activityDate: (t) => t.activity,
+  secondsSeeding: (t) => 86_400 + (t.id % 1000),
+  downloadDir: () => "/srv/torrents",
+  peersConnected: (t) => t.peersGettingFromUs,
+  peersSendingToUs: () => 0,
+  peersGettingFromUs: (t) => t.peersGettingFromUs,
+  isFinished: () => false,
+  isStalled: (t) => t.rateUpload === 0,
+  queuePosition: (t) => t.id - 1,
+  eta: () => -1,
+  isPrivate: () => true,
+  trackers: (t) => [
+    {
+      announce: `https://${t.tracker}/announce.php?passkey=0123456789abcdef0123456789abcdef`,
+      id: 0,
+      scrape: `https://${t.tracker}/scrape.php?passkey=0123456789abcdef0123456789abcdef`,
+      tier: 0,
+    },
+  ],
+  trackerStats: (t) => [
+    {
+      announce: `https://${t.tracker}/announce.php?passkey=0123456789abcdef0123456789abcdef`,
+      announceState: t.status === 0 ? 0 : 1,
+      downloadCount: 120,
+      hasAnnounced: t.status !== 0,
+      hasScraped: true,
+      host: `https://${t.tracker}:443`,
+      id: 0,
+      isBackup: false,
+      lastAnnouncePeerCount: 12,
+      lastAnnounceResult: t.status === 0 ? "" : "Success",
+      lastAnnounceStartTime: t.lastAnnounce,
+      lastAnnounceSucceeded: t.status !== 0,
+      lastAnnounceTime: t.lastAnnounce,
+      lastAnnounceTimedOut: false,
+      lastScrapeResult: "",
+      lastScrapeStartTime: t.lastAnnounce,
+      lastScrapeSucceeded: true,
+      lastScrapeTime: t.lastAnnounce,
+      lastScrapeTimedOut: false,
+      leecherCount: 1,
+      nextAnnounceTime: t.lastAnnounce + 1800,
+      nextScrapeTime: t.lastAnnounce + 1800,
+      scrape: `https://${t.tracker}/scrape.php?passkey=0123456789abcdef0123456789abcdef`,
+      scrapeState: 1,
+      seederCount: 12,
+      tier: 0,
+    },
+  ],
+};
+
+function send(req: IncomingMessage, res: ServerResponse, body: string): void {
+  const headers: Record<string, string | number> = {
+    server: "Transmission",
+    "content-type": "application/json; charset=UTF-8",
+  };
+  const raw = Buffer.from(body);
+  if (/gzip/.test(req.headers["accept-encoding"] ?? "")) {
+    const zipped = gzipSync(raw);
+    res.writeHead(200, { ...headers, "content-encoding": "gzip", "content-length": zipped.length });
+    res.end(zipped);
+  } else {
+    res.writeHead(200, { ...headers, "content-length": raw.length }).end(raw);
+  }
+}
