@@ -573,7 +573,7 @@ function decodeTrackers(
 }
 
 /** ruTorrent's labels are rawurlencode'd; anything that is not valid percent-encoding is kept as is. */
-function decodeLabel(raw: string): string {
+export function decodeLabel(raw: string): string {
   if (!raw.includes("%")) return raw;
   try {
     return decodeURIComponent(raw);

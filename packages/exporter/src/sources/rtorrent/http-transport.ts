@@ -1,6 +1,6 @@
 // XML-RPC over HTTP(S) for rTorrent behind a web server (nginx `scgi_pass`, ruTorrent's /RPC2).
 
-import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
+import { HttpClient, type HttpResponse, type TlsOptions } from "../../net/http-client.ts";
 import { describeUrl, SourceAuthError, SourceHttpError } from "../errors.ts";
 import type { RtorrentTransport } from "./transport.ts";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./xmlrpc.ts";
@@ -62,6 +62,19 @@ export class HttpXmlRpcTransport implements RtorrentTransport {
       body,
       signal,
     });
+    return this.#check(response);
+  }
+
+  async stream(body: Buffer, signal: AbortSignal, onChunk: (chunk: Buffer) => void): Promise<void> {
+    // Only a 200 answer's body goes to onChunk; any other is read whole and checked as in send.
+    const response = await this.#client.stream(
+      { method: "POST", url: this.#url, headers: this.#headers, body, signal },
+      onChunk,
+    );
+    this.#check(response);
+  }
+
+  #check(response: HttpResponse): Buffer {
     const where = `POST ${this.endpoint}`;
     if (response.status === 401 || response.status === 403) {
       throw new SourceAuthError(

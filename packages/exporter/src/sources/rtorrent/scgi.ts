@@ -93,6 +93,15 @@ export class ScgiTransport implements RtorrentTransport {
   }
 
   send(body: Buffer, signal: AbortSignal): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    return this.stream(body, signal, (chunk) => {
+      chunks.push(chunk);
+      size += chunk.length;
+    }).then(() => Buffer.concat(chunks, size));
+  }
+
+  stream(body: Buffer, signal: AbortSignal, onChunk: (chunk: Buffer) => void): Promise<void> {
     const where = this.endpoint;
     if (body.length > this.#maxRequest) {
       return Promise.reject(
@@ -102,26 +111,35 @@ export class ScgiTransport implements RtorrentTransport {
       );
     }
     if (signal.aborted) return Promise.reject(abortError(where, signal));
-    return new Promise<Buffer>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       const socket: Socket =
         this.address.kind === "unix"
           ? connect({ path: this.address.path })
           : connect({ host: this.address.host, port: this.address.port });
-      const chunks: Buffer[] = [];
+      // The CGI-style header is gathered whole (it is small); the body goes on as it comes.
+      let head: Buffer | undefined = Buffer.alloc(0);
+      let header: ScgiHeader | undefined;
       let size = 0;
+      let bodyBytes = 0;
       let settled = false;
-      const settle = (error: Error | undefined, value?: Buffer) => {
+      const settle = (error: Error | undefined) => {
         if (settled) return;
         settled = true;
         signal.removeEventListener("abort", onAbort);
         socket.destroy();
         if (error) reject(error);
-        else resolve(value as Buffer);
+        else resolve();
       };
       const onAbort = () => settle(abortError(where, signal));
+      const deliver = (chunk: Buffer) => {
+        if (chunk.length === 0) return;
+        bodyBytes += chunk.length;
+        onChunk(chunk);
+      };
       signal.addEventListener("abort", onAbort, { once: true });
       socket.on("connect", () => socket.end(encodeScgiRequest(body)));
       socket.on("data", (chunk: Buffer) => {
+        if (settled) return;
         size += chunk.length;
         if (size > this.#maxResponse) {
           settle(
@@ -129,15 +147,40 @@ export class ScgiTransport implements RtorrentTransport {
           );
           return;
         }
-        chunks.push(chunk);
+        try {
+          if (head === undefined) {
+            deliver(chunk);
+            return;
+          }
+          head = Buffer.concat([head, chunk]);
+          header = readScgiHeader(head, where);
+          if (header === undefined) return;
+          const rest = head.subarray(header.bodyStart);
+          head = undefined;
+          deliver(rest);
+        } catch (error) {
+          settle(error as Error);
+        }
       });
       socket.on("error", (error: NodeJS.ErrnoException) => {
         const code = error.code ?? error.message;
         settle(new SourceConnectionError(`${where}: ${code}`, { cause: error }));
       });
       socket.on("end", () => {
+        if (settled) return;
         try {
-          settle(undefined, splitScgiResponse(Buffer.concat(chunks, size), where));
+          if (head !== undefined) {
+            // The whole answer was shorter than a header: report why, as splitScgiResponse does.
+            splitScgiResponse(head, where);
+            throw new SourceProtocolError(`${where}: response has no SCGI header`);
+          }
+          const expected = header?.contentLength;
+          if (expected !== undefined && bodyBytes !== expected) {
+            throw new SourceProtocolError(
+              `${where}: response body of ${bodyBytes} bytes, but Content-Length says ${expected}`,
+            );
+          }
+          settle(undefined);
         } catch (error) {
           settle(error as Error);
         }
@@ -160,6 +203,29 @@ export function splitScgiResponse(response: Buffer, where: string): Buffer {
       `${where}: connection closed without a response (rTorrent drops requests it cannot read)`,
     );
   }
+  const header = readScgiHeader(response, where);
+  if (header === undefined) throw new SourceProtocolError(`${where}: response has no SCGI header`);
+  const body = response.subarray(header.bodyStart);
+  if (header.contentLength !== undefined && body.length !== header.contentLength) {
+    throw new SourceProtocolError(
+      `${where}: response body of ${body.length} bytes, but Content-Length says ${header.contentLength}`,
+    );
+  }
+  return body;
+}
+
+/** The parts of an SCGI response header we use. */
+interface ScgiHeader {
+  readonly contentLength: number | undefined;
+  /** Offset of the body in the response. */
+  readonly bodyStart: number;
+}
+
+/**
+ * Reads the header at the start of `response`: undefined while its blank line has not arrived
+ * (and it is still within bounds), a SourceHttpError for a status other than 200.
+ */
+function readScgiHeader(response: Buffer, where: string): ScgiHeader | undefined {
   let end = response.indexOf(HEADER_END);
   let bodyStart = end + 4;
   const endLf = response.indexOf(HEADER_END_LF);
@@ -167,6 +233,7 @@ export function splitScgiResponse(response: Buffer, where: string): Buffer {
     end = endLf;
     bodyStart = endLf + 2;
   }
+  if (end === -1 && response.length <= MAX_HEADER_BYTES) return undefined;
   if (end === -1 || end > MAX_HEADER_BYTES) {
     throw new SourceProtocolError(`${where}: response has no SCGI header`);
   }
@@ -190,13 +257,7 @@ export function splitScgiResponse(response: Buffer, where: string): Buffer {
     }
   }
   if (status !== 200) throw new SourceHttpError(status, `${where}: SCGI status ${status}`);
-  const body = response.subarray(bodyStart);
-  if (contentLength !== undefined && body.length !== contentLength) {
-    throw new SourceProtocolError(
-      `${where}: response body of ${body.length} bytes, but Content-Length says ${contentLength}`,
-    );
-  }
-  return body;
+  return { contentLength, bodyStart };
 }
 
 function abortError(where: string, signal: AbortSignal): Error {

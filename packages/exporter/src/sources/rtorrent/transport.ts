@@ -15,6 +15,13 @@ export interface RtorrentTransport {
    * SourceHttpError or SourceAuthError.
    */
   send(body: Buffer, signal: AbortSignal): Promise<Buffer>;
+  /**
+   * Like `send`, but hands the response body to `onChunk` piece by piece as it arrives instead of
+   * keeping it, so a 100 MB `d.multicall2` answer never sits in memory whole. Resolves once the
+   * body is complete and checked; rejects as `send` does, or with what `onChunk` threw (the
+   * response is then abandoned).
+   */
+  stream(body: Buffer, signal: AbortSignal, onChunk: (chunk: Buffer) => void): Promise<void>;
   /** Releases pooled connections. */
   close(): void;
 }

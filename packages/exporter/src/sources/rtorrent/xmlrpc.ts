@@ -260,6 +260,38 @@ export function parseMethodResponse(
 }
 
 /**
+ * Parses the one `<value>` element that starts at byte `start` of `body` (whitespace and comments
+ * before it skipped) and returns it with the offset just past its `</value>`, for readers that take
+ * a large answer one element at a time as it arrives. Any malformed or truncated element is a
+ * SourceProtocolError (a proper prefix of an element never parses), so a reader that gets one
+ * before the whole answer is in can wait for more bytes and try again.
+ */
+export function parseValueAt(
+  body: Buffer,
+  start: number,
+  options: XmlRpcLimits & { readonly where?: string } = {},
+): { readonly value: XmlRpcValue; readonly end: number } {
+  const where = options.where ?? "XML-RPC response";
+  const parser = new ResponseParser(
+    new Bytes(body),
+    where,
+    Math.min(options.maxDepth ?? DEFAULT_MAX_DEPTH, 1000),
+    options.maxValues ?? DEFAULT_MAX_VALUES,
+  );
+  parser.pos = start;
+  try {
+    parser.skipMisc();
+    const value = parser.value(0);
+    return { value, end: parser.pos };
+  } catch (error) {
+    if (error instanceof SourceProtocolError) throw error;
+    throw new SourceProtocolError(`${where}: malformed XML-RPC (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+}
+
+/**
  * Splits a `system.multicall` result: each success is the one-element array `[value]`, each
  * failure a fault struct, which becomes an XmlRpcFaultError in its slot.
  */

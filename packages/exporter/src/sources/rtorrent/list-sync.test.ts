@@ -1,0 +1,291 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { TorrentStatus as S, StateMapper } from "../../model/status.ts";
+import type { TorrentPatch } from "../../model/torrent.ts";
+import { SourceProtocolError } from "../errors.ts";
+import { ArrayResponseStream } from "./array-stream.ts";
+import { decodeListRow, type ListedTorrent, listParams } from "./list-query.ts";
+import { TorrentListSync } from "./list-sync.ts";
+import { RTORRENT_STATES } from "./states.ts";
+import { parseMethodResponse, type XmlRpcValue } from "./xmlrpc.ts";
+
+/** rTorrent 0.9.8's answer to `d.multicall2(listParams())`, recorded from the real daemon. */
+const RECORDED = readFileSync(new URL("./fixtures/d-multicall2.xml", import.meta.url));
+
+const SEED0 = "7507bccda3e0dff85453b516ff29812dbcb4cf21";
+const SEED1 = "18d3b7db69a8d5a748c53e2f8b5dd76fba706388";
+const SEED2 = "a71a3fe831889e06356bd2ef5b5398a88ca359b4";
+const MULTI0 = "09809eb78699b0307cfd6b368553843755cc3c7a";
+const MULTI1 = "4510244fd0a677333cac6573346b92264c24cae7";
+
+function recordedRows(): ListedTorrent[] {
+  const rows: ListedTorrent[] = [];
+  const stream = new ArrayResponseStream((v, i) => rows.push(decodeListRow(v, i, "test")), {
+    where: "test",
+  });
+  stream.push(RECORDED);
+  stream.end();
+  return rows;
+}
+
+function newSync() {
+  const unknown: string[] = [];
+  const sync = new TorrentListSync(new StateMapper(RTORRENT_STATES, (s) => unknown.push(s)));
+  return { sync, unknown };
+}
+
+function poll(sync: TorrentListSync, rows: readonly ListedTorrent[]) {
+  sync.begin();
+  for (const row of rows) sync.row(row);
+  return sync.end();
+}
+
+function byHash(patches: readonly TorrentPatch[]): Map<string, TorrentPatch> {
+  return new Map(patches.map((p) => [p.hash, p]));
+}
+
+describe("the list query", () => {
+  it("asks for the hash, five text fields, the packed integers and the trackers", () => {
+    const params = listParams();
+    assert.deepEqual(params.slice(0, 8), [
+      "",
+      "main",
+      "d.hash=",
+      "d.name=",
+      "d.message=",
+      "d.custom1=",
+      "d.directory=",
+      "d.custom=addtime",
+    ]);
+    assert.equal(
+      params[8],
+      "cat=$d.size_bytes=,:,$d.completed_bytes=,:,$d.up.total=,:,$d.down.total=,:,$d.up.rate=,:,$d.down.rate=,:,$d.ratio=,:,$d.state=,:,$d.is_open=,:,$d.is_active=,:,$d.complete=,:,$d.is_hash_checking=,:,$d.hashing=,:,$d.timestamp.started=,:,$d.timestamp.finished=,:,$d.peers_complete=,:,$d.peers_accounted=",
+    );
+    assert.equal(params[9], "t.multicall=,t.url=,t.is_enabled=");
+    assert.equal(listParams("started")[1], "started");
+  });
+
+  it("decodes rTorrent's recorded rows", () => {
+    const rows = recordedRows();
+    assert.deepEqual(
+      rows.map((r) => r.hash),
+      [SEED0, SEED1, SEED2, MULTI0, MULTI1],
+    );
+    const [seed0, seed1, , multi0, multi1] = rows as [
+      ListedTorrent,
+      ListedTorrent,
+      ListedTorrent,
+      ListedTorrent,
+      ListedTorrent,
+    ];
+    assert.equal(seed0.name, "Seed Ü-0");
+    assert.equal(seed0.label, "Films & TV");
+    assert.equal(seed0.sizeBytes, 100_000);
+    assert.equal(seed0.completedBytes, 100_000);
+    assert.equal(seed0.addedAt, 1_795_326_103);
+    assert.equal(seed0.startedAt, 1_795_326_103);
+    assert.deepEqual(
+      [seed0.started, seed0.open, seed0.active, seed0.complete, seed0.hashChecking],
+      [true, true, true, true, false],
+    );
+    assert.equal(seed1.active, false, "d.pause");
+    assert.equal(multi0.message, "Tracker: [Couldn't connect to server]");
+    assert.deepEqual(
+      multi1.trackers.map((t) => t.enabled),
+      [false, true],
+      "t.disable on the first tracker",
+    );
+  });
+
+  it("rejects rows of another shape with the row named", () => {
+    const good = parseMethodResponse(RECORDED) as XmlRpcValue[][];
+    const row = good[0] as XmlRpcValue[];
+    const broken: Array<[XmlRpcValue, RegExp]> = [
+      ["nope", /row 3: got a string, expected 8 columns/],
+      [row.slice(1), /row 3: got an array of 7/],
+      [["XYZ", ...row.slice(1)], /row 3: d\.hash is not 40 hex digits/],
+      [
+        [...row.slice(0, 6), "1:2:3", row[7] as XmlRpcValue],
+        /row 3: the packed integers have 3 parts, expected 17/,
+      ],
+      [
+        [...row.slice(0, 6), (row[6] as string).replace(/^\d+/, "x"), row[7] as XmlRpcValue],
+        /row 3: d\.size_bytes= is not an integer/,
+      ],
+      [[...row.slice(0, 7), "x"], /row 3: t\.multicall is a string, expected an array/],
+      [[...row.slice(0, 7), [["u"]]], /row 3: a tracker is an array of 1, expected 2 columns/],
+      [
+        [row[0] as XmlRpcValue, 5, ...row.slice(2)],
+        /row 3: d\.name is a number, expected a string/,
+      ],
+    ];
+    for (const [value, message] of broken) {
+      assert.throws(
+        () => decodeListRow(value, 3, "scgi://x d.multicall2"),
+        (error: unknown) => {
+          assert.ok(error instanceof SourceProtocolError);
+          assert.match(error.message, /^scgi:\/\/x d\.multicall2: /);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
+    }
+  });
+});
+
+describe("TorrentListSync", () => {
+  it("sends every field of every torrent on the first poll, hosts only, never a URL", () => {
+    const { sync, unknown } = newSync();
+    const first = poll(sync, recordedRows());
+    assert.equal(first.reset, true);
+    assert.deepEqual(first.removed, []);
+    assert.equal(first.patches.length, 5);
+    const p = byHash(first.patches);
+    assert.deepEqual(p.get(SEED0), {
+      hash: SEED0,
+      name: "Seed Ü-0",
+      status: S.Stalled,
+      size: 100_000,
+      progress: 1,
+      downloaded: 0,
+      uploaded: 0,
+      downloadRate: 0,
+      uploadRate: 0,
+      ratio: 0,
+      category: "Films & TV",
+      tags: [],
+      trackerHosts: ["tracker.example-pt.org"],
+      trackerError: false,
+      message: "",
+      addedOn: 1_795_326_103,
+      completedOn: 1_795_326_103,
+      savePath: "/tmp/seedwatch-rec-2hKZ0i/payload",
+      seedingTime: 0,
+      seeds: 0,
+      leechers: 0,
+    });
+    assert.equal(p.get(SEED1)?.status, S.Paused, "paused with d.pause");
+    assert.equal(p.get(SEED2)?.status, S.Paused, "loaded stopped");
+    assert.equal(p.get(SEED2)?.progress, 0);
+    assert.equal(p.get(SEED2)?.category, "");
+    assert.equal(p.get(MULTI0)?.status, S.Stalled, "running, nothing to download from");
+    assert.equal(p.get(MULTI0)?.trackerError, true, "its announce failed");
+    assert.deepEqual(p.get(MULTI0)?.trackerHosts, ["127.0.0.1", "t2.example"]);
+    assert.deepEqual(
+      p.get(MULTI1)?.trackerHosts,
+      ["t2.example", "127.0.0.1"],
+      "a disabled tracker goes last",
+    );
+    assert.equal(p.get(MULTI1)?.trackerError, false);
+    assert.doesNotMatch(JSON.stringify(first.patches), /passkey|announce|secret/);
+    assert.deepEqual(unknown, []);
+  });
+
+  it("sends nothing when nothing changed, and only the changed fields otherwise", () => {
+    const { sync } = newSync();
+    const rows = recordedRows();
+    poll(sync, rows);
+    const same = poll(sync, recordedRows());
+    assert.deepEqual(same, {
+      reset: false,
+      patches: [],
+      removed: [],
+      uploadRate: 0,
+      downloadRate: 0,
+    });
+    const moved = rows.map((r) =>
+      r.hash === SEED0
+        ? { ...r, uploadedBytes: 4096, uploadRate: 2048, ratio: 0.04, peersAccounted: 1 }
+        : r.hash === SEED2
+          ? {
+              ...r,
+              label: "tv",
+              trackers: [{ url: "udp://Other.Example:6969/a?pk=1", enabled: true }],
+            }
+          : r,
+    );
+    const changed = poll(sync, moved);
+    assert.equal(changed.reset, false);
+    assert.deepEqual(
+      byHash(changed.patches),
+      byHash([
+        {
+          hash: SEED0,
+          status: S.Uploading,
+          uploaded: 4096,
+          uploadRate: 2048,
+          ratio: 0.04,
+          leechers: 1,
+        },
+        { hash: SEED2, category: "tv", trackerHosts: ["other.example"] },
+      ]),
+    );
+    assert.equal(changed.uploadRate, 2048);
+    assert.deepEqual(poll(sync, moved).patches, [], "and then nothing again");
+  });
+
+  it("reports torrents no longer listed as removed, and new ones in full", () => {
+    const { sync } = newSync();
+    const rows = recordedRows();
+    poll(sync, rows);
+    const fresh = { ...(rows[0] as ListedTorrent), hash: "f".repeat(40), name: "fresh" };
+    const next = poll(sync, [...rows.filter((r) => r.hash !== SEED1), fresh]);
+    assert.deepEqual(next.removed, [SEED1]);
+    assert.equal(next.patches.length, 1);
+    assert.equal(next.patches[0]?.hash, "f".repeat(40));
+    assert.equal(Object.keys(next.patches[0] ?? {}).length, 21, "hash and all 20 fields");
+    assert.equal(sync.size, 5);
+    assert.deepEqual(
+      poll(sync, []).removed.sort(),
+      [...[SEED0, SEED2, MULTI0, MULTI1], "f".repeat(40)].sort(),
+    );
+    assert.equal(sync.size, 0);
+  });
+
+  it("resyncs in full after a poll that failed half-way", () => {
+    const { sync } = newSync();
+    const rows = recordedRows();
+    poll(sync, rows);
+    sync.begin();
+    sync.row({ ...(rows[0] as ListedTorrent), uploadedBytes: 99 });
+    sync.abort();
+    const next = poll(sync, rows.slice(1));
+    assert.equal(next.reset, true);
+    assert.deepEqual(next.removed, [], "a reset lists what exists; the table drops the rest");
+    assert.deepEqual(
+      next.patches.map((p) => p.hash),
+      [SEED1, SEED2, MULTI0, MULTI1],
+    );
+    assert.ok(next.patches.every((p) => Object.keys(p).length === 21));
+    assert.equal(poll(sync, rows.slice(1)).reset, false, "then incremental again");
+  });
+
+  it("counts a hash listed twice once", () => {
+    const { sync } = newSync();
+    const row = { ...(recordedRows()[0] as ListedTorrent), uploadRate: 10, downloadRate: 3 };
+    const first = poll(sync, [row, row]);
+    assert.equal(first.patches.length, 1);
+    assert.equal(first.uploadRate, 10);
+    assert.equal(first.downloadRate, 3);
+    const second = poll(sync, [row, { ...row, uploadRate: 50 }]);
+    assert.deepEqual(second.patches, []);
+    assert.equal(second.uploadRate, 10);
+  });
+
+  it("counts a tracker error only for items that announce", () => {
+    const { sync } = newSync();
+    const multi0 = recordedRows()[3] as ListedTorrent;
+    poll(sync, [multi0]);
+    const stopped = poll(sync, [{ ...multi0, started: false, active: false }]);
+    assert.deepEqual(stopped.patches, [{ hash: MULTI0, status: S.Paused, trackerError: false }]);
+    const cleared = poll(sync, [{ ...multi0, message: "" }]);
+    assert.deepEqual(cleared.patches, [{ hash: MULTI0, status: S.Stalled, message: "" }]);
+  });
+
+  it("refuses rows outside a poll", () => {
+    const { sync } = newSync();
+    assert.throws(() => sync.row(recordedRows()[0] as ListedTorrent), /outside begin/);
+    assert.throws(() => sync.end(), /without begin/);
+  });
+});

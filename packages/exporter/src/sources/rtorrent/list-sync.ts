@@ -1,0 +1,292 @@
+// Turns rTorrent's full d.multicall2 list into torrent patches: diffs every row against what was sent last time.
+
+import type { StateMapper, StatusCode } from "../../model/status.ts";
+import type { TorrentPatch } from "../../model/torrent.ts";
+import { trackerHost } from "../../model/tracker.ts";
+import type { ListedTorrent } from "./list-query.ts";
+import { isTrackerMessage, rtorrentStatus } from "./states.ts";
+
+/** What one poll of the list changed. */
+export interface ListChanges {
+  /** True when the patches describe every torrent (first poll, or after a failed one). */
+  readonly reset: boolean;
+  readonly patches: TorrentPatch[];
+  readonly removed: string[];
+  /** Sums of `d.up.rate` / `d.down.rate` over every item: payload bytes per second. */
+  readonly uploadRate: number;
+  readonly downloadRate: number;
+}
+
+/** What was last sent for one torrent (the exported fields only), and when it was last listed. */
+interface Sent {
+  name: string;
+  status: StatusCode;
+  size: number;
+  progress: number;
+  downloaded: number;
+  uploaded: number;
+  downloadRate: number;
+  uploadRate: number;
+  ratio: number;
+  category: string;
+  trackerHosts: readonly string[];
+  trackerError: boolean;
+  message: string;
+  addedOn: number;
+  completedOn: number;
+  savePath: string;
+  seeds: number;
+  leechers: number;
+  seen: number;
+}
+
+type Fields = Omit<Sent, "seen">;
+const KEYS = [
+  "name",
+  "status",
+  "size",
+  "progress",
+  "downloaded",
+  "uploaded",
+  "downloadRate",
+  "uploadRate",
+  "ratio",
+  "category",
+  "trackerHosts",
+  "trackerError",
+  "message",
+  "addedOn",
+  "completedOn",
+  "savePath",
+  "seeds",
+  "leechers",
+] as const satisfies readonly (keyof Fields)[];
+
+const EMPTY: readonly string[] = Object.freeze([]);
+const CACHE_LIMIT = 50_000;
+
+/**
+ * Keeps what was sent for every torrent and, for each poll's list, emits only what changed:
+ * all fields for a torrent not seen before, the changed fields of a known one, the hashes no
+ * longer listed. rTorrent has no change feed, so this is how a poll costs the table O(changes).
+ *
+ * A poll is `begin()`, `row()` for each item (rows can be fed as they are parsed), then `end()`.
+ * If a poll fails half-way, `abort()`: the next one is then a full resync (`reset`), since the
+ * state kept here may have moved ahead of what the table received.
+ */
+export class TorrentListSync {
+  readonly #sent = new Map<string, Sent>();
+  readonly #states: StateMapper;
+  readonly #strings = new Map<string, string>();
+  readonly #hosts = new Map<string, string>();
+  readonly #hostLists = new Map<string, readonly string[]>();
+  #epoch = 0;
+  #reset = true;
+  #open = false;
+  #patches: TorrentPatch[] = [];
+  #uploadRate = 0;
+  #downloadRate = 0;
+
+  constructor(states: StateMapper) {
+    this.#states = states;
+  }
+
+  /** Number of torrents as of the last completed poll. */
+  get size(): number {
+    return this.#sent.size;
+  }
+
+  /** Starts a poll. */
+  begin(): void {
+    if (this.#open) this.abort();
+    this.#open = true;
+    this.#epoch++;
+    this.#patches = [];
+    this.#uploadRate = 0;
+    this.#downloadRate = 0;
+  }
+
+  /** Takes one listed torrent. A hash listed twice in one poll counts once. */
+  row(t: ListedTorrent): void {
+    if (!this.#open) throw new Error("TorrentListSync.row() outside begin()/end()");
+    const fields = this.#map(t);
+    this.#uploadRate += fields.uploadRate;
+    this.#downloadRate += fields.downloadRate;
+    const sent = this.#sent.get(t.hash);
+    if (sent === undefined) {
+      fields.seen = this.#epoch;
+      this.#sent.set(t.hash, fields);
+      this.#patches.push(full(t.hash, fields));
+      return;
+    }
+    if (sent.seen === this.#epoch) {
+      this.#uploadRate -= fields.uploadRate;
+      this.#downloadRate -= fields.downloadRate;
+      return;
+    }
+    sent.seen = this.#epoch;
+    if (this.#reset) {
+      fields.seen = this.#epoch;
+      this.#sent.set(t.hash, fields);
+      this.#patches.push(full(t.hash, fields));
+      return;
+    }
+    const patch = diff(sent, fields, t.hash);
+    if (patch !== undefined) this.#patches.push(patch);
+  }
+
+  /** Ends a poll: the changes since the previous one, and every hash no longer listed. */
+  end(): ListChanges {
+    if (!this.#open) throw new Error("TorrentListSync.end() without begin()");
+    this.#open = false;
+    const removed: string[] = [];
+    for (const [hash, sent] of this.#sent) {
+      if (sent.seen !== this.#epoch) {
+        removed.push(hash);
+        this.#sent.delete(hash);
+      }
+    }
+    const reset = this.#reset;
+    this.#reset = false;
+    const patches = this.#patches;
+    this.#patches = [];
+    return {
+      reset,
+      patches,
+      removed: reset ? [] : removed,
+      uploadRate: this.#uploadRate,
+      downloadRate: this.#downloadRate,
+    };
+  }
+
+  /** Gives up the poll in progress: the next poll is a full resync. */
+  abort(): void {
+    this.#open = false;
+    this.#patches = [];
+    this.#reset = true;
+  }
+
+  /** The exported fields of a listed torrent, in the shape kept per torrent (`seen` left at 0). */
+  #map(t: ListedTorrent): Sent {
+    const hosts = this.#hostsOf(t.trackers);
+    return {
+      name: t.name,
+      status: rtorrentStatus(t, this.#states),
+      size: t.sizeBytes,
+      progress: t.complete ? 1 : t.sizeBytes > 0 ? Math.min(1, t.completedBytes / t.sizeBytes) : 0,
+      downloaded: t.downloadedBytes,
+      uploaded: t.uploadedBytes,
+      downloadRate: t.downloadRate,
+      uploadRate: t.uploadRate,
+      ratio: t.ratio,
+      category: this.#intern(t.label),
+      trackerHosts: hosts,
+      // rTorrent puts a failed announce in d.message ("Tracker: [...]") and clears it on success;
+      // only items that announce (started and open) count, as a stale message may linger.
+      trackerError: t.started && t.open && hosts.length > 0 && isTrackerMessage(t.message),
+      message: this.#intern(t.message),
+      // ruTorrent's add time when set, else the persisted first start (d.load_date resets).
+      addedOn: t.addedAt > 0 ? t.addedAt : t.startedAt,
+      completedOn: t.finishedAt,
+      savePath: this.#intern(t.directory),
+      seeds: t.peersComplete,
+      leechers: t.peersAccounted,
+      seen: 0,
+    };
+  }
+
+  /**
+   * Tracker hosts in rTorrent's order (tier order: the one it announces to first leads), enabled
+   * trackers before disabled ones, duplicates and URLs without a host (DHT) left out. Only host
+   * names leave this method; the URLs, which carry passkeys, are dropped here.
+   */
+  #hostsOf(trackers: ListedTorrent["trackers"]): readonly string[] {
+    if (trackers.length === 0) return EMPTY;
+    if (trackers.length === 1) {
+      const only = trackers[0] as (typeof trackers)[number];
+      const host = this.#hostOf(only.url);
+      return host === "" ? EMPTY : this.#list(host);
+    }
+    const enabled: string[] = [];
+    const disabled: string[] = [];
+    for (const t of trackers) {
+      const host = this.#hostOf(t.url);
+      if (host !== "") (t.enabled ? enabled : disabled).push(host);
+    }
+    const hosts = [...new Set([...enabled, ...disabled])];
+    return hosts.length === 0 ? EMPTY : this.#list(hosts.join("\n"));
+  }
+
+  #hostOf(url: string): string {
+    let host = this.#hosts.get(url);
+    if (host === undefined) {
+      host = this.#intern(trackerHost(url));
+      if (this.#hosts.size < CACHE_LIMIT) this.#hosts.set(url, host);
+    }
+    return host;
+  }
+
+  /** One frozen list per distinct host list (joined by newlines), so rows share them. */
+  #list(key: string): readonly string[] {
+    let list = this.#hostLists.get(key);
+    if (list === undefined) {
+      list = Object.freeze(key.split("\n"));
+      if (this.#hostLists.size < CACHE_LIMIT) this.#hostLists.set(key, list);
+    }
+    return list;
+  }
+
+  /** One instance per distinct label, directory or message: 100,000 torrents share a few. */
+  #intern(text: string): string {
+    const known = this.#strings.get(text);
+    if (known !== undefined) return known;
+    if (this.#strings.size < CACHE_LIMIT) this.#strings.set(text, text);
+    return text;
+  }
+}
+
+/** The fields of `f` that differ from `sent`, written into `sent` too; undefined when none does. */
+function diff(sent: Sent, f: Fields, hash: string): TorrentPatch | undefined {
+  let patch: Record<string, unknown> | undefined;
+  const old = sent as unknown as Record<string, unknown>;
+  for (const key of KEYS) {
+    const value = f[key];
+    if (value === old[key]) continue;
+    if (key === "trackerHosts" && sameList(f.trackerHosts, sent.trackerHosts)) continue;
+    patch ??= { hash };
+    patch[key] = value;
+    old[key] = value;
+  }
+  return patch as TorrentPatch | undefined;
+}
+
+/** Every field of the record: what rTorrent does not have (tags, seeding time) at its empty value. */
+function full(hash: string, f: Fields): TorrentPatch {
+  return {
+    hash,
+    name: f.name,
+    status: f.status,
+    size: f.size,
+    progress: f.progress,
+    downloaded: f.downloaded,
+    uploaded: f.uploaded,
+    downloadRate: f.downloadRate,
+    uploadRate: f.uploadRate,
+    ratio: f.ratio,
+    category: f.category,
+    tags: EMPTY,
+    trackerHosts: f.trackerHosts,
+    trackerError: f.trackerError,
+    message: f.message,
+    addedOn: f.addedOn,
+    completedOn: f.completedOn,
+    seedingTime: 0,
+    savePath: f.savePath,
+    seeds: f.seeds,
+    leechers: f.leechers,
+  };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

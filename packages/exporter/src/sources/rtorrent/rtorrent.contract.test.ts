@@ -1,0 +1,496 @@
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { statfs } from "node:fs/promises";
+import { createServer } from "node:net";
+import { after, before, describe, it } from "node:test";
+import {
+  createSessionCounters,
+  SESSION_METRIC as M,
+  type SessionCounters,
+} from "@seedwatch/metrics";
+import { freePort, waitFor } from "@seedwatch/metrics/testing";
+import { tempDir } from "@seedwatch/testbed";
+import { type NginxScgiProxy, startNginxScgiProxy } from "@seedwatch/testbed/nginx";
+import { type Opentracker, startOpentracker } from "@seedwatch/testbed/opentracker";
+import { type RtorrentInstance, startRtorrent } from "@seedwatch/testbed/rtorrent";
+import { type GeneratedTorrent, makeTorrents } from "@seedwatch/testbed/torrents";
+import { TorrentStatus as S } from "../../model/status.ts";
+import { TorrentTable } from "../../model/torrent-table.ts";
+import { TrackerNamer } from "../../model/tracker.ts";
+import {
+  SourceAuthError,
+  SourceConnectionError,
+  SourceHttpError,
+  SourceProtocolError,
+  SourceTimeoutError,
+} from "../errors.ts";
+import type { PollResult } from "../source.ts";
+import { RtorrentSource } from "./index.ts";
+import { parseMethodResponse, type XmlRpcValue } from "./xmlrpc.ts";
+
+const PASSKEY = "0123456789abcdef0123456789abcdef";
+const LABEL = "Films & TV/4K 100%";
+const SIZE = 512 * 1024;
+const USER = "rt";
+const PASSWORD = "correct horse";
+
+/** One item as rTorrent's own XML-RPC reports it, read with plain d.* commands by the testbed's client. */
+interface Raw {
+  hash: string;
+  name: string;
+  size: number;
+  completed: number;
+  uploaded: number;
+  downloaded: number;
+  upRate: number;
+  downRate: number;
+  ratio: number;
+  state: number;
+  open: number;
+  active: number;
+  complete: number;
+  message: string;
+  label: string;
+  directory: string;
+  addtime: string;
+  started: number;
+  finished: number;
+  seeds: number;
+  leechers: number;
+  urls: string[];
+}
+
+const RAW_COMMANDS = [
+  "d.hash=",
+  "d.name=",
+  "d.size_bytes=",
+  "d.completed_bytes=",
+  "d.up.total=",
+  "d.down.total=",
+  "d.up.rate=",
+  "d.down.rate=",
+  "d.ratio=",
+  "d.state=",
+  "d.is_open=",
+  "d.is_active=",
+  "d.complete=",
+  "d.message=",
+  "d.custom1=",
+  "d.directory=",
+  "d.custom=addtime",
+  "d.timestamp.started=",
+  "d.timestamp.finished=",
+  "d.peers_complete=",
+  "d.peers_accounted=",
+  "t.multicall=,t.url=",
+];
+
+async function rawList(rt: RtorrentInstance): Promise<Raw[]> {
+  const rows = parseMethodResponse(
+    await rt.call("d.multicall2", "", "main", ...RAW_COMMANDS),
+  ) as XmlRpcValue[][];
+  return rows.map((c) => ({
+    hash: (c[0] as string).toLowerCase(),
+    name: c[1] as string,
+    size: c[2] as number,
+    completed: c[3] as number,
+    uploaded: c[4] as number,
+    downloaded: c[5] as number,
+    upRate: c[6] as number,
+    downRate: c[7] as number,
+    ratio: c[8] as number,
+    state: c[9] as number,
+    open: c[10] as number,
+    active: c[11] as number,
+    complete: c[12] as number,
+    message: c[13] as string,
+    label: c[14] as string,
+    directory: c[15] as string,
+    addtime: c[16] as string,
+    started: c[17] as number,
+    finished: c[18] as number,
+    seeds: c[19] as number,
+    leechers: c[20] as number,
+    urls: (c[21] as XmlRpcValue[][]).map((t) => t[0] as string),
+  }));
+}
+
+/** One global figure, straight from rTorrent. */
+async function rawGlobal(rt: RtorrentInstance, method: string): Promise<XmlRpcValue> {
+  return parseMethodResponse(await rt.call(method, ""));
+}
+
+async function rawGlobals(rt: RtorrentInstance) {
+  return {
+    up: await rawGlobal(rt, "throttle.global_up.total"),
+    down: await rawGlobal(rt, "throttle.global_down.total"),
+    upRate: await rawGlobal(rt, "throttle.global_up.rate"),
+    downRate: await rawGlobal(rt, "throttle.global_down.rate"),
+    version: await rawGlobal(rt, "system.client_version"),
+  };
+}
+
+function newSource(url: string, password = PASSWORD) {
+  const session = createSessionCounters();
+  const unknown: string[] = [];
+  const source = new RtorrentSource(
+    { url, username: USER, password },
+    { target: "rt", session, onUnknownState: (s) => unknown.push(s) },
+  );
+  return { source, session, unknown };
+}
+
+const newTable = () => new TorrentTable(new TrackerNamer({ rename: {}, categoryAsTracker: false }));
+const poll = (source: RtorrentSource, ms = 15_000) => source.poll(AbortSignal.timeout(ms));
+
+/**
+ * Polls until rTorrent gives the same answer just before and just after our poll (bytes and
+ * rates move), and returns that poll with the answer.
+ */
+async function stablePoll(rt: RtorrentInstance, source: RtorrentSource, table: TorrentTable) {
+  for (let attempt = 0; ; attempt++) {
+    const before = JSON.stringify([await rawList(rt), await rawGlobals(rt)]);
+    const result = await poll(source);
+    table.apply(result);
+    const list = await rawList(rt);
+    const globals = await rawGlobals(rt);
+    if (before === JSON.stringify([list, globals])) return { result, list, globals };
+    assert.ok(attempt < 30, "rTorrent never held still long enough to compare");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+for (const kind of ["tcp", "unix", "http"] as const) {
+  const over = kind === "http" ? "HTTP through nginx with basic auth" : `SCGI over ${kind}`;
+  describe(`rTorrent source against real rTorrent 0.9.8, ${over}`, { timeout: 300_000 }, () => {
+    let dir: { path: string; remove(): Promise<void> };
+    let tracker: Opentracker;
+    let seeder: RtorrentInstance;
+    let leecher: RtorrentInstance;
+    let nginx: NginxScgiProxy | undefined;
+    let url: string;
+    let moved: GeneratedTorrent[];
+    let paused: GeneratedTorrent;
+    let stopped: GeneratedTorrent;
+    let dead: GeneratedTorrent;
+
+    before(async () => {
+      dir = await tempDir(`rt-source-${kind}`);
+      tracker = await startOpentracker();
+      seeder = await startRtorrent({
+        transport: kind === "unix" ? "unix" : "tcp",
+        // DHT on (still loopback only) for one of them, to see its statistics filled in.
+        rcLines: kind === "tcp" ? ["dht.mode.set = on", `dht.port.set = ${await freePort()}`] : [],
+      });
+      leecher = await startRtorrent({
+        transport: "tcp",
+        rcLines: ["network.bind_address.set = 127.0.0.2", "network.local_address.set = 127.0.0.2"],
+      });
+      url = seeder.url;
+      if (kind === "http") {
+        nginx = await startNginxScgiProxy({
+          scgiUrl: seeder.url,
+          username: USER,
+          password: PASSWORD,
+        });
+        url = nginx.url;
+      }
+      const made = await makeTorrents({
+        dir: dir.path,
+        count: 4,
+        size: SIZE,
+        announce: [tracker.announceUrl(PASSKEY)],
+      });
+      await tracker.allow(made.map((t) => t.infoHash));
+      [dead] = (await makeTorrents({
+        dir: dir.path,
+        count: 1,
+        size: SIZE,
+        prefix: "dead",
+        announce: [`http://127.0.0.1:${await freePort()}/announce?passkey=${PASSKEY}`],
+      })) as [GeneratedTorrent];
+      moved = made.slice(0, 2);
+      [paused, stopped] = made.slice(2) as [GeneratedTorrent, GeneratedTorrent];
+      const payloadDir = made[0]?.payloadDir as string;
+      await seeder.addTorrents(moved, { start: true, directory: payloadDir, label: LABEL });
+      await seeder.addTorrents([paused, dead], {
+        start: true,
+        directory: payloadDir,
+      });
+      await seeder.addTorrents([stopped]);
+      await leecher.addTorrents(moved, { start: true });
+      await waitFor(
+        "the leecher to download both torrents from the seeder",
+        async () => {
+          const rows = await rawList(leecher);
+          return rows.length === 2 && rows.every((r) => r.complete === 1) ? true : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 500 },
+      );
+      await seeder.call("d.pause", paused.infoHash.toUpperCase());
+      await waitFor("the dead tracker's failure", async () =>
+        (await rawList(seeder)).some((r) => r.message.startsWith("Tracker: [")) ? true : undefined,
+      );
+    });
+    after(async () => {
+      await nginx?.stop();
+      await leecher?.stop();
+      await seeder?.stop();
+      await tracker?.stop();
+      await dir?.remove();
+    });
+
+    it("exports every torrent and global figure exactly as rTorrent's own XML-RPC reports it", async () => {
+      const { source, session, unknown } = newSource(url);
+      const table = newTable();
+      try {
+        const { result, list, globals } = await stablePoll(seeder, source, table);
+        assert.equal(table.size, 5);
+        assert.equal(list.length, 5);
+        for (const raw of list) {
+          const row = table.get(raw.hash);
+          assert.ok(row, `${raw.name} is in the table under its lower-case hash`);
+          assert.equal(row.name, raw.name);
+          assert.equal(row.size, raw.size);
+          assert.equal(row.uploaded, raw.uploaded);
+          assert.equal(row.downloaded, raw.downloaded);
+          assert.equal(row.uploadRate, raw.upRate);
+          assert.equal(row.downloadRate, raw.downRate);
+          assert.equal(row.ratio, raw.ratio / 1000);
+          assert.equal(row.progress, raw.complete === 1 ? 1 : raw.completed / raw.size);
+          assert.equal(row.category, decodeURIComponent(raw.label));
+          assert.equal(row.savePath, raw.directory);
+          assert.equal(row.message, raw.message);
+          assert.equal(row.addedOn, Number(raw.addtime));
+          assert.equal(row.completedOn, raw.finished);
+          assert.equal(row.seeds, raw.seeds);
+          assert.equal(row.leechers, raw.leechers);
+          assert.deepEqual(
+            row.trackerHosts,
+            raw.urls.map((u) => new URL(u).hostname),
+          );
+          assert.equal(row.tracker, "127.0.0.1", "the announce host, never the URL");
+        }
+        const get = (t: GeneratedTorrent) => table.get(t.infoHash);
+        for (const t of moved) {
+          const raw = list.find((r) => r.hash === t.infoHash);
+          assert.equal(get(t)?.status, (raw?.upRate ?? 0) > 0 ? S.Uploading : S.Stalled);
+          assert.equal(get(t)?.category, LABEL);
+          assert.equal(get(t)?.uploaded, SIZE, "the leecher took the whole payload from us");
+          assert.equal(get(t)?.trackerError, false, "opentracker answers");
+          assert.equal(get(t)?.progress, 1);
+        }
+        assert.equal(get(paused)?.status, S.Paused);
+        assert.equal(get(stopped)?.status, S.Paused);
+        assert.equal(get(stopped)?.progress, 0);
+        assert.equal(get(dead)?.status, S.Stalled);
+        assert.equal(get(dead)?.trackerError, true);
+        assert.match(get(dead)?.message ?? "", /^Tracker: \[/);
+        assert.equal(table.trackers.get("127.0.0.1")?.errors, 1);
+
+        const client = result.client;
+        assert.equal(client.version, globals.version);
+        assert.equal(client.version, "0.9.8");
+        assert.equal(client.uploadedTotal, globals.up);
+        assert.equal(client.downloadedTotal, globals.down);
+        assert.equal(client.uploadRate, globals.upRate);
+        assert.equal(client.downloadRate, globals.downRate);
+        assert.ok(
+          (client.uploadedTotal ?? 0) > 2 * SIZE,
+          "every byte sent to peers, overhead included",
+        );
+        const fs = await statfs(moved[0]?.payloadDir as string);
+        const free = fs.bavail * fs.bsize;
+        assert.ok(
+          client.freeSpace !== undefined && Math.abs(client.freeSpace - free) < free * 0.01,
+        );
+
+        assert.equal(session.get(M.BW_TOTAL_UPLOADED), globals.up);
+        assert.equal(session.get(M.BW_TOTAL_DOWNLOADED), globals.down);
+        assert.equal(session.get(M.BW_UPLOAD_RATE), globals.upRate);
+        assert.equal(
+          session.get(M.BW_PAYLOAD_UPLOAD_RATE),
+          list.reduce((s, r) => s + r.upRate, 0),
+        );
+        assert.equal(session.isFilled(M.NET_BYTES_SENT), false, "rTorrent has no such figure");
+        assert.equal(session.isFilled(M.DISK_READ_BYTES), false, "rTorrent has no such figure");
+        await assertDht(seeder, session, kind === "tcp");
+
+        assert.doesNotMatch(JSON.stringify([...table.rows()]), /passkey|announce|0123456789abcdef/);
+        assert.deepEqual(unknown, []);
+        // Nothing changed since: the next poll sends nothing.
+        const next = await poll(source);
+        if (JSON.stringify(await rawList(seeder)) === JSON.stringify(list)) {
+          assert.deepEqual(next.patches, []);
+        }
+        assert.equal(next.reset, false);
+      } finally {
+        await source.close();
+      }
+    });
+
+    it("counts the bytes really moved between the two rTorrents", async () => {
+      const { source } = newSource(leecher.url);
+      const table = newTable();
+      try {
+        const { result, globals } = await stablePoll(leecher, source, table);
+        for (const t of moved) {
+          const row = table.get(t.infoHash);
+          assert.equal(row?.downloaded, SIZE, "payload bytes, exactly");
+          assert.equal(row?.progress, 1);
+          assert.equal(row?.savePath, leecher.downloadDir);
+        }
+        assert.equal(table.trackers.get("127.0.0.1")?.downloaded, 2 * SIZE);
+        assert.equal(result.client.downloadedTotal, globals.down);
+        assert.ok((result.client.downloadedTotal ?? 0) > 2 * SIZE, "overhead included");
+      } finally {
+        await source.close();
+      }
+    });
+
+    it("times out on a hung rTorrent without waiting for it, and answers again after it resumes", async () => {
+      const { source } = newSource(url);
+      try {
+        await poll(source);
+        seeder.daemon.signal("SIGSTOP");
+        try {
+          await assert.rejects(poll(source, 1500), (error: unknown) => {
+            assert.ok(error instanceof SourceTimeoutError, String(error));
+            assert.match(error.message, /no answer in time/);
+            return true;
+          });
+        } finally {
+          seeder.daemon.signal("SIGCONT");
+        }
+        const again = await poll(source);
+        assert.equal(again.reset, true, "a failed poll is followed by a full resync");
+        assert.equal(again.patches.length, 5);
+      } finally {
+        await source.close();
+      }
+    });
+
+    it("recovers from a killed rTorrent with sane counters", async () => {
+      const { source } = newSource(url);
+      const table = newTable();
+      try {
+        table.apply(await poll(source));
+        const trackerBefore = table.trackers.get("127.0.0.1")?.uploaded ?? 0;
+        assert.ok(trackerBefore >= 2 * SIZE);
+        seeder.daemon.signal("SIGKILL");
+        await waitFor("rTorrent to be gone", () => (seeder.daemon.running ? undefined : true));
+        await assert.rejects(poll(source), (error: unknown) =>
+          kind === "http"
+            ? error instanceof SourceHttpError && error.status === 502
+            : error instanceof SourceConnectionError,
+        );
+        await seeder.restart();
+        const early = (await rawGlobals(seeder)).up as number;
+        const result = await poll(source);
+        const late = (await rawGlobals(seeder)).up as number;
+        table.apply(result);
+        assert.equal(result.reset, true);
+        assert.equal(table.size, 5, "the session dir brought every item back");
+        assert.ok(
+          (table.trackers.get("127.0.0.1")?.uploaded ?? 0) >= trackerBefore,
+          "a restart never lowers a tracker counter",
+        );
+        const total = result.client.uploadedTotal ?? -1;
+        assert.ok(early <= total && total <= late, "rTorrent's own figure at that moment");
+        assert.ok(
+          (result.client.uploadedTotal ?? 0) < 2 * SIZE,
+          "throttle totals restart with the process",
+        );
+      } finally {
+        await source.close();
+      }
+    });
+
+    if (kind === "http") {
+      it("refuses a wrong nginx password with a clear SourceAuthError that does not repeat it", async () => {
+        const { source } = newSource(url, "not-the-password");
+        await assert.rejects(poll(source), (error: unknown) => {
+          assert.ok(error instanceof SourceAuthError);
+          assert.match(
+            error.message,
+            /^POST http:\/\/127\.0\.0\.1:\d+\/RPC2: HTTP 401 \(wrong user name or password\)$/,
+          );
+          assert.doesNotMatch(error.message, /not-the-password/);
+          return true;
+        });
+        await source.close();
+      });
+    }
+  });
+}
+
+/** DHT figures are filled only while rTorrent's DHT runs, and then equal `dht.statistics`. */
+async function assertDht(rt: RtorrentInstance, session: SessionCounters, on: boolean) {
+  const stats = (await rawGlobal(rt, "dht.statistics")) as Record<string, XmlRpcValue>;
+  assert.equal(stats.active, on ? 1 : 0);
+  assert.equal(session.isFilled(M.DHT_NODES), on);
+  if (on) {
+    assert.equal(session.get(M.DHT_NODES), stats.nodes);
+    assert.equal(session.get(M.DHT_BYTES_OUT), stats.bytes_written);
+  }
+}
+
+describe("rTorrent source against bad answers and limits", { timeout: 120_000 }, () => {
+  it("gives SourceProtocolError for a server that answers garbage", async () => {
+    const server = createServer((socket) => {
+      socket.on("error", () => {});
+      socket.end("Status: 200 OK\r\nContent-Type: text/xml\r\n\r\n<html>not xml-rpc</html>");
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { source } = newSource(`scgi://127.0.0.1:${(server.address() as { port: number }).port}`);
+    try {
+      await assert.rejects(poll(source), (error: unknown) => {
+        assert.ok(error instanceof SourceProtocolError, String(error));
+        assert.match(
+          error.message,
+          /d\.multicall2: malformed XML-RPC response: expected <methodResponse>/,
+        );
+        return true;
+      });
+    } finally {
+      await source.close();
+      server.close();
+    }
+  });
+
+  it("refuses a real answer larger than its limit, and works within it", async () => {
+    const rt = await startRtorrent({ transport: "tcp" });
+    const dir = await tempDir("rt-limit");
+    try {
+      const torrents = await makeTorrents({
+        dir: dir.path,
+        count: 3,
+        size: 1000,
+        announce: [`http://127.0.0.1:${await freePort()}/announce`],
+      });
+      await rt.addTorrents(torrents);
+      const session = createSessionCounters();
+      const small = new RtorrentSource(
+        { url: rt.url, limits: { maxBytes: 1000 } },
+        { target: "rt", session, onUnknownState: () => {} },
+      );
+      await assert.rejects(poll(small), /larger than 1000 bytes/);
+      const { source } = newSource(rt.url);
+      const result: PollResult = await poll(source);
+      assert.equal(result.patches.length, 3);
+      assert.equal(
+        result.client.freeSpace,
+        undefined,
+        "no item is open: no figure rather than a wrong one",
+      );
+      assert.ok(source.bytesReceived > 1000);
+      assert.equal(source.requests, 2, "one d.multicall2 and one system.multicall per poll");
+      await small.close();
+      await source.close();
+    } finally {
+      await rt.stop();
+      await dir.remove();
+    }
+  });
+});
