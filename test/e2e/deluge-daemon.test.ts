@@ -333,6 +333,16 @@ describe("seedwatch with real Deluges (daemon RPC and deluge-web), real transfer
       seedwatch.logs(),
       /target=simulator reason=protocol err="deluge:\/\/127\.0\.0\.1:\d+: corrupt zlib data/,
     );
+    const garbage = m.value("seedwatch_target_poll_errors_total", { reason: "protocol" });
+    simulator.misbehaviour = "wrong-version";
+    await waitFor(
+      "a frame of another protocol version counted",
+      async () =>
+        (await read()).value("seedwatch_target_poll_errors_total", { reason: "protocol" }) > garbage
+          ? true
+          : undefined,
+      { timeoutMs: 120_000, intervalMs: 1000 },
+    );
     simulator.misbehaviour = "none";
     simulator.setState(0, "Stopping");
     m = await waitFor(
@@ -420,7 +430,7 @@ describe("seedwatch with real Deluges (daemon RPC and deluge-web), real transfer
     );
   });
 
-  it("removes a torrent through the source and keeps its bytes with its tracker", async () => {
+  it("sees a torrent removed in Deluge and keeps its bytes with its tracker", async () => {
     const read = async () => new Samples((await seedwatch.get("/probe?target=leecher")).body);
     const before = (await read()).value("pt_tracker_download_bytes_total", {
       tracker: "127.0.0.3",

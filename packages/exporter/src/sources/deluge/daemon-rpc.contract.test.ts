@@ -209,7 +209,11 @@ describe("Deluge daemon RPC against a real deluged 2.0.3", () => {
       return counters["ses.num_seeding_torrents"] === 2 ? counters : undefined;
     });
     assert.equal(seeding["ses.num_seeding_torrents"], 2);
-    const paused = await api.sessionStatus(["ses.num_stopped_torrents"], signal());
+    // The previous test re-added a paused torrent just now: libtorrent counts it a moment later.
+    const paused = await waitFor("libtorrent to count the stopped ones", async () => {
+      const counters = await api.sessionStatus(["ses.num_stopped_torrents"], signal());
+      return counters["ses.num_stopped_torrents"] === 2 ? counters : undefined;
+    });
     assert.equal(paused["ses.num_stopped_torrents"], 2);
   });
 

@@ -31,6 +31,9 @@ const VECTORS: ReadonlyArray<readonly [string, RencodeValue, string]> = [
   ["int64 2^53-1", Number.MAX_SAFE_INTEGER, "41001fffffffffffff"],
   ["int64 2^63-1 (bigint)", 2n ** 63n - 1n, "417fffffffffffffff"],
   ["int64 -2^63 (bigint)", -(2n ** 63n), "418000000000000000"],
+  // -2^53 is not a safe integer: it must come back as a bigint (a fast-check run found this).
+  ["int64 -2^53 (bigint)", -(2n ** 53n), "41ffe0000000000000"],
+  ["int64 -(2^53-1)", -(2 ** 53 - 1), "41ffe0000000000001"],
   ["decimal 2^63", 2n ** 63n, `3d${hex(Buffer.from("9223372036854775808"))}7f`],
   ["decimal -2^63-1", -(2n ** 63n) - 1n, `3d${hex(Buffer.from("-9223372036854775809"))}7f`],
   ["decimal 10^62", 10n ** 62n, `3d${hex(Buffer.from(`1${"0".repeat(62)}`))}7f`],

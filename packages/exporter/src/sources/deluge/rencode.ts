@@ -383,8 +383,9 @@ class Reader {
         this.#need(start + 1, 8, "int64");
         this.pos = start + 9;
         const high = this.#view.getInt32(start + 1);
-        // |high| < 2^21 keeps the value within ±2^53: no BigInt needed.
-        if (high >= -0x200000 && high < 0x200000)
+        // -2^21 < high < 2^21 keeps the value strictly within ±2^53, all safe integers: no
+        // BigInt needed. (high = -2^21 would let -2^53 itself through as an unsafe number.)
+        if (high > -0x200000 && high < 0x200000)
           return high * 0x100000000 + this.#view.getUint32(start + 5);
         return narrow(this.#view.getBigInt64(start + 1));
       }

@@ -1,0 +1,554 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import {
+  createSessionCounters,
+  SESSION_METRIC as M,
+  type SessionCounters,
+} from "@seedwatch/metrics";
+import { waitFor } from "@seedwatch/metrics/testing";
+import { tempDir } from "@seedwatch/testbed";
+import { type DelugeInstance, startDeluged } from "@seedwatch/testbed/deluge";
+import { type Opentracker, startOpentracker } from "@seedwatch/testbed/opentracker";
+import { type GeneratedTorrent, makeTorrents } from "@seedwatch/testbed/torrents";
+import { TorrentTable } from "../../model/torrent-table.ts";
+import { TrackerNamer } from "../../model/tracker.ts";
+import { SourceAuthError, SourceConnectionError, SourceTimeoutError } from "../errors.ts";
+import type { PollResult } from "../source.ts";
+import {
+  DelugeSource,
+  type DelugeSourceOptions,
+  POLL_SESSION_KEYS,
+  SESSION_MAPPING,
+} from "./index.ts";
+
+/*
+ * The Deluge source against real daemons: two deluged 2.0.3 (a seeder on 127.0.0.1 with
+ * deluge-web in front, a leecher on 127.0.0.2: libtorrent refuses peers from its own address)
+ * trading real bytes, two real opentrackers, private torrents with passkeys. Every figure is
+ * compared with what deluged itself says, through Deluge's own Python codec, at the same moment.
+ */
+
+const PASSKEY = "feedfacefeedfacefeedfacefeedface";
+const SIZE = 512 * 1024;
+const KEYS = [
+  "name",
+  "state",
+  "total_wanted",
+  "all_time_download",
+  "total_uploaded",
+  "progress",
+  "label",
+  "tracker",
+  "tracker_status",
+  "time_added",
+  "download_payload_rate",
+  "upload_payload_rate",
+  "download_location",
+  "ratio",
+  "message",
+];
+
+interface DelugeTorrent {
+  name: string;
+  state: string;
+  total_wanted: number;
+  all_time_download: number;
+  total_uploaded: number;
+  progress: number;
+  label?: string;
+  tracker: string;
+  tracker_status: string;
+  time_added: number;
+  download_payload_rate: number;
+  upload_payload_rate: number;
+  download_location: string;
+  ratio: number;
+  message: string;
+}
+
+interface Truth {
+  torrents: Record<string, DelugeTorrent>;
+  session: Record<string, number>;
+  free: number;
+}
+
+interface DelugeSwarm {
+  trackers: Opentracker[];
+  torrents: GeneratedTorrent[];
+  /** Added to the seeder only; its tracker (127.0.0.4:1) refuses connections. */
+  dead: GeneratedTorrent;
+  seeder: DelugeInstance;
+  leecher: DelugeInstance;
+  stop(): Promise<void>;
+}
+
+/** What deluged says now, by Deluge's own codec. */
+async function truth(deluge: DelugeInstance): Promise<Truth> {
+  const [torrents, session, free] = (await deluge.rpc([
+    { method: "core.get_torrents_status", args: [{}, KEYS] },
+    { method: "core.get_session_status", args: [POLL_SESSION_KEYS] },
+    { method: "core.get_free_space" },
+  ])) as [Record<string, DelugeTorrent>, Record<string, number>, number];
+  return { torrents, session, free };
+}
+
+/** The status code a torrent must have, from its state and rates (the documented table). */
+function expectedStatus(t: DelugeTorrent): number {
+  if (t.state === "Seeding") return t.upload_payload_rate > 0 ? 3 : 6;
+  if (t.state === "Downloading") return t.download_payload_rate > 0 ? 2 : 6;
+  const fixed: Record<string, number> = {
+    Allocating: 1,
+    Checking: 4,
+    Error: 5,
+    Queued: 7,
+    Paused: 8,
+    Moving: 9,
+  };
+  return fixed[t.state] ?? 10;
+}
+
+function sourceFor(options: Partial<DelugeSourceOptions> & { url: string }) {
+  const session = createSessionCounters();
+  const unknown: string[] = [];
+  const source = new DelugeSource(
+    { username: "", password: "", settleMs: 2000, ...options },
+    { target: "t", session, onUnknownState: (s) => unknown.push(s) },
+  );
+  const table = new TorrentTable(new TrackerNamer({ rename: {}, categoryAsTracker: false }));
+  const poll = async (timeoutMs = 15_000) => {
+    const result = await source.poll(AbortSignal.timeout(timeoutMs));
+    table.apply(result);
+    return result;
+  };
+  return { source, session, unknown, table, poll };
+}
+
+/**
+ * Polls until deluged's answer is the same before and after the poll (bytes and rates move),
+ * then checks every torrent, the client figures and the session counters against it.
+ */
+async function assertMatches(
+  deluge: DelugeInstance,
+  s: ReturnType<typeof sourceFor>,
+  announceHost: (hash: string) => string,
+): Promise<void> {
+  let compared = false;
+  for (let attempt = 0; attempt < 40 && !compared; attempt++) {
+    const before = await truth(deluge);
+    const result = await s.poll();
+    const afterwards = await truth(deluge);
+    const { free: _b, ...stableBefore } = before;
+    const { free: _a, ...stableAfter } = afterwards;
+    if (JSON.stringify(stableBefore) !== JSON.stringify(stableAfter)) continue;
+    compareWith(afterwards, result, s.table, s.session, announceHost);
+    compared = true;
+  }
+  assert.ok(compared, "deluged never held still long enough to compare");
+  assert.deepEqual(s.unknown, []);
+  assert.doesNotMatch(JSON.stringify([...s.table.rows()]), new RegExp(PASSKEY));
+}
+
+function compareWith(
+  t: Truth,
+  result: PollResult,
+  table: TorrentTable,
+  session: SessionCounters,
+  announceHost: (hash: string) => string,
+): void {
+  assert.equal(table.size, Object.keys(t.torrents).length);
+  for (const [hash, d] of Object.entries(t.torrents)) {
+    const row = table.get(hash);
+    assert.ok(row, `torrent ${hash} missing`);
+    assert.equal(row.name, d.name);
+    assert.equal(row.size, d.total_wanted);
+    assert.equal(row.downloaded, d.all_time_download, "all-time download");
+    assert.equal(row.uploaded, d.total_uploaded, "all-time upload");
+    assert.equal(row.progress, d.progress / 100);
+    assert.equal(row.downloadRate, d.download_payload_rate);
+    assert.equal(row.uploadRate, d.upload_payload_rate);
+    assert.equal(row.ratio, d.ratio);
+    assert.equal(row.category, d.label ?? "");
+    assert.equal(row.status, expectedStatus(d), `${d.name}: ${d.state}`);
+    assert.equal(row.addedOn, d.time_added);
+    assert.equal(row.savePath, d.download_location);
+    // The tracker that last answered, else the first of the announce list: its host, never the URL.
+    const host = d.tracker === "" ? announceHost(hash) : new URL(d.tracker).hostname;
+    assert.equal(row.tracker, host, `${d.name}: tracker identity`);
+    assert.equal(row.trackerError, d.tracker_status.startsWith("Error"), d.tracker_status);
+    assert.equal(
+      row.message,
+      d.message !== "OK"
+        ? d.message
+        : /^(Error|Warning)/.test(d.tracker_status)
+          ? d.tracker_status
+          : "",
+    );
+  }
+  const c = result.client;
+  assert.equal(c.version, "2.0.3");
+  assert.equal(c.downloadedTotal, t.session["net.recv_payload_bytes"]);
+  assert.equal(c.uploadedTotal, t.session["net.sent_payload_bytes"]);
+  assert.equal(c.downloadRate, t.session.payload_download_rate);
+  assert.equal(c.uploadRate, t.session.payload_upload_rate);
+  // Free space moves with everything else on this disk: close, not equal.
+  assert.ok(Math.abs((c.freeSpace ?? 0) - t.free) < 256 * 2 ** 20, `${c.freeSpace} vs ${t.free}`);
+  for (const { slot, keys } of SESSION_MAPPING) {
+    const expected = Math.round(keys.reduce((sum, key) => sum + (t.session[key] as number), 0));
+    assert.equal(session.get(slot), expected, `${keys.join("+")}`);
+    assert.equal(session.isFilled(slot), true);
+  }
+  for (const slot of [M.NET_TCP_BYTES_SENT, M.DISK_CACHE_HITS, M.DHT_LOOKUPS, M.SES_UPTIME_SECS]) {
+    assert.equal(session.isFilled(slot), false, "no exact libtorrent equivalent: left unfilled");
+  }
+}
+
+/** Two trackers, two Deluges, real bytes from the seeder to the leecher. */
+async function startDelugeSwarm(): Promise<DelugeSwarm> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => {});
+    stops.length = 0;
+  };
+  try {
+    const dir = await tempDir("deluge-swarm");
+    stops.push(dir.remove);
+    const trackers = [
+      await startOpentracker({ host: "127.0.0.1" }),
+      await startOpentracker({ host: "127.0.0.3" }),
+    ];
+    for (const t of trackers) stops.push(t.stop);
+    const torrents: GeneratedTorrent[] = [];
+    for (const [i, tracker] of trackers.entries()) {
+      const made = await makeTorrents({
+        dir: join(dir.path, `t${i}`),
+        count: i === 0 ? 2 : 1,
+        size: SIZE,
+        announce: [tracker.announceUrl(PASSKEY)],
+        prefix: `swarm${i}`,
+      });
+      await tracker.allow(made.map((t) => t.infoHash));
+      torrents.push(...made);
+    }
+    const [dead] = await makeTorrents({
+      dir: join(dir.path, "dead"),
+      count: 1,
+      announce: [`http://127.0.0.4:1/announce?passkey=${PASSKEY}`],
+      prefix: "dead",
+    });
+    const seeder = await startDeluged({ withWeb: true });
+    stops.push(seeder.stop);
+    const leecher = await startDeluged({ peerAddress: "127.0.0.2" });
+    stops.push(leecher.stop);
+    await seeder.addTorrents(torrents, { label: "seed" });
+    await seeder.addTorrents([dead as GeneratedTorrent]);
+    const status = async (d: DelugeInstance, keys: string[]) =>
+      (
+        (await d.rpc([{ method: "core.get_torrents_status", args: [{}, keys] }])) as [
+          Record<string, Record<string, number | string>>,
+        ]
+      )[0];
+    await waitFor("the seeder to seed and announce", async () => {
+      const all = await status(seeder, ["state", "tracker_status"]);
+      const ready = torrents.filter(
+        (t) =>
+          all[t.infoHash]?.state === "Seeding" && all[t.infoHash]?.tracker_status === "Announce OK",
+      );
+      return ready.length === torrents.length ? true : undefined;
+    });
+    await leecher.addTorrents(torrents, { downloadLocation: leecher.downloadDir, label: "leech" });
+    await leecher.rpc(
+      torrents.map((t) => ({
+        method: "core.connect_peer",
+        args: [t.infoHash, "127.0.0.1", seeder.peerPort],
+      })),
+    );
+    await waitFor(
+      "the leecher to download everything and both to count it",
+      async () => {
+        const got = await status(leecher, ["all_time_download"]);
+        const gave = await status(seeder, ["total_uploaded"]);
+        const done = torrents.every((t) => got[t.infoHash]?.all_time_download === SIZE);
+        const sent = torrents.reduce((s, t) => s + Number(gave[t.infoHash]?.total_uploaded), 0);
+        return done && sent >= SIZE * torrents.length ? true : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
+    return { trackers, torrents, dead: dead as GeneratedTorrent, seeder, leecher, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout: 600_000 }, () => {
+  let swarm: DelugeSwarm;
+  const announceHost = (hash: string) =>
+    hash === swarm.dead.infoHash
+      ? "127.0.0.4"
+      : hash === swarm.torrents[2]?.infoHash
+        ? "127.0.0.3"
+        : "127.0.0.1";
+
+  before(async () => {
+    swarm = await startDelugeSwarm();
+  });
+  after(async () => {
+    await swarm?.stop();
+  });
+
+  it("maps the seeder exactly as deluged reports it, over the daemon RPC", async () => {
+    const s = sourceFor({
+      url: swarm.seeder.daemonUrl,
+      username: swarm.seeder.username,
+      password: swarm.seeder.password,
+    });
+    try {
+      await assertMatches(swarm.seeder, s, announceHost);
+      const dead = s.table.get(swarm.dead.infoHash);
+      assert.equal(dead?.trackerError, true, "a refusing tracker is a tracker error");
+      assert.equal(dead?.tracker, "127.0.0.4");
+      assert.ok((s.table.trackers.get("127.0.0.1")?.uploaded ?? 0) > 0, "real bytes uploaded");
+      assert.equal(s.table.trackers.get("127.0.0.3")?.torrents, 1);
+      assert.equal(s.table.trackers.get("127.0.0.1")?.errors, 0);
+      assert.equal(s.table.categories.get("seed")?.torrents, 3);
+    } finally {
+      await s.source.close();
+    }
+  });
+
+  it("maps the leecher exactly as deluged reports it (all-time downloads)", async () => {
+    const s = sourceFor({
+      url: swarm.leecher.daemonUrl,
+      username: swarm.leecher.username,
+      password: swarm.leecher.password,
+    });
+    try {
+      await assertMatches(swarm.leecher, s, announceHost);
+      assert.equal(s.table.trackers.get("127.0.0.1")?.downloaded, 2 * SIZE);
+      assert.equal(s.table.trackers.get("127.0.0.3")?.downloaded, SIZE);
+    } finally {
+      await s.source.close();
+    }
+  });
+
+  it("through deluge-web: the web password, the daemon chosen by its account, the same figures", async () => {
+    const web = swarm.seeder.webUrl as string;
+    // deluge-web lists a decoy first ("nobody" at a dead port) and is connected to nothing yet.
+    const lost = sourceFor({ url: web, username: "ghost", password: swarm.seeder.webPassword });
+    await assert.rejects(lost.poll(), (error: unknown) => {
+      assert.ok(error instanceof SourceConnectionError, String(error));
+      assert.match(error.message, /lists no daemon with the account "ghost"/);
+      assert.match(error.message, /nobody@127\.0\.0\.1:\d+/);
+      return true;
+    });
+    await lost.source.close();
+
+    const s = sourceFor({
+      url: web,
+      username: swarm.seeder.username,
+      password: swarm.seeder.webPassword,
+    });
+    try {
+      assert.equal(s.source.kind, "web");
+      await assertMatches(swarm.seeder, s, announceHost);
+      const again = await s.poll();
+      assert.equal(again.reset, true, "deluge-web answers are always complete");
+    } finally {
+      await s.source.close();
+    }
+  });
+
+  it("rejects a wrong password clearly over both transports, without the password", async () => {
+    for (const url of [swarm.seeder.daemonUrl, swarm.seeder.webUrl as string]) {
+      const s = sourceFor({ url, username: swarm.seeder.username, password: "not-the-pass-7e1" });
+      try {
+        await assert.rejects(s.poll(), (error: unknown) => {
+          assert.ok(error instanceof SourceAuthError, String(error));
+          assert.match(error.message, /Password does not match|rejected the password/);
+          assert.doesNotMatch(error.message, /not-the-pass-7e1/);
+          return true;
+        });
+      } finally {
+        await s.source.close();
+      }
+    }
+  });
+
+  it("polls incrementally: one full answer, then only changes; removals by absence", async () => {
+    const s = sourceFor({
+      url: swarm.seeder.daemonUrl,
+      username: swarm.seeder.username,
+      password: swarm.seeder.password,
+    });
+    try {
+      const first = await s.poll();
+      assert.equal(first.reset, true);
+      assert.equal(first.patches.length, 4);
+      const firstBytes = s.source.bytesReceived;
+      const later = await s.poll();
+      assert.equal(later.reset, false);
+      assert.ok(
+        s.source.bytesReceived - firstBytes < firstBytes / 2,
+        `a diff poll (${s.source.bytesReceived - firstBytes} B) costs far less than the first (${firstBytes} B)`,
+      );
+      await swarm.seeder.rpc([{ method: "core.pause_torrent", args: [swarm.dead.infoHash] }]);
+      const paused = await waitFor("the pause to show", async () => {
+        const r = await s.poll();
+        const p = r.patches.find((x) => x.hash === swarm.dead.infoHash);
+        return p?.status === 8 ? r : undefined;
+      });
+      assert.equal(paused.reset, false);
+      assert.ok(
+        paused.patches.every((p) => Object.keys(p).length < 10),
+        "a diff patch carries the changed fields only",
+      );
+      await s.source.remove([swarm.dead.infoHash], false, AbortSignal.timeout(15_000));
+      const removed = await waitFor("the removal to show", async () => {
+        const r = await s.poll();
+        return r.removed.length > 0 ? r : undefined;
+      });
+      assert.deepEqual(removed.removed, [swarm.dead.infoHash]);
+      assert.equal(s.table.size, 3);
+      await assert.rejects(
+        s.source.remove([swarm.dead.infoHash], false, AbortSignal.timeout(15_000)),
+        /1 of 1 not removed/,
+      );
+    } finally {
+      await swarm.seeder.addTorrents([swarm.dead]);
+      await s.source.close();
+    }
+  });
+
+  it("refuses a read-only account (level 1); a level-5 account sees only its own and shared torrents", async () => {
+    const deluge = await startDeluged({
+      labelPlugin: false,
+      accounts: [
+        { username: "reader", password: "reader-pass", level: 1 },
+        { username: "normal", password: "normal-pass", level: 5 },
+      ],
+    });
+    const reader = sourceFor({
+      url: deluge.daemonUrl,
+      username: "reader",
+      password: "reader-pass",
+    });
+    const normal = sourceFor({
+      url: deluge.daemonUrl,
+      username: "normal",
+      password: "normal-pass",
+    });
+    try {
+      await assert.rejects(reader.poll(), (error: unknown) => {
+        assert.ok(error instanceof SourceAuthError, String(error));
+        assert.match(error.message, /auth level 1 is below the 5/);
+        return true;
+      });
+      // Added by the testbed's admin account: owned by it, not shared.
+      const [mine, other] = await deluge.addTorrents(swarm.torrents.slice(0, 2), { paused: true });
+      await normal.poll();
+      assert.equal(normal.table.size, 0, "Deluge hides other owners' torrents below level 10");
+      await deluge.rpc([{ method: "core.set_torrent_options", args: [[mine], { shared: true }] }]);
+      await normal.poll();
+      assert.deepEqual(
+        [...normal.table.rows()].map((r) => r.hash),
+        [mine],
+        `shared: seen; ${other} not`,
+      );
+    } finally {
+      await reader.source.close();
+      await normal.source.close();
+      await deluge.stop();
+    }
+  });
+
+  it("times out on a hung deluged (SIGSTOP) and recovers when it runs again", async () => {
+    const s = sourceFor({
+      url: swarm.leecher.daemonUrl,
+      username: swarm.leecher.username,
+      password: swarm.leecher.password,
+    });
+    try {
+      await s.poll();
+      swarm.leecher.daemon.signal("SIGSTOP");
+      await assert.rejects(s.poll(1500), SourceTimeoutError);
+      swarm.leecher.daemon.signal("SIGCONT");
+      const back = await s.poll();
+      assert.equal(back.client.version, "2.0.3");
+      assert.equal(s.table.size, swarm.torrents.length);
+    } finally {
+      swarm.leecher.daemon.signal("SIGCONT");
+      await s.source.close();
+    }
+  });
+
+  it("survives a deluged restart: holds the partial list, keeps all-time totals, tracker bytes never drop", async () => {
+    const s = sourceFor({
+      url: swarm.leecher.daemonUrl,
+      username: swarm.leecher.username,
+      password: swarm.leecher.password,
+    });
+    try {
+      await s.poll();
+      const downloaded = () =>
+        [...s.table.trackers.values()].reduce((sum, t) => sum + t.downloaded, 0);
+      const before = downloaded();
+      assert.equal(before, SIZE * swarm.torrents.length);
+      await swarm.leecher.daemon.stop(15_000);
+      await assert.rejects(s.poll(), SourceConnectionError);
+      await swarm.leecher.restart();
+      const restartedAt = Date.now();
+      const results: PollResult[] = [];
+      // Poll as a daemon would, checking every answer while deluged loads its torrents again.
+      for (;;) {
+        results.push(await s.poll());
+        assert.equal(s.table.size, swarm.torrents.length, "never fewer: missing ones are held");
+        assert.ok(downloaded() >= before, "a tracker counter never goes down");
+        if (Date.now() - restartedAt > 5000 && downloaded() === before) break;
+        assert.ok(Date.now() - restartedAt < 60_000, "the source never settled");
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      assert.ok(
+        results.every((r) => r.removed.length === 0),
+        "no torrent counted as removed",
+      );
+      assert.equal(downloaded(), before, "all-time totals came back as they were");
+      await assertMatches(swarm.leecher, s, announceHost);
+    } finally {
+      await s.source.close();
+    }
+  });
+
+  it("through deluge-web, reconnects it to a restarted deluged and holds the partial list too", async () => {
+    const s = sourceFor({
+      url: swarm.seeder.webUrl as string,
+      username: swarm.seeder.username,
+      password: swarm.seeder.webPassword,
+    });
+    try {
+      await s.poll();
+      const count = s.table.size;
+      const uploaded = () => [...s.table.trackers.values()].reduce((sum, t) => sum + t.uploaded, 0);
+      const before = uploaded();
+      assert.ok(before > 0);
+      await swarm.seeder.restart();
+      const restartedAt = Date.now();
+      let up = 0;
+      for (;;) {
+        const result = await s.poll().catch((error: unknown) => error as Error);
+        if (!(result instanceof Error)) {
+          up++;
+          assert.deepEqual(result.removed, [], "nothing counted as removed");
+          assert.equal(s.table.size, count, "never fewer: missing ones are held");
+          assert.ok(uploaded() >= before, "a tracker counter never goes down");
+          if (up > 2 && Date.now() - restartedAt > 5000 && uploaded() === before) break;
+        }
+        assert.ok(Date.now() - restartedAt < 60_000, `never settled: ${String(result)}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      await assertMatches(swarm.seeder, s, announceHost);
+    } finally {
+      await s.source.close();
+    }
+  });
+});

@@ -1,0 +1,377 @@
+// The Deluge source: diffed torrent status over the daemon RPC (or full lists via deluge-web) mapped onto the model.
+
+import { SESSION_METRIC as M, type SessionCounters } from "@seedwatch/metrics";
+import { StateMapper } from "../../model/status.ts";
+import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
+import { SourceConnectionError, SourceProtocolError } from "../errors.ts";
+import type { ClientStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
+import { type DelugeApi, type DelugeTransport, RpcDelugeApi, type TorrentsStatus } from "./api.ts";
+import { DaemonRpcClient } from "./daemon-rpc.ts";
+import { DELUGE_STATES } from "./states.ts";
+import { SYNC_KEYS, TorrentSync } from "./torrent-sync.ts";
+import { type WebDaemonTarget, WebRpcClient } from "./web-rpc.ts";
+
+/** Where and how to reach one Deluge. */
+export interface DelugeSourceOptions {
+  /**
+   * `deluge://host:58846`: the daemon RPC (dedicated connection, diffs). `http(s)://host:8112/`:
+   * deluge-web's JSON-RPC (full answers: its daemon connection is shared).
+   */
+  readonly url: string;
+  /**
+   * Daemon RPC: the account in deluged's `auth` file (auth level 5 or more). deluge-web: the
+   * daemon account as its Connection Manager lists it, which picks the daemon to watch.
+   */
+  readonly username: string;
+  /** Daemon RPC: that account's password. deluge-web: the web UI's password. */
+  readonly password: string;
+  /** `caFile` pins deluged's own certificate (else its self-signed one is accepted); for https, as usual. */
+  readonly tls?: TlsOptions;
+  /** A full (non-diff) answer at least this often on the daemon RPC (default 5 min). */
+  readonly resyncIntervalMs?: number;
+  /** How long removals are held after a reconnect (default 10 s; see TorrentSync). */
+  readonly settleMs?: number;
+  /** Torrents per `trackers` request when announce lists are needed (default 1000). */
+  readonly announceBatch?: number;
+}
+
+/**
+ * libtorrent session counters (and Deluge's rates) that mean exactly what a catalog slot says,
+ * by the names `core.get_session_status` answers to. A slot with several keys is their sum.
+ * Slots with no exact equivalent stay unfilled.
+ */
+export const SESSION_MAPPING: ReadonlyArray<{
+  readonly slot: number;
+  readonly keys: readonly string[];
+}> = [
+  { slot: M.NET_BYTES_SENT, keys: ["net.sent_bytes"] },
+  { slot: M.NET_BYTES_RECV, keys: ["net.recv_bytes"] },
+  { slot: M.NET_NUM_CONNECTIONS, keys: ["peer.num_peers_connected"] },
+  { slot: M.NET_NUM_HALF_OPEN, keys: ["peer.num_peers_half_open"] },
+  { slot: M.NET_NUM_TCP_PEERS, keys: ["peer.num_tcp_peers"] },
+  { slot: M.NET_NUM_UTP_PEERS, keys: ["peer.num_utp_peers"] },
+  { slot: M.DISK_READ_COUNT, keys: ["disk.num_read_ops"] },
+  { slot: M.DISK_WRITE_COUNT, keys: ["disk.num_write_ops"] },
+  { slot: M.DISK_QUEUE_DEPTH, keys: ["disk.queued_disk_jobs"] },
+  { slot: M.DISK_JOB_TIME_US, keys: ["disk.disk_job_time"] },
+  { slot: M.DISK_WRITE_BUFFER_BYTES, keys: ["disk.queued_write_bytes"] },
+  { slot: M.DHT_NODES, keys: ["dht.dht_nodes"] },
+  { slot: M.DHT_BYTES_IN, keys: ["dht.dht_bytes_in"] },
+  { slot: M.DHT_BYTES_OUT, keys: ["dht.dht_bytes_out"] },
+  { slot: M.PEER_NUM_UNCHOKED, keys: ["peer.num_peers_up_unchoked_all"] },
+  { slot: M.PEER_NUM_INTERESTED, keys: ["peer.num_peers_up_interested"] },
+  { slot: M.PEER_NUM_UPLOADING, keys: ["peer.num_peers_up_requests"] },
+  { slot: M.PEER_NUM_DOWNLOADING, keys: ["peer.num_peers_down_requests"] },
+  { slot: M.PEER_PEERS_CONNECTED, keys: ["peer.num_peers_connected"] },
+  { slot: M.PEER_NUM_BANNED, keys: ["peer.num_banned_peers"] },
+  { slot: M.PROTO_HASHFAILS, keys: ["ses.num_piece_failed"] },
+  { slot: M.PROTO_WASTE_BYTES, keys: ["net.recv_redundant_bytes", "net.recv_failed_bytes"] },
+  { slot: M.PROTO_PIECE_REQUESTS, keys: ["ses.num_outgoing_request"] },
+  { slot: M.PROTO_PIECE_REJECTS, keys: ["ses.num_incoming_reject"] },
+  { slot: M.PROTO_PEX_MESSAGES_IN, keys: ["ses.num_incoming_pex"] },
+  { slot: M.PROTO_PEX_MESSAGES_OUT, keys: ["ses.num_outgoing_pex"] },
+  { slot: M.BW_UPLOAD_RATE, keys: ["upload_rate"] },
+  { slot: M.BW_DOWNLOAD_RATE, keys: ["download_rate"] },
+  { slot: M.BW_PAYLOAD_UPLOAD_RATE, keys: ["payload_upload_rate"] },
+  { slot: M.BW_PAYLOAD_DOWNLOAD_RATE, keys: ["payload_download_rate"] },
+  { slot: M.BW_TOTAL_UPLOADED, keys: ["net.sent_payload_bytes"] },
+  { slot: M.BW_TOTAL_DOWNLOADED, keys: ["net.recv_payload_bytes"] },
+];
+
+/** The session keys behind ClientStatus: payload totals since deluged started, payload rates. */
+const CLIENT_KEYS = [
+  "net.recv_payload_bytes",
+  "net.sent_payload_bytes",
+  "payload_download_rate",
+  "payload_upload_rate",
+] as const;
+
+/** Every session key a poll asks for: ClientStatus's and the mapping's. */
+export const POLL_SESSION_KEYS: readonly string[] = [
+  ...new Set([...CLIENT_KEYS, ...SESSION_MAPPING.flatMap((m) => m.keys)]),
+];
+
+const DEFAULT_RESYNC_MS = 5 * 60_000;
+const DEFAULT_ANNOUNCE_BATCH = 1000;
+
+/**
+ * Polls one Deluge. Over the daemon RPC: `core.get_torrents_status({}, keys, diff=True)` on our
+ * own connection, so a poll carries only what changed (plus every torrent's id, which is how
+ * Deluge shows removals), a full answer every `resyncIntervalMs` because another diff client of
+ * the same daemon can disturb our diff base; through deluge-web: the same call, always complete.
+ * Then `core.get_session_status` for libtorrent's counters and `core.get_free_space` for the
+ * download location. Totals are libtorrent's payload counters since deluged started
+ * (`net.recv_payload_bytes`/`net.sent_payload_bytes`): Deluge keeps no all-time session total.
+ */
+export class DelugeSource implements TorrentSource {
+  readonly kind: "daemon" | "web";
+  readonly #options: DelugeSourceOptions;
+  readonly #context: SourceContext;
+  readonly #sync: TorrentSync;
+  readonly #http: HttpClient | undefined;
+  #transport: DelugeTransport | undefined;
+  #api: DelugeApi | undefined;
+  #probeBytes = 0;
+  #version = "";
+  #lastFullAt = Number.NEGATIVE_INFINITY;
+  #failed = false;
+  #polled = false;
+  #connects = 0;
+
+  constructor(options: DelugeSourceOptions, context: SourceContext) {
+    this.#options = options;
+    this.#context = context;
+    this.#sync = new TorrentSync(new StateMapper(DELUGE_STATES, context.onUnknownState), {
+      ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
+    });
+    const url = URL.parse(options.url);
+    if (url?.protocol === "deluge:") {
+      this.kind = "daemon";
+      this.#transport = new DaemonRpcClient({
+        url,
+        username: options.username,
+        password: options.password,
+        clientVersion: "seedwatch",
+        ...(options.tls?.caFile === undefined ? {} : { tls: { caFile: options.tls.caFile } }),
+      });
+      this.#api = new RpcDelugeApi(this.#transport);
+    } else if (url?.protocol === "http:" || url?.protocol === "https:") {
+      this.kind = "web";
+      this.#http = new HttpClient(options.tls === undefined ? {} : { tls: options.tls });
+    } else {
+      throw new TypeError(
+        "a Deluge URL is deluge://host:58846 (daemon RPC) or http(s)://host:8112/ (deluge-web)",
+      );
+    }
+  }
+
+  get bytesReceived(): number {
+    return this.#probeBytes + (this.#api?.bytesReceived ?? 0);
+  }
+
+  async poll(signal: AbortSignal): Promise<PollResult> {
+    try {
+      const result = await this.#poll(signal);
+      this.#failed = false;
+      this.#polled = true;
+      return result;
+    } catch (error) {
+      this.#failed = true;
+      throw error;
+    }
+  }
+
+  async remove(hashes: readonly string[], deleteData: boolean, signal: AbortSignal): Promise<void> {
+    const api = await this.#connect(signal);
+    const failures = await api.removeTorrents(hashes, deleteData, signal);
+    if (failures.length > 0) {
+      const first = failures[0] as { id: string; error: string };
+      throw new SourceProtocolError(
+        `${api.endpoint}: core.remove_torrents: ${failures.length} of ${hashes.length} not removed (${first.id.slice(0, 40)}: ${first.error.slice(0, 120)})`,
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#api?.close();
+    this.#http?.close();
+  }
+
+  async #poll(signal: AbortSignal): Promise<PollResult> {
+    const api = await this.#connect(signal);
+    const started = performance.now();
+    if (this.kind === "daemon" && started - this.#lastFullAt >= this.#resyncMs) api.resync();
+    const status = await api.torrentsStatus(SYNC_KEYS, { diff: true, signal });
+    let counters: Record<string, number>;
+    let free: number | undefined;
+    let announces: Map<string, string[]>;
+    try {
+      [counters, free] = await Promise.all([
+        api.sessionStatus(POLL_SESSION_KEYS, signal),
+        api.freeSpace(undefined, signal),
+        this.#version === "" || this.#failed || status.full
+          ? api.daemonVersion(signal).then((v) => {
+              this.#version = v;
+            })
+          : undefined,
+      ]);
+      announces = await this.#announces(status, signal);
+    } catch (error) {
+      // The daemon moved our diff base on to this answer, which we drop: start again from a full one.
+      api.resync();
+      throw error;
+    }
+    const connects = this.#transport instanceof WebRpcClient ? this.#transport.traffic.connects : 0;
+    const reconnected =
+      this.#failed ||
+      (this.kind === "daemon" ? status.full && this.#polled : connects !== this.#connects);
+    this.#connects = connects;
+    const changes = this.#sync.apply(status, announces, { reconnected, now: performance.now() });
+    if (this.#sync.takeResyncWanted()) api.resync();
+    if (status.full) this.#lastFullAt = started;
+    fillSession(this.#context.session, counters);
+    return { ...changes, client: clientStatus(this.#version, counters, free) };
+  }
+
+  get #resyncMs(): number {
+    return this.#options.resyncIntervalMs ?? DEFAULT_RESYNC_MS;
+  }
+
+  /** The api; for deluge-web, first picks the daemon to watch from its host list. */
+  async #connect(signal: AbortSignal): Promise<DelugeApi> {
+    if (this.#api !== undefined) return this.#api;
+    const http = this.#http as HttpClient;
+    const base = { url: this.#options.url, password: this.#options.password };
+    const probe = new WebRpcClient(base, http);
+    let daemon: WebDaemonTarget;
+    try {
+      daemon = await chooseWebDaemon(probe, this.#options.username, signal);
+    } finally {
+      this.#probeBytes += probe.traffic.wireBytes;
+      probe.close();
+    }
+    this.#transport = new WebRpcClient({ ...base, daemon }, http);
+    this.#api = new RpcDelugeApi(this.#transport);
+    return this.#api;
+  }
+
+  /** Announce URLs of the torrents whose tracker identity needs them, by hash, tier order. */
+  async #announces(status: TorrentsStatus, signal: AbortSignal): Promise<Map<string, string[]>> {
+    const ids = this.#sync.announceNeeded(status);
+    const out = new Map<string, string[]>();
+    const transport = this.#transport as DelugeTransport;
+    const batch = Math.max(1, this.#options.announceBatch ?? DEFAULT_ANNOUNCE_BATCH);
+    const method = "core.get_torrents_status";
+    for (let i = 0; i < ids.length; i += batch) {
+      const { result } = await transport.request(
+        method,
+        [{ id: ids.slice(i, i + batch) }, ["trackers"], false],
+        {},
+        signal,
+      );
+      parseAnnounces(transport.endpoint, result, out);
+    }
+    return out;
+  }
+}
+
+/**
+ * The daemon deluge-web should watch: the host its Connection Manager lists with our account
+ * (the one connected now, else one online, else the first), else the one deluge-web is
+ * connected to. Never a host it does not list: adding one would need the daemon's password.
+ */
+async function chooseWebDaemon(
+  probe: WebRpcClient,
+  account: string,
+  signal: AbortSignal,
+): Promise<WebDaemonTarget> {
+  const endpoint = probe.endpoint;
+  const answer = await probe.call("web.get_hosts", [], signal);
+  if (!Array.isArray(answer)) {
+    throw new SourceProtocolError(`${endpoint}: web.get_hosts: expected a list of hosts`);
+  }
+  const hosts = answer.map((entry: unknown) => {
+    if (
+      !Array.isArray(entry) ||
+      typeof entry[0] !== "string" ||
+      typeof entry[1] !== "string" ||
+      typeof entry[2] !== "number"
+    ) {
+      throw new SourceProtocolError(
+        `${endpoint}: web.get_hosts: expected [id, host, port, user] entries`,
+      );
+    }
+    return {
+      id: entry[0],
+      host: entry[1],
+      port: entry[2],
+      user: typeof entry[3] === "string" ? entry[3] : "",
+    };
+  });
+  const statuses = new Map<string, string>();
+  const statusOf = async (id: string) => {
+    let status = statuses.get(id);
+    if (status === undefined) {
+      const got = await probe.call("web.get_host_status", [id], signal);
+      status = Array.isArray(got) && typeof got[1] === "string" ? got[1] : "";
+      statuses.set(id, status);
+    }
+    return status;
+  };
+  const mine = hosts.filter((h) => h.user === account);
+  const pick = async (candidates: typeof hosts, wanted: readonly string[]) => {
+    for (const state of wanted)
+      for (const h of candidates) if ((await statusOf(h.id)) === state) return h;
+    return undefined;
+  };
+  const chosen =
+    mine.length === 1
+      ? mine[0]
+      : mine.length > 1
+        ? ((await pick(mine, ["Connected", "Online"])) ?? mine[0])
+        : await pick(hosts, ["Connected"]);
+  if (chosen === undefined) {
+    const listed = hosts.map((h) => `${h.user}@${h.host}:${h.port}`).join(", ") || "none";
+    throw new SourceConnectionError(
+      `${endpoint}: deluge-web lists no daemon with the account "${account}" and is connected to none (listed: ${listed.slice(0, 300)})`,
+    );
+  }
+  return { host: chosen.host, port: chosen.port };
+}
+
+/** Adds `trackers` answers (announce entries) to `out` as URL lists in tier order. */
+function parseAnnounces(endpoint: string, result: unknown, out: Map<string, string[]>): void {
+  const fail = (what: string) =>
+    new SourceProtocolError(`${endpoint}: core.get_torrents_status: expected ${what}`);
+  if (
+    result === null ||
+    typeof result !== "object" ||
+    Array.isArray(result) ||
+    result instanceof Map
+  )
+    throw fail("a dict of torrents");
+  for (const [id, status] of Object.entries(result as Record<string, unknown>)) {
+    const entries = (status as { trackers?: unknown } | null)?.trackers;
+    if (!Array.isArray(entries)) throw fail(`a trackers list for ${id.slice(0, 40)}`);
+    const tiered: Array<{ url: string; tier: number }> = [];
+    for (const entry of entries) {
+      const { url, tier } = (entry ?? {}) as { url?: unknown; tier?: unknown };
+      if (typeof url !== "string") throw fail("announce entries with a url");
+      tiered.push({ url, tier: typeof tier === "number" ? tier : 0 });
+    }
+    tiered.sort((a, b) => a.tier - b.tier);
+    out.set(
+      id,
+      tiered.map((t) => t.url),
+    );
+  }
+}
+
+/** Fills the session catalog from `core.get_session_status`: only slots with every key answered. */
+export function fillSession(session: SessionCounters, counters: Readonly<Record<string, number>>) {
+  for (const { slot, keys } of SESSION_MAPPING) {
+    let sum = 0;
+    let complete = true;
+    for (const key of keys) {
+      const value = counters[key];
+      if (value === undefined || !Number.isFinite(value)) complete = false;
+      else sum += value;
+    }
+    if (complete) session.set(slot, Math.max(0, Math.round(sum)));
+  }
+}
+
+function clientStatus(
+  version: string,
+  counters: Readonly<Record<string, number>>,
+  freeSpace: number | undefined,
+): ClientStatus {
+  return {
+    version,
+    downloadedTotal: counters["net.recv_payload_bytes"],
+    uploadedTotal: counters["net.sent_payload_bytes"],
+    downloadRate: counters.payload_download_rate ?? 0,
+    uploadRate: counters.payload_upload_rate ?? 0,
+    freeSpace,
+  };
+}

@@ -1,0 +1,423 @@
+// Turns Deluge's torrent status answers (diffs or full lists) into torrent patches, tracker identity and removals.
+
+import type { StateMapper, StatusCode } from "../../model/status.ts";
+import { TorrentStatus } from "../../model/status.ts";
+import type { TorrentPatch } from "../../model/torrent.ts";
+import { trackerHost } from "../../model/tracker.ts";
+import type { DelugeTorrentStatus, TorrentKey } from "./api.ts";
+import { delugeStatus } from "./states.ts";
+
+/**
+ * The torrent keys a poll asks for: only what the mapping reads. `label` is the Label plugin's
+ * key (silently left out when the plugin is off); `trackers` is not here, it is fetched only for
+ * the few torrents that need it (see `announceNeeded`).
+ */
+export const SYNC_KEYS: readonly TorrentKey[] = [
+  "name",
+  "state",
+  "message",
+  "progress",
+  "total_wanted",
+  "all_time_download",
+  "total_uploaded",
+  "download_payload_rate",
+  "upload_payload_rate",
+  "ratio",
+  "label",
+  "tracker",
+  "tracker_host",
+  "tracker_status",
+  "time_added",
+  "completed_time",
+  "seeding_time",
+  "download_location",
+  "num_seeds",
+  "num_peers",
+];
+
+/** Keys a torrent new to us must carry: a diff against another client's base may lack them. */
+const REQUIRED_KEYS = ["name", "state"] as const;
+
+/** One `core.get_torrents_status` answer, as `DelugeApi.torrentsStatus` gives it. */
+export interface StatusAnswer {
+  /** Every torrent carries every key (not a diff). */
+  readonly full: boolean;
+  /** Every torrent in the session; in a diff, each with only its changed keys. */
+  readonly torrents: ReadonlyMap<string, Partial<DelugeTorrentStatus>>;
+}
+
+/** What the source knows about the circumstances of an answer. */
+export interface AnswerContext {
+  /**
+   * The answer is the first since the daemon connection was (re)opened or a poll failed: the
+   * daemon may have just restarted, and deluged serves its RPC before it has loaded every
+   * torrent, so torrents missing from it are held, not removed, until the list settles.
+   */
+  readonly reconnected: boolean;
+  /** Milliseconds, monotonic. */
+  readonly now: number;
+}
+
+/** The patches one answer yields. */
+export interface SyncChanges {
+  /** The patches describe every torrent: the table may drop the others. */
+  readonly reset: boolean;
+  readonly patches: TorrentPatch[];
+  readonly removed: string[];
+}
+
+/** Options of the sync. */
+export interface TorrentSyncOptions {
+  /**
+   * After a reconnect, missing torrents are removed only once the list stopped growing for a
+   * poll and at least this long has passed (default 10 s).
+   */
+  readonly settleMs?: number;
+}
+
+/** What we keep per torrent to derive fields that depend on several Deluge keys. */
+interface Known {
+  state: string;
+  downloadRate: number;
+  uploadRate: number;
+  status: StatusCode;
+  /** Host of Deluge's `tracker` (the tracker that last answered); kept while `tracker` is "". */
+  working: string;
+  /** Whether Deluge's `tracker` is non-empty now. */
+  current: boolean;
+  /** Deluge's shortened `tracker_host`: only a signal that the tracker list may have changed. */
+  delugeHost: string;
+  /** Hosts of the announce list in tier order; undefined until fetched. */
+  announce: readonly string[] | undefined;
+  /** `message` when it is not "OK" (a torrent error), else "". */
+  torrentError: string;
+  /** `tracker_status` when it is an error or a warning, else "". */
+  trackerNote: string;
+  trackerError: boolean;
+  trackerHosts: readonly string[];
+  message: string;
+  category: string;
+}
+
+const EMPTY: readonly string[] = Object.freeze([]);
+const MAX_MESSAGE = 300;
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi;
+
+/**
+ * Keeps what one Deluge target's answers have said so far and turns each new answer into
+ * patches: all fields for a torrent new to us (or in a full answer), changed fields for a known
+ * one. Tracker identity comes from host names only: Deluge's `tracker` (the URL of the tracker
+ * that last answered, "" until one did) and, when that is empty, the torrent's announce list,
+ * fetched once through `announceNeeded`. URLs never stay in this class: they carry passkeys.
+ */
+export class TorrentSync {
+  readonly #known = new Map<string, Known>();
+  readonly #states: StateMapper;
+  readonly #settleMs: number;
+  readonly #strings = new Map<string, string>();
+  readonly #hostLists = new Map<string, readonly string[]>();
+  readonly #urlHosts = new Map<string, string>();
+  #settling: { since: number; count: number } | undefined;
+  #resyncWanted = false;
+
+  constructor(states: StateMapper, options: TorrentSyncOptions = {}) {
+    this.#states = states;
+    this.#settleMs = options.settleMs ?? 10_000;
+  }
+
+  /** Number of torrents known. */
+  get size(): number {
+    return this.#known.size;
+  }
+
+  /** Whether removals are being held back after a reconnect. */
+  get settling(): boolean {
+    return this.#settling !== undefined;
+  }
+
+  /**
+   * True once after an answer that cannot be trusted whole (a torrent new to us without its
+   * name or state: a diff computed against another client's base). The source then asks for a
+   * full answer.
+   */
+  takeResyncWanted(): boolean {
+    const wanted = this.#resyncWanted;
+    this.#resyncWanted = false;
+    return wanted;
+  }
+
+  /**
+   * Torrents of `answer` whose announce list must be fetched (the `trackers` key) before
+   * `apply`: no tracker has answered them while we watched and we never saw their list, or
+   * Deluge's `tracker_host` changed (the list was edited).
+   */
+  announceNeeded(answer: StatusAnswer): string[] {
+    const out: string[] = [];
+    for (const [hash, f] of answer.torrents) {
+      const known = this.#known.get(hash);
+      if (known === undefined && !hasRequired(f)) continue;
+      const answered = typeof f.tracker === "string" && f.tracker !== "";
+      const identified = answered || (known !== undefined && known.working !== "");
+      const hostChanged =
+        known !== undefined &&
+        typeof f.tracker_host === "string" &&
+        f.tracker_host !== known.delugeHost;
+      if ((known?.announce === undefined && !identified) || hostChanged) out.push(hash);
+    }
+    return out;
+  }
+
+  /**
+   * Applies one answer. `announces` holds the announce URLs (tier order) fetched for the
+   * torrents `announceNeeded` named; they are reduced to host names at once.
+   */
+  apply(
+    answer: StatusAnswer,
+    announces: ReadonlyMap<string, readonly string[]>,
+    context: AnswerContext,
+  ): SyncChanges {
+    if (context.reconnected && this.#known.size > 0) {
+      this.#settling = { since: context.now, count: -1 };
+    }
+    const patches: TorrentPatch[] = [];
+    let present = 0;
+    for (const [hash, f] of answer.torrents) {
+      const known = this.#known.get(hash);
+      if (known === undefined && !hasRequired(f)) {
+        this.#resyncWanted = true;
+        continue;
+      }
+      present++;
+      const urls = announces.get(hash);
+      // Most torrents of a diff did not change: `{}`, or only the (never diffed) label.
+      if (!answer.full && known !== undefined && urls === undefined && unchanged(f, known))
+        continue;
+      const patch = this.#map(hash, f, known, known === undefined || answer.full, urls);
+      if (patch !== undefined) patches.push(patch);
+    }
+
+    let removed: string[] = [];
+    const held = this.#known.size > present ? this.#missing(answer) : [];
+    if (held.length > 0) {
+      const settling = this.#settling;
+      if (settling === undefined) {
+        removed = held;
+      } else if (
+        answer.torrents.size <= settling.count &&
+        context.now - settling.since >= this.#settleMs
+      ) {
+        removed = held;
+        this.#settling = undefined;
+      } else {
+        settling.count = Math.max(settling.count, answer.torrents.size);
+      }
+    } else {
+      this.#settling = undefined;
+    }
+    for (const hash of removed) this.#known.delete(hash);
+    const reset = answer.full && removed.length === held.length;
+    return { reset, patches, removed };
+  }
+
+  /** Known torrents absent from the answer. */
+  #missing(answer: StatusAnswer): string[] {
+    const out: string[] = [];
+    for (const hash of this.#known.keys()) if (!answer.torrents.has(hash)) out.push(hash);
+    return out;
+  }
+
+  #map(
+    hash: string,
+    f: Partial<DelugeTorrentStatus>,
+    old: Known | undefined,
+    fresh: boolean,
+    announceUrls: readonly string[] | undefined,
+  ): TorrentPatch | undefined {
+    const k: Known = old ?? {
+      state: "",
+      downloadRate: 0,
+      uploadRate: 0,
+      status: TorrentStatus.Unknown,
+      working: "",
+      current: false,
+      delugeHost: "",
+      announce: undefined,
+      torrentError: "",
+      trackerNote: "",
+      trackerError: false,
+      trackerHosts: EMPTY,
+      message: "",
+      category: "",
+    };
+    if (old === undefined) this.#known.set(hash, k);
+    const patch: { -readonly [K in keyof TorrentPatch]: TorrentPatch[K] } = { hash };
+    let changed = fresh;
+
+    if (f.name !== undefined) patch.name = f.name;
+    else if (fresh) patch.name = "";
+    if (f.total_wanted !== undefined) patch.size = count(f.total_wanted);
+    if (f.progress !== undefined) patch.progress = clamp01(f.progress / 100);
+    if (f.all_time_download !== undefined) patch.downloaded = count(f.all_time_download);
+    if (f.total_uploaded !== undefined) patch.uploaded = count(f.total_uploaded);
+    if (f.download_payload_rate !== undefined) {
+      k.downloadRate = count(f.download_payload_rate);
+      patch.downloadRate = k.downloadRate;
+    }
+    if (f.upload_payload_rate !== undefined) {
+      k.uploadRate = count(f.upload_payload_rate);
+      patch.uploadRate = k.uploadRate;
+    }
+    if (f.ratio !== undefined) patch.ratio = Number.isFinite(f.ratio) ? f.ratio : -1;
+    if (f.time_added !== undefined) patch.addedOn = timestamp(f.time_added);
+    if (f.completed_time !== undefined) patch.completedOn = timestamp(f.completed_time);
+    if (f.seeding_time !== undefined) patch.seedingTime = count(f.seeding_time);
+    if (f.download_location !== undefined) patch.savePath = this.#intern(f.download_location);
+    if (f.num_seeds !== undefined) patch.seeds = count(f.num_seeds);
+    if (f.num_peers !== undefined) patch.leechers = count(f.num_peers);
+    changed ||= Object.keys(patch).length > 1;
+
+    if (f.state !== undefined) k.state = this.#intern(f.state);
+    const status = delugeStatus(this.#states, k.state, k.downloadRate, k.uploadRate);
+    if (status !== k.status || fresh) {
+      k.status = status;
+      patch.status = status;
+      changed = true;
+    }
+
+    // The Label plugin's key comes with every answer while the plugin is on, diff or not.
+    const category = this.#intern(f.label ?? "");
+    if (category !== k.category || fresh) {
+      k.category = category;
+      patch.category = category;
+      changed = true;
+    }
+    if (fresh) patch.tags = EMPTY;
+
+    const trackerKeys =
+      fresh ||
+      announceUrls !== undefined ||
+      f.tracker !== undefined ||
+      f.tracker_host !== undefined ||
+      f.tracker_status !== undefined ||
+      f.message !== undefined;
+    if ((trackerKeys && this.#trackers(k, f, announceUrls)) || fresh) {
+      patch.trackerHosts = k.trackerHosts;
+      patch.trackerError = k.trackerError;
+      patch.message = k.message;
+      changed = true;
+    }
+    return changed ? patch : undefined;
+  }
+
+  /** Updates tracker identity, tracker error and message; true when any of them changed. */
+  #trackers(
+    k: Known,
+    f: Partial<DelugeTorrentStatus>,
+    announceUrls: readonly string[] | undefined,
+  ): boolean {
+    const before = { hosts: k.trackerHosts, error: k.trackerError, message: k.message };
+    if (f.tracker !== undefined) {
+      k.current = f.tracker !== "";
+      if (k.current) k.working = this.#hostOf(f.tracker);
+    }
+    if (f.tracker_host !== undefined) k.delugeHost = this.#intern(f.tracker_host);
+    if (announceUrls !== undefined) {
+      const hosts = [...new Set(announceUrls.map((url) => this.#hostOf(url)))].filter(Boolean);
+      k.announce = this.#list(hosts);
+      // A remembered tracker that is no longer in the list and not answering now is gone.
+      if (!k.current && !k.announce.includes(k.working)) k.working = "";
+    }
+    if (f.tracker_status !== undefined) {
+      const status = f.tracker_status;
+      k.trackerError = status.startsWith("Error");
+      k.trackerNote =
+        k.trackerError || status.startsWith("Warning") ? this.#intern(clean(status)) : "";
+    }
+    if (f.message !== undefined) {
+      k.torrentError = f.message === "OK" || f.message === "" ? "" : this.#intern(clean(f.message));
+    }
+    const hosts = this.#list(
+      k.working === ""
+        ? (k.announce ?? EMPTY)
+        : [k.working, ...(k.announce ?? EMPTY).filter((h) => h !== k.working)],
+    );
+    k.trackerHosts = hosts;
+    k.message = k.torrentError !== "" ? k.torrentError : k.trackerNote;
+    return (
+      hosts !== before.hosts || k.trackerError !== before.error || k.message !== before.message
+    );
+  }
+
+  /** The host of an announce URL, cached: a box has few distinct URLs. */
+  #hostOf(url: string): string {
+    let host = this.#urlHosts.get(url);
+    if (host === undefined) {
+      host = this.#intern(trackerHost(url));
+      if (this.#urlHosts.size < 50_000) this.#urlHosts.set(url, host);
+    }
+    return host;
+  }
+
+  /** One frozen instance per distinct host list (most torrents share a few). */
+  #list(items: readonly string[]): readonly string[] {
+    if (items.length === 0) return EMPTY;
+    const key = items.join("\n");
+    const known = this.#hostLists.get(key);
+    if (known !== undefined) return known;
+    const list = Object.freeze([...items]);
+    if (this.#hostLists.size < 50_000) this.#hostLists.set(key, list);
+    return list;
+  }
+
+  /** One string instance per distinct state, label, save path or message (bounded). */
+  #intern(text: string): string {
+    const known = this.#strings.get(text);
+    if (known !== undefined) return known;
+    if (this.#strings.size < 50_000) this.#strings.set(text, text);
+    return text;
+  }
+}
+
+/**
+ * Whether a diff entry says nothing new: no key but a label equal to the known category (a
+ * missing label means the Label plugin is off: the category becomes "").
+ */
+function unchanged(f: Partial<DelugeTorrentStatus>, known: Known): boolean {
+  let labelled = false;
+  for (const key in f) {
+    if (key !== "label" || f.label !== known.category) return false;
+    labelled = true;
+  }
+  return labelled || known.category === "";
+}
+
+function hasRequired(f: Partial<DelugeTorrentStatus>): boolean {
+  return REQUIRED_KEYS.every((key) => f[key] !== undefined);
+}
+
+/** A non-negative finite number (byte counts, rates, seconds), else 0. */
+function count(value: number): number {
+  return Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+function clamp01(value: number): number {
+  if (!Number.isFinite(value) || value <= 0) return 0;
+  return value >= 1 ? 1 : value;
+}
+
+/** Deluge uses 0 (and libtorrent sometimes -1) for "never". */
+function timestamp(value: number): number {
+  return Number.isFinite(value) && value > 0 ? Math.trunc(value) : 0;
+}
+
+/**
+ * A message fit to keep: a tracker can echo its announce URL, which carries the passkey, so
+ * every URL in it is cut down to its host; bounded in length.
+ */
+function clean(text: string): string {
+  const safe = text.replace(URL_IN_TEXT, (url) => {
+    const host = trackerHost(url);
+    return host === "" ? "<url>" : `<${host}>`;
+  });
+  return safe.length > MAX_MESSAGE ? `${safe.slice(0, MAX_MESSAGE)}…` : safe;
+}
