@@ -1,0 +1,90 @@
+// Business codes from bodies, as the original writes them: JSON rules, encodings, limits, Python's str().
+
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  brotliCompressSync,
+  deflateRawSync,
+  deflateSync,
+  gzipSync,
+  zstdCompressSync,
+} from "node:zlib";
+import { BodyTap } from "./body-tap.ts";
+import { bodyText, inboundCode, outboundCode } from "./business-code.ts";
+import { fCode, labelValue } from "./label-values.ts";
+
+function tapOf(limit: number, ...chunks: Array<string | Uint8Array>): BodyTap {
+  const tap = new BodyTap(limit);
+  for (const chunk of chunks) tap.add(chunk);
+  return tap;
+}
+
+describe("inboundCode and outboundCode", () => {
+  it("apply the original's rules", () => {
+    assert.equal(inboundCode('{"code":0}'), "0");
+    assert.equal(inboundCode('{"msg":"none"}'), "");
+    assert.equal(inboundCode('{"code":null}'), "");
+    assert.equal(inboundCode("<html>"), "-1");
+    assert.equal(inboundCode(undefined), "-1");
+    assert.equal(inboundCode('{"Code":true}'), "True");
+    assert.equal(outboundCode('{"errorCode":"E1"}'), "E1");
+    assert.equal(outboundCode('{"code":null,"error_code":5}'), "5");
+    assert.equal(outboundCode('{"code":0,"errorcode":5}'), "0");
+    assert.equal(outboundCode('{"msg":"x"}'), "-1");
+    assert.equal(outboundCode("[1,2"), "-1");
+  });
+
+  it("prints values as Python's str() does", () => {
+    assert.equal(labelValue(false), "False");
+    assert.equal(labelValue(1.5), "1.5");
+    assert.equal(labelValue(12345678901234567890n), "12345678901234567890");
+    assert.equal(labelValue({ a: [1] }), '{"a":[1]}');
+    assert.equal(labelValue(null), "");
+  });
+
+  it("cuts User-Agents longer than 20 characters as the original does", () => {
+    assert.equal(fCode("12345678901234567890"), "12345678901234567890");
+    assert.equal(fCode("123456789012345678901"), "12345678901234567890...");
+    assert.equal(fCode(undefined), "");
+  });
+});
+
+describe("bodyText", () => {
+  const json = '{"code":"Z"}';
+  it("undoes every content coding Node can decode", () => {
+    for (const [coding, bytes] of [
+      ["gzip", gzipSync(json)],
+      ["x-gzip", gzipSync(json)],
+      ["deflate", deflateSync(json)],
+      ["deflate", deflateRawSync(json)],
+      ["br", brotliCompressSync(json)],
+      ["zstd", zstdCompressSync(json)],
+      ["identity", Buffer.from(json)],
+      ["gzip, identity", gzipSync(json)],
+    ] as const) {
+      assert.equal(bodyText(tapOf(1024, bytes), coding), json, coding);
+    }
+    assert.equal(bodyText(tapOf(1024, gzipSync(gzipSync(json))), "gzip, gzip"), json);
+  });
+
+  it("gives nothing for unknown codings, damaged data, empty and oversized bodies", () => {
+    assert.equal(bodyText(tapOf(1024, Buffer.from(json)), "compress"), undefined);
+    assert.equal(bodyText(tapOf(1024, gzipSync(json).subarray(0, 10)), "gzip"), undefined);
+    assert.equal(bodyText(tapOf(1024), undefined), undefined);
+    assert.equal(bodyText(tapOf(8, json), undefined), undefined);
+    // The limit holds for what decompresses too (a small bomb stays small).
+    assert.equal(bodyText(tapOf(1024, gzipSync("x".repeat(100_000))), "gzip"), undefined);
+  });
+
+  it("joins chunks, strings and bytes alike, in other text encodings too", () => {
+    const tap = tapOf(1024, '{"co', Buffer.from('de":'), new Uint8Array([0x31, 0x7d]));
+    assert.equal(tap.size, 10);
+    assert.equal(bodyText(tap, undefined), '{"code":1}');
+    const latin = new BodyTap(1024);
+    latin.add("caf\u00e9", "latin1");
+    assert.deepEqual(latin.contents(), Buffer.from([0x63, 0x61, 0x66, 0xe9]));
+    const objects = new BodyTap(1024);
+    objects.add({ not: "bytes" });
+    assert.equal(objects.unreadable, true);
+  });
+});

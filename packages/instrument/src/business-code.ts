@@ -1,0 +1,86 @@
+// Business codes from JSON bodies: decoding (gzip, deflate, br, zstd), scanning, and the original's rules.
+
+import {
+  brotliDecompressSync,
+  gunzipSync,
+  inflateRawSync,
+  inflateSync,
+  zstdDecompressSync,
+} from "node:zlib";
+import type { BodyTap } from "./body-tap.ts";
+import { scanJson } from "./json-scan.ts";
+import { labelValue } from "./label-values.ts";
+
+/** The `code` of a body that is not JSON or could not be read: the original writes -1. */
+export const NOT_JSON = "-1";
+
+const CODE = ["code"];
+const CODE_OR_ERRORCODE = ["code", "errorcode"];
+
+/**
+ * A tapped body as text, its `Content-Encoding` undone (decompressed output bounded by the
+ * tap's limit too). Undefined when it is empty, too large, in an unknown encoding, or otherwise
+ * unreadable.
+ */
+export function bodyText(tap: BodyTap, contentEncoding: string | undefined): string | undefined {
+  if (tap.overflowed || tap.unreadable || tap.size === 0) return undefined;
+  const body = tap.contents();
+  const codings = contentEncoding === undefined ? [] : codingsOf(contentEncoding);
+  if (codings.length === 0) return typeof body === "string" ? body : body.toString("utf8");
+  let bytes = typeof body === "string" ? Buffer.from(body) : body;
+  try {
+    for (const coding of codings.reverse()) {
+      const decoded = decode(bytes, coding, tap.limit);
+      if (decoded === undefined) return undefined;
+      bytes = decoded;
+    }
+  } catch {
+    return undefined;
+  }
+  return bytes.toString("utf8");
+}
+
+/** Inbound `code`: the `code` found in the JSON body, "" when there is none, -1 when not JSON. */
+export function inboundCode(text: string | undefined): string {
+  if (text === undefined) return NOT_JSON;
+  const found = scanJson(text, CODE);
+  return found === undefined ? NOT_JSON : labelValue(found[0]);
+}
+
+/** Outbound `code`: `code`, else `errorcode`, else -1; -1 too when the body is not JSON. */
+export function outboundCode(text: string | undefined): string {
+  if (text === undefined) return NOT_JSON;
+  const found = scanJson(text, CODE_OR_ERRORCODE);
+  if (found === undefined) return NOT_JSON;
+  const code = found[0] ?? found[1];
+  return code === undefined || code === null ? NOT_JSON : labelValue(code);
+}
+
+function codingsOf(header: string): string[] {
+  const codings: string[] = [];
+  for (const part of header.toLowerCase().split(",")) {
+    const coding = part.trim();
+    if (coding !== "" && coding !== "identity") codings.push(coding);
+  }
+  return codings;
+}
+
+function decode(bytes: Buffer, coding: string, limit: number): Buffer | undefined {
+  const options = { maxOutputLength: limit };
+  switch (coding) {
+    case "gzip":
+    case "x-gzip":
+      return gunzipSync(bytes, options);
+    case "deflate":
+      // Servers send both zlib-wrapped and raw deflate under this name.
+      return ((bytes[0] ?? 0) & 0x0f) === 8
+        ? inflateSync(bytes, options)
+        : inflateRawSync(bytes, options);
+    case "br":
+      return brotliDecompressSync(bytes, options);
+    case "zstd":
+      return zstdDecompressSync(bytes, options);
+    default:
+      return undefined;
+  }
+}

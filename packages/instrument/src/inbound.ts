@@ -1,0 +1,172 @@
+// Inbound HTTP (<SYSCODE>_inner_metrics) from node:http's server channels, for every framework built on it.
+
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { BodyTap } from "./body-tap.ts";
+import { bodyText, inboundCode } from "./business-code.ts";
+import { fuzzyGet, normalizeKey } from "./fuzzy-get.ts";
+import { InboundRequest } from "./inbound-state.ts";
+import { scanJson } from "./json-scan.ts";
+import { fCode, labelValue, truthy } from "./label-values.ts";
+import { kPushObserver, kResponseTap, type PushObserver } from "./patches.ts";
+import { reportError } from "./report.ts";
+import { routeTemplate } from "./routes.ts";
+import { current } from "./runtime.ts";
+import { isOwnServer, serveOnAppServer } from "./serve.ts";
+
+type Response = ServerResponse & { [kResponseTap]?: BodyTap };
+type Request = IncomingMessage & { [kPushObserver]?: PushObserver };
+
+interface ServerMessage {
+  readonly request: Request;
+  readonly response: Response;
+  readonly server: Server;
+}
+
+const START = "http.server.request.start";
+const FINISH = "http.server.response.finish";
+const METHOD_CODE = ["methodcode"];
+
+/** Subscribes to node:http's server channels; returns the unsubscriber. */
+export function installInbound(): () => void {
+  subscribe(START, onStart as (message: unknown) => void);
+  subscribe(FINISH, onFinish as (message: unknown) => void);
+  return () => {
+    unsubscribe(START, onStart as (message: unknown) => void);
+    unsubscribe(FINISH, onFinish as (message: unknown) => void);
+  };
+}
+
+function onStart(message: ServerMessage): void {
+  const runtime = current();
+  if (runtime === undefined || isOwnServer(message.server)) return;
+  try {
+    const request = message.request;
+    if (serveOnAppServer(message.server, request, message.response, runtime)) return;
+    const url = request.url ?? "/";
+    const q = url.indexOf("?");
+    const rawPath = q < 0 ? url : url.slice(0, q);
+    if (runtime.skipPaths.has(rawPath)) return;
+    const query = q < 0 ? "" : url.slice(q + 1);
+    // User-Agent and Method-Code from the raw header list, matched as FuzzyGet matches keys
+    // (first match wins), without making Node build `req.headers`.
+    const raw = request.rawHeaders;
+    let userAgent: string | undefined;
+    let methodCode: string | undefined;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i] as string;
+      // Normalized, the names are `useragent` and `methodcode`: at least 9 characters, ending
+      // (save for trailing - or _) in t or e. This skips most headers without normalizing them.
+      if (name.length < 9) continue;
+      const last = name.charCodeAt(name.length - 1) | 0x20;
+      if (last !== 0x74 && last !== 0x65 && last !== 0x2d && last !== 0x7f) continue;
+      const key = normalizeKey(name);
+      if (key === "useragent") userAgent ??= raw[i + 1];
+      else if (key === "methodcode") methodCode ??= raw[i + 1];
+    }
+    const state = new InboundRequest(
+      runtime.options.maxBodyBytes,
+      rawPath,
+      query,
+      userAgent,
+      methodCode,
+    );
+    if (
+      !truthy(methodCode) &&
+      !hasParams(query) &&
+      request.method !== "GET" &&
+      request.method !== "HEAD"
+    ) {
+      const type = String(request.headers["content-type"] ?? "").toLowerCase();
+      if (type.includes("json") || type.includes("x-www-form-urlencoded")) {
+        const tap = new BodyTap(runtime.options.maxBodyBytes);
+        state.requestTap = tap;
+        state.requestType = type;
+        request[kPushObserver] = {
+          onPush(chunk) {
+            if (chunk !== null) tap.add(chunk);
+          },
+        };
+      }
+    }
+    message.response[kResponseTap] = state;
+  } catch (error) {
+    reportError("measuring an inbound request", error);
+  }
+}
+
+function onFinish(message: ServerMessage): void {
+  const response = message.response;
+  const state = response[kResponseTap];
+  if (!(state instanceof InboundRequest)) return;
+  response[kResponseTap] = undefined;
+  const request = message.request;
+  if (state.requestTap !== undefined) request[kPushObserver] = undefined;
+  const runtime = current();
+  if (runtime === undefined) return;
+  try {
+    const ms = performance.now() - state.start;
+    const status = response.statusCode;
+    if (status === 404) return;
+    const path =
+      runtime.options.pathLabel === "route"
+        ? (routeTemplate(state, request) ?? state.rawPath)
+        : state.rawPath;
+    const code = inboundCode(
+      bodyText(state, state.textual ? undefined : contentEncoding(response)),
+    );
+    runtime.metrics.inner.observe(
+      [fCode(state.userAgent), path, String(status), code, methodCode(state, request)],
+      ms,
+    );
+  } catch (error) {
+    reportError("recording an inbound request", error);
+  }
+}
+
+/**
+ * The method code, in the original's order: set on the request by the app (`req.methodCode` or
+ * `req.method_code`), else a `Method-Code` header, else a `method_code` field of the request
+ * data (the query parameters if any, else the form, else the JSON body); "" when none.
+ */
+function methodCode(state: InboundRequest, request: IncomingMessage): string {
+  const own = request as IncomingMessage & { methodCode?: unknown; method_code?: unknown };
+  if (truthy(own.methodCode)) return labelValue(own.methodCode);
+  if (truthy(own.method_code)) return labelValue(own.method_code);
+  if (truthy(state.headerMethodCode)) return state.headerMethodCode as string;
+  let found: unknown;
+  if (hasParams(state.query)) {
+    found = fuzzyGet(firstValues(new URLSearchParams(state.query)), "method_code");
+  } else {
+    const tap = state.requestTap;
+    const text = tap === undefined ? undefined : bodyText(tap, undefined);
+    if (text === undefined) return "";
+    found = state.requestType.includes("x-www-form-urlencoded")
+      ? fuzzyGet(firstValues(new URLSearchParams(text)), "method_code")
+      : scanJson(text, METHOD_CODE)?.[0];
+  }
+  return truthy(found) ? labelValue(found) : "";
+}
+
+function firstValues(params: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of params) if (!Object.hasOwn(out, key)) out[key] = value;
+  return out;
+}
+
+function hasParams(query: string): boolean {
+  return query !== "" && query.split("&").some((part) => part !== "" && part !== "=");
+}
+
+function contentEncoding(response: ServerResponse): string | undefined {
+  const value = response.getHeader("content-encoding");
+  if (value !== undefined) return Array.isArray(value) ? value.join(",") : String(value);
+  // writeHead(status, headers) sends headers without keeping them for getHeader().
+  const head = (response as ServerResponse & { _header?: unknown })._header;
+  // "ncoding:" is in Content-Encoding (and Transfer-Encoding) whatever the case: most headers
+  // have neither, and a substring search is cheaper than the regular expression.
+  if (typeof head !== "string" || !(head.includes("ncoding:") || head.includes("NCODING:"))) {
+    return undefined;
+  }
+  return /\r\ncontent-encoding:[ \t]*([^\r\n]*)/i.exec(head)?.[1];
+}
