@@ -2,14 +2,22 @@
 
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { delugeSync } from "./deluge-sync.ts";
+import { instrumentOverhead } from "./instrument-overhead.ts";
 import { describeMachine } from "./machine.ts";
 import { metricsRender } from "./metrics-render.ts";
 import { qbittorrentSync } from "./qbittorrent-sync.ts";
+import { rtorrentSync } from "./rtorrent-sync.ts";
 import type { SuiteResult } from "./suite.ts";
 
 const SUITES: Readonly<Record<string, (options: { quick: boolean }) => Promise<SuiteResult>>> = {
   "metrics-render": metricsRender,
+  "instrument-overhead": instrumentOverhead,
   "qbittorrent-sync": qbittorrentSync,
+  "deluge-sync": delugeSync,
+  "rtorrent-sync": rtorrentSync,
+  "transmission-sync": async (options) =>
+    (await import("./transmission-sync.ts")).transmissionSync(options),
 };
 const BASELINE = new URL("./baseline.json", import.meta.url);
 

@@ -1,12 +1,37 @@
 // The torrent-client kinds the daemon can poll, dispatched from a plain map (no import side effects).
 
 import type { TargetConfig } from "../config/config.ts";
+import { DelugeSource } from "./deluge/index.ts";
 import { QbittorrentSource } from "./qbittorrent/index.ts";
+import { RtorrentSource } from "./rtorrent/index.ts";
 import type { SourceContext, TorrentSource } from "./source.ts";
+import { TransmissionSource } from "./transmission/index.ts";
 
 type Factory = (config: TargetConfig, context: SourceContext) => TorrentSource;
 
 const FACTORIES: Readonly<Record<string, Factory>> = {
+  deluge: (config, context) =>
+    new DelugeSource(
+      {
+        url: config.url,
+        username: config.username ?? "",
+        password: config.password?.reveal() ?? "",
+        tls: config.tls,
+      },
+      context,
+    ),
+  transmission: (config, context) =>
+    new TransmissionSource(
+      {
+        url: config.url,
+        credentials:
+          config.username === undefined && config.password === undefined
+            ? undefined
+            : { username: config.username ?? "", password: config.password?.reveal() ?? "" },
+        tls: config.tls,
+      },
+      context,
+    ),
   qbittorrent: (config, context) =>
     new QbittorrentSource(
       {
@@ -15,6 +40,16 @@ const FACTORIES: Readonly<Record<string, Factory>> = {
           config.apiKey !== undefined
             ? { apiKey: config.apiKey.reveal() }
             : { username: config.username ?? "", password: config.password?.reveal() ?? "" },
+        tls: config.tls,
+      },
+      context,
+    ),
+  rtorrent: (config, context) =>
+    new RtorrentSource(
+      {
+        url: config.url,
+        ...(config.username === undefined ? {} : { username: config.username }),
+        ...(config.password === undefined ? {} : { password: config.password.reveal() }),
         tls: config.tls,
       },
       context,
