@@ -320,7 +320,7 @@ describe("seedwatch with real qBittorrents, a real tracker, real transfers and a
     await waitFor("readiness", async () =>
       (await seedwatch.get("/-/ready")).status === 200 ? true : undefined,
     );
-    const landing = await seedwatch.get("/");
+    const landing = await seedwatch.get("/targets");
     for (const name of ["seeder", "leecher", "wrongpass", "impostor"])
       assert.match(landing.body, new RegExp(`<td>${name}</td>`));
     assert.equal((await seedwatch.get("/probe")).status, 400);

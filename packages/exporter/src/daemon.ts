@@ -1,24 +1,31 @@
 // The running daemon: config, state database, targets, host indicators, HTTP server, reloads and shutdown.
 
 import { once } from "node:events";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DatabaseSync } from "node:sqlite";
 import { TARGET_BUILDERS } from "./collect/target-kinds.ts";
 import { TargetSet } from "./collect/target-set.ts";
 import type { Config } from "./config/config.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
+import { HistoryService } from "./history/history-service.ts";
 import { HostCollector, HostSampler } from "./host/index.ts";
 import type { Logger } from "./log.ts";
+import { AuditLog } from "./removal/audit-log.ts";
+import { REMOVAL_DISABLED } from "./removal/removal-config.ts";
+import { RemovalService } from "./removal/removal-service.ts";
 import { DaemonCollector, type ReloadStatus } from "./render/daemon-collector.ts";
 import { createTorrentSource } from "./sources/registry.ts";
 import { openDatabase } from "./store/database.ts";
 import { RetiredStore } from "./store/retired-store.ts";
+import { AccessControl } from "./web/access-policy.ts";
 import { apiRoutes } from "./web/api-routes.ts";
 import { coreRoutes } from "./web/core-routes.ts";
+import { CsrfGuard } from "./web/csrf.ts";
+import { dashboardRoutes } from "./web/dashboard-routes.ts";
+import { historyRoutes } from "./web/history-routes.ts";
 import { parseListenAddress } from "./web/listen-address.ts";
 import type { LiveFeed } from "./web/live-feed.ts";
-import type { Scope } from "./web/route.ts";
+import { removalRoutes } from "./web/removal-routes.ts";
 import { createRouter } from "./web/router.ts";
 import { createWebServer, type WebServer } from "./web/web-server.ts";
 
@@ -53,6 +60,7 @@ export class Daemon {
     const db = openDatabase(config.storagePath);
     const daemon = new Daemon(options, config, db);
     await daemon.#targets.apply(config);
+    daemon.#history.start();
     daemon.#web.server.listen(port, host);
     await once(daemon.#web.server, "listening");
     options.log.info("listening", {
@@ -71,6 +79,8 @@ export class Daemon {
   readonly #web: WebServer;
   readonly #feed: LiveFeed;
   readonly #host: HostSampler | undefined;
+  readonly #history: HistoryService;
+  readonly #access: AccessControl;
   readonly #reload: ReloadStatus = { ok: true, at: Date.now() };
   #config: Config;
   #reloading: Promise<{ ok: boolean; error?: string }> | undefined;
@@ -94,6 +104,14 @@ export class Daemon {
       log,
     });
     this.#feed = api.feed;
+    // History settings are read once: changing them needs a restart.
+    this.#history = new HistoryService({
+      config: config.history,
+      db,
+      targets: this.#targets,
+      host,
+      log,
+    });
     const routes = [
       ...coreRoutes({
         targets: this.#targets,
@@ -106,8 +124,39 @@ export class Daemon {
         log,
       }),
       ...api.routes,
+      ...historyRoutes({
+        backend: this.#history.backend,
+        resolution: config.history.resolution,
+        targets: this.#targets,
+        hostPaths: config.host.paths,
+        log,
+      }),
+      ...dashboardRoutes({ log }),
     ];
-    const router = createRouter(routes, (req, res, scope) => this.#authorize(req, res, scope), log);
+    // Scope policy (web: in seedwatch.yml) over the users of web-config.yml; both are reloadable.
+    this.#access = new AccessControl({ policy: () => this.#config.web, web: () => this.#web });
+    const audit = new AuditLog(db);
+    routes.push(
+      ...removalRoutes({
+        service: new RemovalService({
+          targets: this.#targets,
+          policy: (name) => this.#config.removal.get(name) ?? REMOVAL_DISABLED,
+          audit,
+          log,
+        }),
+        audit,
+        csrf: new CsrfGuard(),
+        identity: (req) => this.#access.identity(req),
+        allowedOrigins: () => this.#config.web.allowedOrigins,
+        secure: () => this.#web.secure,
+        log,
+      }),
+    );
+    const router = createRouter(
+      routes,
+      (req, res, scope) => this.#access.authorize(req, res, scope),
+      log,
+    );
     this.#web = createWebServer({
       ...(options.webConfigFile === undefined ? {} : { webConfigFile: options.webConfigFile }),
       handler: (req, res) => router(req, res),
@@ -149,13 +198,9 @@ export class Daemon {
   async stop(): Promise<void> {
     this.#feed.close();
     await this.#web.close();
+    await this.#history.stop();
     await this.#targets.stop();
     this.#db.close();
-  }
-
-  /** With web-config users, every scope asks for them; issue-level scope policy lives here. */
-  async #authorize(req: IncomingMessage, res: ServerResponse, _scope: Scope): Promise<boolean> {
-    return this.#web.authEnabled ? (await this.#web.requireUser(req, res)) !== undefined : true;
   }
 
   async #doReload(): Promise<{ ok: boolean; error?: string }> {

@@ -1,7 +1,10 @@
 // The daemon's configuration as the rest of the code sees it: defaults merged, secrets wrapped.
 
+import type { HistoryConfig } from "../history/history-config.ts";
 import type { TrackerNaming } from "../model/tracker.ts";
 import type { TlsOptions } from "../net/http-client.ts";
+import type { RemovalPolicy } from "../removal/removal-config.ts";
+import type { WebAccessPolicy } from "../web/access-policy.ts";
 import type { TargetType } from "./schema.ts";
 import type { Secret } from "./secret.ts";
 
@@ -40,6 +43,15 @@ export interface Config {
   readonly storagePath: string;
   /** Host indicators: whether to read them, and the paths whose disk usage to show. */
   readonly host: { readonly enabled: boolean; readonly paths: readonly string[] };
+  /** The history archive and where the dashboard reads history from (fixed until a restart). */
+  readonly history: HistoryConfig;
+  /** Who may reach which scope of the web server (`web:`). */
+  readonly web: WebAccessPolicy;
+  /**
+   * Removal settings per target name (`removal:`). Kept out of TargetConfig so that enabling
+   * removal on a reload does not restart the target's session.
+   */
+  readonly removal: ReadonlyMap<string, RemovalPolicy>;
   /** The configuration as a user may see it (secrets replaced), for `/config`. */
   readonly redacted: unknown;
 }

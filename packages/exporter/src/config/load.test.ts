@@ -138,6 +138,7 @@ describe("config", () => {
         ['f.yml:3:13: targets[1].name: duplicate target name "a"'],
       ],
       [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the config's own ${VAR} syntax under test
         "targets:\n  - { name: a, type: transmission, url: 'http://h:1', password: '${NOPE}' }",
         ["f.yml:2:65: targets[0].password: environment variable NOPE is not set"],
       ],

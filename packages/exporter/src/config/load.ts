@@ -3,6 +3,9 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { isNode, LineCounter, parseDocument } from "yaml";
+import { buildHistoryConfig } from "../history/history-config.ts";
+import { buildRemovalPolicy } from "../removal/removal-config.ts";
+import { buildWebPolicy } from "../web/access-policy.ts";
 import {
   type Config,
   DEFAULT_MIN_REFRESH_INTERVAL,
@@ -69,7 +72,18 @@ export function parseConfig(
     );
   }
   const problems: string[] = [];
-  const expanded = expandEnv(doc.toJS() ?? {}, [], env, (path, message) =>
+  let written: unknown;
+  try {
+    // yaml throws on an unresolved alias and on alias bombs (more than maxAliasCount expansions).
+    written = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new ConfigError([`${file}: YAML: ${(error as Error).message}`]);
+  }
+  if (tooDeep(written, 0))
+    throw new ConfigError([
+      `${file}: YAML: nested more than ${MAX_DEPTH} levels deep, or an alias contains itself`,
+    ]);
+  const expanded = expandEnv(written ?? {}, [], env, (path, message) =>
     problems.push(`${where(path)}: ${formatPath(path)}: ${message}`),
   );
   const parsed = configSchema.safeParse(expanded);
@@ -80,7 +94,7 @@ export function parseConfig(
     }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  return build(parsed.data, file, doc.toJS(), problems, where);
+  return build(parsed.data, file, written, problems, where);
 }
 
 function build(
@@ -146,14 +160,32 @@ function build(
       },
     };
   });
+  const history = buildHistoryConfig(raw.history, base, (path, message) =>
+    problems.push(`${where(path)}: ${formatPath(path)}: ${message}`),
+  );
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     file,
     targets,
     storagePath: resolve(base, raw.storage?.path ?? DEFAULT_STORAGE_PATH),
     host: { enabled: raw.host?.enabled ?? true, paths: raw.host?.paths ?? ["/"] },
+    history,
+    web: buildWebPolicy(raw.web),
+    removal: new Map(raw.targets.map((t) => [t.name, buildRemovalPolicy(g.removal, t.removal)])),
     redacted: redact(written),
   };
+}
+
+/** Deeper than any config needs; a self-containing alias (`a: &x [*x]`) is infinitely deep. */
+const MAX_DEPTH = 32;
+
+function tooDeep(value: unknown, depth: number, checked = new Set<object>()): boolean {
+  if (typeof value !== "object" || value === null || checked.has(value)) return false;
+  if (depth >= MAX_DEPTH) return true;
+  // Aliases share objects: each is walked once, so a wide alias graph costs its size, not its paths.
+  if (Object.values(value).some((item) => tooDeep(item, depth + 1, checked))) return true;
+  checked.add(value);
+  return false;
 }
 
 /** Replaces `${VAR}` in every string; a variable that is not set is a problem (named, never its value). */

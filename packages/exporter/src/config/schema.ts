@@ -1,6 +1,9 @@
 // The YAML configuration's shape, validated strictly: unknown keys are errors, every error has a field path.
 
 import { z } from "zod";
+import { historySchema } from "../history/history-config.ts";
+import { removalSchema } from "../removal/removal-config.ts";
+import { webSchema } from "../web/access-policy.ts";
 import { parseDuration } from "./duration.ts";
 
 /** Target kinds the daemon knows. */
@@ -45,6 +48,7 @@ const targetOptions = {
       ca_file: z.string().min(1).optional(),
     })
     .optional(),
+  removal: removalSchema.optional(),
 };
 
 const target = z.strictObject({
@@ -80,6 +84,8 @@ export const configSchema = z
         paths: z.array(z.string().regex(/^\//, "expected an absolute path")).optional(),
       })
       .optional(),
+    history: historySchema.optional(),
+    web: webSchema.optional(),
     targets: z.array(target).min(1, "expected at least one target"),
   })
   .superRefine((config, ctx) => {
@@ -108,6 +114,13 @@ export const configSchema = z
           code: "custom",
           path: ["targets", i, "plain_credentials"],
           message: "plain_credentials is only for linxdot",
+        });
+      }
+      if (t.removal !== undefined && t.type === "linxdot") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["targets", i, "removal"],
+          message: "removal is only for torrent clients",
         });
       }
       if (t.api_key !== undefined && t.type !== "qbittorrent") {

@@ -13,6 +13,47 @@ const MIGRATIONS: readonly string[] = [
      downloaded INTEGER NOT NULL,
      PRIMARY KEY (target, tracker)
    ) STRICT`,
+  // The history archive (src/history, docs/history.md): series instances, round-robin points, layout.
+  `CREATE TABLE history_series (
+     id INTEGER PRIMARY KEY,
+     target TEXT NOT NULL,
+     series TEXT NOT NULL,
+     key TEXT NOT NULL,
+     since INTEGER NOT NULL,
+     last_seen INTEGER NOT NULL,
+     UNIQUE (target, series, key)
+   ) STRICT;
+   CREATE INDEX history_series_last_seen ON history_series (last_seen);
+   CREATE TABLE history_points (
+     level INTEGER NOT NULL,
+     slot INTEGER NOT NULL,
+     series INTEGER NOT NULL,
+     t INTEGER NOT NULL,
+     n INTEGER NOT NULL,
+     sum REAL NOT NULL,
+     min REAL,
+     max REAL,
+     PRIMARY KEY (level, slot, series)
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE history_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT`,
+  // The removal audit log (src/removal/audit-log.ts): one row per removal or dry run, torrents as JSON.
+  `CREATE TABLE removal_audit (
+     id INTEGER PRIMARY KEY,
+     at INTEGER NOT NULL,
+     actor TEXT,
+     remote TEXT NOT NULL,
+     via TEXT NOT NULL,
+     target TEXT NOT NULL,
+     dry_run INTEGER NOT NULL,
+     delete_data INTEGER NOT NULL,
+     rules TEXT NOT NULL,
+     torrents TEXT NOT NULL,
+     missing TEXT NOT NULL,
+     result TEXT NOT NULL,
+     error TEXT
+   ) STRICT;
+   CREATE INDEX removal_audit_target ON removal_audit (target, id);
+   CREATE INDEX removal_audit_dry_run ON removal_audit (dry_run, id)`,
 ];
 
 /**

@@ -66,7 +66,7 @@ export function coreRoutes(context: CoreRouteContext): Route[] {
     },
     {
       method: "GET",
-      path: "/",
+      path: "/targets",
       scope: "dashboard",
       handle: async (_req, res) =>
         send(res, 200, "text/html; charset=utf-8", landingPage(context.targets.targets)),

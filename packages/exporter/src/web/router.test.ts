@@ -11,9 +11,24 @@ describe("router", () => {
   const denied: string[] = [];
   const router = createRouter(
     [
-      { method: "GET", path: "/a/:name/b", scope: "api", handle: async (_q, res, { params }) => sendJson(res, 200, params) },
-      { method: "POST", path: "/a/:name/b", scope: "actions", handle: async (_q, res) => sendText(res, 200, "posted\n") },
-      { method: "GET", path: "/secret", scope: "admin", handle: async (_q, res) => sendText(res, 200, "no\n") },
+      {
+        method: "GET",
+        path: "/a/:name/b",
+        scope: "api",
+        handle: async (_q, res, { params }) => sendJson(res, 200, params),
+      },
+      {
+        method: "POST",
+        path: "/a/:name/b",
+        scope: "actions",
+        handle: async (_q, res) => sendText(res, 200, "posted\n"),
+      },
+      {
+        method: "GET",
+        path: "/secret",
+        scope: "admin",
+        handle: async (_q, res) => sendText(res, 200, "no\n"),
+      },
       {
         method: "GET",
         path: "/boom",

@@ -1,0 +1,179 @@
+// The dashboard page: host indicators, one card per target, and the selected target's history, trackers and torrents.
+
+/// <reference lib="dom" />
+
+import { type Overview, trackers } from "./api.ts";
+import { h, setValue } from "./dom.ts";
+import { HistoryPanel } from "./history-panel.ts";
+import { HostPanel } from "./host-panel.ts";
+import { LiveConnection, type LiveState } from "./live-connection.ts";
+import { TargetCard } from "./target-card.ts";
+import { TorrentList } from "./torrent-list.ts";
+import { TrackerTable } from "./tracker-table.ts";
+
+/** The torrent list follows the live view at this many overviews (2 s each) per refresh. */
+const TORRENTS_EVERY = 5;
+
+function start(app: HTMLElement): void {
+  const liveState = h("span", { class: "live", "data-field": "live-state" }, "connecting");
+  const updated = h("span", { class: "sub", "data-field": "updated" });
+  const host = new HostPanel();
+  const cards = h("div", { class: "cards" });
+  const cardsByName = new Map<string, TargetCard>();
+  const detailTitle = h("h2", { id: "detail-title" });
+  const targetSelect = h("select", { name: "target", "aria-label": "Target" });
+  const historyPanel = new HistoryPanel("target", "upload_rate");
+  const trackerTable = new TrackerTable();
+  const torrentList = new TorrentList();
+  const detail = h(
+    "section",
+    { class: "panel", id: "detail", "aria-labelledby": "detail-title", hidden: true },
+    h("header", { class: "panel-head" }, detailTitle, targetSelect),
+    h("h3", {}, "History"),
+    historyPanel.root,
+    h("h3", {}, "Trackers"),
+    trackerTable.root,
+    h("h3", {}, "Torrents"),
+    torrentList.root,
+  );
+  app.append(
+    h(
+      "header",
+      { class: "top" },
+      h("h1", {}, "Seedwatch"),
+      liveState,
+      updated,
+      h(
+        "nav",
+        {},
+        h("a", { href: "targets" }, "Targets"),
+        h("a", { href: "metrics" }, "Metrics"),
+        h("a", { href: "api/v1/overview" }, "API"),
+      ),
+    ),
+    h(
+      "main",
+      {},
+      h(
+        "section",
+        { class: "panel", id: "targets", "aria-labelledby": "targets-title" },
+        h("header", { class: "panel-head" }, h("h2", { id: "targets-title" }, "Targets")),
+        cards,
+      ),
+      host.root,
+      detail,
+    ),
+  );
+
+  let selected: string | undefined = fromHash();
+  let torrentTargets: string[] = [];
+  /** The target whose tracker table is being fetched, so one target never waits for another's. */
+  let trackersLoading: string | undefined;
+  let events = 0;
+
+  const loadTrackers = async (name: string) => {
+    if (trackersLoading === name) return;
+    trackersLoading = name;
+    try {
+      const rows = await trackers(name);
+      if (name !== selected) return;
+      trackerTable.update(rows);
+      historyPanel.show(name, [
+        { label: "Whole target", scope: "target" },
+        ...rows.map((r) => ({
+          label: `Tracker ${r.tracker}`,
+          scope: "tracker" as const,
+          key: r.tracker,
+        })),
+      ]);
+    } catch (error) {
+      if (name === selected)
+        trackerTable.update(null, `Could not load trackers: ${(error as Error).message}`);
+    } finally {
+      if (trackersLoading === name) trackersLoading = undefined;
+    }
+  };
+
+  const select = (name: string, userChose: boolean) => {
+    if (!torrentTargets.includes(name)) return;
+    const changed = name !== selected;
+    selected = name;
+    for (const [cardName, card] of cardsByName) card.selected = cardName === name;
+    detail.hidden = false;
+    detailTitle.textContent = name;
+    targetSelect.value = name;
+    if (userChose) {
+      history.replaceState(null, "", `#target=${encodeURIComponent(name)}`);
+      detail.scrollIntoView({ behavior: "smooth", block: "start" });
+    }
+    torrentList.show(name);
+    if (changed || userChose) void loadTrackers(name);
+  };
+  targetSelect.addEventListener("change", () => select(targetSelect.value, true));
+  window.addEventListener("hashchange", () => {
+    const name = fromHash();
+    if (name !== undefined) select(name, false);
+  });
+
+  const onOverview = (overview: Overview) => {
+    events++;
+    setValue(updated, `updated ${new Date(overview.at).toLocaleTimeString()}`, overview.at);
+    const hostUptime = overview.host?.uptime?.seconds ?? null;
+    const seen = new Set<string>();
+    for (const target of overview.targets) {
+      seen.add(target.name);
+      let card = cardsByName.get(target.name);
+      if (card === undefined) {
+        card = new TargetCard(target.name, (name) => select(name, true));
+        cardsByName.set(target.name, card);
+        cards.append(card.root);
+      }
+      card.update(target, overview.at, hostUptime);
+    }
+    for (const [name, card] of cardsByName) {
+      if (seen.has(name)) continue;
+      card.destroy();
+      cardsByName.delete(name);
+    }
+    host.update(overview.host);
+
+    const names = overview.targets.filter((t) => t.classes !== null).map((t) => t.name);
+    if (names.join("\u0000") !== torrentTargets.join("\u0000")) {
+      torrentTargets = names;
+      targetSelect.replaceChildren(...names.map((n) => h("option", { value: n }, n)));
+    }
+    if (selected === undefined || !names.includes(selected)) {
+      const first = names[0];
+      if (first === undefined) {
+        detail.hidden = true;
+        selected = undefined;
+        return;
+      }
+      select(first, false);
+      return;
+    }
+    if (detail.hidden) select(selected, false);
+    void loadTrackers(selected);
+    if (events % TORRENTS_EVERY === 0) void torrentList.load();
+  };
+
+  const setState = (state: LiveState, reason?: string) => {
+    liveState.dataset.state = state;
+    setValue(liveState, state);
+    liveState.title = reason ?? "";
+  };
+  new LiveConnection({ url: "api/v1/live", onOverview, onState: setState }).start();
+}
+
+function fromHash(): string | undefined {
+  const match = /^#target=(.+)$/.exec(location.hash);
+  if (match === null) return undefined;
+  try {
+    return decodeURIComponent(match[1] as string);
+  } catch {
+    return undefined;
+  }
+}
+
+const app = document.getElementById("app");
+if (app !== null) start(app);

@@ -1,0 +1,144 @@
+// One target's card: state, client and host uptime, transfer rates and totals, free space, counts by class, live chart.
+
+/// <reference lib="dom" />
+
+import type { TargetOverview } from "./api.ts";
+import { Chart } from "./chart.ts";
+import { h, setValue } from "./dom.ts";
+import { formatBytes, formatCount, formatDuration, formatRate } from "./format.ts";
+import { LiveBuffer } from "./live-buffer.ts";
+
+/** The classes pyrotorque counts, in its order, with their labels. */
+export const CLASSES: ReadonlyArray<readonly [key: string, label: string]> = [
+  ["total", "Total"],
+  ["active", "Active"],
+  ["withMessage", "With message"],
+  ["complete", "Complete"],
+  ["incomplete", "Incomplete"],
+  ["seeding", "Seeding"],
+  ["downloading", "Downloading"],
+  ["started", "Started"],
+  ["stopped", "Stopped"],
+  ["errored", "Errored"],
+];
+
+/** A target's card. */
+export class TargetCard {
+  readonly root: HTMLElement;
+  readonly #fields = new Map<string, HTMLElement>();
+  readonly #state: HTMLElement;
+  readonly #meta: HTMLElement;
+  readonly #error: HTMLElement;
+  readonly #chartBox: HTMLElement;
+  readonly #rates = new LiveBuffer(2);
+  #chart: Chart | undefined;
+
+  constructor(name: string, onSelect: (name: string) => void) {
+    const field = (key: string, tag: "span" | "dd" = "span") => {
+      const element = h(tag, { "data-field": key }, "–");
+      this.#fields.set(key, element);
+      return element;
+    };
+    const link = h("a", { href: `#target=${encodeURIComponent(name)}` }, name);
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      onSelect(name);
+    });
+    this.#state = h("span", { class: "pill", "data-field": "state" }, "…");
+    this.#meta = h("div", { class: "meta" });
+    this.#error = h("p", { class: "error", "data-field": "lastError", hidden: true });
+    this.#chartBox = h("div", { class: "chart", "data-chart": `rates:${name}` });
+    this.root = h(
+      "article",
+      { class: "card", "data-target": name },
+      h("header", { class: "card-head" }, h("h3", {}, link), this.#state),
+      this.#meta,
+      h(
+        "div",
+        { class: "uptimes" },
+        h("span", {}, "client up ", field("clientUptime")),
+        h("span", {}, "host up ", field("hostUptime")),
+      ),
+      h(
+        "div",
+        { class: "rates" },
+        h("div", { class: "rate up", title: "Upload rate" }, "↑ ", field("uploadRate")),
+        h("div", { class: "rate down", title: "Download rate" }, "↓ ", field("downloadRate")),
+      ),
+      h(
+        "dl",
+        { class: "totals" },
+        h("div", {}, h("dt", {}, "Uploaded"), field("uploadedTotal", "dd")),
+        h("div", {}, h("dt", {}, "Downloaded"), field("downloadedTotal", "dd")),
+        h("div", {}, h("dt", {}, "Free space"), field("freeSpace", "dd")),
+        h("div", {}, h("dt", {}, "Trackers"), field("trackers", "dd")),
+      ),
+      h(
+        "dl",
+        { class: "classes" },
+        ...CLASSES.map(([key, label]) =>
+          h("div", { "data-class": key }, h("dt", {}, label), field(`class:${key}`, "dd")),
+        ),
+      ),
+      this.#chartBox,
+      this.#error,
+    );
+  }
+
+  /** Shows the target as of `at` (ms), with the host's uptime in seconds. */
+  update(target: TargetOverview, at: number, hostUptime: number | null): void {
+    const state = target.up ? "up" : target.lastError === null ? "starting" : "down";
+    this.root.dataset.state = state;
+    setValue(this.#state, state);
+    const meta = [target.type, target.model, target.version].filter(Boolean).join(" · ");
+    if (this.#meta.textContent !== meta) this.#meta.textContent = meta;
+    this.#error.hidden = target.lastError === null || target.up;
+    this.#error.textContent = target.up ? "" : (target.lastError ?? "");
+
+    const upFor = target.upSince === null ? null : Math.max(0, (at - target.upSince) / 1000);
+    this.#set("clientUptime", formatDuration(upFor), upFor === null ? null : Math.floor(upFor));
+    this.#set("hostUptime", formatDuration(hostUptime), hostUptime);
+    const client = target.client;
+    this.#set("uploadRate", formatRate(client?.uploadRate), client?.uploadRate);
+    this.#set("downloadRate", formatRate(client?.downloadRate), client?.downloadRate);
+    this.#set("uploadedTotal", formatBytes(client?.uploadedTotal), client?.uploadedTotal);
+    this.#set("downloadedTotal", formatBytes(client?.downloadedTotal), client?.downloadedTotal);
+    this.#set("freeSpace", formatBytes(client?.freeSpace), client?.freeSpace);
+    this.#set("trackers", formatCount(target.trackers), target.trackers);
+    const torrentClient = target.classes !== null;
+    this.root.classList.toggle("device", !torrentClient);
+    for (const [key] of CLASSES) {
+      const count = target.up ? target.classes?.[key] : undefined;
+      this.#set(`class:${key}`, formatCount(count), count);
+    }
+
+    if (torrentClient) {
+      this.#rates.push(at, target.up ? [client?.uploadRate, client?.downloadRate] : []);
+      this.#chart ??= new Chart(this.#chartBox, {
+        height: 90,
+        format: (v) => formatRate(v),
+        lines: [
+          { label: "Upload", color: "--up", fill: true },
+          { label: "Download", color: "--down", fill: true },
+        ],
+      });
+      this.#chart.setData(this.#rates.data());
+    }
+  }
+
+  /** Marks the card as the one whose details are shown. */
+  set selected(on: boolean) {
+    this.root.classList.toggle("selected", on);
+  }
+
+  /** Removes the card and its chart. */
+  destroy(): void {
+    this.#chart?.destroy();
+    this.root.remove();
+  }
+
+  #set(key: string, text: string, raw: number | null | undefined): void {
+    const element = this.#fields.get(key);
+    if (element !== undefined) setValue(element, text, raw);
+  }
+}
