@@ -52,6 +52,11 @@ export abstract class PollingTarget implements Target {
     this.#now = now;
   }
 
+  /** The clock (tests give a fake one). */
+  protected now(): number {
+    return this.#now();
+  }
+
   get health(): TargetHealth {
     return this.#health;
   }

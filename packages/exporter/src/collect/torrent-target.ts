@@ -15,6 +15,8 @@ import type { RetiredStore } from "../store/retired-store.ts";
 import { PollingTarget } from "./polling-target.ts";
 import type { TargetSummary } from "./target.ts";
 
+const PROGRESS_EVERY_MS = 5000;
+
 /** What a torrent target needs from the daemon. */
 export interface TorrentTargetDeps {
   readonly log: Logger;
@@ -35,6 +37,7 @@ export class TorrentTarget extends PollingTarget {
   client: ClientStatus | undefined;
   readonly #source: TorrentSource;
   readonly #retired: RetiredStore | undefined;
+  #progressLoggedAt = 0;
 
   constructor(config: TargetConfig, deps: TorrentTargetDeps) {
     super(config, deps.log, deps.now);
@@ -49,6 +52,7 @@ export class TorrentTarget extends PollingTarget {
       session: this.session,
       onUnknownState: (state) =>
         this.log.warn("unknown torrent state, exported as status 10 (Undefined)", { state }),
+      onProgress: (loaded, total) => this.#progress(loaded, total),
     });
   }
 
@@ -66,6 +70,7 @@ export class TorrentTarget extends PollingTarget {
   }
 
   protected async pollOnce(signal: AbortSignal): Promise<Readonly<Record<string, unknown>>> {
+    this.#progressLoggedAt = 0;
     const result = await this.#source.poll(signal);
     this.table.apply(result);
     this.client = result.client;
@@ -76,6 +81,21 @@ export class TorrentTarget extends PollingTarget {
 
   protected close(): Promise<void> {
     return this.#source.close();
+  }
+
+  /** One log line every few seconds while a long answer (a first sync of a big box) is read. */
+  #progress(loaded: number, total: number | undefined): void {
+    const now = this.now();
+    if (now - this.#progressLoggedAt < PROGRESS_EVERY_MS) return;
+    if (this.#progressLoggedAt === 0) {
+      this.#progressLoggedAt = now;
+      return;
+    }
+    this.#progressLoggedAt = now;
+    this.log.info("sync in progress", {
+      torrents_loaded: loaded,
+      torrents_total: total ?? "unknown",
+    });
   }
 
   /** Session figures every client implies through its torrent list. */

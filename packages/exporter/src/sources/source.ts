@@ -38,6 +38,11 @@ export interface SourceContext {
   readonly session: SessionCounters;
   /** Reports a client state the mapping does not know (once per state). */
   readonly onUnknownState: (state: string) => void;
+  /**
+   * Reports progress while a large answer is read (torrents so far, and the total when the
+   * client tells it), so a first sync of 100,000 torrents shows in the log as it goes.
+   */
+  readonly onProgress?: (loaded: number, total: number | undefined) => void;
 }
 
 /** A torrent client's remote API seen as a stream of changes. */

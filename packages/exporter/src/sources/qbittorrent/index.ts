@@ -52,9 +52,13 @@ export class QbittorrentSource implements TorrentSource {
       this.#generation = this.#api.sessionGeneration;
     }
     this.#sync.begin();
+    let read = 0;
     const rest = await this.#api.maindata(
       this.#sync.rid,
-      (hash, fields) => this.#sync.torrent(hash, fields),
+      (hash, fields) => {
+        this.#sync.torrent(hash, fields);
+        if (++read % 1000 === 0) this.#context.onProgress?.(read, undefined);
+      },
       signal,
     );
     if (this.#api.sessionGeneration !== this.#generation) {

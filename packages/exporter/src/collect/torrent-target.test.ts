@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseConfig } from "../config/load.ts";
+import { createLogger } from "../log.ts";
+import { EMPTY_TORRENT } from "../model/torrent.ts";
+import { SourceAuthError } from "../sources/errors.ts";
+import type { PollResult, SourceContext, TorrentSource } from "../sources/source.ts";
+import { TorrentTarget } from "./torrent-target.ts";
+
+const CONFIG = parseConfig(
+  "targets:\n  - { name: box, type: qbittorrent, url: 'http://h:1', username: u, password: p }\n",
+  "t.yml",
+  {},
+).targets[0];
+
+function result(n: number): PollResult {
+  return {
+    reset: true,
+    removed: [],
+    patches: Array.from({ length: n }, (_, i) => ({
+      ...EMPTY_TORRENT,
+      hash: `h${i}`,
+      name: `t${i}`,
+    })),
+    client: {
+      version: "v1",
+      downloadedTotal: 1,
+      uploadedTotal: 2,
+      downloadRate: 0,
+      uploadRate: 0,
+      freeSpace: 3,
+    },
+  };
+}
+
+describe("TorrentTarget", () => {
+  it("logs progress every 5 s while a long first sync is read, then once that it is up", async () => {
+    let clock = 1_000_000;
+    const lines: string[] = [];
+    const source: TorrentSource & { context?: SourceContext } = {
+      bytesReceived: 0,
+      async poll() {
+        for (let loaded = 1000; loaded <= 12_000; loaded += 1000) {
+          clock += 1000;
+          source.context?.onProgress?.(loaded, undefined);
+        }
+        return result(3);
+      },
+      remove: async () => {},
+      close: async () => {},
+    };
+    const target = new TorrentTarget(CONFIG as never, {
+      log: createLogger({
+        level: "info",
+        format: "logfmt",
+        write: (l) => lines.push(l),
+        now: () => new Date(clock),
+      }),
+      retired: undefined,
+      createSource: (_config, context) => {
+        source.context = context;
+        return source;
+      },
+      now: () => clock,
+    });
+    await target.refreshIfOlderThan(0, clock + 60_000);
+    const progress = lines.filter((l) => l.includes("sync in progress"));
+    assert.deepEqual(
+      progress.map((l) => /torrents_loaded=(\d+)/.exec(l)?.[1]),
+      ["6000", "11000"],
+      "one line 5 s after the first progress report, then every 5 s",
+    );
+    assert.match(lines.at(-1) ?? "", /msg="target is up" target=box torrents=3 version=v1/);
+    await target.stop();
+  });
+
+  it("marks the target down with the reason, backs off, and comes back", async () => {
+    let clock = 5_000_000;
+    let fail = true;
+    const target = new TorrentTarget(CONFIG as never, {
+      log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
+      retired: undefined,
+      createSource: () => ({
+        bytesReceived: 0,
+        poll: async () => {
+          if (fail) throw new SourceAuthError("refused");
+          return result(2);
+        },
+        remove: async () => {},
+        close: async () => {},
+      }),
+      now: () => clock,
+    });
+    await target.refreshIfOlderThan(0, clock + 1000);
+    assert.equal(target.health.up, false);
+    assert.equal(target.errors.get("auth"), 1);
+    assert.equal(target.health.notBefore, clock + 5 * 60_000, "refused credentials wait 5 minutes");
+    fail = false;
+    await target.refreshIfOlderThan(0, clock + 1000);
+    assert.equal(target.polls, 1, "no poll while backing off");
+    clock += 5 * 60_000;
+    await target.refreshIfOlderThan(0, clock + 1000);
+    assert.equal(target.health.up, true);
+    assert.equal(target.summary().torrents, 2);
+    await target.stop();
+  });
+});
