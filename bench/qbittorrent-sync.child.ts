@@ -79,6 +79,7 @@ for (let i = 0; i < scrapes; i++) {
         size += c.length;
       });
       res.on("end", () => resolve(size));
+      res.on("error", reject);
     })
       .on("error", reject)
       .end();

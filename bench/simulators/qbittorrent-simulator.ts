@@ -12,7 +12,6 @@ export interface SimulatorOptions {
   readonly churn: number;
 }
 
-const TRACKERS = 8;
 const CATEGORIES = ["movies", "tv", "music", "games", ""];
 const STATES = ["uploading", "stalledUP", "pausedUP", "downloading", "stalledDL", "queuedUP"];
 /** Fields that move on a busy box (rates, counters, peers, activity). */
@@ -202,7 +201,7 @@ export class QbittorrentSimulator {
     this.#serverSeq.set("up_info_speed", seq);
   }
 
-  #handle(req: IncomingMessage, res: ServerResponse): void {
+  #handle(req: IncomingMessage, res: ServerResponse): unknown {
     const url = new URL(req.url ?? "/", "http://sim");
     const sid = /SID=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
     if (url.pathname === "/api/v2/auth/login") {
@@ -267,7 +266,9 @@ export class QbittorrentSimulator {
         const hash = this.#hashes[i] as string;
         torrents[hash] = t.fields;
         const url = t.fields.tracker as string;
-        (trackers[url] ??= []).push(hash);
+        const list = trackers[url] ?? [];
+        list.push(hash);
+        trackers[url] = list;
       });
       return {
         rid: nextRid,

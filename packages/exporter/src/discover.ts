@@ -41,9 +41,12 @@ export function discoveredConfig(found: readonly Discovered[]): string {
   if (found.length === 0) {
     return "# seedwatch discover: no torrent client answered on its default local port.\n# Write targets by hand: see the configuration reference.\n";
   }
+  // "${VAR}" is seedwatch's own environment-variable syntax, written into the config on purpose.
   const credentials: Record<Discovered["type"], Record<string, string>> = {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: seedwatch's ${VAR} syntax
     qbittorrent: { username: "admin", password: "${QBITTORRENT_PASSWORD}" },
     transmission: {},
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: seedwatch's ${VAR} syntax
     deluge: { username: "localclient", password: "${DELUGE_PASSWORD}" },
     rtorrent: {},
   };
