@@ -10,6 +10,7 @@ import { parse } from "yaml";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const COMPOSE = `${ROOT}deploy/docker/compose.linxdot.yml`;
+const COMPOSE_PROMETHEUS = `${ROOT}deploy/docker/compose.yml`;
 const DOCKERFILE = `${ROOT}deploy/docker/Dockerfile`;
 
 /**
@@ -17,11 +18,14 @@ const DOCKERFILE = `${ROOT}deploy/docker/Dockerfile`;
  * variable interpolation, no engine needed. It is the only compose validator on this machine
  * (the CLI has no compose plugin); it knows the compose v3 schema, which this file keeps to.
  */
-async function stackConfig(env: Record<string, string>): Promise<{ code: number; out: string }> {
+async function stackConfig(
+  env: Record<string, string>,
+  file = COMPOSE,
+): Promise<{ code: number; out: string }> {
   try {
     const { stdout } = await promisify(execFile)(
       process.env.DOCKER ?? "docker",
-      ["stack", "config", "--compose-file", COMPOSE],
+      ["stack", "config", "--compose-file", file],
       {
         env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/", ...env },
         timeout: 30_000,
@@ -73,6 +77,53 @@ describe("deploy/docker/compose.linxdot.yml", () => {
   });
 });
 
+describe("deploy/docker/compose.yml", () => {
+  type Service = Record<string, unknown>;
+  let services: Record<string, Service>;
+  const written = parse(readFileSync(COMPOSE_PROMETHEUS, "utf8")) as {
+    services: Record<string, Service>;
+  };
+
+  it("is a valid compose file", async () => {
+    const { code, out } = await stackConfig({}, COMPOSE_PROMETHEUS);
+    assert.equal(code, 0, out);
+    services = (parse(out) as { services: Record<string, Service> }).services;
+    assert.deepEqual(Object.keys(services).sort(), ["prometheus", "seedwatch"]);
+  });
+
+  it("runs seedwatch from the repository's Dockerfile, its config and state in a mounted folder, published on loopback", () => {
+    const seedwatch = services.seedwatch as Service;
+    assert.deepEqual(seedwatch.build, { context: "../..", dockerfile: "deploy/docker/Dockerfile" });
+    assert.deepEqual(seedwatch.volumes, [
+      { type: "bind", source: `${ROOT}deploy/docker/seedwatch`, target: "/seedwatch" },
+    ]);
+    assert.deepEqual(written.services.seedwatch?.ports, ["127.0.0.1:8742:8742"]);
+    assert.equal(seedwatch.read_only, true);
+  });
+
+  it("runs Prometheus with the repository's prometheus.yml and alert rules, scraping the seedwatch service", () => {
+    const prometheus = services.prometheus as Service;
+    const binds = (prometheus.volumes as Array<{ type: string; source: string; target: string }>)
+      .filter((v) => v.type === "bind")
+      .map((v) => [v.source.slice(ROOT.length), v.target]);
+    assert.deepEqual(binds, [
+      ["deploy/prometheus/prometheus.yml", "/etc/prometheus/prometheus.yml"],
+      ["deploy/prometheus/seedwatch.rules.yml", "/etc/prometheus/seedwatch.rules.yml"],
+    ]);
+    for (const [source] of binds) assert.ok(existsSync(`${ROOT}${source}`), source);
+    assert.ok(
+      (prometheus.command as string[]).includes("--config.file=/etc/prometheus/prometheus.yml"),
+    );
+    const config = parse(readFileSync(`${ROOT}deploy/prometheus/prometheus.yml`, "utf8")) as {
+      rule_files: string[];
+      scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }>;
+    };
+    assert.deepEqual(config.rule_files, ["seedwatch.rules.yml"]);
+    assert.deepEqual(config.scrape_configs[0]?.static_configs[0]?.targets, ["seedwatch:8742"]);
+    assert.deepEqual(written.services.prometheus?.ports, ["127.0.0.1:9090:9090"]);
+  });
+});
+
 describe("deploy/docker/Dockerfile (no tool here parses a Dockerfile without an engine: these check its references)", () => {
   const text = readFileSync(DOCKERFILE, "utf8");
   const instructions = text
@@ -99,11 +150,32 @@ describe("deploy/docker/Dockerfile (no tool here parses a Dockerfile without an 
 
   it("builds on the official node:24 images and runs main.ts as the unprivileged user", () => {
     const from = instructions.filter((line) => line.startsWith("FROM "));
-    assert.deepEqual(from, ["FROM node:24-bookworm AS deps", "FROM node:24-bookworm-slim"]);
+    assert.deepEqual(from, [
+      "FROM node:24-bookworm AS deps",
+      "FROM node:24-bookworm AS dashboard",
+      "FROM node:24-bookworm-slim",
+    ]);
     assert.ok(instructions.includes("USER node"));
     const entrypoint = instructions.find((line) => line.startsWith("ENTRYPOINT "));
     const command = JSON.parse(entrypoint?.slice("ENTRYPOINT ".length) ?? "[]") as string[];
     assert.equal(command[0], "node");
     assert.ok(existsSync(`${ROOT}${(command.at(-1) ?? "").replace(/^\/app\//, "")}`));
+  });
+
+  it("builds the dashboard in its own stage and ships only its dist/ where the daemon looks for it", () => {
+    const stage = instructions.slice(
+      instructions.indexOf("FROM node:24-bookworm AS dashboard"),
+      instructions.indexOf("FROM node:24-bookworm-slim"),
+    );
+    assert.ok(stage.includes("RUN npx vite build packages/dashboard"));
+    assert.ok(stage.some((line) => line.startsWith("RUN npm ci --workspace=@seedwatch/dashboard")));
+    assert.ok(
+      instructions.includes(
+        "COPY --from=dashboard /app/packages/dashboard/dist packages/dashboard/dist",
+      ),
+    );
+    // DEFAULT_DASHBOARD_DIR: packages/exporter/src/web -> ../../../dashboard/dist in this layout.
+    const routes = readFileSync(`${ROOT}packages/exporter/src/web/dashboard-routes.ts`, "utf8");
+    assert.match(routes, /new URL\("\.\.\/\.\.\/\.\.\/dashboard\/dist\/", import\.meta\.url\)/);
   });
 });

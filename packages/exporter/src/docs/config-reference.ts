@@ -1,0 +1,477 @@
+// Generates docs/configuration.md from the zod schema: every key, its type and default (from the code), and its meaning.
+
+import { basename } from "node:path";
+import type { z } from "zod";
+import type { Config, TargetConfig } from "../config/config.ts";
+import { formatDuration } from "../config/duration.ts";
+import { parseConfig } from "../config/load.ts";
+import { configSchema } from "../config/schema.ts";
+import { HISTORY_DEFAULTS } from "../history/history-config.ts";
+import { compileRule } from "../removal/rule.ts";
+import { DEFAULT_WEB_POLICY } from "../web/access-policy.ts";
+import { code, codeList, generatedNotice, table } from "./markdown.ts";
+
+/** One key of the file, flattened: `targets[].per_torrent.max_torrents`. */
+export interface ConfigKey {
+  readonly path: string;
+  readonly type: string;
+}
+
+/** Where in the file a key is documented, and the text that introduces that part. */
+interface Section {
+  /** Path prefix of the keys the section lists, shown relative to it. */
+  readonly prefix: string;
+  readonly title: string;
+  readonly intro: string;
+}
+
+/** What the reference says about one key; `default` reads the resolved configuration. */
+interface KeyDoc {
+  readonly meaning: string;
+  readonly default?: (d: ResolvedDefaults) => string;
+}
+
+/** A resolved configuration with nothing set, and the constants defaults come from. */
+interface ResolvedDefaults {
+  readonly config: Config;
+  readonly client: TargetConfig;
+  readonly device: TargetConfig;
+}
+
+const ms = (value: number) => code(formatDuration(value));
+const json = (value: unknown) => code(JSON.stringify(value));
+const none = () => "none";
+
+/** Meanings (and defaults) of every key. A key of the schema missing here fails the docs test. */
+const KEYS: Readonly<Record<string, KeyDoc>> = {
+  "targets[].name": {
+    meaning:
+      "Unique name of the target: the `name` label of its series, and its name in `/probe?target=`, the dashboard and the API. 1-64 letters, digits, `.`, `_`, `-`.",
+  },
+  "targets[].type": {
+    meaning:
+      "What the target is; see [clients/](clients/) and [devices/linxdot.md](devices/linxdot.md).",
+  },
+  "targets[].url": {
+    meaning:
+      "Where the target answers, without credentials: `http(s)://` (qBittorrent, Transmission, deluge-web, rTorrent behind a web server, Linxdot), `deluge://host:58846` (deluged's RPC), `scgi://host:port` or `scgi:///path/to/socket` (rTorrent).",
+  },
+  "targets[].username": {
+    meaning:
+      "User name for the target's login (qBittorrent WebUI, Deluge account, HTTP basic auth, Linxdot dashboard).",
+  },
+  "targets[].password": {
+    meaning:
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file's ${VAR} syntax
+      "Its password. `${ENV_VAR}` is replaced by the variable's value. Shown as `<secret>` in `/config`, never logged.",
+  },
+  "targets[].password_file": {
+    meaning:
+      "Read the password from this file instead (one trailing newline is dropped); relative to the config file.",
+  },
+  "targets[].api_key": {
+    meaning: "qBittorrent 5.2+: an API key, used instead of username and password.",
+  },
+  "targets[].plain_credentials": {
+    meaning:
+      "Linxdot only: send the credentials as typed instead of MD5-hashed (linxdot_exporter's `--plain_credentials`).",
+    default: () => code("false"),
+  },
+  "targets[].poll_interval": {
+    meaning:
+      "How often the target is polled in the background. A global value applies to torrent clients, not to devices.",
+    default: (d) => `${ms(d.client.pollInterval)} (devices: ${ms(d.device.pollInterval)})`,
+  },
+  "targets[].timeout": {
+    meaning: "Time limit of one poll (every request of it together).",
+    default: (d) => ms(d.client.timeout),
+  },
+  "targets[].per_torrent.enabled": {
+    meaning: "Export per-torrent series (`pt_tracker_torrent*`).",
+    default: (d) => json(d.client.perTorrent.enabled),
+  },
+  "targets[].per_torrent.max_torrents": {
+    meaning:
+      "Per-torrent series for at most this many torrents of the target; above it only the aggregates (always complete), a warning in the log and `seedwatch_target_per_torrent_omitted_torrents`.",
+    default: (d) => json(d.client.perTorrent.maxTorrents),
+  },
+  "targets[].tracker.rename": {
+    meaning:
+      'Tracker host (or `*.domain` for its subdomains) to the name used as the `tracker` label, e.g. `{"tracker.example.org": Example}`. Global and target maps are merged.',
+    default: (d) => json(d.client.tracker.rename),
+  },
+  "targets[].tracker.category_as_tracker": {
+    meaning:
+      "Use the torrent's category as its `tracker` label (pt-exporter's `UseCategoryAsTracker`).",
+    default: (d) => json(d.client.tracker.categoryAsTracker),
+  },
+  "targets[].compat.downloader_exporter": {
+    meaning:
+      "Also export LeiShi1313/downloader-exporter's `downloader_*` family (see [migration.md](migration.md)).",
+    default: (d) => json(d.client.compat.downloaderExporter),
+  },
+  "targets[].tls.insecure_skip_verify": {
+    meaning:
+      "Accept any certificate from an `https://` target (self-signed seedboxes). Prefer `ca_file`.",
+    default: (d) => json(d.client.tls.insecureSkipVerify),
+  },
+  "targets[].tls.ca_file": {
+    meaning:
+      "PEM file of the CA (or the self-signed certificate) to trust for this target; relative to the config file. For deluged's RPC it pins `<deluge config>/ssl/daemon.cert`.",
+    default: none,
+  },
+  "targets[].removal.enabled": {
+    meaning:
+      "Allow removing this target's torrents through the removal API and the `/remove` confirmation page (the dashboard's and Grafana's links). Off unless set; every removal is audited. See [security.md](security.md).",
+    default: (d) => json(d.config.removal.get(d.client.name)?.enabled ?? false),
+  },
+  "targets[].removal.rules[].name": {
+    meaning:
+      "The rule's name: what requests, `/remove?rule=NAME` links and the audit log refer to. Required in the config file; a target's rule replaces a global one of the same name.",
+  },
+  "targets[].removal.rules[].delete_data": {
+    meaning: "Delete the downloaded files too.",
+    default: () => json(compileRule({ trackers: ["x"] }, "x").deleteData),
+  },
+  "targets[].removal.rules[].trackers": {
+    meaning:
+      "Only torrents of these trackers (the `tracker` label, or any tracker host; `*.example.org` matches its subdomains).",
+  },
+  "targets[].removal.rules[].categories": {
+    meaning: 'Only torrents in these categories (`""` is none).',
+  },
+  "targets[].removal.rules[].tags": { meaning: "Only torrents with any of these tags." },
+  "targets[].removal.rules[].states": {
+    meaning:
+      "Only torrents in these states (the `status` names: `Uploading`, `Stalled`, `Paused`, ...).",
+  },
+  "targets[].removal.rules[].complete": {
+    meaning: "Only complete (`true`) or only incomplete (`false`) torrents.",
+  },
+  "targets[].removal.rules[].ratio.min": { meaning: "Only torrents whose ratio is at least this." },
+  "targets[].removal.rules[].ratio.max": { meaning: "Only torrents whose ratio is at most this." },
+  "targets[].removal.rules[].seeding_time.min": {
+    meaning: "Only torrents that have seeded at least this long.",
+  },
+  "targets[].removal.rules[].seeding_time.max": {
+    meaning: "Only torrents that have seeded at most this long.",
+  },
+  "targets[].removal.rules[].size.min": {
+    meaning: "Only torrents of at least this size (bytes selected for download).",
+  },
+  "targets[].removal.rules[].size.max": { meaning: "Only torrents of at most this size." },
+  "targets[].removal.rules[].age.min": { meaning: "Only torrents added at least this long ago." },
+  "targets[].removal.rules[].age.max": { meaning: "Only torrents added at most this long ago." },
+  "targets[].removal.rules[].exclude.trackers": { meaning: "Keep torrents of these trackers." },
+  "targets[].removal.rules[].exclude.categories": { meaning: "Keep torrents in these categories." },
+  "targets[].removal.rules[].exclude.tags": { meaning: "Keep torrents with any of these tags." },
+  "targets[].removal.rules[].exclude.states": { meaning: "Keep torrents in these states." },
+  "targets[].removal.rules[].free_space_below": {
+    meaning:
+      "Only while the client's free space is below this: select, in `order`, just enough matching torrents to get back above it (needs `delete_data: true`).",
+  },
+  "targets[].removal.rules[].order": {
+    meaning: "In which order the rule picks torrents (for `limit` and `free_space_below`).",
+    default: () => code(compileRule({ trackers: ["x"] }, "x").order),
+  },
+  "targets[].removal.rules[].limit": {
+    meaning: "At most this many torrents each time the rule is applied.",
+  },
+  "global.min_refresh_interval": {
+    meaning:
+      "A scrape re-polls a torrent client first when its data is older than this (devices: their `poll_interval`). 0 re-polls on every scrape.",
+    default: (d) => ms(d.client.minRefreshInterval),
+  },
+  "storage.path": {
+    meaning:
+      "The state database (node:sqlite): retired per-tracker totals, the history archive, the removal audit log. Relative to the config file.",
+    default: (d) => `${code(basename(d.config.storagePath))} beside the config file`,
+  },
+  "host.enabled": {
+    meaning:
+      "Read the host's indicators (`seedwatch_host_*`, the dashboard's host panel, host history).",
+    default: (d) => json(d.config.host.enabled),
+  },
+  "host.paths": {
+    meaning:
+      "Absolute paths whose file systems' size and free space are shown (`seedwatch_host_filesystem_*{path}`).",
+    default: (d) => json(d.config.host.paths),
+  },
+  "history.enabled": {
+    meaning:
+      "Keep the history archive and answer `/api/v1/history`. Read at start only (a reload does not change history settings).",
+    default: (d) => json(d.config.history.enabled),
+  },
+  "history.resolution": {
+    meaning:
+      "Sample period of the embedded archive, whole seconds from 1s to 1h. See [history.md](history.md).",
+    default: (d) => ms(d.config.history.resolution),
+  },
+  "history.source": {
+    meaning:
+      "Where the dashboard's history comes from: the embedded archive, or a Prometheus-compatible query API.",
+    default: (d) => code(d.config.history.source),
+  },
+  "history.prometheus_url": {
+    meaning:
+      "With `source: prometheus`: the base URL (`/api/v1/query_range` is appended); Thanos, Mimir and VictoriaMetrics bases work.",
+    default: none,
+  },
+  "history.prometheus_selector": {
+    meaning:
+      'Label matchers picking this seedwatch\'s scrape, e.g. `job="seedwatch", instance="box1:8742"`.',
+    default: () => "none (every series)",
+  },
+  "history.prometheus_timeout": {
+    meaning: "Time limit of one query.",
+    default: () => ms(HISTORY_DEFAULTS.prometheusTimeout),
+  },
+  "history.prometheus_rate_window": {
+    meaning: "Window of `rate()` over host counters: at least 4 scrape intervals.",
+    default: () => ms(HISTORY_DEFAULTS.prometheusRateWindow),
+  },
+  "history.prometheus_basic_auth.username": { meaning: "Basic auth user for the query API." },
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file's ${VAR} syntax
+  "history.prometheus_basic_auth.password": { meaning: "Its password (`${ENV_VAR}` works)." },
+  "history.prometheus_basic_auth.password_file": {
+    meaning: "Or read the password from this file.",
+  },
+  "history.prometheus_bearer_token_file": {
+    meaning: "A bearer token for the query API, read from this file (instead of basic auth).",
+  },
+  "history.prometheus_tls.insecure_skip_verify": {
+    meaning: "Accept any certificate from the query API.",
+    default: () => json(false),
+  },
+  "history.prometheus_tls.ca_file": {
+    meaning: "PEM file of the CA to trust for the query API.",
+    default: none,
+  },
+  "web.auth_required": {
+    meaning:
+      "Scopes that need a `--web.config.file` user when it has `basic_auth_users` (`actions` and `admin` always do). See [security.md](security.md).",
+    default: () => json([...DEFAULT_WEB_POLICY.authRequired]),
+  },
+  "web.loopback_only": {
+    meaning:
+      "Scopes that answer only loopback clients, with a loopback `Host`, while nobody has to log in for them.",
+    default: () => json([...DEFAULT_WEB_POLICY.loopbackOnly]),
+  },
+  "web.allowed_hosts": {
+    meaning:
+      "Host names accepted in `Host` besides localhost and loopback addresses (a reverse proxy's public name).",
+    default: () => json(DEFAULT_WEB_POLICY.allowedHosts),
+  },
+  "web.allowed_origins": {
+    meaning:
+      "Origins (`https://seed.example.org`) allowed to send actions besides seedwatch's own.",
+    default: () => json(DEFAULT_WEB_POLICY.allowedOrigins),
+  },
+};
+
+const SECTIONS: readonly Section[] = [
+  {
+    prefix: "targets[].",
+    title: "`targets`: what to watch",
+    intro:
+      "A list; at least one target. Keys marked *global* can also be set under `global:`, as the default for every target; a target's own value wins.",
+  },
+  {
+    prefix: "targets[].removal.rules[].",
+    title: "`removal.rules`: named removal rules",
+    intro:
+      "Under a target's `removal:` (or `global.removal:`). A rule selects the torrents that meet every condition it gives (at least one), less those `exclude` matches; the same format is accepted in removal requests.",
+  },
+  {
+    prefix: "global.",
+    title: "`global`: defaults for every target",
+    intro: "Every key marked *global* above, plus:",
+  },
+  { prefix: "storage.", title: "`storage`", intro: "" },
+  { prefix: "host.", title: "`host`: the machine the daemon runs on", intro: "" },
+  {
+    prefix: "history.",
+    title: "`history`: the archive behind the dashboard's charts",
+    intro: "See [history.md](history.md).",
+  },
+  {
+    prefix: "web.",
+    title: "`web`: who may reach which pages",
+    intro:
+      "Scopes: `health`, `metrics`, `dashboard`, `api`, `actions`, `admin`; see [security.md](security.md). TLS and users are in the `--web.config.file` (exporter-toolkit's web-config.yml), not here.",
+  },
+];
+
+type Schema = z.core.$ZodType;
+type Def = { type: string; [key: string]: unknown };
+
+const defOf = (schema: Schema) => (schema as unknown as { _zod: { def: Def } })._zod.def;
+
+/** Drops optional/default/nullable wrappers. */
+function unwrap(schema: Schema): Schema {
+  let s = schema;
+  for (;;) {
+    const def = defOf(s);
+    if (def.type === "optional" || def.type === "default" || def.type === "nullable")
+      s = def.innerType as Schema;
+    else return s;
+  }
+}
+
+/** A readable type of a leaf schema. */
+export function typeOf(schema: Schema): string {
+  const s = unwrap(schema);
+  const def = defOf(s);
+  switch (def.type) {
+    case "string":
+      return "string";
+    case "boolean":
+      return "boolean";
+    case "number": {
+      const n = s as unknown as {
+        isInt: boolean;
+        minValue: number | null;
+        maxValue: number | null;
+      };
+      const min = n.minValue ?? Number.NEGATIVE_INFINITY;
+      const max = n.maxValue ?? Number.POSITIVE_INFINITY;
+      const safe = n.isInt && max >= Number.MAX_SAFE_INTEGER;
+      const range =
+        Number.isFinite(min) && Number.isFinite(max) && !safe
+          ? ` (${min} to ${max})`
+          : Number.isFinite(min)
+            ? ` (${min} or more)`
+            : "";
+      return `${n.isInt ? "integer" : "number"}${range}`;
+    }
+    case "enum":
+      return `one of ${codeList(Object.values(def.entries as Record<string, string>))}`;
+    case "array":
+      return `list of ${typeOf(def.element as Schema)}`;
+    case "record":
+      return `map of ${typeOf(def.keyType as Schema)} to ${typeOf(def.valueType as Schema)}`;
+    case "pipe": {
+      // The duration and size fields are a string-or-number union turned into a number: tell
+      // them apart by what they accept.
+      const accepts = (value: string) =>
+        (s as unknown as { safeParse(v: unknown): { success: boolean } }).safeParse(value).success;
+      if (accepts("90s")) return "duration (`10s`, `1m30s`, `500ms`, or seconds)";
+      if (accepts("20GiB")) return "size (`500MiB`, `20GiB`, `1.5TB`, or bytes)";
+      return typeOf(def.in as Schema);
+    }
+    case "union":
+      return (def.options as Schema[]).map(typeOf).join(" or ");
+    default:
+      return def.type;
+  }
+}
+
+/** Every key of the schema, flattened (objects into dotted paths, lists of objects into `[]`). */
+export function configKeys(
+  schema: Schema = configSchema as unknown as Schema,
+  prefix = "",
+): ConfigKey[] {
+  const s = unwrap(schema);
+  const def = defOf(s);
+  if (def.type === "object") {
+    return Object.entries(def.shape as Record<string, Schema>).flatMap(([key, child]) =>
+      configKeys(child, `${prefix}${key}.`),
+    );
+  }
+  const path = prefix.slice(0, -1);
+  if (def.type === "array" && defOf(unwrap(def.element as Schema)).type === "object")
+    return configKeys(def.element as Schema, `${path}[].`);
+  return [{ path, type: typeOf(s) }];
+}
+
+function resolvedDefaults(): ResolvedDefaults {
+  const config = parseConfig(
+    [
+      "targets:",
+      "  - { name: client, type: transmission, url: http://127.0.0.1:9091 }",
+      "  - { name: device, type: linxdot, url: http://192.0.2.1, username: u, password: p }",
+    ].join("\n"),
+    "/etc/seedwatch/seedwatch.yml",
+    {},
+  );
+  const [client, device] = config.targets as [TargetConfig, TargetConfig];
+  return { config, client, device };
+}
+
+/** Keys of the schema with no meaning in KEYS, and entries of KEYS no key of the schema has. */
+export function undocumentedKeys(): { missing: string[]; stale: string[] } {
+  const keys = configKeys();
+  const paths = new Set(keys.map((k) => k.path));
+  const shared = (path: string) =>
+    path.startsWith("global.") && paths.has(`targets[].${path.slice("global.".length)}`);
+  return {
+    missing: keys.map((k) => k.path).filter((p) => KEYS[p] === undefined && !shared(p)),
+    stale: Object.keys(KEYS).filter((p) => !paths.has(p)),
+  };
+}
+
+/** The whole of docs/configuration.md. */
+export function renderConfigReference(): string {
+  const { missing } = undocumentedKeys();
+  if (missing.length > 0)
+    throw new Error(`no meaning in config-reference.ts for: ${missing.join(", ")}`);
+  const keys = configKeys();
+  const paths = new Set(keys.map((k) => k.path));
+  const defaults = resolvedDefaults();
+  const sectionOf = (path: string) =>
+    [...SECTIONS].reverse().find((s) => path.startsWith(s.prefix)) as Section;
+  const parts = SECTIONS.map((section) => {
+    const rows = keys
+      .filter((k) => sectionOf(k.path) === section && KEYS[k.path] !== undefined)
+      .map((k) => {
+        const doc = KEYS[k.path] as KeyDoc;
+        const inGlobal =
+          section.prefix === "targets[]." &&
+          paths.has(`global.${k.path.slice("targets[].".length)}`);
+        const required = defOf(configSchemaAt(k.path)).type !== "optional";
+        return [
+          `${code(k.path.slice(section.prefix.length))}${inGlobal ? " *global*" : ""}`,
+          k.type,
+          doc.default?.(defaults) ?? (required ? "(required)" : ""),
+          doc.meaning,
+        ];
+      });
+    const intro = section.intro === "" ? "" : `${section.intro}\n\n`;
+    return `## ${section.title}\n\n${intro}${table(["key", "type", "default", "meaning"], rows)}\n`;
+  });
+  return `# Configuration reference
+
+${generatedNotice("packages/exporter/src/docs/config-reference.ts, from the zod schema in packages/exporter/src/config/schema.ts")}
+
+seedwatch reads one YAML file (\`--config.file\`, default \`seedwatch.yml\`). It is validated
+strictly: an unknown key is an error, and every error names the file, the line and column, the
+field path and what was expected. \`seedwatch --config.check\` prints every problem and exits; a
+running daemon re-reads the file on SIGHUP or \`POST /-/reload\` and keeps the running
+configuration if the new one is bad (\`seedwatch_config_last_reload_successful 0\`).
+
+- \`\${NAME}\` anywhere in a string is replaced by the environment variable \`NAME\` (an unset
+  variable is an error that names it, never its value).
+- Relative paths (\`password_file\`, \`ca_file\`, \`storage.path\`, ...) are relative to the config
+  file's directory.
+- Durations are Prometheus-style (\`500ms\`, \`10s\`, \`1m30s\`, \`1h\`, \`7d\`) or a number of seconds.
+  Sizes are a number of bytes or a number with a unit: \`KiB\`, \`MiB\`, \`GiB\`, \`TiB\` (and the bare
+  \`K\`, \`M\`, \`G\`, \`T\`) are powers of 1024, \`kB\`, \`MB\`, \`GB\`, \`TB\` powers of 1000.
+- Secrets (\`password\`, \`api_key\`) are shown as \`<secret>\` in \`/config\` and never logged.
+
+[seedwatch.example.yml](../seedwatch.example.yml) is a commented example; the command-line flags
+are in the README.
+
+${parts.join("\n")}`;
+}
+
+/** The schema of a flattened key's last step (to tell required keys from optional ones). */
+function configSchemaAt(path: string): Schema {
+  let s: Schema = configSchema as unknown as Schema;
+  for (const step of path.split(".")) {
+    const list = step.endsWith("[]");
+    const key = list ? step.slice(0, -2) : step;
+    const found = (defOf(unwrap(s)).shape as Record<string, Schema>)[key] as Schema;
+    s = list ? (defOf(unwrap(found)).element as Schema) : found;
+  }
+  return s;
+}

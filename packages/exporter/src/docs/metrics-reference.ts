@@ -1,0 +1,359 @@
+// Generates docs/metrics.md from the metric catalogs: names, types, labels, meaning, which client fills what, freshness.
+
+import { readFileSync } from "node:fs";
+import { type MetricDefinition, SESSION_CATALOG } from "@seedwatch/metrics";
+import {
+  DEFAULT_MIN_REFRESH_INTERVAL,
+  DEVICE_POLL_INTERVAL,
+  TARGET_DEFAULTS,
+} from "../config/config.ts";
+import { formatDuration } from "../config/duration.ts";
+import { STATUS_NAMES } from "../model/status.ts";
+import { DOWNLOADER, PT, TARGET_LABELS } from "../render/torrent-metrics.ts";
+import { code, codeList, generatedNotice, table } from "./markdown.ts";
+import {
+  displayName,
+  type MetricGroup,
+  metricGroups,
+  sessionDefinitions,
+} from "./metric-catalog.ts";
+
+/** The torrent clients, in the order of the tables' columns, with their source folder. */
+const CLIENTS = [
+  { kind: "qbittorrent", title: "qBittorrent" },
+  { kind: "transmission", title: "Transmission" },
+  { kind: "deluge", title: "Deluge" },
+  { kind: "rtorrent", title: "rTorrent" },
+] as const;
+
+/** What backs a figure in each client (the client pages in docs/clients/ say more). */
+type Provenance = Readonly<Record<(typeof CLIENTS)[number]["kind"], string>>;
+
+/**
+ * Which client figure each client-dependent family carries. Keyed by the catalog's keys, so a
+ * renamed metric is renamed here too; the test fails if a family of PT is neither here nor derived.
+ */
+const PROVENANCE: ReadonlyArray<{
+  readonly metrics: readonly MetricDefinition[];
+  readonly from: Provenance;
+}> = [
+  {
+    metrics: [PT.downloadedTotal, PT.uploadedTotal],
+    from: {
+      qbittorrent:
+        "`server_state.alltime_dl` / `alltime_ul`: **all-time**, kept by qBittorrent across its restarts",
+      transmission:
+        "`session-stats` `cumulative-stats.downloadedBytes` / `uploadedBytes`: **all-time** (Transmission's stats.json); after a crash held at the highest value seen",
+      deluge:
+        "libtorrent `net.recv_payload_bytes` / `net.sent_payload_bytes`: payload **since deluged started** (a restart is a counter reset)",
+      rtorrent:
+        "`throttle.global_down.total` / `throttle.global_up.total`: all peer traffic, protocol included, **since rTorrent started** (a restart is a counter reset)",
+    },
+  },
+  {
+    metrics: [PT.downloadSpeedBytes, PT.uploadSpeedBytes, PT.downloadSpeed, PT.uploadSpeed],
+    from: {
+      qbittorrent: "`server_state.dl_info_speed` / `up_info_speed` (the `pt_*_speed` ones times 8)",
+      transmission: "`session-stats` `downloadSpeed` / `uploadSpeed`",
+      deluge: "`payload_download_rate` / `payload_upload_rate` (recomputed by deluged every 2 s)",
+      rtorrent:
+        "`throttle.global_down.rate` / `throttle.global_up.rate` (the same bytes as the totals)",
+    },
+  },
+  {
+    metrics: [PT.freeSpace],
+    from: {
+      qbittorrent: "`server_state.free_space_on_disk` (the default save path)",
+      transmission:
+        "`free-space` of the session's `download-dir`; absent when Transmission cannot tell",
+      deluge:
+        "`core.get_free_space()` (the default download location); absent when Deluge answers -1",
+      rtorrent:
+        "`d.free_diskspace` of an open item in `directory.default`; absent while no item is open",
+    },
+  },
+  {
+    metrics: [PT.torrentSize, PT.trackerSize, PT.categorySize, PT.tagSize],
+    from: {
+      qbittorrent: "`size` (the selected files)",
+      transmission: "`sizeWhenDone` (the selected files)",
+      deluge: "`total_wanted` (the selected files)",
+      rtorrent: "`d.size_bytes` (every file)",
+    },
+  },
+  {
+    metrics: [PT.torrentDownloaded, PT.torrentUploaded, PT.trackerDownloaded, PT.trackerUploaded],
+    from: {
+      qbittorrent: "`downloaded` / `uploaded` of each torrent (all-time)",
+      transmission: "`downloadedEver` / `uploadedEver` (all-time)",
+      deluge: "`all_time_download` / `total_uploaded` (all-time, kept in the resume data)",
+      rtorrent: "`d.down.total` / `d.up.total` (payload, all-time, kept in the session files)",
+    },
+  },
+  {
+    metrics: [PT.trackerErrors],
+    from: {
+      qbittorrent:
+        "`has_tracker_error` (qBittorrent 5.2+); before, a running torrent with trackers of which none has worked for 5 minutes",
+      transmission:
+        "`error` 2 (a tracker refused it), or running with trackers of which none works and one failed an announce",
+      deluge: "`tracker_status` starting with `Error:`",
+      rtorrent: "`d.message` starting with `Tracker: [` on a started, open item",
+    },
+  },
+  {
+    metrics: [PT.categoryTorrents, PT.categorySize],
+    from: {
+      qbittorrent: "`category`",
+      transmission: "none: Transmission has no categories (`category` is always empty)",
+      deluge: "the Label plugin's `label` (lower-cased by Deluge); empty without the plugin",
+      rtorrent: "`d.custom1`, ruTorrent's label, URL-decoded",
+    },
+  },
+  {
+    metrics: [PT.tagTorrents, PT.tagSize],
+    from: {
+      qbittorrent: "`tags`",
+      transmission: "`labels`",
+      deluge: "none: Deluge has no tags",
+      rtorrent: "none: rTorrent has no tags",
+    },
+  },
+];
+
+/** Families of PT that are the same for every client (derived from the list, or constant). */
+const CLIENT_INDEPENDENT: readonly MetricDefinition[] = [
+  PT.up,
+  PT.torrentsCount,
+  PT.trackerTorrents,
+  PT.categoryTorrents,
+  PT.tagTorrents,
+  PT.trackerUploadSpeed,
+  PT.trackerDownloadSpeed,
+  PT.torrent,
+  PT.torrentStatus,
+];
+
+/** Remarks on families whose type or name differs from pt-exporter's table or README. */
+const REMARKS: Readonly<Record<string, string>> = {
+  [PT.torrentsCount.name]:
+    "Untyped, not a gauge: promtool rejects a gauge whose name ends in `_count`, and existing dashboards query this name.",
+  [PT.torrentStatus.name]:
+    "pt-exporter emitted it as a counter; a status code goes up and down, so it is a gauge.",
+  [PT.downloadSpeed.name]: "Named in pt-exporter's README but never emitted by it.",
+  [PT.uploadSpeed.name]: "Named in pt-exporter's README but never emitted by it.",
+  [DOWNLOADER.torrentsCount.name]:
+    "Untyped, as `pt_torrents_count`. `status` is the English status name; `category` and `tracker` as on `pt_torrents_count`.",
+};
+
+/** Labels every series of a group carries, said once in the group's introduction. */
+const COMMON_LABELS: Readonly<Record<string, readonly string[]>> = {
+  pt: TARGET_LABELS,
+  session: TARGET_LABELS,
+  downloader: ["name", "version", "client", "host"],
+  target: ["name", "type"],
+  miner: ["name"],
+  instrument: [],
+  host: [],
+  daemon: [],
+};
+
+const INTRO: Readonly<Record<string, string>> = {
+  pt: `Exported by every torrent-client target (\`qbittorrent\`, \`transmission\`, \`deluge\`, \`rtorrent\`). Every series carries ${codeList(TARGET_LABELS)}: the target's name, its URL and its type, as pt-exporter's do. When the last poll failed only \`pt_up 0\` is exported for the target (and its \`seedwatch_target_*\` series): nothing stale. Per-torrent series (\`pt_tracker_torrent*\`) stop at \`per_torrent.max_torrents\` torrents per target; the aggregates always cover every torrent.`,
+  session: `The torrent session-statistics catalog of @seedwatch/metrics (99 metrics in 8 categories, after irontide-session and libtorrent), exported per torrent target with ${codeList(TARGET_LABELS)}. Names are derived from the dotted catalog names (\`net.bytes_sent\` -> \`pt_session_net_bytes_sent_total\`; microseconds and milliseconds become seconds). **Only the slots a client really reports are exported**: a figure the client does not have shows no series rather than a zero. The client columns say which client fills which slot ("list": derived from the torrent list, the same for every client); they are read from each source's code when this page is generated. The clients' pages in [clients/](clients/) say which figure backs each slot.`,
+  downloader: `LeiShi1313/downloader-exporter's family, with its names and labels, so the Grafana dashboards built for it (grafana.com 15006 and 22677) work unchanged. Only with \`compat.downloader_exporter: true\`. Every series carries ${codeList(["name", "version", "client", "host"])}. Unlike downloader-exporter, \`downloader_*_bytes_total\` are the same figures as \`pt_*_bytes_total\` (all-time where the client keeps one), and \`status\` maps qBittorrent 5's stopped states to \`Paused\` (downloader-exporter reports \`Unknown\`).`,
+  target: `The daemon's own view of each target, whatever its kind (torrent clients and miners), with ${codeList(["name", "type"])}. These stay exported while a target is down: they say why.`,
+  miner: `Linxdot miners (\`type: linxdot\`, and the standalone \`seedwatch linxdot\`), with linxdot_exporter 1.0.1's names and help texts plus ${code("name")} and \`miner_up\`. See [devices/linxdot.md](devices/linxdot.md).`,
+  host: "The machine the daemon runs on, from `/proc`, `/sys` and `statfs` (`host.enabled`, `host.paths`). Named `seedwatch_host_*` so they never clash with node_exporter's `node_*`. Counters are the kernel's own totals: take `rate()` in PromQL.",
+  daemon:
+    "The daemon process: build information (also printed by `seedwatch --version`), configuration reloads, the process, and the outcome of each collector during the scrape (as node_exporter's `*_scrape_collector_*`).",
+  instrument:
+    "Exported by a Node service that loads @seedwatch/instrument (see the README), not by the daemon. `<SYSCODE>` is the service's 10-character system code (`A123456789`). Histograms in milliseconds, with channel-exporter's names, labels and default buckets.",
+};
+
+const TYPES: Readonly<Record<string, string>> = {
+  counter: "counter",
+  gauge: "gauge",
+  unknown: "untyped",
+  info: "info (a gauge of 1 in text format)",
+  histogram: "histogram",
+  summary: "summary",
+};
+
+/** Session slots each client fills, read from its source (every `SESSION_METRIC` slot it names). */
+export function sessionSlotsByClient(): ReadonlyMap<string, ReadonlySet<string>> {
+  const ids = (path: string) =>
+    new Set(
+      [
+        ...readFileSync(new URL(path, import.meta.url), "utf8").matchAll(
+          /\bM\.([A-Z][A-Z0-9_]*)\b/g,
+        ),
+      ].map((m) => m[1] as string),
+    );
+  const slots = new Map<string, ReadonlySet<string>>();
+  for (const client of CLIENTS) slots.set(client.kind, ids(`../sources/${client.kind}/index.ts`));
+  slots.set("list", ids("../collect/torrent-target.ts"));
+  return slots;
+}
+
+function familyRow(def: MetricDefinition, common: readonly string[]): string[] {
+  const labels = def.labelNames.filter((l) => !common.includes(l));
+  const remark = REMARKS[def.name];
+  return [
+    code(displayName(def)),
+    TYPES[def.kind] ?? def.kind,
+    labels.length === 0 ? "" : codeList(labels),
+    remark === undefined ? def.help : `${def.help} ${remark}`,
+  ];
+}
+
+function familyTable(group: MetricGroup): string {
+  const common = COMMON_LABELS[group.id] ?? [];
+  return table(
+    [
+      "metric",
+      "type",
+      common.length > 0 ? "labels (besides the common ones)" : "labels",
+      "meaning",
+    ],
+    group.families.map((def) => familyRow(def, common)),
+  );
+}
+
+function sessionTable(): string {
+  const slots = sessionSlotsByClient();
+  const list = slots.get("list") ?? new Set();
+  const defs = sessionDefinitions();
+  return table(
+    ["metric", "type", "meaning (catalog name)", ...CLIENTS.map((c) => c.title)],
+    SESSION_CATALOG.entries.map((entry, i) => {
+      const def = defs[i] as MetricDefinition;
+      const marks = CLIENTS.map((c) =>
+        slots.get(c.kind)?.has(entry.id) ? "yes" : list.has(entry.id) ? "list" : "",
+      );
+      const diagnostic = entry.diagnostic ? " Diagnostic: no torrent client reports it." : "";
+      return [code(def.name), TYPES[def.kind] ?? def.kind, `${def.help}${diagnostic}`, ...marks];
+    }),
+  );
+}
+
+function provenanceTable(): string {
+  return table(
+    ["metrics", ...CLIENTS.map((c) => c.title)],
+    PROVENANCE.map((p) => [
+      codeList(p.metrics.map((m) => m.name)),
+      ...CLIENTS.map((c) => p.from[c.kind]),
+    ]),
+  );
+}
+
+function freshnessTable(): string {
+  const poll = formatDuration(TARGET_DEFAULTS.pollInterval);
+  const refresh = formatDuration(DEFAULT_MIN_REFRESH_INTERVAL);
+  const device = formatDuration(DEVICE_POLL_INTERVAL);
+  return table(
+    ["series", "how old a sample can be"],
+    [
+      [
+        "`pt_*`, `pt_session_*`, `downloader_*` and the `seedwatch_target_*` of a torrent client",
+        `What the client answered to the target's latest poll. Each target is polled every \`poll_interval\` (default ${poll}); a scrape of \`/metrics\` or \`/probe\` first re-polls every target whose data is older than \`global.min_refresh_interval\` (default ${refresh}) and waits for it until Prometheus's scrape timeout minus 0.5 s. So a sample is at most \`min_refresh_interval\` plus one poll old; a target whose poll failed exports \`pt_up 0\` and none of its figures.`,
+      ],
+      [
+        "Transmission's idle torrents",
+        "Polls ask Transmission only for recently active torrents: tracker results, label edits and peer counts of torrents with no activity are as fresh as the last full list (every 1 to 15 minutes, by the number of torrents; see [clients/transmission.md](clients/transmission.md)).",
+      ],
+      [
+        "Rates (`*_speed*`, `bw.*_rate`)",
+        "As the client computes them at that poll (Deluge every 2 s; the others on request).",
+      ],
+      [
+        "`miner_*` and the `seedwatch_target_*` of a miner",
+        `At most the target's \`poll_interval\` (default ${device} for devices): a scrape never asks a miner more often than that.`,
+      ],
+      ["`seedwatch_host_*`", "Read from `/proc` and `statfs` during the scrape, reused for 1 s."],
+      [
+        "`process_*`, `seedwatch_build_info`, `seedwatch_config_*`, `seedwatch_scrape_collector_*`",
+        "Computed during the scrape.",
+      ],
+      [
+        "`<SYSCODE>_inner_metrics`, `partner_http_metrics`, `<SYSCODE>_consumer_metrics`",
+        "Recorded when each request, call or message finishes; a scrape reads the histograms as they are.",
+      ],
+    ],
+  );
+}
+
+function statusTable(): string {
+  return table(
+    ["code", "`status` label"],
+    STATUS_NAMES.map((name, value) => [String(value), name]),
+  );
+}
+
+/** The whole of docs/metrics.md. */
+export async function renderMetricsReference(): Promise<string> {
+  const groups = await metricGroups();
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  const section = (id: string, extra = "") => {
+    const group = byId.get(id) as MetricGroup;
+    const body = id === "session" ? sessionTable() : familyTable(group);
+    return `## ${group.title}\n\n${INTRO[id] ?? ""}\n\n${body}\n${extra}`;
+  };
+  const count = groups.reduce((n, g) => n + g.families.length, 0);
+  return `# Metrics reference
+
+${generatedNotice("packages/exporter/src/docs/metrics-reference.ts, from the metric catalogs")}
+
+Every metric family seedwatch exports (${count} with @seedwatch/instrument's), with its type, its
+labels and what it means. Names follow Prometheus's rules: base units (\`_bytes\`, \`_seconds\`),
+\`_total\` on counters, and every exposition passes \`promtool check metrics\`. Where pt-exporter's
+table named a type that breaks those rules, the remark says what we do instead. pt-exporter's and
+downloader-exporter's names are kept so their dashboards work: [migration.md](migration.md) puts
+them side by side.
+
+## How fresh a sample is
+
+${freshnessTable()}
+
+${section(
+  "pt",
+  `
+Status codes of \`pt_tracker_torrent_status\` and the \`status\` label (pt-exporter's table; 10 is a
+state the mapping does not know, logged once):
+
+${statusTable()}
+
+The \`tracker\` label is the announce URL's host name, never the URL (private trackers put a
+passkey in it); \`tracker.rename\` maps hosts to display names, and
+\`tracker.category_as_tracker\` uses the category instead. Per-tracker byte counters never go down:
+the bytes of a removed torrent are retired into its tracker's total, which is kept in the state
+database across restarts.
+
+### Which client provides which figure
+
+The same name means the same thing for every client, with these differences in what backs it.
+${codeList(CLIENT_INDEPENDENT.map((d) => d.name))} are derived from the torrent list, the same way
+for every client.
+
+${provenanceTable()}
+`,
+)}
+${section("session")}
+${section("downloader")}
+${section("target", "\n`reason` of `seedwatch_target_poll_errors_total`: `auth` (credentials refused), `banned` (the client locked us out), `timeout`, `connection`, `http` (another status), `protocol` (an answer that is not what the client's API documents), `other`.\n")}
+${section("miner")}
+${section("host")}
+${section("daemon")}
+${section("instrument", "\nLabels and rules (`f_code`, `code`, `method_code`, ...) are described in the README's @seedwatch/instrument section.\n")}`;
+}
+
+/** Families of PT that no provenance row and no client-independent entry describes. */
+export function undocumentedClientFigures(): string[] {
+  const covered = new Set([
+    ...PROVENANCE.flatMap((p) => p.metrics.map((m) => m.name)),
+    ...CLIENT_INDEPENDENT.map((d) => d.name),
+  ]);
+  return Object.values(PT)
+    .map((d) => d.name)
+    .filter((name) => !covered.has(name));
+}
