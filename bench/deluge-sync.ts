@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { runChild } from "./child.ts";
+import { runDaemonChild } from "./child.ts";
 import type { SuiteResult } from "./suite.ts";
 
 interface ApproachResult {
@@ -41,10 +41,10 @@ export async function delugeSync(options: { quick: boolean }): Promise<SuiteResu
     try {
       const url = await firstLine(simulator);
       const steady = options.quick ? "4" : "40";
-      const ours = await runChild<ApproachResult>(CHILD, ["diff", url, "10", "20"], {
+      const ours = await runDaemonChild<ApproachResult>(CHILD, ["diff", url, "10", "20"], {
         STEADY_SECONDS: steady,
       });
-      const naive = await runChild<ApproachResult>(CHILD, ["all-keys", url, "5", "5"], {
+      const naive = await runDaemonChild<ApproachResult>(CHILD, ["all-keys", url, "5", "5"], {
         STEADY_SECONDS: steady,
       });
       for (const r of [ours, naive]) {
