@@ -1,5 +1,6 @@
 // Turns Deluge's torrent status answers (diffs or full lists) into torrent patches, tracker identity and removals.
 
+import { Interner } from "../../model/interner.ts";
 import type { StateMapper, StatusCode } from "../../model/status.ts";
 import { TorrentStatus } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
@@ -114,9 +115,7 @@ export class TorrentSync {
   readonly #known = new Map<string, Known>();
   readonly #states: StateMapper;
   readonly #settleMs: number;
-  readonly #strings = new Map<string, string>();
-  readonly #hostLists = new Map<string, readonly string[]>();
-  readonly #urlHosts = new Map<string, string>();
+  readonly #shared = new Interner();
   #settling: { since: number; count: number } | undefined;
   #resyncWanted = false;
 
@@ -271,12 +270,13 @@ export class TorrentSync {
     if (f.time_added !== undefined) patch.addedOn = timestamp(f.time_added);
     if (f.completed_time !== undefined) patch.completedOn = timestamp(f.completed_time);
     if (f.seeding_time !== undefined) patch.seedingTime = count(f.seeding_time);
-    if (f.download_location !== undefined) patch.savePath = this.#intern(f.download_location);
+    if (f.download_location !== undefined)
+      patch.savePath = this.#shared.string(f.download_location);
     if (f.num_seeds !== undefined) patch.seeds = count(f.num_seeds);
     if (f.num_peers !== undefined) patch.leechers = count(f.num_peers);
     changed ||= Object.keys(patch).length > 1;
 
-    if (f.state !== undefined) k.state = this.#intern(f.state);
+    if (f.state !== undefined) k.state = this.#shared.string(f.state);
     const status = delugeStatus(this.#states, k.state, k.downloadRate, k.uploadRate);
     if (status !== k.status || fresh) {
       k.status = status;
@@ -285,7 +285,7 @@ export class TorrentSync {
     }
 
     // The Label plugin's key comes with every answer while the plugin is on, diff or not.
-    const category = this.#intern(f.label ?? "");
+    const category = this.#shared.string(f.label ?? "");
     if (category !== k.category || fresh) {
       k.category = category;
       patch.category = category;
@@ -318,12 +318,12 @@ export class TorrentSync {
     const before = { hosts: k.trackerHosts, error: k.trackerError, message: k.message };
     if (f.tracker !== undefined) {
       k.current = f.tracker !== "";
-      if (k.current) k.working = this.#hostOf(f.tracker);
+      if (k.current) k.working = this.#shared.host(f.tracker);
     }
-    if (f.tracker_host !== undefined) k.delugeHost = this.#intern(f.tracker_host);
+    if (f.tracker_host !== undefined) k.delugeHost = this.#shared.string(f.tracker_host);
     if (announceUrls !== undefined) {
-      const hosts = [...new Set(announceUrls.map((url) => this.#hostOf(url)))].filter(Boolean);
-      k.announce = this.#list(hosts);
+      const hosts = [...new Set(announceUrls.map((url) => this.#shared.host(url)))].filter(Boolean);
+      k.announce = this.#shared.list(hosts);
       // A remembered tracker that is no longer in the list and not answering now is gone.
       if (!k.current && !k.announce.includes(k.working)) k.working = "";
     }
@@ -331,12 +331,13 @@ export class TorrentSync {
       const status = f.tracker_status;
       k.trackerError = status.startsWith("Error");
       k.trackerNote =
-        k.trackerError || status.startsWith("Warning") ? this.#intern(clean(status)) : "";
+        k.trackerError || status.startsWith("Warning") ? this.#shared.string(clean(status)) : "";
     }
     if (f.message !== undefined) {
-      k.torrentError = f.message === "OK" || f.message === "" ? "" : this.#intern(clean(f.message));
+      k.torrentError =
+        f.message === "OK" || f.message === "" ? "" : this.#shared.string(clean(f.message));
     }
-    const hosts = this.#list(
+    const hosts = this.#shared.list(
       k.working === ""
         ? (k.announce ?? EMPTY)
         : [k.working, ...(k.announce ?? EMPTY).filter((h) => h !== k.working)],
@@ -346,35 +347,6 @@ export class TorrentSync {
     return (
       hosts !== before.hosts || k.trackerError !== before.error || k.message !== before.message
     );
-  }
-
-  /** The host of an announce URL, cached: a box has few distinct URLs. */
-  #hostOf(url: string): string {
-    let host = this.#urlHosts.get(url);
-    if (host === undefined) {
-      host = this.#intern(trackerHost(url));
-      if (this.#urlHosts.size < 50_000) this.#urlHosts.set(url, host);
-    }
-    return host;
-  }
-
-  /** One frozen instance per distinct host list (most torrents share a few). */
-  #list(items: readonly string[]): readonly string[] {
-    if (items.length === 0) return EMPTY;
-    const key = items.join("\n");
-    const known = this.#hostLists.get(key);
-    if (known !== undefined) return known;
-    const list = Object.freeze([...items]);
-    if (this.#hostLists.size < 50_000) this.#hostLists.set(key, list);
-    return list;
-  }
-
-  /** One string instance per distinct state, label, save path or message (bounded). */
-  #intern(text: string): string {
-    const known = this.#strings.get(text);
-    if (known !== undefined) return known;
-    if (this.#strings.size < 50_000) this.#strings.set(text, text);
-    return text;
   }
 }
 

@@ -1,9 +1,9 @@
 // Turns qBittorrent's incremental /sync/maindata answers into torrent patches, keeping the rid and the tracker map.
 
+import { Interner } from "../../model/interner.ts";
 import type { StateMapper } from "../../model/status.ts";
 import { type StatusCode, TorrentStatus } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
-import { trackerHost } from "../../model/tracker.ts";
 import { SourceProtocolError } from "../errors.ts";
 
 /** The global figures of `server_state`, merged across partial updates. */
@@ -56,11 +56,7 @@ export class MaindataSync {
   readonly #torrents = new Map<string, Derivation>();
   readonly #states: StateMapper;
   #patches = new Map<string, MutablePatch>();
-  readonly #strings = new Map<string, string>();
-  readonly #tagLists = new Map<string, readonly string[]>();
-  readonly #hostLists = new Map<string, readonly string[]>();
-  readonly #urlLists = new Map<string, readonly string[]>();
-  readonly #hosts = new Map<string, string>();
+  readonly #shared = new Interner();
 
   constructor(states: StateMapper) {
     this.#states = states;
@@ -193,7 +189,7 @@ export class MaindataSync {
     if ("dlspeed" in f) patch.downloadRate = num("dlspeed");
     if ("upspeed" in f) patch.uploadRate = num("upspeed");
     if ("ratio" in f) patch.ratio = num("ratio");
-    if ("category" in f) patch.category = this.#intern(stringOf(f.category));
+    if ("category" in f) patch.category = this.#shared.string(stringOf(f.category));
     if ("tags" in f) patch.tags = this.#tags(stringOf(f.tags));
     if ("added_on" in f) {
       derived.addedOn = timestamp(num("added_on"));
@@ -201,72 +197,34 @@ export class MaindataSync {
     }
     if ("completion_on" in f) patch.completedOn = timestamp(num("completion_on"));
     if ("seeding_time" in f) patch.seedingTime = Math.max(0, num("seeding_time"));
-    if ("save_path" in f) patch.savePath = this.#intern(stringOf(f.save_path));
+    if ("save_path" in f) patch.savePath = this.#shared.string(stringOf(f.save_path));
     if ("num_seeds" in f) patch.seeds = num("num_seeds");
     if ("num_leechs" in f) patch.leechers = num("num_leechs");
-    if ("tracker" in f) derived.workingHost = this.#hostOf(stringOf(f.tracker));
+    if ("tracker" in f) derived.workingHost = this.#shared.host(stringOf(f.tracker));
     // qBittorrent 5.2 (WebAPI 2.11.7) tells tracker health per torrent; older ones do not.
     if ("has_tracker_error" in f) derived.hasTrackerError = f.has_tracker_error === true;
     return patch as MutablePatch;
-  }
-
-  /**
-   * One string instance per distinct category, save path or tag (JSON.parse makes a new one for
-   * every torrent): 100,000 torrents share a handful. Bounded, so odd data cannot grow it forever.
-   */
-  #intern(text: string): string {
-    const known = this.#strings.get(text);
-    if (known !== undefined) return known;
-    if (this.#strings.size < 50_000) this.#strings.set(text, text);
-    return text;
-  }
-
-  /** The host of an announce URL, cached: a box has few distinct URLs. */
-  #hostOf(url: string): string {
-    let host = this.#hosts.get(url);
-    if (host === undefined) {
-      host = this.#intern(trackerHost(url));
-      if (this.#hosts.size < 50_000) this.#hosts.set(url, host);
-    }
-    return host;
   }
 
   /** Tracker hosts of a torrent: the working tracker's host first, then the others sorted. */
   #hostsOf(derived: Derivation): readonly string[] {
     const hosts = new Set<string>();
     if (derived.workingHost !== "") hosts.add(derived.workingHost);
-    const others = derived.urls.map((url) => this.#hostOf(url)).filter((h) => h !== "");
+    const others = derived.urls.map((url) => this.#shared.host(url)).filter((h) => h !== "");
     for (const host of others.sort()) hosts.add(host);
-    return this.#list([...hosts], this.#hostLists);
-  }
-
-  /** One frozen instance per distinct list. */
-  #list(items: readonly string[], lists: Map<string, readonly string[]>): readonly string[] {
-    const key = items.join("\n");
-    const known = lists.get(key);
-    if (known !== undefined) return known;
-    const list = Object.freeze([...items]);
-    if (lists.size < 50_000) lists.set(key, list);
-    return list;
+    return this.#shared.list([...hosts]);
   }
 
   /** Tag lists are shared too: most torrents have one of a few combinations. */
   #tags(joined: string): readonly string[] {
-    const known = this.#tagLists.get(joined);
-    if (known !== undefined) return known;
-    const tags = Object.freeze(splitTags(joined).map((t) => this.#intern(t)));
-    if (this.#tagLists.size < 10_000) this.#tagLists.set(joined, tags);
-    return tags;
+    return this.#shared.list(splitTags(joined));
   }
 
   #setUrl(url: string, hashes: readonly string[], touched: Set<string>): void {
     for (const hash of this.#urlHashes.get(url) ?? []) {
       const derived = this.#torrents.get(hash);
       if (derived !== undefined)
-        derived.urls = this.#list(
-          derived.urls.filter((u) => u !== url),
-          this.#urlLists,
-        );
+        derived.urls = this.#shared.list(derived.urls.filter((u) => u !== url));
       touched.add(hash);
     }
     if (hashes.length === 0) this.#urlHashes.delete(url);
@@ -274,7 +232,7 @@ export class MaindataSync {
     for (const hash of hashes) {
       const derived = this.#torrents.get(hash);
       if (derived !== undefined && !derived.urls.includes(url)) {
-        derived.urls = this.#list([...derived.urls, url], this.#urlLists);
+        derived.urls = this.#shared.list([...derived.urls, url]);
       }
       touched.add(hash);
     }

@@ -1,8 +1,8 @@
 // Turns rTorrent's full d.multicall2 list into torrent patches: diffs every row against what was sent last time.
 
+import { Interner } from "../../model/interner.ts";
 import type { StateMapper, StatusCode } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
-import { trackerHost } from "../../model/tracker.ts";
 import type { ListedTorrent } from "./list-query.ts";
 import { isTrackerMessage, rtorrentStatus } from "./states.ts";
 
@@ -63,7 +63,6 @@ const KEYS = [
 ] as const satisfies readonly (keyof Fields)[];
 
 const EMPTY: readonly string[] = Object.freeze([]);
-const CACHE_LIMIT = 50_000;
 
 /**
  * Keeps what was sent for every torrent and, for each poll's list, emits only what changed:
@@ -77,9 +76,7 @@ const CACHE_LIMIT = 50_000;
 export class TorrentListSync {
   readonly #sent = new Map<string, Sent>();
   readonly #states: StateMapper;
-  readonly #strings = new Map<string, string>();
-  readonly #hosts = new Map<string, string>();
-  readonly #hostLists = new Map<string, readonly string[]>();
+  readonly #shared = new Interner();
   #epoch = 0;
   #reset = true;
   #open = false;
@@ -179,16 +176,16 @@ export class TorrentListSync {
       downloadRate: t.downloadRate,
       uploadRate: t.uploadRate,
       ratio: t.ratio,
-      category: this.#intern(t.label),
+      category: this.#shared.string(t.label),
       trackerHosts: hosts,
       // rTorrent puts a failed announce in d.message ("Tracker: [...]") and clears it on success;
       // only items that announce (started and open) count, as a stale message may linger.
       trackerError: t.started && t.open && hosts.length > 0 && isTrackerMessage(t.message),
-      message: this.#intern(t.message),
+      message: this.#shared.string(t.message),
       // ruTorrent's add time when set, else the persisted first start (d.load_date resets).
       addedOn: t.addedAt > 0 ? t.addedAt : t.startedAt,
       completedOn: t.finishedAt,
-      savePath: this.#intern(t.directory),
+      savePath: this.#shared.string(t.directory),
       seeds: t.peersComplete,
       leechers: t.peersAccounted,
       seen: 0,
@@ -204,44 +201,17 @@ export class TorrentListSync {
     if (trackers.length === 0) return EMPTY;
     if (trackers.length === 1) {
       const only = trackers[0] as (typeof trackers)[number];
-      const host = this.#hostOf(only.url);
-      return host === "" ? EMPTY : this.#list(host);
+      const host = this.#shared.host(only.url);
+      return host === "" ? EMPTY : this.#shared.list([host]);
     }
     const enabled: string[] = [];
     const disabled: string[] = [];
     for (const t of trackers) {
-      const host = this.#hostOf(t.url);
+      const host = this.#shared.host(t.url);
       if (host !== "") (t.enabled ? enabled : disabled).push(host);
     }
     const hosts = [...new Set([...enabled, ...disabled])];
-    return hosts.length === 0 ? EMPTY : this.#list(hosts.join("\n"));
-  }
-
-  #hostOf(url: string): string {
-    let host = this.#hosts.get(url);
-    if (host === undefined) {
-      host = this.#intern(trackerHost(url));
-      if (this.#hosts.size < CACHE_LIMIT) this.#hosts.set(url, host);
-    }
-    return host;
-  }
-
-  /** One frozen list per distinct host list (joined by newlines), so rows share them. */
-  #list(key: string): readonly string[] {
-    let list = this.#hostLists.get(key);
-    if (list === undefined) {
-      list = Object.freeze(key.split("\n"));
-      if (this.#hostLists.size < CACHE_LIMIT) this.#hostLists.set(key, list);
-    }
-    return list;
-  }
-
-  /** One instance per distinct label, directory or message: 100,000 torrents share a few. */
-  #intern(text: string): string {
-    const known = this.#strings.get(text);
-    if (known !== undefined) return known;
-    if (this.#strings.size < CACHE_LIMIT) this.#strings.set(text, text);
-    return text;
+    return hosts.length === 0 ? EMPTY : this.#shared.list(hosts);
   }
 }
 

@@ -1,8 +1,8 @@
 // Turns torrent-get rows (full lists and recently-active answers) into torrent patches, keeping the id-to-hash table.
 
+import { Interner } from "../../model/interner.ts";
 import type { StateMapper } from "../../model/status.ts";
 import type { TorrentPatch, TorrentRecord } from "../../model/torrent.ts";
-import { trackerHost } from "../../model/tracker.ts";
 import { SourceProtocolError } from "../errors.ts";
 import { snakeCase, TORRENT_FIELD_NAMES, type TorrentField, torrentFieldName } from "./dialect.ts";
 import { TR_ERROR, TR_STATUS, transmissionStatus } from "./states.ts";
@@ -113,9 +113,7 @@ export class TorrentSync {
   /** Hash by torrent id (ids are small integers handed out in order: an array is compact). */
   readonly #hashById: Array<string | undefined> = [];
   readonly #states: StateMapper;
-  readonly #strings = new Map<string, string>();
-  readonly #lists = new Map<string, readonly string[]>();
-  readonly #hosts = new Map<string, string>();
+  readonly #shared = new Interner();
   #pass = 0;
   #valid = false;
 
@@ -281,7 +279,7 @@ export class TorrentSync {
       addedOn: Math.max(0, num("addedDate", 0)),
       completedOn: Math.max(0, num("doneDate", 0)),
       seedingTime: Math.max(0, num("secondsSeeding", 0)),
-      savePath: this.#intern(str("downloadDir")),
+      savePath: this.#shared.string(str("downloadDir")),
       seeds: num("peersSendingToUs", 0),
       leechers: num("peersGettingFromUs", 0),
     };
@@ -310,7 +308,7 @@ export class TorrentSync {
       const stat = entry as Record<string, unknown>;
       const get = (key: string) => stat[key] ?? stat[snakeCase(key)];
       const announce = get("announce");
-      const host = typeof announce === "string" ? this.#hostOf(announce) : "";
+      const host = typeof announce === "string" ? this.#shared.host(announce) : "";
       if (host === "") continue;
       const succeeded = get("lastAnnounceSucceeded") === true;
       (succeeded ? working : others).push(host);
@@ -321,7 +319,7 @@ export class TorrentSync {
     }
     const hosts = [...new Set([...working, ...others])];
     if (hosts.length === 0) return NO_TRACKERS;
-    return { hosts: this.#list(hosts), working: working.length > 0, failure };
+    return { hosts: this.#shared.list(hosts), working: working.length > 0, failure };
   }
 
   #labels(value: unknown, where: string): readonly string[] {
@@ -329,39 +327,7 @@ export class TorrentSync {
     if (!Array.isArray(value) || !value.every((label) => typeof label === "string")) {
       throw new SourceProtocolError(`${where} must be an array of strings`);
     }
-    return this.#list((value as string[]).map((label) => this.#intern(label)));
-  }
-
-  /** The host of an announce URL, cached: a box has few distinct URLs. */
-  #hostOf(url: string): string {
-    let host = this.#hosts.get(url);
-    if (host === undefined) {
-      host = this.#intern(trackerHost(url));
-      if (this.#hosts.size < 50_000) this.#hosts.set(url, host);
-    }
-    return host;
-  }
-
-  /**
-   * One string instance per distinct label or directory (JSON.parse makes a new one per row):
-   * 100,000 torrents share a handful. Bounded, so odd data cannot grow it forever.
-   */
-  #intern(text: string): string {
-    const known = this.#strings.get(text);
-    if (known !== undefined) return known;
-    if (this.#strings.size < 50_000) this.#strings.set(text, text);
-    return text;
-  }
-
-  /** One frozen instance per distinct list. */
-  #list(items: readonly string[]): readonly string[] {
-    if (items.length === 0) return EMPTY;
-    const key = items.join("\n");
-    const known = this.#lists.get(key);
-    if (known !== undefined) return known;
-    const list = Object.freeze([...items]);
-    if (this.#lists.size < 50_000) this.#lists.set(key, list);
-    return list;
+    return this.#shared.list((value as string[]).map((label) => this.#shared.string(label)));
   }
 }
 
