@@ -4,7 +4,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
-import { encodeForRequest, Registry } from "@seedwatch/metrics";
+import { Registry, serveMetrics } from "@seedwatch/metrics";
 import type { TargetConfig } from "./config/config.ts";
 import { TARGET_DEFAULTS } from "./config/config.ts";
 import { Secret } from "./config/secret.ts";
@@ -250,13 +250,7 @@ async function serve(options: LinxdotOptions, log: Logger, io: LinxdotIo): Promi
     await target.refreshIfOlderThan(config.minRefreshInterval, deadline);
     if (target.polls === polls)
       log.debug("cache hit: the miner's data is younger than the refresh interval");
-    const { body, headers } = await encodeForRequest(
-      registry,
-      req.headers.accept,
-      req.headers["accept-encoding"],
-    );
-    res.writeHead(200, headers);
-    res.end(req.method === "HEAD" ? undefined : body);
+    await serveMetrics(registry, req, res);
   };
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://exporter").pathname;

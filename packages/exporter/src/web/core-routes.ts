@@ -1,6 +1,6 @@
 // The exporter's own routes: metrics, probe, landing page, health, readiness, reload, config.
 
-import { type Collector, encodeForRequest, Registry } from "@seedwatch/metrics";
+import { type Collector, Registry, serveMetrics } from "@seedwatch/metrics";
 import { stringify } from "yaml";
 import type { TargetSet } from "../collect/target-set.ts";
 import type { Config } from "../config/config.ts";
@@ -36,13 +36,7 @@ export function coreRoutes(context: CoreRouteContext): Route[] {
     for (const collector of context.targets.collectors(target)) registry.register(collector);
     if (target === undefined)
       for (const collector of context.daemonCollectors) registry.register(collector);
-    const { body, headers } = await encodeForRequest(
-      registry,
-      req.headers.accept,
-      req.headers["accept-encoding"],
-    );
-    res.writeHead(200, headers);
-    res.end(req.method === "HEAD" ? undefined : body);
+    await serveMetrics(registry, req, res);
   };
   return [
     {
