@@ -1,12 +1,15 @@
+// seedwatch as a real process with real qBittorrents, a real tracker, real transfers and a real Prometheus.
+
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { assertPromtoolClean, startPrometheus, waitFor } from "@seedwatch/metrics/testing";
+import { waitFor } from "@seedwatch/metrics/testing";
 import { type Qbittorrent, startQbittorrent } from "@seedwatch/testbed/qbittorrent";
 import { type Seedwatch, startSeedwatch } from "@seedwatch/testbed/seedwatch";
 import { type Swarm, startSwarm } from "@seedwatch/testbed/swarm";
-import { Samples } from "../support/exposition.ts";
+import * as checks from "../support/client-checks.ts";
+import type { Samples } from "../support/exposition.ts";
 import { type Impostor, startImpostor } from "../support/impostor.ts";
 
 interface QbTorrent {
@@ -25,6 +28,7 @@ interface ServerState {
   alltime_ul: number;
   free_space_on_disk: number;
   up_info_speed: number;
+  dl_info_speed: number;
 }
 
 const STATUS: Record<string, string> = {
@@ -38,6 +42,20 @@ const STATUS: Record<string, string> = {
   checkingUP: "Checking",
   forcedUP: "Uploading",
 };
+
+/** A torrent of qBittorrent's list in the terms of our labels. */
+function asClientTorrent(t: QbTorrent): checks.ClientTorrent {
+  return {
+    hash: t.hash,
+    name: t.name,
+    tracker: new URL(t.tracker).hostname,
+    size: t.size,
+    uploaded: t.uploaded,
+    downloaded: t.downloaded,
+    status: STATUS[t.state] ?? t.state,
+    category: t.category,
+  };
+}
 
 function target(
   name: string,
@@ -83,159 +101,91 @@ describe("seedwatch with real qBittorrents, a real tracker, real transfers and a
       ["leecher", swarm.leecher],
     ] as const) {
       // Transfers are over; compare once qBittorrent gives the same answer before and after our scrape.
-      await waitFor(
-        `${name} figures to match`,
-        async () => {
-          const serverState = async () =>
-            (await qb.api<{ server_state: ServerState }>("sync/maindata")).server_state;
-          const before = await qb.api<QbTorrent[]>("torrents/info");
-          const server = await serverState();
-          const scraped = await seedwatch.get(`/probe?target=${name}`);
-          const afterwards = await qb.api<QbTorrent[]>("torrents/info");
-          const serverAfter = await serverState();
-          const keys = ["alltime_dl", "alltime_ul", "up_info_speed"] as const;
-          if (JSON.stringify(before) !== JSON.stringify(afterwards)) return undefined;
-          if (keys.some((k) => server[k] !== serverAfter[k])) return undefined;
-          const m = new Samples(scraped.body);
+      await checks.compareWithClient(seedwatch, name, {
+        read: async () => ({
+          list: await qb.api<QbTorrent[]>("torrents/info"),
+          server: (await qb.api<{ server_state: ServerState }>("sync/maindata")).server_state,
+        }),
+        same: (before, after) =>
+          JSON.stringify(before.list) === JSON.stringify(after.list) &&
+          (["alltime_dl", "alltime_ul", "up_info_speed", "dl_info_speed"] as const).every(
+            (k) => before.server[k] === after.server[k],
+          ),
+        check: (m, before, { list }) => {
+          const server = before.server;
           const head = { name, client: "qbittorrent", host: qb.url };
-          assert.equal(m.value("pt_up", head), 1);
-          assert.equal(m.value("pt_download_bytes_total", head), server.alltime_dl);
-          assert.equal(m.value("pt_upload_bytes_total", head), server.alltime_ul);
+          checks.assertClientFigures(m, head, {
+            downloaded: server.alltime_dl,
+            uploaded: server.alltime_ul,
+            uploadSpeed: server.up_info_speed,
+            downloadSpeed: server.dl_info_speed,
+          });
           // qBittorrent computes free space per session, at most every 30 s: its answers to our session
           // and to the test's own differ by whatever the disk gained or lost in between.
           assert.ok(
             Math.abs(m.value("pt_free_space_on_disk_bytes", head) - server.free_space_on_disk) <
               256 * 2 ** 20,
           );
-          assert.equal(m.value("pt_upload_speed_bytes", head), server.up_info_speed);
-          assert.equal(m.value("pt_upload_speed", head), server.up_info_speed * 8);
-          for (const t of afterwards) {
-            const tracker = new URL(t.tracker).hostname;
-            const labels = { ...head, torrent_hash: t.hash, torrent_name: t.name, tracker };
-            assert.equal(m.value("pt_tracker_torrent", labels), 1);
-            assert.equal(m.value("pt_tracker_torrent_size_bytes", labels), t.size);
-            assert.equal(m.value("pt_tracker_torrent_upload_bytes_total", labels), t.uploaded);
-            assert.equal(m.value("pt_tracker_torrent_download_bytes_total", labels), t.downloaded);
-          }
-          const trackers = new Set(afterwards.map((t) => new URL(t.tracker).hostname));
-          assert.deepEqual(trackers, new Set(["127.0.0.1", "127.0.0.3"]));
-          for (const tracker of trackers) {
-            const mine = afterwards.filter((t) => new URL(t.tracker).hostname === tracker);
-            const labels = { ...head, tracker };
-            assert.equal(m.value("pt_tracker_torrents", labels), mine.length);
-            assert.equal(
-              m.value("pt_tracker_size_bytes", labels),
-              mine.reduce((s, t) => s + t.size, 0),
-            );
-            assert.equal(
-              m.value("pt_tracker_upload_bytes_total", labels),
-              mine.reduce((s, t) => s + t.uploaded, 0),
-            );
-            assert.equal(
-              m.value("pt_tracker_download_bytes_total", labels),
-              mine.reduce((s, t) => s + t.downloaded, 0),
-            );
-            for (const state of new Set(mine.map((t) => t.state))) {
-              const count = mine.filter((t) => t.state === state).length;
-              const status = STATUS[state] ?? state;
-              assert.equal(
-                m.value("pt_torrents_count", {
-                  ...labels,
-                  status,
-                  category: mine[0]?.category ?? "",
-                }),
-                count,
-              );
-            }
-          }
+          const torrents = list.map(asClientTorrent);
+          assert.deepEqual(
+            new Set(torrents.map((t) => t.tracker)),
+            new Set(["127.0.0.1", "127.0.0.3"]),
+          );
+          checks.assertTorrentSeries(m, head, torrents);
+          checks.assertTrackerAggregates(m, head, torrents);
           assert.ok(
             m.value("pt_upload_bytes_total", head) + m.value("pt_download_bytes_total", head) > 0,
             "real bytes moved",
           );
-          assert.doesNotMatch(scraped.body, /passkey|announce/);
-          await assertPromtoolClean(scraped.body);
           return true;
         },
-        { timeoutMs: 60_000, intervalMs: 500 },
-      );
+        secrets: /passkey|announce/,
+      });
     }
   });
 
   it("serves downloader-exporter's family for the target that asks for it", async () => {
-    const m = new Samples((await seedwatch.get("/metrics")).body);
+    const m = await checks.scrape(seedwatch);
     const head = {
       name: "seeder",
       client: "qbittorrent",
       version: "v4.5.2",
       host: swarm.seeder.url,
     };
-    assert.equal(m.value("downloader_up", head), 1);
+    checks.assertDownloaderFamily(m, head, swarm.torrents.length, "leecher");
     assert.ok(m.value("downloader_upload_bytes_total", head) > 0);
-    const counts = m.find("downloader_torrents_count", head);
-    assert.equal(
-      counts.reduce((s, c) => s + c.value, 0),
-      swarm.torrents.length,
-    );
-    assert.ok(counts.every((c) => ["status", "category", "tracker"].every((k) => k in c.labels)));
     assert.equal(
       m.find("downloader_tracker_torrent_upload_bytes_total", head).length,
       swarm.torrents.length,
     );
-    assert.equal(m.has("downloader_up", { name: "leecher" }), false);
   });
 
   it("is scraped by a real Prometheus that sees both qBittorrents up", async () => {
-    const prometheus = await startPrometheus([
-      { job: "seedwatch", target: `127.0.0.1:${seedwatch.port}` },
-    ]);
-    try {
-      await prometheus.waitUntilAllUp();
-      const up = await waitFor("pt_up samples", async () => {
-        const result = await prometheus.query("pt_up == 1");
-        return result.length >= 2 ? result : undefined;
-      });
-      assert.deepEqual(up.map((r) => r.metric.name).sort(), ["leecher", "seeder"]);
-      const down = await prometheus.query("pt_up == 0");
-      assert.deepEqual(down.map((r) => r.metric.name).sort(), ["impostor", "wrongpass"]);
-    } finally {
-      await prometheus.stop();
-    }
+    await checks.assertPrometheusSees(
+      seedwatch,
+      "qbittorrent",
+      ["leecher", "seeder"],
+      ["impostor", "wrongpass"],
+    );
   });
 
   it("shows a wrong password as down, with no login storm", async () => {
-    const first = new Samples((await seedwatch.get("/metrics")).body);
-    for (let i = 0; i < 5; i++) await seedwatch.get("/metrics");
-    const later = new Samples((await seedwatch.get("/metrics")).body);
-    const labels = { name: "wrongpass", reason: "auth" };
-    assert.equal(first.value("pt_up", { name: "wrongpass" }), 0);
-    assert.equal(first.value("seedwatch_target_poll_errors_total", labels), 1);
-    assert.equal(
-      later.value("seedwatch_target_poll_errors_total", labels),
-      1,
-      "backing off: no new login per scrape",
-    );
-    assert.equal(
-      later.has("pt_tracker_torrents", { name: "wrongpass" }),
-      false,
-      "nothing stale or made up",
-    );
-    assert.match(
-      seedwatch.logs(),
+    await checks.assertBackingOff(
+      seedwatch,
+      "wrongpass",
       /msg="target is down" target=wrongpass reason=auth err="POST http:\/\/127\.0\.0\.1:\d+\/api\/v2\/auth\/login: qBittorrent rejected the username or password"/,
+      /not-the-password/,
     );
-    assert.doesNotMatch(seedwatch.logs(), /not-the-password/);
   });
 
   it("shows garbage, truncated JSON and unknown states for what they are", async () => {
-    const errors = () => seedwatch.get("/probe?target=impostor").then((r) => new Samples(r.body));
-    let m = await errors();
-    assert.equal(m.value("pt_up"), 0);
-    assert.ok(m.value("seedwatch_target_poll_errors_total", { reason: "protocol" }) >= 1);
+    const errors = checks.prober(seedwatch, "impostor");
+    checks.assertDown(await errors(), "protocol");
     impostor.maindata = '{"rid":1,"full_update":true,"torrents":{"ab":{"name":"x","state":"uploadi';
-    await waitFor("truncated JSON counted", async () =>
-      (await errors()).value("seedwatch_target_poll_errors_total", { reason: "protocol" }) >= 2
-        ? true
-        : undefined,
+    await checks.waitForSamples(
+      "truncated JSON counted",
+      errors,
+      (r) => r.value("seedwatch_target_poll_errors_total", { reason: "protocol" }) >= 2,
     );
     impostor.maindata = JSON.stringify({
       rid: 1,
@@ -243,14 +193,7 @@ describe("seedwatch with real qBittorrents, a real tracker, real transfers and a
       server_state: { alltime_dl: 1, alltime_ul: 2 },
       torrents: { ["ab".repeat(20)]: { name: "odd", state: "brandNewState", size: 1 } },
     });
-    m = await waitFor(
-      "the impostor to be up",
-      async () => {
-        const r = await errors();
-        return r.value("pt_up") === 1 ? r : undefined;
-      },
-      { timeoutMs: 120_000, intervalMs: 1000 },
-    );
+    const m = await checks.waitForUp("the impostor to be up", errors, checks.THROUGH_BACKOFF);
     assert.equal(m.value("pt_tracker_torrent_status", { torrent_name: "odd" }), 10);
     assert.match(
       seedwatch.logs(),
@@ -259,33 +202,11 @@ describe("seedwatch with real qBittorrents, a real tracker, real transfers and a
   });
 
   it("keeps the others up while one client hangs, and recovers when it answers again", async () => {
-    swarm.leecher.daemon.signal("SIGSTOP");
-    try {
-      const m = await waitFor("the hung client to be marked down", async () => {
-        const r = new Samples((await seedwatch.get("/metrics")).body);
-        return r.value("pt_up", { name: "leecher" }) === 0 ? r : undefined;
-      });
-      assert.equal(m.value("pt_up", { name: "seeder" }), 1);
-      assert.ok(
-        m.value("seedwatch_target_poll_errors_total", { name: "leecher", reason: "timeout" }) >= 1,
-      );
-      assert.equal(m.has("pt_tracker_torrents", { name: "leecher" }), false);
-    } finally {
-      swarm.leecher.daemon.signal("SIGCONT");
-    }
-    await waitFor(
-      "the leecher back up",
-      async () =>
-        new Samples((await seedwatch.get("/metrics")).body).value("pt_up", { name: "leecher" }) ===
-        1
-          ? true
-          : undefined,
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
+    await checks.assertHangAndRecovery(seedwatch, swarm.leecher.daemon, "leecher", ["seeder"]);
   });
 
   it("keeps per-tracker counters across a client restart, a torrent removal and its own restart", async () => {
-    const read = async () => new Samples((await seedwatch.get("/probe?target=leecher")).body);
+    const read = checks.prober(seedwatch, "leecher");
     const counter = (m: Samples) =>
       m
         .find("pt_tracker_download_bytes_total", { name: "leecher" })
@@ -293,24 +214,18 @@ describe("seedwatch with real qBittorrents, a real tracker, real transfers and a
     const before = counter(await read());
     assert.ok(before > 0);
     await swarm.leecher.restart();
-    await waitFor(
-      "leecher up after its restart",
-      async () => ((await read()).value("pt_up") === 1 ? true : undefined),
-      { timeoutMs: 60_000 },
-    );
+    await checks.waitForUp("leecher up after its restart", read, { timeoutMs: 60_000 });
     assert.ok(counter(await read()) >= before, "a client restart never lowers a tracker counter");
     const victim = swarm.torrents[0]?.infoHash as string;
     await swarm.leecher.api("torrents/delete", { hashes: victim, deleteFiles: false });
-    const m = await waitFor("the removal seen", async () => {
-      const r = await read();
-      return r.value("seedwatch_target_torrents") === swarm.torrents.length - 1 ? r : undefined;
-    });
+    const m = await checks.waitForSamples(
+      "the removal seen",
+      read,
+      (r) => r.value("seedwatch_target_torrents") === swarm.torrents.length - 1,
+    );
     assert.ok(counter(m) >= before, "bytes of a removed torrent stay with its tracker");
     await seedwatch.restart();
-    const again = await waitFor("seedwatch back with the leecher up", async () => {
-      const r = await read();
-      return r.value("pt_up") === 1 ? r : undefined;
-    });
+    const again = await checks.waitForUp("seedwatch back with the leecher up", read);
     assert.ok(counter(again) >= before, "retired bytes survive seedwatch's own restart");
   });
 
@@ -339,10 +254,11 @@ describe("seedwatch with real qBittorrents, a real tracker, real transfers and a
       GLOBAL + "targets:\n" + target("seeder", swarm.seeder) + target("leecher", swarm.leecher);
     await seedwatch.writeConfig(`${good}  - { name: broken, type: qbittorrent }\n`);
     seedwatch.daemon.signal("SIGHUP");
-    const failed = await waitFor("the failed reload reported", async () => {
-      const m = new Samples((await seedwatch.get("/metrics")).body);
-      return m.value("seedwatch_config_last_reload_successful") === 0 ? m : undefined;
-    });
+    const failed = await checks.waitForSamples(
+      "the failed reload reported",
+      () => checks.scrape(seedwatch),
+      (m) => m.value("seedwatch_config_last_reload_successful") === 0,
+    );
     assert.equal(failed.value("pt_up", { name: "seeder" }), 1, "the old config keeps running");
     assert.match(
       seedwatch.logs(),
@@ -351,7 +267,7 @@ describe("seedwatch with real qBittorrents, a real tracker, real transfers and a
     await seedwatch.writeConfig(good);
     const res = await fetch(`${seedwatch.url}/-/reload`, { method: "POST" });
     assert.equal(res.status, 200);
-    const m = new Samples((await seedwatch.get("/metrics")).body);
+    const m = await checks.scrape(seedwatch);
     assert.equal(m.value("seedwatch_config_last_reload_successful"), 1);
     assert.equal(m.has("pt_up", { name: "wrongpass" }), false, "a removed target is gone");
     assert.equal(m.value("pt_up", { name: "seeder" }), 1);

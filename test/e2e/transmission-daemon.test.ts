@@ -5,13 +5,14 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { assertPromtoolClean, startPrometheus, waitFor } from "@seedwatch/metrics/testing";
+import { waitFor } from "@seedwatch/metrics/testing";
 import { tempDir } from "@seedwatch/testbed";
 import { type Opentracker, startOpentracker } from "@seedwatch/testbed/opentracker";
 import { type Seedwatch, startSeedwatch } from "@seedwatch/testbed/seedwatch";
 import { type GeneratedTorrent, makeTorrents } from "@seedwatch/testbed/torrents";
 import { startTransmission, type Transmission } from "@seedwatch/testbed/transmission";
-import { Samples } from "../support/exposition.ts";
+import * as checks from "../support/client-checks.ts";
+import type { Samples } from "../support/exposition.ts";
 
 interface TrTorrent {
   id: number;
@@ -57,6 +58,21 @@ function statusName(t: TrTorrent): string {
   if (t.status === 6) return t.rateUpload > 0 ? "Uploading" : "Stalled";
   if (t.status === 4) return t.rateDownload > 0 ? "Downloading" : "Stalled";
   return t.status === 3 || t.status === 5 ? "Queued" : "Checking";
+}
+
+/** A torrent of Transmission's list in the terms of our labels (Transmission has no category). */
+function asClientTorrent(t: TrTorrent): checks.ClientTorrent {
+  return {
+    hash: t.hashString,
+    name: t.name,
+    tracker: new URL(t.trackerStats[0]?.announce ?? "").hostname,
+    size: t.sizeWhenDone,
+    uploaded: t.uploadedEver,
+    downloaded: t.downloadedEver,
+    status: statusName(t),
+    category: "",
+    trackerError: t.error === 2,
+  };
 }
 
 /**
@@ -190,165 +206,85 @@ describe("seedwatch with real transmission-daemons, a real tracker and a real Pr
   });
 
   it("exports exactly what Transmission reports, and promtool accepts it", async () => {
-    await waitFor(
-      "box1's figures to match",
-      async () => {
-        const list = async () =>
-          (await box1.rpc<{ torrents: TrTorrent[] }>("torrent-get", { fields: FIELDS })).torrents;
-        const free = async () =>
-          (await box1.rpc<{ "size-bytes": number }>("free-space", { path: box1.downloadDir }))[
-            "size-bytes"
-          ];
-        const before = await list();
-        const stats = await box1.rpc<Stats>("session-stats");
-        const freeBefore = await free();
-        const scraped = await seedwatch.get("/probe?target=box1");
-        const afterwards = await list();
-        const statsAfter = await box1.rpc<Stats>("session-stats");
-        const freeAfter = await free();
-        if (JSON.stringify(before) !== JSON.stringify(afterwards)) return undefined;
-        if (JSON.stringify(stats) !== JSON.stringify(statsAfter)) return undefined;
-        const m = new Samples(scraped.body);
+    await checks.compareWithClient(seedwatch, "box1", {
+      read: async () => ({
+        list: (await box1.rpc<{ torrents: TrTorrent[] }>("torrent-get", { fields: FIELDS }))
+          .torrents,
+        stats: await box1.rpc<Stats>("session-stats"),
+        free: (await box1.rpc<{ "size-bytes": number }>("free-space", { path: box1.downloadDir }))[
+          "size-bytes"
+        ],
+      }),
+      same: (before, after) =>
+        JSON.stringify([before.list, before.stats]) === JSON.stringify([after.list, after.stats]),
+      check: (m, before, after) => {
+        const { stats } = before;
         const head = { name: "box1", client: "transmission", host: box1.url };
-        assert.equal(m.value("pt_up", head), 1);
-        assert.equal(
-          m.value("pt_download_bytes_total", head),
-          stats["cumulative-stats"].downloadedBytes,
-        );
-        assert.equal(
-          m.value("pt_upload_bytes_total", head),
-          stats["cumulative-stats"].uploadedBytes,
-        );
-        assert.equal(m.value("pt_upload_speed_bytes", head), stats.uploadSpeed);
-        assert.equal(m.value("pt_upload_speed", head), stats.uploadSpeed * 8);
-        assert.equal(m.value("pt_download_speed_bytes", head), stats.downloadSpeed);
+        checks.assertClientFigures(m, head, {
+          downloaded: stats["cumulative-stats"].downloadedBytes,
+          uploaded: stats["cumulative-stats"].uploadedBytes,
+          uploadSpeed: stats.uploadSpeed,
+          downloadSpeed: stats.downloadSpeed,
+        });
         const freeSpace = m.value("pt_free_space_on_disk_bytes", head);
         if (
-          freeSpace < Math.min(freeBefore, freeAfter) ||
-          freeSpace > Math.max(freeBefore, freeAfter)
+          freeSpace < Math.min(before.free, after.free) ||
+          freeSpace > Math.max(before.free, after.free)
         )
-          return undefined;
+          return false;
         assert.equal(
           m.value("pt_session_bw_total_uploaded_total", head),
           stats["current-stats"].uploadedBytes,
         );
-        assert.equal(afterwards.length, 8);
-        for (const t of afterwards) {
-          const tracker = new URL(t.trackerStats[0]?.announce ?? "").hostname;
-          const labels = { ...head, torrent_hash: t.hashString, torrent_name: t.name, tracker };
-          assert.equal(m.value("pt_tracker_torrent", labels), 1);
-          assert.equal(m.value("pt_tracker_torrent_size_bytes", labels), t.sizeWhenDone);
-          assert.equal(m.value("pt_tracker_torrent_upload_bytes_total", labels), t.uploadedEver);
-          assert.equal(
-            m.value("pt_tracker_torrent_download_bytes_total", labels),
-            t.downloadedEver,
-          );
-          const code = [
-            "Unknown",
-            "Allocating",
-            "Downloading",
-            "Uploading",
-            "Checking",
-            "Errored",
-            "Stalled",
-            "Queued",
-            "Paused",
-            "Moving",
-            "Undefined",
-          ].indexOf(statusName(t));
-          assert.equal(m.value("pt_tracker_torrent_status", labels), code);
-        }
-        const hosts = new Set(
-          afterwards.map((t) => new URL(t.trackerStats[0]?.announce ?? "").hostname),
+        assert.equal(after.list.length, 8);
+        const torrents = after.list.map(asClientTorrent);
+        checks.assertTorrentSeries(m, head, torrents);
+        assert.deepEqual(
+          new Set(torrents.map((t) => t.tracker)),
+          new Set(["127.0.0.1", "127.0.0.3"]),
         );
-        assert.deepEqual(hosts, new Set(["127.0.0.1", "127.0.0.3"]));
-        for (const tracker of hosts) {
-          const mine = afterwards.filter(
-            (t) => new URL(t.trackerStats[0]?.announce ?? "").hostname === tracker,
-          );
-          const labels = { ...head, tracker };
-          assert.equal(m.value("pt_tracker_torrents", labels), mine.length);
-          assert.equal(
-            m.value("pt_tracker_size_bytes", labels),
-            mine.reduce((s, t) => s + t.sizeWhenDone, 0),
-          );
-          assert.equal(
-            m.value("pt_tracker_upload_bytes_total", labels),
-            mine.reduce((s, t) => s + t.uploadedEver, 0),
-          );
-          assert.equal(
-            m.value("pt_tracker_error_torrents", labels),
-            mine.filter((t) => t.error === 2).length,
-          );
-          for (const status of new Set(mine.map(statusName))) {
-            assert.equal(
-              m.value("pt_torrents_count", { ...labels, status, category: "" }),
-              mine.filter((t) => statusName(t) === status).length,
-            );
-          }
-        }
+        checks.assertTrackerAggregates(m, head, torrents);
         assert.equal(m.value("pt_tracker_error_torrents", { ...head, tracker: "127.0.0.1" }), 1);
         for (const tag of ["movies", "tv", "keep"]) {
           assert.equal(
             m.value("pt_tag_torrents", { ...head, tag }),
-            afterwards.filter((t) => t.labels.includes(tag)).length,
+            after.list.filter((t) => t.labels.includes(tag)).length,
           );
         }
-        assert.doesNotMatch(scraped.body, /PASSKEY|announce/);
-        await assertPromtoolClean(scraped.body);
         return true;
       },
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
+      secrets: /PASSKEY|announce/,
+    });
   });
 
   it("serves downloader-exporter's family with Transmission's version", async () => {
-    const m = new Samples((await seedwatch.get("/metrics")).body);
+    const m = await checks.scrape(seedwatch);
     const head = {
       name: "box1",
       client: "transmission",
       version: "3.00 (bb6b5a062e)",
       host: box1.url,
     };
-    assert.equal(m.value("downloader_up", head), 1);
-    const counts = m.find("downloader_torrents_count", head);
-    assert.equal(
-      counts.reduce((s, c) => s + c.value, 0),
-      8,
-    );
-    assert.equal(m.has("downloader_up", { name: "box2" }), false);
+    checks.assertDownloaderFamily(m, head, 8, "box2");
   });
 
   it("is scraped by a real Prometheus that sees both Transmissions up", async () => {
-    const prometheus = await startPrometheus([
-      { job: "seedwatch", target: `127.0.0.1:${seedwatch.port}` },
-    ]);
-    try {
-      await prometheus.waitUntilAllUp();
-      const up = await waitFor("pt_up samples", async () => {
-        const result = await prometheus.query('pt_up{client="transmission"} == 1');
-        return result.length >= 2 ? result : undefined;
-      });
-      assert.deepEqual(up.map((r) => r.metric.name).sort(), ["box1", "box2"]);
-      const down = await prometheus.query('pt_up{client="transmission"} == 0');
-      assert.deepEqual(down.map((r) => r.metric.name).sort(), ["impostor", "wrongpass"]);
-      const torrents = await prometheus.query('sum(pt_tracker_torrents{name="box1"})');
-      assert.equal(Number(torrents[0]?.value[1]), 8);
-    } finally {
-      await prometheus.stop();
-    }
+    await checks.assertPrometheusSees(
+      seedwatch,
+      "transmission",
+      ["box1", "box2"],
+      ["impostor", "wrongpass"],
+      [{ query: 'sum(pt_tracker_torrents{name="box1"})', value: 8 }],
+    );
   });
 
   it("shows a wrong password as down, with one login attempt and no storm", async () => {
-    for (let i = 0; i < 5; i++) await seedwatch.get("/metrics");
-    const m = new Samples((await seedwatch.get("/metrics")).body);
-    assert.equal(m.value("pt_up", { name: "wrongpass" }), 0);
-    assert.equal(
-      m.value("seedwatch_target_poll_errors_total", { name: "wrongpass", reason: "auth" }),
-      1,
-      "backing off: no new attempt per scrape",
+    await checks.assertBackingOff(
+      seedwatch,
+      "wrongpass",
+      /msg="target is down" target=wrongpass reason=auth err="POST http:\/\/127\.0\.0\.1:\d+\/transmission\/rpc session-stats: Transmission rejected the username or password/,
+      /not-the-password/,
     );
-    assert.equal(m.has("pt_tracker_torrents", { name: "wrongpass" }), false);
     // Transmission 3.00 counts failed logins and locks its RPC at 100: ours was one of them.
     const probe = await fetch(locked.url, {
       method: "POST",
@@ -356,30 +292,23 @@ describe("seedwatch with real transmission-daemons, a real tracker and a real Pr
       body: "{}",
     });
     assert.match(await probe.text(), /2 unsuccessful login attempts/);
-    assert.match(
-      seedwatch.logs(),
-      /msg="target is down" target=wrongpass reason=auth err="POST http:\/\/127\.0\.0\.1:\d+\/transmission\/rpc session-stats: Transmission rejected the username or password/,
-    );
-    assert.doesNotMatch(seedwatch.logs(), /not-the-password/);
   });
 
   it("shows garbage, truncated JSON and unknown states for what they are", async () => {
-    const read = () => seedwatch.get("/probe?target=impostor").then((r) => new Samples(r.body));
+    const read = checks.prober(seedwatch, "impostor");
     const protocolErrors = (r: Samples) =>
       r.value("seedwatch_target_poll_errors_total", { reason: "protocol" });
-    let m = await read();
-    assert.equal(m.value("pt_up"), 0);
-    const garbage = protocolErrors(m);
-    assert.ok(garbage >= 1);
+    const garbage = checks.assertDown(await read(), "protocol");
     assert.match(
       seedwatch.logs(),
       /target=impostor reason=protocol err="POST http:\/\/127\.0\.0\.1:\d+\/transmission\/rpc torrent-get: JSON: the answer ended before it was complete"/,
     );
     impostor.torrentGet = '{"arguments":{"torrents":[["id","hashString","name","status"],[1,"ab';
-    await waitFor(
+    await checks.waitForSamples(
       "truncated JSON counted",
-      async () => (protocolErrors(await read()) > garbage ? true : undefined),
-      { timeoutMs: 120_000, intervalMs: 1000 },
+      read,
+      (r) => protocolErrors(r) > garbage,
+      checks.THROUGH_BACKOFF,
     );
     assert.equal((await read()).value("pt_up"), 0);
     impostor.torrentGet = JSON.stringify({
@@ -391,14 +320,7 @@ describe("seedwatch with real transmission-daemons, a real tracker and a real Pr
       },
       result: "success",
     });
-    m = await waitFor(
-      "the impostor to be up",
-      async () => {
-        const r = await read();
-        return r.value("pt_up") === 1 ? r : undefined;
-      },
-      { timeoutMs: 120_000, intervalMs: 1000 },
-    );
+    const m = await checks.waitForUp("the impostor to be up", read, checks.THROUGH_BACKOFF);
     assert.equal(m.value("pt_tracker_torrent_status", { torrent_name: "odd" }), 10);
     assert.equal(m.value("pt_upload_bytes_total"), 7);
     assert.match(
@@ -408,44 +330,16 @@ describe("seedwatch with real transmission-daemons, a real tracker and a real Pr
   });
 
   it("keeps the others up while one Transmission hangs, and recovers when it answers again", async () => {
-    box2.daemon.signal("SIGSTOP");
-    try {
-      const m = await waitFor("the hung client to be marked down", async () => {
-        const r = new Samples((await seedwatch.get("/metrics")).body);
-        return r.value("pt_up", { name: "box2" }) === 0 ? r : undefined;
-      });
-      assert.equal(m.value("pt_up", { name: "box1" }), 1);
-      assert.ok(
-        m.value("seedwatch_target_poll_errors_total", { name: "box2", reason: "timeout" }) >= 1,
-      );
-      assert.equal(m.has("pt_tracker_torrents", { name: "box2" }), false, "nothing stale");
-    } finally {
-      box2.daemon.signal("SIGCONT");
-    }
-    await waitFor(
-      "box2 back up",
-      async () =>
-        new Samples((await seedwatch.get("/metrics")).body).value("pt_up", { name: "box2" }) === 1
-          ? true
-          : undefined,
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
+    await checks.assertHangAndRecovery(seedwatch, box2.daemon, "box2", ["box1"]);
   });
 
   it("recovers when Transmission is killed and restarted, and maps removals with the new ids", async () => {
-    const read = async () => new Samples((await seedwatch.get("/probe?target=box2")).body);
+    const read = checks.prober(seedwatch, "box2");
     const before = await read();
     assert.equal(before.value("seedwatch_target_torrents"), 3);
     box2.daemon.signal("SIGKILL");
     await box2.restart();
-    const again = await waitFor(
-      "box2 up after its restart",
-      async () => {
-        const r = await read();
-        return r.value("pt_up") === 1 ? r : undefined;
-      },
-      { timeoutMs: 60_000 },
-    );
+    const again = await checks.waitForUp("box2 up after its restart", read, { timeoutMs: 60_000 });
     assert.equal(again.value("seedwatch_target_torrents"), 3);
     assert.ok(again.value("pt_upload_bytes_total") >= before.value("pt_upload_bytes_total"));
     assert.ok(again.value("pt_download_bytes_total") >= before.value("pt_download_bytes_total"));
@@ -455,10 +349,11 @@ describe("seedwatch with real transmission-daemons, a real tracker and a real Pr
     const victim = box2Torrents[0] as GeneratedTorrent;
     const id = torrents.find((t) => t.hashString === victim.infoHash)?.id;
     await box2.rpc("torrent-remove", { ids: [id] });
-    const m = await waitFor("the removal seen", async () => {
-      const r = await read();
-      return r.value("seedwatch_target_torrents") === 2 ? r : undefined;
-    });
+    const m = await checks.waitForSamples(
+      "the removal seen",
+      read,
+      (r) => r.value("seedwatch_target_torrents") === 2,
+    );
     assert.equal(m.has("pt_tracker_torrent", { torrent_hash: victim.infoHash }), false);
     for (const kept of box2Torrents.slice(1)) {
       assert.equal(m.value("pt_tracker_torrent", { torrent_hash: kept.infoHash }), 1);

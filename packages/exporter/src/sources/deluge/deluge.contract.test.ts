@@ -1,5 +1,6 @@
+// Contract test: the Deluge source against two real deluged trading real bytes.
+
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
   createSessionCounters,
@@ -7,10 +8,15 @@ import {
   type SessionCounters,
 } from "@seedwatch/metrics";
 import { waitFor } from "@seedwatch/metrics/testing";
-import { tempDir } from "@seedwatch/testbed";
 import { type DelugeInstance, startDeluged } from "@seedwatch/testbed/deluge";
-import { type Opentracker, startOpentracker } from "@seedwatch/testbed/opentracker";
-import { type GeneratedTorrent, makeTorrents } from "@seedwatch/testbed/torrents";
+import { statusCode } from "../../../../../test/support/client-checks.ts";
+import {
+  type DelugeSwarm,
+  type DelugeTruth,
+  delugeStatusName,
+  readDeluge,
+  startDelugeSwarm,
+} from "../../../../../test/support/deluge-swarm.ts";
 import { TorrentTable } from "../../model/torrent-table.ts";
 import { TrackerNamer } from "../../model/tracker.ts";
 import { SourceAuthError, SourceConnectionError, SourceTimeoutError } from "../errors.ts";
@@ -31,82 +37,6 @@ import {
 
 const PASSKEY = "feedfacefeedfacefeedfacefeedface";
 const SIZE = 512 * 1024;
-const KEYS = [
-  "name",
-  "state",
-  "total_wanted",
-  "all_time_download",
-  "total_uploaded",
-  "progress",
-  "label",
-  "tracker",
-  "tracker_status",
-  "time_added",
-  "download_payload_rate",
-  "upload_payload_rate",
-  "download_location",
-  "ratio",
-  "message",
-];
-
-interface DelugeTorrent {
-  name: string;
-  state: string;
-  total_wanted: number;
-  all_time_download: number;
-  total_uploaded: number;
-  progress: number;
-  label?: string;
-  tracker: string;
-  tracker_status: string;
-  time_added: number;
-  download_payload_rate: number;
-  upload_payload_rate: number;
-  download_location: string;
-  ratio: number;
-  message: string;
-}
-
-interface Truth {
-  torrents: Record<string, DelugeTorrent>;
-  session: Record<string, number>;
-  free: number;
-}
-
-interface DelugeSwarm {
-  trackers: Opentracker[];
-  torrents: GeneratedTorrent[];
-  /** Added to the seeder only; its tracker (127.0.0.4:1) refuses connections. */
-  dead: GeneratedTorrent;
-  seeder: DelugeInstance;
-  leecher: DelugeInstance;
-  stop(): Promise<void>;
-}
-
-/** What deluged says now, by Deluge's own codec. */
-async function truth(deluge: DelugeInstance): Promise<Truth> {
-  const [torrents, session, free] = (await deluge.rpc([
-    { method: "core.get_torrents_status", args: [{}, KEYS] },
-    { method: "core.get_session_status", args: [POLL_SESSION_KEYS] },
-    { method: "core.get_free_space" },
-  ])) as [Record<string, DelugeTorrent>, Record<string, number>, number];
-  return { torrents, session, free };
-}
-
-/** The status code a torrent must have, from its state and rates (the documented table). */
-function expectedStatus(t: DelugeTorrent): number {
-  if (t.state === "Seeding") return t.upload_payload_rate > 0 ? 3 : 6;
-  if (t.state === "Downloading") return t.download_payload_rate > 0 ? 2 : 6;
-  const fixed: Record<string, number> = {
-    Allocating: 1,
-    Checking: 4,
-    Error: 5,
-    Queued: 7,
-    Paused: 8,
-    Moving: 9,
-  };
-  return fixed[t.state] ?? 10;
-}
 
 function sourceFor(options: Partial<DelugeSourceOptions> & { url: string }) {
   const session = createSessionCounters();
@@ -124,6 +54,20 @@ function sourceFor(options: Partial<DelugeSourceOptions> & { url: string }) {
   return { source, session, unknown, table, poll };
 }
 
+/** A source polling `deluge` over its daemon RPC, with the testbed's account. */
+function daemonSource(deluge: DelugeInstance) {
+  return sourceFor({ url: deluge.daemonUrl, username: deluge.username, password: deluge.password });
+}
+
+/** A source polling `deluge` through its deluge-web, with the web password. */
+function webSource(deluge: DelugeInstance) {
+  return sourceFor({
+    url: deluge.webUrl as string,
+    username: deluge.username,
+    password: deluge.webPassword,
+  });
+}
+
 /**
  * Polls until deluged's answer is the same before and after the poll (bytes and rates move),
  * then checks every torrent, the client figures and the session counters against it.
@@ -135,9 +79,9 @@ async function assertMatches(
 ): Promise<void> {
   let compared = false;
   for (let attempt = 0; attempt < 40 && !compared; attempt++) {
-    const before = await truth(deluge);
+    const before = await readDeluge(deluge, POLL_SESSION_KEYS);
     const result = await s.poll();
-    const afterwards = await truth(deluge);
+    const afterwards = await readDeluge(deluge, POLL_SESSION_KEYS);
     const { free: _b, ...stableBefore } = before;
     const { free: _a, ...stableAfter } = afterwards;
     if (JSON.stringify(stableBefore) !== JSON.stringify(stableAfter)) continue;
@@ -150,7 +94,7 @@ async function assertMatches(
 }
 
 function compareWith(
-  t: Truth,
+  t: DelugeTruth,
   result: PollResult,
   table: TorrentTable,
   session: SessionCounters,
@@ -169,7 +113,7 @@ function compareWith(
     assert.equal(row.uploadRate, d.upload_payload_rate);
     assert.equal(row.ratio, d.ratio);
     assert.equal(row.category, d.label ?? "");
-    assert.equal(row.status, expectedStatus(d), `${d.name}: ${d.state}`);
+    assert.equal(row.status, statusCode(delugeStatusName(d)), `${d.name}: ${d.state}`);
     assert.equal(row.addedOn, d.time_added);
     assert.equal(row.savePath, d.download_location);
     // The tracker that last answered, else the first of the announce list: its host, never the URL.
@@ -203,106 +147,24 @@ function compareWith(
   }
 }
 
-/** Two trackers, two Deluges, real bytes from the seeder to the leecher. */
-async function startDelugeSwarm(): Promise<DelugeSwarm> {
-  const stops: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    for (const s of stops.reverse()) await s().catch(() => {});
-    stops.length = 0;
-  };
-  try {
-    const dir = await tempDir("deluge-swarm");
-    stops.push(dir.remove);
-    const trackers = [
-      await startOpentracker({ host: "127.0.0.1" }),
-      await startOpentracker({ host: "127.0.0.3" }),
-    ];
-    for (const t of trackers) stops.push(t.stop);
-    const torrents: GeneratedTorrent[] = [];
-    for (const [i, tracker] of trackers.entries()) {
-      const made = await makeTorrents({
-        dir: join(dir.path, `t${i}`),
-        count: i === 0 ? 2 : 1,
-        size: SIZE,
-        announce: [tracker.announceUrl(PASSKEY)],
-        prefix: `swarm${i}`,
-      });
-      await tracker.allow(made.map((t) => t.infoHash));
-      torrents.push(...made);
-    }
-    const [dead] = await makeTorrents({
-      dir: join(dir.path, "dead"),
-      count: 1,
-      announce: [`http://127.0.0.4:1/announce?passkey=${PASSKEY}`],
-      prefix: "dead",
-    });
-    const seeder = await startDeluged({ withWeb: true });
-    stops.push(seeder.stop);
-    const leecher = await startDeluged({ peerAddress: "127.0.0.2" });
-    stops.push(leecher.stop);
-    await seeder.addTorrents(torrents, { label: "seed" });
-    await seeder.addTorrents([dead as GeneratedTorrent]);
-    const status = async (d: DelugeInstance, keys: string[]) =>
-      (
-        (await d.rpc([{ method: "core.get_torrents_status", args: [{}, keys] }])) as [
-          Record<string, Record<string, number | string>>,
-        ]
-      )[0];
-    await waitFor("the seeder to seed and announce", async () => {
-      const all = await status(seeder, ["state", "tracker_status"]);
-      const ready = torrents.filter(
-        (t) =>
-          all[t.infoHash]?.state === "Seeding" && all[t.infoHash]?.tracker_status === "Announce OK",
-      );
-      return ready.length === torrents.length ? true : undefined;
-    });
-    await leecher.addTorrents(torrents, { downloadLocation: leecher.downloadDir, label: "leech" });
-    await leecher.rpc(
-      torrents.map((t) => ({
-        method: "core.connect_peer",
-        args: [t.infoHash, "127.0.0.1", seeder.peerPort],
-      })),
-    );
-    await waitFor(
-      "the leecher to download everything and both to count it",
-      async () => {
-        const got = await status(leecher, ["all_time_download"]);
-        const gave = await status(seeder, ["total_uploaded"]);
-        const done = torrents.every((t) => got[t.infoHash]?.all_time_download === SIZE);
-        const sent = torrents.reduce((s, t) => s + Number(gave[t.infoHash]?.total_uploaded), 0);
-        return done && sent >= SIZE * torrents.length ? true : undefined;
-      },
-      { timeoutMs: 120_000, intervalMs: 500 },
-    );
-    return { trackers, torrents, dead: dead as GeneratedTorrent, seeder, leecher, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-}
-
 describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout: 600_000 }, () => {
   let swarm: DelugeSwarm;
-  const announceHost = (hash: string) =>
-    hash === swarm.dead.infoHash
-      ? "127.0.0.4"
-      : hash === swarm.torrents[2]?.infoHash
-        ? "127.0.0.3"
-        : "127.0.0.1";
+  const announceHost = (hash: string) => swarm.announceHost(hash);
 
   before(async () => {
-    swarm = await startDelugeSwarm();
+    swarm = await startDelugeSwarm({
+      counts: [2, 1],
+      size: SIZE,
+      passkey: PASSKEY,
+      prefix: "swarm",
+    });
   });
   after(async () => {
     await swarm?.stop();
   });
 
   it("maps the seeder exactly as deluged reports it, over the daemon RPC", async () => {
-    const s = sourceFor({
-      url: swarm.seeder.daemonUrl,
-      username: swarm.seeder.username,
-      password: swarm.seeder.password,
-    });
+    const s = daemonSource(swarm.seeder);
     try {
       await assertMatches(swarm.seeder, s, announceHost);
       const dead = s.table.get(swarm.dead.infoHash);
@@ -318,11 +180,7 @@ describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout
   });
 
   it("maps the leecher exactly as deluged reports it (all-time downloads)", async () => {
-    const s = sourceFor({
-      url: swarm.leecher.daemonUrl,
-      username: swarm.leecher.username,
-      password: swarm.leecher.password,
-    });
+    const s = daemonSource(swarm.leecher);
     try {
       await assertMatches(swarm.leecher, s, announceHost);
       assert.equal(s.table.trackers.get("127.0.0.1")?.downloaded, 2 * SIZE);
@@ -344,11 +202,7 @@ describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout
     });
     await lost.source.close();
 
-    const s = sourceFor({
-      url: web,
-      username: swarm.seeder.username,
-      password: swarm.seeder.webPassword,
-    });
+    const s = webSource(swarm.seeder);
     try {
       assert.equal(s.source.kind, "web");
       await assertMatches(swarm.seeder, s, announceHost);
@@ -376,11 +230,7 @@ describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout
   });
 
   it("polls incrementally: one full answer, then only changes; removals by absence", async () => {
-    const s = sourceFor({
-      url: swarm.seeder.daemonUrl,
-      username: swarm.seeder.username,
-      password: swarm.seeder.password,
-    });
+    const s = daemonSource(swarm.seeder);
     try {
       const first = await s.poll();
       assert.equal(first.reset, true);
@@ -463,11 +313,7 @@ describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout
   });
 
   it("times out on a hung deluged (SIGSTOP) and recovers when it runs again", async () => {
-    const s = sourceFor({
-      url: swarm.leecher.daemonUrl,
-      username: swarm.leecher.username,
-      password: swarm.leecher.password,
-    });
+    const s = daemonSource(swarm.leecher);
     try {
       await s.poll();
       swarm.leecher.daemon.signal("SIGSTOP");
@@ -483,11 +329,7 @@ describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout
   });
 
   it("survives a deluged restart: holds the partial list, keeps all-time totals, tracker bytes never drop", async () => {
-    const s = sourceFor({
-      url: swarm.leecher.daemonUrl,
-      username: swarm.leecher.username,
-      password: swarm.leecher.password,
-    });
+    const s = daemonSource(swarm.leecher);
     try {
       await s.poll();
       const downloaded = () =>
@@ -520,11 +362,7 @@ describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout
   });
 
   it("through deluge-web, reconnects it to a restarted deluged and holds the partial list too", async () => {
-    const s = sourceFor({
-      url: swarm.seeder.webUrl as string,
-      username: swarm.seeder.username,
-      password: swarm.seeder.webPassword,
-    });
+    const s = webSource(swarm.seeder);
     try {
       await s.poll();
       const count = s.table.size;
