@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { assertPromtoolClean, freePort, waitFor } from "@seedwatch/metrics/testing";
+import { assertPromtoolClean, freePort, freePortRun, waitFor } from "@seedwatch/metrics/testing";
 import { counts, histogramSeries } from "./test-support.ts";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -206,7 +206,9 @@ describe("the register entry point", { timeout: 60_000 }, () => {
   });
 
   it("gives each cluster worker its own metrics port, and leaves the shared port to the app", async () => {
-    const [appPort, base] = [await freePort(), await freePort()];
+    // The metrics base, the two workers' ports after it, and the app's port: four free in a row.
+    const base = await freePortRun(4);
+    const appPort = base + 3;
     const app = launch("cluster-app.ts", {
       SEEDWATCH_SYSCODE: "K000000001",
       SEEDWATCH_METRICS_PORT: String(base),
@@ -241,6 +243,8 @@ describe("the register entry point", { timeout: 60_000 }, () => {
         );
         const total = found.flat().reduce((n, s) => n + s.count, 0);
         return total === 20 ? found : undefined;
+      }).catch((error: Error) => {
+        throw new Error(`${error.message}; the app's stderr: ${app.stderr()}`, { cause: error });
       });
       assert.deepEqual(
         perWorker.map((series) => series.map((s) => s.labels.code)),
