@@ -1,6 +1,7 @@
 // Reads a large JSON object from a byte stream without ever holding its whole text.
 
 import { SourceProtocolError } from "../sources/errors.ts";
+import { isJsonSpace, JsonValueCapture } from "./json-value-capture.ts";
 
 /** What to do with the object's members. */
 export interface JsonObjectStreamOptions {
@@ -12,15 +13,11 @@ export interface JsonObjectStreamOptions {
   readonly maxValueBytes?: number;
 }
 
-const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 const OPEN = 0x7b;
 const CLOSE = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
 
 type State =
   | "start"
@@ -44,35 +41,29 @@ type State =
  */
 export class JsonObjectStream {
   readonly #options: JsonObjectStreamOptions;
-  readonly #maxBytes: number;
   readonly #result: Record<string, unknown> = {};
   #state: State = "start";
   #member = "";
   #entryKey = "";
-  // The value or key being captured: its bytes so far and the scanner's position inside it.
-  #parts: Buffer[] = [];
-  #size = 0;
-  #capturing = false;
-  #depth = 0;
-  #inString = false;
-  #escaped = false;
-  #scalar = false;
+  /** The key or value being captured. */
+  readonly #value: JsonValueCapture;
 
   constructor(options: JsonObjectStreamOptions) {
     this.#options = options;
-    this.#maxBytes = options.maxValueBytes ?? 64 * 2 ** 20;
+    this.#value = new JsonValueCapture(options.maxValueBytes ?? 64 * 2 ** 20, "a value");
   }
 
   /** Consumes the next bytes. Throws SourceProtocolError on malformed JSON. */
   write(chunk: Buffer): void {
     let i = 0;
     while (i < chunk.length) {
-      if (this.#capturing) {
-        i = this.#capture(chunk, i);
+      if (this.#value.active) {
+        i = this.#value.feed(chunk, i);
+        if (this.#value.complete) this.#finishValue();
         continue;
       }
       const byte = chunk[i] as number;
-      if (WS.has(byte)) {
+      if (isJsonSpace(byte)) {
         i++;
         continue;
       }
@@ -90,7 +81,7 @@ export class JsonObjectStream {
             break;
           }
           this.#expect(byte, QUOTE, "a key");
-          this.#begin(false);
+          this.#value.begin(byte);
           break;
         case "member-colon":
         case "entry-colon":
@@ -104,11 +95,11 @@ export class JsonObjectStream {
             this.#state = "entry-key";
             i++;
           } else {
-            this.#begin(byte !== QUOTE && byte !== OPEN && byte !== OPEN_ARRAY);
+            this.#value.begin(byte);
           }
           break;
         case "entry-value":
-          this.#begin(byte !== QUOTE && byte !== OPEN && byte !== OPEN_ARRAY);
+          this.#value.begin(byte);
           break;
         case "after-member":
         case "after-entry":
@@ -130,12 +121,9 @@ export class JsonObjectStream {
 
   /** Finishes: returns the members that were kept. Throws if the object is incomplete. */
   end(): Record<string, unknown> {
-    if (
-      this.#capturing &&
-      this.#scalar &&
-      (this.#state === "member-value" || this.#state === "entry-value")
-    ) {
-      this.#finishValue();
+    if (this.#state === "member-value" || this.#state === "entry-value") {
+      this.#value.endInput();
+      if (this.#value.complete) this.#finishValue();
     }
     if (this.#state !== "done")
       throw new SourceProtocolError("JSON: the answer ended before the object did");
@@ -147,78 +135,8 @@ export class JsonObjectStream {
     else this.#state = "after-member";
   }
 
-  #begin(scalar: boolean): void {
-    this.#capturing = true;
-    this.#scalar = scalar;
-    this.#parts = [];
-    this.#size = 0;
-    this.#depth = 0;
-    this.#inString = false;
-    this.#escaped = false;
-  }
-
-  /** Scans from `start` until the captured key or value ends; returns where scanning stopped. */
-  #capture(chunk: Buffer, start: number): number {
-    let i = start;
-    let end = -1;
-    if (this.#scalar) {
-      while (i < chunk.length) {
-        const b = chunk[i] as number;
-        if (b === COMMA || b === CLOSE || b === CLOSE_ARRAY || WS.has(b)) {
-          end = i;
-          break;
-        }
-        i++;
-      }
-    } else {
-      for (; i < chunk.length; i++) {
-        const b = chunk[i] as number;
-        if (this.#inString) {
-          if (this.#escaped) this.#escaped = false;
-          else if (b === BACKSLASH) this.#escaped = true;
-          else if (b === QUOTE) {
-            this.#inString = false;
-            if (this.#depth === 0) {
-              end = i + 1;
-              break;
-            }
-          }
-        } else if (b === QUOTE) {
-          this.#inString = true;
-        } else if (b === OPEN || b === OPEN_ARRAY) {
-          this.#depth++;
-        } else if (b === CLOSE || b === CLOSE_ARRAY) {
-          this.#depth--;
-          if (this.#depth === 0) {
-            end = i + 1;
-            break;
-          }
-          if (this.#depth < 0) throw new SourceProtocolError("JSON: unbalanced brackets");
-        }
-      }
-    }
-    const stop = end === -1 ? chunk.length : end;
-    this.#size += stop - start;
-    if (this.#size > this.#maxBytes) {
-      throw new SourceProtocolError(`JSON: a value is larger than ${this.#maxBytes} bytes`);
-    }
-    this.#parts.push(chunk.subarray(start, stop));
-    if (end !== -1) this.#finishValue();
-    return stop;
-  }
-
   #finishValue(): void {
-    this.#capturing = false;
-    const text = Buffer.concat(this.#parts, this.#size).toString("utf8");
-    this.#parts = [];
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new SourceProtocolError(`JSON: ${(error as Error).message.slice(0, 80)}`, {
-        cause: error,
-      });
-    }
+    const value = this.#value.take();
     switch (this.#state) {
       case "member-key":
         this.#member = keyOf(value);

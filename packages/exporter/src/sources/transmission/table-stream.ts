@@ -1,5 +1,6 @@
 // Reads a JSON answer while it arrives, handing over one array's elements one by one (torrent-get rows).
 
+import { isJsonSpace, JsonValueCapture } from "../../net/json-value-capture.ts";
 import { SourceProtocolError } from "../errors.ts";
 
 /** What to stream out of the answer. */
@@ -14,10 +15,6 @@ export interface ArrayStreamOptions {
   readonly maxRestBytes?: number;
 }
 
-const SPACE = 0x20;
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
@@ -39,10 +36,6 @@ interface Frame {
 /** Where the scanner is inside the streamed array. */
 type ElementState = "first" | "value" | "after";
 
-function isSpace(byte: number): boolean {
-  return byte === SPACE || byte === LF || byte === CR || byte === TAB;
-}
-
 /**
  * A push parser: feed it the answer's bytes as they come, then `end()`. Each element of the array
  * at `path` is cut out and parsed on its own with JSON.parse (at most `maxElementBytes` at a time),
@@ -53,7 +46,8 @@ function isSpace(byte: number): boolean {
 export class JsonArrayStream {
   readonly #path: readonly string[];
   readonly #onElement: (value: unknown) => void;
-  readonly #maxElement: number;
+  /** The element being captured. */
+  readonly #row: JsonValueCapture;
   readonly #maxRest: number;
   readonly #stack: Frame[] = [];
   #rest: Buffer[] = [];
@@ -68,18 +62,11 @@ export class JsonArrayStream {
   #keySize = 0;
   // Inside the streamed array.
   #element: ElementState | undefined;
-  #parts: Buffer[] = [];
-  #size = 0;
-  #capturing = false;
-  #scalar = false;
-  #depth = 0;
-  #elementInString = false;
-  #elementEscaped = false;
 
   constructor(options: ArrayStreamOptions) {
     this.#path = options.path;
     this.#onElement = options.onElement;
-    this.#maxElement = options.maxElementBytes ?? 16 * 2 ** 20;
+    this.#row = new JsonValueCapture(options.maxElementBytes ?? 16 * 2 ** 20, "a torrent row");
     this.#maxRest = options.maxRestBytes ?? 64 * 2 ** 20;
   }
 
@@ -103,7 +90,7 @@ export class JsonArrayStream {
         i++;
         continue;
       }
-      if (this.#done && !isSpace(byte)) {
+      if (this.#done && !isJsonSpace(byte)) {
         throw new SourceProtocolError("JSON: text after the end of the answer");
       }
       switch (byte) {
@@ -145,7 +132,7 @@ export class JsonArrayStream {
           break;
         }
         default:
-          if (!this.#started && !isSpace(byte)) {
+          if (!this.#started && !isJsonSpace(byte)) {
             throw new SourceProtocolError("JSON: expected an object");
           }
       }
@@ -244,12 +231,13 @@ export class JsonArrayStream {
   #streamElements(chunk: Buffer, start: number): number {
     let i = start;
     while (i < chunk.length) {
-      if (this.#capturing) {
-        i = this.#capture(chunk, i);
+      if (this.#row.active) {
+        i = this.#row.feed(chunk, i);
+        if (this.#row.complete) this.#finishElement();
         continue;
       }
       const byte = chunk[i] as number;
-      if (isSpace(byte)) {
+      if (isJsonSpace(byte)) {
         i++;
         continue;
       }
@@ -268,79 +256,13 @@ export class JsonArrayStream {
         continue;
       }
       if (byte === COMMA) throw new SourceProtocolError("JSON: unexpected ',' in the torrent list");
-      this.#capturing = true;
-      this.#scalar = byte !== QUOTE && byte !== OPEN && byte !== OPEN_ARRAY;
-      this.#parts = [];
-      this.#size = 0;
-      this.#depth = 0;
-      this.#elementInString = false;
-      this.#elementEscaped = false;
+      this.#row.begin(byte);
     }
     return i;
   }
 
-  /** Captures one element from `start`; returns where scanning stopped. */
-  #capture(chunk: Buffer, start: number): number {
-    let i = start;
-    let end = -1;
-    if (this.#scalar) {
-      for (; i < chunk.length; i++) {
-        const b = chunk[i] as number;
-        if (b === COMMA || b === CLOSE_ARRAY || isSpace(b)) {
-          end = i;
-          break;
-        }
-      }
-    } else {
-      for (; i < chunk.length; i++) {
-        const b = chunk[i] as number;
-        if (this.#elementInString) {
-          if (this.#elementEscaped) this.#elementEscaped = false;
-          else if (b === BACKSLASH) this.#elementEscaped = true;
-          else if (b === QUOTE) {
-            this.#elementInString = false;
-            if (this.#depth === 0) {
-              end = i + 1;
-              break;
-            }
-          }
-        } else if (b === QUOTE) {
-          this.#elementInString = true;
-        } else if (b === OPEN || b === OPEN_ARRAY) {
-          this.#depth++;
-        } else if (b === CLOSE || b === CLOSE_ARRAY) {
-          this.#depth--;
-          if (this.#depth === 0) {
-            end = i + 1;
-            break;
-          }
-          if (this.#depth < 0) throw new SourceProtocolError("JSON: unbalanced brackets");
-        }
-      }
-    }
-    const stop = end === -1 ? chunk.length : end;
-    this.#size += stop - start;
-    if (this.#size > this.#maxElement) {
-      throw new SourceProtocolError(`JSON: a torrent row is larger than ${this.#maxElement} bytes`);
-    }
-    this.#parts.push(chunk.subarray(start, stop));
-    if (end !== -1) this.#finishElement();
-    return stop;
-  }
-
   #finishElement(): void {
-    this.#capturing = false;
     this.#element = "after";
-    const text = Buffer.concat(this.#parts, this.#size).toString("utf8");
-    this.#parts = [];
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new SourceProtocolError(`JSON: ${(error as Error).message.slice(0, 80)}`, {
-        cause: error,
-      });
-    }
-    this.#onElement(value);
+    this.#onElement(this.#row.take());
   }
 }
