@@ -95,6 +95,8 @@ describe("Transmission source against real transmission-daemon 3.00", { timeout:
   let seeding: GeneratedTorrent[];
   let paused: GeneratedTorrent[];
   let extra: GeneratedTorrent[];
+  /** Added first and removed before the restart test's restart, so that ids must shift. */
+  let dropped: GeneratedTorrent[];
   const torrents = async () =>
     (await tr.rpc<{ torrents: TrTorrent[] }>("torrent-get", { fields: FIELDS })).torrents;
 
@@ -105,6 +107,7 @@ describe("Transmission source against real transmission-daemon 3.00", { timeout:
     seeding = await makeTorrents({ dir: dir.path, count: 3, announce, prefix: "seeding" });
     paused = await makeTorrents({ dir: dir.path, count: 2, announce, prefix: "paused" });
     extra = await makeTorrents({ dir: dir.path, count: 1, announce, prefix: "extra" });
+    dropped = await makeTorrents({ dir: dir.path, count: 1, announce, prefix: "dropped" });
     const refused = await makeTorrents({ dir: dir.path, count: 1, announce, prefix: "unlisted" });
     const lost = await makeTorrents({ dir: dir.path, count: 1, announce, prefix: "lost" });
     await tracker.allow([...seeding, ...paused, ...extra, ...lost].map((t) => t.infoHash));
@@ -294,12 +297,20 @@ describe("Transmission source against real transmission-daemon 3.00", { timeout:
     const box = await startTransmission();
     const { source } = sourceFor(box);
     try {
+      // Transmission numbers torrents from 1 in the order it loads them, at every start. The
+      // first one (id 1) goes before the restart, so the three left (ids 2 to 4) cannot all keep
+      // their ids whatever order they load in.
+      await box.addTorrents(dropped, { paused: true });
       await box.addTorrents(paused, { paused: true });
       await box.addTorrents(extra, { paused: true });
       const table = new TorrentTable(namer());
       const first = await source.poll(signal());
       table.apply(first);
-      table.apply(await source.poll(signal()));
+      await box.rpc("torrent-remove", { ids: [(dropped[0] as GeneratedTorrent).infoHash] });
+      const afterDrop = await source.poll(signal());
+      table.apply(afterDrop);
+      assert.deepEqual(afterDrop.removed, [(dropped[0] as GeneratedTorrent).infoHash]);
+      assert.equal(table.size, 3);
       const idsBefore = (
         await box.rpc<{ torrents: TrTorrent[] }>("torrent-get", { fields: ["id", "hashString"] })
       ).torrents;
