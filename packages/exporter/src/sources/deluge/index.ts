@@ -9,7 +9,7 @@ import { type DelugeApi, type DelugeTransport, RpcDelugeApi, type TorrentsStatus
 import { DaemonRpcClient } from "./daemon-rpc.ts";
 import { DELUGE_STATES } from "./states.ts";
 import { SYNC_KEYS, TorrentSync } from "./torrent-sync.ts";
-import { type WebDaemonTarget, WebRpcClient } from "./web-rpc.ts";
+import { parseHosts, type WebDaemonTarget, WebRpcClient } from "./web-rpc.ts";
 
 /** Where and how to reach one Deluge. */
 export interface DelugeSourceOptions {
@@ -266,28 +266,7 @@ async function chooseWebDaemon(
   signal: AbortSignal,
 ): Promise<WebDaemonTarget> {
   const endpoint = probe.endpoint;
-  const answer = await probe.call("web.get_hosts", [], signal);
-  if (!Array.isArray(answer)) {
-    throw new SourceProtocolError(`${endpoint}: web.get_hosts: expected a list of hosts`);
-  }
-  const hosts = answer.map((entry: unknown) => {
-    if (
-      !Array.isArray(entry) ||
-      typeof entry[0] !== "string" ||
-      typeof entry[1] !== "string" ||
-      typeof entry[2] !== "number"
-    ) {
-      throw new SourceProtocolError(
-        `${endpoint}: web.get_hosts: expected [id, host, port, user] entries`,
-      );
-    }
-    return {
-      id: entry[0],
-      host: entry[1],
-      port: entry[2],
-      user: typeof entry[3] === "string" ? entry[3] : "",
-    };
-  });
+  const hosts = parseHosts(endpoint, await probe.call("web.get_hosts", [], signal));
   const statuses = new Map<string, string>();
   const statusOf = async (id: string) => {
     let status = statuses.get(id);

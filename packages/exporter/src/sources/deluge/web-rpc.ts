@@ -400,13 +400,17 @@ function parseAnswer(endpoint: string, method: string, body: Buffer): JsonAnswer
   return { result: (parsed as { result: unknown }).result, error: null };
 }
 
-interface HostEntry {
+/** One host of deluge-web's Connection Manager. */
+export interface HostEntry {
   readonly id: string;
   readonly host: string;
   readonly port: number;
+  /** The daemon account the host entry logs in with ("" when not given). */
+  readonly user: string;
 }
 
-function parseHosts(endpoint: string, result: unknown): HostEntry[] {
+/** The hosts of a `web.get_hosts` answer (`[id, host, port, user]` entries), checked. */
+export function parseHosts(endpoint: string, result: unknown): HostEntry[] {
   if (!Array.isArray(result)) {
     throw new SourceProtocolError(`${endpoint}: web.get_hosts: expected a list of hosts`);
   }
@@ -421,7 +425,12 @@ function parseHosts(endpoint: string, result: unknown): HostEntry[] {
         `${endpoint}: web.get_hosts: expected [id, host, port, user] entries`,
       );
     }
-    return { id: entry[0], host: entry[1], port: entry[2] };
+    return {
+      id: entry[0],
+      host: entry[1],
+      port: entry[2],
+      user: typeof entry[3] === "string" ? entry[3] : "",
+    };
   });
 }
 
