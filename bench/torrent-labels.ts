@@ -63,6 +63,24 @@ export function torrentLabels(i: number): string[] {
   ];
 }
 
+/** What every client simulator makes of torrent `i`: its labels' hash, name and tracker, and a size. */
+export function simulatedTorrent(i: number): {
+  readonly hash: string;
+  readonly name: string;
+  readonly tracker: string;
+  readonly size: number;
+} {
+  const [, , , hash, name, tracker] = torrentLabels(i) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  return { hash, name, tracker, size: 100_000_000 + ((i * 7_919_113) % 40_000_000_000) };
+}
+
 /** Names of the per-torrent families rendered in the benchmark (10 of them, as the exporter has). */
 export const FAMILY_NAMES = [
   "pt_tracker_torrent_size_bytes",

@@ -14,7 +14,7 @@ import {
   rdecode,
   rencode,
 } from "../../packages/exporter/src/sources/deluge/rencode.ts";
-import { torrentLabels } from "../torrent-labels.ts";
+import { simulatedTorrent } from "../torrent-labels.ts";
 
 /** What to simulate. */
 export interface DelugeSimulatorOptions {
@@ -109,16 +109,8 @@ export class DelugeSimulator {
   constructor(options: DelugeSimulatorOptions) {
     this.#options = options;
     for (let i = 0; i < options.torrents; i++) {
-      const [, , , hash, name, tracker] = torrentLabels(i) as [
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
+      const { hash, name, tracker, size } = simulatedTorrent(i);
       const state = STATES[i % STATES.length] as string;
-      const size = 100_000_000 + ((i * 7_919_113) % 40_000_000_000);
       const t: SimTorrent = {
         hash,
         name,

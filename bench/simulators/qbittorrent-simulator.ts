@@ -3,7 +3,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
-import { torrentLabels } from "../torrent-labels.ts";
+import { simulatedTorrent } from "../torrent-labels.ts";
 
 /** What to simulate. */
 export interface SimulatorOptions {
@@ -61,15 +61,7 @@ export class QbittorrentSimulator {
     this.#options = options;
     const now = 1_800_000_000;
     for (let i = 0; i < options.torrents; i++) {
-      const [, , , hash, name, tracker] = torrentLabels(i) as [
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
-      const size = 100_000_000 + ((i * 7_919_113) % 40_000_000_000);
+      const { hash, name, tracker, size } = simulatedTorrent(i);
       // A private tracker gives each user one passkey: every torrent of a tracker shares its URL.
       const announce = `https://${tracker}/announce.php?passkey=0123456789abcdef0123456789abcdef`;
       const state = STATES[i % STATES.length] as string;

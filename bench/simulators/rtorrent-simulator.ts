@@ -3,7 +3,7 @@
 
 import { once } from "node:events";
 import { createServer, type Server, type Socket } from "node:net";
-import { torrentLabels } from "../torrent-labels.ts";
+import { simulatedTorrent } from "../torrent-labels.ts";
 
 /** What to simulate. */
 export interface RtorrentSimulatorOptions {
@@ -143,15 +143,7 @@ export class RtorrentSimulator {
     this.#options = options;
     const now = 1_800_000_000;
     for (let i = 0; i < options.torrents; i++) {
-      const [, , , hash, name, tracker] = torrentLabels(i) as [
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
-      const size = 100_000_000 + ((i * 7_919_113) % 40_000_000_000);
+      const { hash, name, tracker, size } = simulatedTorrent(i);
       // Most of a seedbox seeds; some items are stopped, a few still download.
       const kind = i % 10;
       const stopped = kind === 7;

@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
-import { torrentLabels } from "../torrent-labels.ts";
+import { simulatedTorrent } from "../torrent-labels.ts";
 
 /** What to simulate. */
 export interface TransmissionSimulatorOptions {
@@ -65,15 +65,7 @@ export class TransmissionSimulator {
       `${options.username ?? "admin"}:${options.password ?? "adminadmin"}`,
     ).toString("base64")}`;
     for (let i = 0; i < options.torrents; i++) {
-      const [, , , hash, name, tracker] = torrentLabels(i) as [
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
-      const size = 100_000_000 + ((i * 7_919_113) % 40_000_000_000);
+      const { hash, name, tracker, size } = simulatedTorrent(i);
       this.#torrents.push({
         id: i + 1,
         hash,
