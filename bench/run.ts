@@ -23,8 +23,9 @@ const BASELINE = new URL("./baseline.json", import.meta.url);
 
 interface Baseline {
   readonly machine: Record<string, string | number>;
+  /** The day of the latest update; each suite also carries the day it was measured. */
   readonly date: string;
-  readonly suites: Record<string, SuiteResult>;
+  readonly suites: Record<string, SuiteResult & { measured?: string }>;
 }
 
 const { values } = parseArgs({
@@ -82,11 +83,18 @@ for (const name of names) {
 }
 
 if (values["update-baseline"]) {
-  const next: Baseline = {
-    machine,
-    date: new Date().toISOString().slice(0, 10),
-    suites: { ...baseline?.suites, ...results },
-  };
+  const today = new Date().toISOString().slice(0, 10);
+  const measured = Object.fromEntries(
+    Object.entries(results).map(([name, result]) => [name, { measured: today, ...result }]),
+  );
+  // Suites not run now keep their figures and their day (the baseline's day before this field).
+  const kept = Object.fromEntries(
+    Object.entries(baseline?.suites ?? {}).map(([name, result]) => [
+      name,
+      { measured: baseline?.date, ...result },
+    ]),
+  );
+  const next: Baseline = { machine, date: today, suites: { ...kept, ...measured } };
   await writeFile(BASELINE, `${JSON.stringify(next, null, 2)}\n`);
   console.log(`\nwrote ${BASELINE.pathname}`);
 }

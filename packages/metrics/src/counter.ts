@@ -1,24 +1,18 @@
-// A long-lived counter instrument: monotonic, one child per label set.
+// A long-lived counter instrument: monotonic, one series per label set.
 
 import type { MetricDefinition } from "./definition.ts";
-import { LabeledInstrument } from "./instrument.ts";
+import { LabeledInstrument, SeriesHandle } from "./instrument.ts";
 import type { RenderedLabels } from "./labels.ts";
+import type { SeriesValues } from "./series-values.ts";
 
-/** One counter series. */
-export class CounterChild {
-  readonly labels: RenderedLabels;
-  value = 0;
-
-  constructor(labels: RenderedLabels) {
-    this.labels = labels;
-  }
-
+/** A handle on one counter series (see SeriesHandle for what happens after `remove()`). */
+export class CounterChild extends SeriesHandle {
   /** Adds `by` (default 1); a negative or non-finite amount throws, since counters never go down. */
   inc(by = 1): void {
     if (!(by >= 0) || by === Number.POSITIVE_INFINITY) {
       throw new RangeError(`counter increment must be a finite non-negative number, got ${by}`);
     }
-    this.value += by;
+    this.add(by);
   }
 }
 
@@ -38,11 +32,7 @@ export class Counter extends LabeledInstrument<CounterChild> {
     return this.unlabeled.value;
   }
 
-  protected createChild(labels: RenderedLabels): CounterChild {
-    return new CounterChild(labels);
-  }
-
-  protected valueOf(child: CounterChild): number {
-    return child.value;
+  protected createChild(series: SeriesValues, labels: RenderedLabels): CounterChild {
+    return new CounterChild(series, labels);
   }
 }

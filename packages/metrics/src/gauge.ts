@@ -1,28 +1,22 @@
-// A long-lived gauge instrument: any value, one child per label set.
+// A long-lived gauge instrument: any value, one series per label set.
 
 import type { MetricDefinition } from "./definition.ts";
-import { LabeledInstrument } from "./instrument.ts";
+import { LabeledInstrument, SeriesHandle } from "./instrument.ts";
 import type { RenderedLabels } from "./labels.ts";
+import type { SeriesValues } from "./series-values.ts";
 
-/** One gauge series. */
-export class GaugeChild {
-  readonly labels: RenderedLabels;
-  value = 0;
-
-  constructor(labels: RenderedLabels) {
-    this.labels = labels;
-  }
-
+/** A handle on one gauge series (see SeriesHandle for what happens after `remove()`). */
+export class GaugeChild extends SeriesHandle {
   set(value: number): void {
-    this.value = value;
+    this.store(value);
   }
 
   inc(by = 1): void {
-    this.value += by;
+    this.add(by);
   }
 
   dec(by = 1): void {
-    this.value -= by;
+    this.add(-by);
   }
 }
 
@@ -50,11 +44,7 @@ export class Gauge extends LabeledInstrument<GaugeChild> {
     return this.unlabeled.value;
   }
 
-  protected createChild(labels: RenderedLabels): GaugeChild {
-    return new GaugeChild(labels);
-  }
-
-  protected valueOf(child: GaugeChild): number {
-    return child.value;
+  protected createChild(series: SeriesValues, labels: RenderedLabels): GaugeChild {
+    return new GaugeChild(series, labels);
   }
 }
