@@ -6,6 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { waitFor } from "@seedwatch/metrics/testing";
+import { listeningPorts } from "./proc.ts";
 
 /** A daemon this test started. */
 export interface Daemon {
@@ -31,6 +32,31 @@ export interface DaemonSpec {
   /** Resolves true once the daemon answers; polled until `readyTimeoutMs`. */
   readonly ready: () => Promise<boolean>;
   readonly readyTimeoutMs?: number;
+  /**
+   * TCP ports the daemon itself must listen on once ready. Ports come from `freePort()`, and
+   * another test process can take one before the daemon binds it; the daemon may then run on
+   * without it while the intruder answers in its place.
+   */
+  readonly listens?: readonly number[];
+}
+
+/** A port a daemon was given was taken by another process first: start again on fresh ports. */
+export class PortTakenError extends Error {
+  override name = "PortTakenError";
+}
+
+/**
+ * Runs `start` (which picks fresh ports each time) again when a port it picked was taken by
+ * another process before its daemon could bind it, up to `attempts` times.
+ */
+export async function retryWhilePortsTaken<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt >= attempts) throw error;
+    }
+  }
 }
 
 const running = new Set<Daemon>();
@@ -97,6 +123,16 @@ export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
     throw new Error(`${(error as Error).message}\n--- ${spec.name} output ---\n${tail}`, {
       cause: error,
     });
+  }
+  if (spec.listens !== undefined && spec.listens.length > 0) {
+    const own = await listeningPorts(daemon.pid);
+    const missing = spec.listens.filter((port) => !own.has(port));
+    if (missing.length > 0) {
+      await daemon.stop(1000);
+      throw new PortTakenError(
+        `${spec.name} (PID ${daemon.pid}) answers but does not listen on port ${missing.join(", ")} itself: another process took it`,
+      );
+    }
   }
   return daemon;
 }

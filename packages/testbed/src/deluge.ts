@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { freePort, waitFor } from "@seedwatch/metrics/testing";
-import { type Daemon, startDaemon, tempDir } from "./daemon.ts";
+import { type Daemon, retryWhilePortsTaken, startDaemon, tempDir } from "./daemon.ts";
 import type { GeneratedTorrent } from "./torrents.ts";
 
 /** Deluge's auth levels (`deluge/common.py`): 0 none, 1 read-only, 5 normal, 10 admin. */
@@ -146,15 +146,18 @@ print(json.dumps(results, default=repr))
  * DHT/UPnP/NAT-PMP/LSD off, no `-L`: Debian 12's Deluge 2.0.3 crashes in its logger above
  * `error`) and an `auth` file with numeric levels; optionally deluge-web with its own password
  * and a host list holding this daemon (plus an unreachable decoy, so a client must pick).
+ * Starts again on fresh ports if another process took one.
  */
-export async function startDeluged(options: DelugeOptions = {}): Promise<DelugeInstance> {
-  const dir = await tempDir("deluge");
-  try {
-    return await start(dir, options);
-  } catch (error) {
-    await dir.remove();
-    throw error;
-  }
+export function startDeluged(options: DelugeOptions = {}): Promise<DelugeInstance> {
+  return retryWhilePortsTaken(async () => {
+    const dir = await tempDir("deluge");
+    try {
+      return await start(dir, options);
+    } catch (error) {
+      await dir.remove();
+      throw error;
+    }
+  });
 }
 
 async function start(
@@ -209,6 +212,7 @@ async function start(
       args: ["-d", "-c", configDir, "-p", String(daemonPort)],
       env: { HOME: dir.path },
       ready: () => canConnect(daemonPort),
+      listens: [daemonPort],
     });
   let daemon = await launchDaemon();
 
@@ -337,6 +341,7 @@ async function prepareWeb(
       args: ["-d", "-c", configDir, "-p", String(port), "-i", "127.0.0.1"],
       env: { HOME: home },
       ready: () => canConnect(port),
+      listens: [port],
     });
   return { port, launch };
 }

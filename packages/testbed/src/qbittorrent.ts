@@ -4,7 +4,7 @@ import { pbkdf2Sync, randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { freePort, waitFor } from "@seedwatch/metrics/testing";
-import { type Daemon, startDaemon, tempDir } from "./daemon.ts";
+import { type Daemon, retryWhilePortsTaken, startDaemon, tempDir } from "./daemon.ts";
 import type { GeneratedTorrent } from "./torrents.ts";
 
 /** How to start qBittorrent. */
@@ -103,9 +103,14 @@ export function qbittorrentPasswordHash(password: string, salt = randomBytes(16)
  * Writes a fresh profile and starts `qbittorrent-nox` bound to `interfaceAddress` (WebUI and
  * peers), with DHT, LSD, PeX, UPnP and queueing off, then waits until the WebUI answers.
  * A leecher that must exchange data with a seeder on 127.0.0.1 needs another address
- * (127.0.0.2): libtorrent drops connections from its own IP.
+ * (127.0.0.2): libtorrent drops connections from its own IP. Starts again on fresh ports if
+ * another process took one.
  */
-export async function startQbittorrent(options: QbittorrentOptions = {}): Promise<Qbittorrent> {
+export function startQbittorrent(options: QbittorrentOptions = {}): Promise<Qbittorrent> {
+  return retryWhilePortsTaken(() => launchQbittorrent(options));
+}
+
+async function launchQbittorrent(options: QbittorrentOptions): Promise<Qbittorrent> {
   const username = options.username ?? "admin";
   const password = options.password ?? randomBytes(12).toString("hex");
   const address = options.interfaceAddress ?? "127.0.0.1";
@@ -198,6 +203,7 @@ export async function startQbittorrent(options: QbittorrentOptions = {}): Promis
           return response.status === 200 || response.status === 403;
         },
         readyTimeoutMs: 60_000,
+        listens: [webuiPort],
       });
     let daemon = await launch();
     let cookie: string | undefined;

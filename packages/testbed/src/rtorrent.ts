@@ -4,7 +4,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { freePort, waitFor } from "@seedwatch/metrics/testing";
-import { type Daemon, startDaemon, tempDir } from "./daemon.ts";
+import { type Daemon, retryWhilePortsTaken, startDaemon, tempDir } from "./daemon.ts";
 import type { GeneratedTorrent } from "./torrents.ts";
 
 /** How the test talks to rTorrent. */
@@ -51,10 +51,25 @@ export interface RtorrentInstance {
  * Starts `rtorrent -n -o import=<rc>` (no ~/.rtorrent.rc; stdin from /dev/null; ncurses off with
  * `system.daemon.set`) in a temp dir: session dir, download dir, peers and SCGI on 127.0.0.1 only,
  * DHT, PEX and UDP trackers off. Talks to it with its own minimal SCGI client, so tests of the
- * exporter's client compare against an independent implementation.
+ * exporter's client compare against an independent implementation. Starts again on fresh ports
+ * if another process took one.
  */
-export async function startRtorrent(options: RtorrentOptions): Promise<RtorrentInstance> {
-  const dir = await tempDir("rtorrent");
+export function startRtorrent(options: RtorrentOptions): Promise<RtorrentInstance> {
+  return retryWhilePortsTaken(async () => {
+    const dir = await tempDir("rtorrent");
+    try {
+      return await launchRtorrent(dir, options);
+    } catch (error) {
+      await dir.remove();
+      throw error;
+    }
+  });
+}
+
+async function launchRtorrent(
+  dir: { path: string; remove(): Promise<void> },
+  options: RtorrentOptions,
+): Promise<RtorrentInstance> {
   const sessionDir = join(dir.path, "session");
   const downloadDir = join(dir.path, "download");
   await mkdir(sessionDir);
@@ -99,6 +114,7 @@ export async function startRtorrent(options: RtorrentOptions): Promise<RtorrentI
       cwd: dir.path,
       env: { HOME: dir.path, TERM: "dumb" },
       ready: async () => (await call("system.client_version").catch(() => "")) !== "",
+      listens: "port" in scgi ? [scgi.port] : [],
     });
   };
   let daemon = await launch();

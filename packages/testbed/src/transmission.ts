@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { freePort, waitFor } from "@seedwatch/metrics/testing";
-import { type Daemon, startDaemon, tempDir } from "./daemon.ts";
+import { type Daemon, retryWhilePortsTaken, startDaemon, tempDir } from "./daemon.ts";
 import type { GeneratedTorrent } from "./torrents.ts";
 
 /** How to start Transmission. */
@@ -75,9 +75,13 @@ const RPC_PATH = "/transmission/rpc";
  * Writes settings.json and starts `transmission-daemon -f` on 127.0.0.1 with DHT, LPD, PeX, uTP,
  * port mapping and the download queue off, then waits until the RPC answers. Transmission 3.00
  * never connects to peers on 127.x addresses, so it cannot join a loopback swarm; use it for
- * torrents, states, labels and trackers.
+ * torrents, states, labels and trackers. Starts again on fresh ports if another process took one.
  */
-export async function startTransmission(options: TransmissionOptions = {}): Promise<Transmission> {
+export function startTransmission(options: TransmissionOptions = {}): Promise<Transmission> {
+  return retryWhilePortsTaken(() => launchTransmission(options));
+}
+
+async function launchTransmission(options: TransmissionOptions): Promise<Transmission> {
   const username = options.username ?? "admin";
   const password = options.password ?? randomBytes(12).toString("hex");
   const auth = options.auth ?? true;
@@ -158,6 +162,7 @@ export async function startTransmission(options: TransmissionOptions = {}): Prom
           return response.status === 409 || response.status === 200;
         },
         readyTimeoutMs: 30_000,
+        listens: [rpcPort],
       });
     let daemon = await launch();
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createServer as createTlsServer } from "node:tls";
 import { createSessionCounters, SESSION_METRIC as M } from "@seedwatch/metrics";
-import { tempDir, waitFor } from "@seedwatch/testbed";
+import { processState, tempDir, waitFor } from "@seedwatch/testbed";
 import { makeCertificate } from "@seedwatch/testbed/certificates";
 import { type Opentracker, startOpentracker } from "@seedwatch/testbed/opentracker";
 import { type GeneratedTorrent, makeTorrents } from "@seedwatch/testbed/torrents";
@@ -432,6 +432,10 @@ describe("Transmission source against real transmission-daemon 3.00", { timeout:
       const first = await source.poll(signal());
       assert.equal(first.patches.length, 1);
       box.daemon.signal("SIGSTOP");
+      // Stopped for sure (every thread), so nothing it answers afterwards can come from it.
+      await waitFor("transmission-daemon to stop", async () =>
+        (await processState(box.daemon.pid)) === "T" ? true : undefined,
+      );
       await assert.rejects(source.poll(AbortSignal.timeout(1500)), SourceTimeoutError);
       box.daemon.signal("SIGCONT");
       const back = await source.poll(signal());
