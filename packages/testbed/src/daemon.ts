@@ -137,6 +137,23 @@ export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
   return daemon;
 }
 
+/**
+ * Runs `use` with a fresh temporary directory and removes the directory if `use` throws (on
+ * success the daemon started in it owns it, and removes it when it stops).
+ */
+export async function inTempDir<T>(
+  prefix: string,
+  use: (dir: { path: string; remove(): Promise<void> }) => Promise<T>,
+): Promise<T> {
+  const dir = await tempDir(prefix);
+  try {
+    return await use(dir);
+  } catch (error) {
+    await dir.remove();
+    throw error;
+  }
+}
+
 /** A fresh temporary directory and a function that removes it. */
 export async function tempDir(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), `seedwatch-${prefix}-`));

@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { freePort, waitFor } from "@seedwatch/metrics/testing";
-import { type Daemon, retryWhilePortsTaken, startDaemon, tempDir } from "./daemon.ts";
+import { type Daemon, inTempDir, retryWhilePortsTaken, startDaemon } from "./daemon.ts";
 import type { GeneratedTorrent } from "./torrents.ts";
 
 /** Deluge's auth levels (`deluge/common.py`): 0 none, 1 read-only, 5 normal, 10 admin. */
@@ -149,15 +149,7 @@ print(json.dumps(results, default=repr))
  * Starts again on fresh ports if another process took one.
  */
 export function startDeluged(options: DelugeOptions = {}): Promise<DelugeInstance> {
-  return retryWhilePortsTaken(async () => {
-    const dir = await tempDir("deluge");
-    try {
-      return await start(dir, options);
-    } catch (error) {
-      await dir.remove();
-      throw error;
-    }
-  });
+  return retryWhilePortsTaken(() => inTempDir("deluge", (dir) => start(dir, options)));
 }
 
 async function start(

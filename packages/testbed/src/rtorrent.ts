@@ -4,7 +4,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { freePort, waitFor } from "@seedwatch/metrics/testing";
-import { type Daemon, retryWhilePortsTaken, startDaemon, tempDir } from "./daemon.ts";
+import { type Daemon, inTempDir, retryWhilePortsTaken, startDaemon } from "./daemon.ts";
 import type { GeneratedTorrent } from "./torrents.ts";
 
 /** How the test talks to rTorrent. */
@@ -55,15 +55,7 @@ export interface RtorrentInstance {
  * if another process took one.
  */
 export function startRtorrent(options: RtorrentOptions): Promise<RtorrentInstance> {
-  return retryWhilePortsTaken(async () => {
-    const dir = await tempDir("rtorrent");
-    try {
-      return await launchRtorrent(dir, options);
-    } catch (error) {
-      await dir.remove();
-      throw error;
-    }
-  });
+  return retryWhilePortsTaken(() => inTempDir("rtorrent", (dir) => launchRtorrent(dir, options)));
 }
 
 async function launchRtorrent(
