@@ -59,6 +59,28 @@ describe("ArrayResponseStream", () => {
     );
   });
 
+  it("decodes entities, line ends, CDATA and multi-byte UTF-8 in rows however the bytes are cut", () => {
+    const rows = [
+      "<value><array><data>\r\n<value><string>Caf\u00e9 &amp; \u{1F600}</string></value>\r\n<value><i8>42</i8></value>\r\n</data></array></value>",
+      "<value><array><data><value><string>a\r\nb<![CDATA[<x>]]>c<!-- d -->e&#x1F600;</string></value><value><array><data/></array></value></data></array></value>",
+      "<value><string>\u00dc\r\n\u00dc\r</string ></value>",
+      "<value>&lt;bare&gt;</value>",
+    ];
+    const body = Buffer.from(
+      `<?xml version="1.0"?>\r\n<methodResponse>\r\n<params>\r\n<param><value><array><data>\r\n${rows.join("\r\n")}\r\n</data></array></value></param>\r\n</params>\r\n</methodResponse>\r\n`,
+    );
+    const expected: XmlRpcValue[] = [
+      ["Caf\u00e9 & \u{1F600}", 42],
+      ["a\nb<x>ce\u{1F600}", []],
+      "\u00dc\n\u00dc\n",
+      "<bare>",
+    ];
+    for (let cut = 0; cut < body.length; cut++) {
+      assert.deepEqual(read(split(body, [cut])), expected, `cut at ${cut}`);
+      assert.deepEqual(read(split(body, [cut, cut + 1, cut + 2])), expected, `cuts at ${cut}..`);
+    }
+  });
+
   it("hands out each element once its batch is in, before the answer ends", () => {
     const seen: XmlRpcValue[] = [];
     const reader = new ArrayResponseStream((v) => seen.push(v), { where: "w", batchBytes: 1 });

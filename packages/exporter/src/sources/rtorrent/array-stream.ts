@@ -3,9 +3,9 @@
 import { SourceProtocolError } from "../errors.ts";
 import {
   parseMethodResponse,
-  parseValueAt,
   type XmlRpcLimits,
   type XmlRpcValue,
+  XmlRpcValueReader,
 } from "./xmlrpc.ts";
 
 /** Bounds of a streamed answer. */
@@ -22,7 +22,7 @@ export interface ArrayStreamOptions extends XmlRpcLimits {
 }
 
 const HEAD = ["<methodResponse>", "<params>", "<param>", "<value>", "<array>", "<data>"];
-const DATA_END = "</data>";
+const DATA_END = Buffer.from("</data>", "latin1");
 const TAIL = /^<\/data>\s*<\/array>\s*<\/value>\s*<\/param>\s*<\/params>\s*<\/methodResponse>\s*$/;
 const MAX_HEAD_BYTES = 64 * 1024;
 const MAX_TAIL_BYTES = 4096;
@@ -160,28 +160,30 @@ export class ArrayResponseStream {
     const where = this.#options.where;
     let p = 0;
     const b = this.#pending;
+    // One reader for the batch; the message of an error names the element and its byte offset.
+    const reader = new XmlRpcValueReader(
+      b,
+      () => `${where} (element ${this.#items}, byte ${this.#consumed + p})`,
+      this.#options,
+    );
     for (;;) {
       const next = skipMisc(b, p);
       if (next === undefined || next >= b.length) break;
       p = next;
-      if (b.toString("latin1", p, p + DATA_END.length) === DATA_END) {
-        this.#mode = "tail";
-        break;
+      if (atDataEnd(b, p)) {
+        if (b.length - p >= DATA_END.length) this.#mode = "tail";
+        break; // Else a prefix of `</data>`: wait for the rest.
       }
-      if (b.length - p < DATA_END.length && DATA_END.startsWith(b.toString("latin1", p))) break;
-      let parsed: { value: XmlRpcValue; end: number };
+      let value: XmlRpcValue;
       try {
-        parsed = parseValueAt(b, p, {
-          ...this.#options,
-          where: `${where} (element ${this.#items}, byte ${this.#consumed + p})`,
-        });
+        value = reader.read(p);
       } catch (error) {
         // Cut by a chunk boundary, or malformed: more bytes tell which, within bounds.
         if (final || b.length - p > this.#maxItem) throw error;
         break;
       }
-      this.#onItem(parsed.value, this.#items++);
-      p = parsed.end;
+      this.#onItem(value, this.#items++);
+      p = reader.end;
     }
     this.#consume(p);
   }
@@ -235,4 +237,11 @@ function skipMisc(b: Buffer, from: number): number | undefined {
       return p;
     }
   }
+}
+
+/** Whether `</data>`, or the part of it that has arrived, starts at `p` (checked per element). */
+function atDataEnd(b: Buffer, p: number): boolean {
+  if (b[p] !== 60 || (p + 1 < b.length && b[p + 1] !== 47)) return false;
+  const have = Math.min(b.length - p, DATA_END.length);
+  return b.compare(DATA_END, 0, have, p, p + have) === 0;
 }

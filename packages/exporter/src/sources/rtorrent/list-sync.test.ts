@@ -283,6 +283,37 @@ describe("TorrentListSync", () => {
     assert.deepEqual(cleared.patches, [{ hash: MULTI0, status: S.Stalled, message: "" }]);
   });
 
+  it("sends a change of any exported field", () => {
+    const multi0 = recordedRows()[3] as ListedTorrent;
+    const changes: [Partial<ListedTorrent>, keyof TorrentPatch][] = [
+      [{ name: "other" }, "name"],
+      [{ started: false, active: false }, "status"],
+      [{ sizeBytes: multi0.sizeBytes + 1 }, "size"],
+      [{ complete: false, completedBytes: 1 }, "progress"],
+      [{ downloadedBytes: multi0.downloadedBytes + 1 }, "downloaded"],
+      [{ uploadedBytes: multi0.uploadedBytes + 1 }, "uploaded"],
+      [{ downloadRate: multi0.downloadRate + 1 }, "downloadRate"],
+      [{ uploadRate: multi0.uploadRate + 1 }, "uploadRate"],
+      [{ ratio: multi0.ratio + 1 }, "ratio"],
+      [{ label: "other" }, "category"],
+      [{ trackers: [{ url: "udp://other.example:1/a", enabled: true }] }, "trackerHosts"],
+      [{ message: "" }, "trackerError"],
+      [{ message: "Tracker: [other]" }, "message"],
+      [{ addedAt: multi0.addedAt + 1 }, "addedOn"],
+      [{ finishedAt: multi0.finishedAt + 1 }, "completedOn"],
+      [{ directory: "/other" }, "savePath"],
+      [{ peersComplete: multi0.peersComplete + 1 }, "seeds"],
+      [{ peersAccounted: multi0.peersAccounted + 1 }, "leechers"],
+    ];
+    for (const [change, key] of changes) {
+      const { sync } = newSync();
+      poll(sync, [multi0]);
+      assert.deepEqual(poll(sync, [{ ...multi0 }]).patches, [], "nothing changed");
+      const [patch] = poll(sync, [{ ...multi0, ...change }]).patches;
+      assert.ok(patch !== undefined && key in patch, `${key} after ${JSON.stringify(change)}`);
+    }
+  });
+
   it("refuses rows outside a poll", () => {
     const { sync } = newSync();
     assert.throws(() => sync.row(recordedRows()[0] as ListedTorrent), /outside begin/);

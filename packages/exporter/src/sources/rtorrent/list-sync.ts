@@ -81,6 +81,8 @@ export class TorrentListSync {
   #reset = true;
   #open = false;
   #patches: TorrentPatch[] = [];
+  /** Distinct hashes listed in the poll in progress. */
+  #listed = 0;
   #uploadRate = 0;
   #downloadRate = 0;
 
@@ -99,6 +101,7 @@ export class TorrentListSync {
     this.#open = true;
     this.#epoch++;
     this.#patches = [];
+    this.#listed = 0;
     this.#uploadRate = 0;
     this.#downloadRate = 0;
   }
@@ -111,6 +114,7 @@ export class TorrentListSync {
     this.#downloadRate += fields.downloadRate;
     const sent = this.#sent.get(t.hash);
     if (sent === undefined) {
+      this.#listed++;
       fields.seen = this.#epoch;
       this.#sent.set(t.hash, fields);
       this.#patches.push(full(t.hash, fields));
@@ -122,6 +126,7 @@ export class TorrentListSync {
       return;
     }
     sent.seen = this.#epoch;
+    this.#listed++;
     if (this.#reset) {
       fields.seen = this.#epoch;
       this.#sent.set(t.hash, fields);
@@ -137,10 +142,13 @@ export class TorrentListSync {
     if (!this.#open) throw new Error("TorrentListSync.end() without begin()");
     this.#open = false;
     const removed: string[] = [];
-    for (const [hash, sent] of this.#sent) {
-      if (sent.seen !== this.#epoch) {
-        removed.push(hash);
-        this.#sent.delete(hash);
+    // Every kept torrent listed again (the usual poll): nothing to look for.
+    if (this.#listed < this.#sent.size) {
+      for (const [hash, sent] of this.#sent) {
+        if (sent.seen !== this.#epoch) {
+          removed.push(hash);
+          this.#sent.delete(hash);
+        }
       }
     }
     const reset = this.#reset;
@@ -217,6 +225,7 @@ export class TorrentListSync {
 
 /** The fields of `f` that differ from `sent`, written into `sent` too; undefined when none does. */
 function diff(sent: Sent, f: Fields, hash: string): TorrentPatch | undefined {
+  if (same(sent, f)) return undefined;
   let patch: Record<string, unknown> | undefined;
   const old = sent as unknown as Record<string, unknown>;
   for (const key of KEYS) {
@@ -228,6 +237,34 @@ function diff(sent: Sent, f: Fields, hash: string): TorrentPatch | undefined {
     old[key] = value;
   }
   return patch as TorrentPatch | undefined;
+}
+
+/**
+ * Whether no exported field changed: what most torrents of most polls answer. Spelled out field
+ * by field because it runs for every torrent of every poll, and a loop over KEYS reads 18
+ * property names through one (megamorphic, several times slower) keyed access site.
+ */
+function same(sent: Sent, f: Fields): boolean {
+  return (
+    f.name === sent.name &&
+    f.status === sent.status &&
+    f.size === sent.size &&
+    f.progress === sent.progress &&
+    f.downloaded === sent.downloaded &&
+    f.uploaded === sent.uploaded &&
+    f.downloadRate === sent.downloadRate &&
+    f.uploadRate === sent.uploadRate &&
+    f.ratio === sent.ratio &&
+    f.category === sent.category &&
+    (f.trackerHosts === sent.trackerHosts || sameList(f.trackerHosts, sent.trackerHosts)) &&
+    f.trackerError === sent.trackerError &&
+    f.message === sent.message &&
+    f.addedOn === sent.addedOn &&
+    f.completedOn === sent.completedOn &&
+    f.savePath === sent.savePath &&
+    f.seeds === sent.seeds &&
+    f.leechers === sent.leechers
+  );
 }
 
 /** Every field of the record: what rTorrent does not have (tags, seeding time) at its empty value. */

@@ -12,6 +12,7 @@ import {
   XmlRpcFaultError,
   type XmlRpcParam,
   type XmlRpcValue,
+  XmlRpcValueReader,
 } from "./xmlrpc.ts";
 
 const HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<methodResponse>\n<params>\n<param>';
@@ -162,6 +163,8 @@ describe("parseMethodResponse: fixed vectors", () => {
       ],
       ["<string><![CDATA[<raw> & ]]>x<!-- dropped -->y</string>", "<raw> & xy"],
       ["<string>line1\r\nline2\rline3&#13;</string>", "line1\nline2\nline3\r"],
+      ["<string>line1\r\nline2\rline3</string>", "line1\nline2\nline3"],
+      ["<string>a&amp;b</string>", "a&b"],
       ["<string/>", ""],
       ["<string></string>", ""],
       ["bare text", "bare text"],
@@ -256,6 +259,66 @@ describe("parseMethodResponse: fixed vectors", () => {
     assert.equal((parseMethodResponse(many, { maxValues: 101 }) as unknown[]).length, 100);
     rejects(many, /more than 100 values/, { maxValues: 100 });
     rejects(Buffer.from(many), /exceeds the limit of 100/, { maxBytes: 100 });
+  });
+});
+
+describe("XmlRpcValueReader", () => {
+  const ELEMENTS = [
+    "<value><string>a&amp;b</string></value>",
+    "\r\n<!-- c --><value><array><data>\r\n<value><i8>-7</i8></value></data></array></value>",
+    " <value><string>x\r\ny<![CDATA[<&>]]>z</string ></value>",
+    "<value>bare &#x1F600;</value>",
+    "<value><array ><data><value><i4>1</i4></value></data></array></value>",
+  ];
+  const EXPECTED: XmlRpcValue[] = ["a&b", [-7], "x\ny<&>z", "bare 😀", [1]];
+
+  it("reads the elements of one buffer one after the other, fast paths and general shapes alike", () => {
+    const body = Buffer.from(ELEMENTS.join(""));
+    let labels = 0;
+    const reader = new XmlRpcValueReader(body, () => `w${++labels}`);
+    const values: XmlRpcValue[] = [];
+    let p = 0;
+    for (let i = 0; i < ELEMENTS.length; i++) {
+      values.push(reader.read(p));
+      p = reader.end;
+    }
+    assert.deepEqual(values, EXPECTED);
+    assert.equal(p, body.length);
+    assert.equal(labels, 0, "the label is only made for an error");
+  });
+
+  it("rejects every element cut short, naming it with the label", () => {
+    const body = Buffer.from(ELEMENTS.join(""));
+    for (let end = 0; end < body.length; end++) {
+      const cut = body.subarray(0, end);
+      const reader = new XmlRpcValueReader(cut, () => "the label");
+      let p = 0;
+      assert.throws(
+        () => {
+          for (;;) {
+            reader.read(p);
+            p = reader.end;
+          }
+        },
+        (error: unknown) =>
+          error instanceof SourceProtocolError && error.message.startsWith("the label: "),
+        `cut at ${end}`,
+      );
+    }
+  });
+
+  it("counts maxValues per element", () => {
+    const one = "<value><array><data><value>1</value><value>2</value></data></array></value>";
+    const reader = new XmlRpcValueReader(Buffer.from(one + one), () => "w", { maxValues: 3 });
+    assert.deepEqual(reader.read(0), ["1", "2"]);
+    assert.deepEqual(reader.read(reader.end), ["1", "2"]);
+    const tight = new XmlRpcValueReader(Buffer.from(one), () => "w", { maxValues: 2 });
+    assert.throws(
+      () => tight.read(0),
+      (error: unknown) =>
+        error instanceof SourceProtocolError &&
+        error.message === "w: response has more than 2 values",
+    );
   });
 });
 

@@ -245,7 +245,7 @@ export function parseMethodResponse(
     const bytes = new Bytes(typeof body === "string" ? Buffer.from(body, "utf8") : body);
     const parser = new ResponseParser(
       bytes,
-      where,
+      () => where,
       Math.min(options.maxDepth ?? DEFAULT_MAX_DEPTH, 1000),
       options.maxValues ?? DEFAULT_MAX_VALUES,
     );
@@ -272,22 +272,53 @@ export function parseValueAt(
   options: XmlRpcLimits & { readonly where?: string } = {},
 ): { readonly value: XmlRpcValue; readonly end: number } {
   const where = options.where ?? "XML-RPC response";
-  const parser = new ResponseParser(
-    new Bytes(body),
-    where,
-    Math.min(options.maxDepth ?? DEFAULT_MAX_DEPTH, 1000),
-    options.maxValues ?? DEFAULT_MAX_VALUES,
-  );
-  parser.pos = start;
-  try {
-    parser.skipMisc();
-    const value = parser.value(0);
-    return { value, end: parser.pos };
-  } catch (error) {
-    if (error instanceof SourceProtocolError) throw error;
-    throw new SourceProtocolError(`${where}: malformed XML-RPC (${(error as Error).message})`, {
-      cause: error,
-    });
+  const reader = new XmlRpcValueReader(body, () => where, options);
+  const value = reader.read(start);
+  return { value, end: reader.end };
+}
+
+/**
+ * parseValueAt for many elements of one buffer: the parser is made once per buffer, and the
+ * label that starts error messages is only computed when there is an error (a streamed answer
+ * names the element and byte offset, which would cost a string per element otherwise).
+ */
+export class XmlRpcValueReader {
+  readonly #parser: ResponseParser;
+  readonly #where: () => string;
+
+  constructor(body: Buffer, where: () => string, limits: XmlRpcLimits = {}) {
+    this.#where = where;
+    this.#parser = new ResponseParser(
+      new Bytes(body),
+      where,
+      Math.min(limits.maxDepth ?? DEFAULT_MAX_DEPTH, 1000),
+      limits.maxValues ?? DEFAULT_MAX_VALUES,
+    );
+  }
+
+  /** Offset just past the `</value>` of the last element read. */
+  get end(): number {
+    return this.#parser.pos;
+  }
+
+  /**
+   * Parses the `<value>` element at `start` (whitespace and comments before it skipped), with
+   * parseValueAt's guarantees; `maxValues` applies to each element on its own.
+   */
+  read(start: number): XmlRpcValue {
+    const parser = this.#parser;
+    parser.pos = start;
+    parser.values = 0;
+    try {
+      parser.skipMisc();
+      return parser.value(0);
+    } catch (error) {
+      if (error instanceof SourceProtocolError) throw error;
+      throw new SourceProtocolError(
+        `${this.#where()}: malformed XML-RPC (${(error as Error).message})`,
+        { cause: error },
+      );
+    }
   }
 }
 
@@ -350,6 +381,8 @@ const GT = 62; // >
 const SLASH = 47; // /
 const BANG = 33; // !
 const QUESTION = 63; // ?
+const AMP = 38; // &
+const CR = 13; // \r
 
 /** The few string operations the parser needs, over bytes (literals and names are ASCII). */
 class Bytes {
@@ -383,13 +416,14 @@ class Bytes {
 
 class ResponseParser {
   readonly s: Bytes;
-  readonly where: string;
+  /** Starts error messages; a function so that it costs nothing until there is an error. */
+  readonly where: () => string;
   readonly maxDepth: number;
   readonly maxValues: number;
   pos = 0;
   values = 0;
 
-  constructor(s: Bytes, where: string, maxDepth: number, maxValues: number) {
+  constructor(s: Bytes, where: () => string, maxDepth: number, maxValues: number) {
     this.s = s;
     this.where = where;
     this.maxDepth = maxDepth;
@@ -398,7 +432,7 @@ class ResponseParser {
 
   fail(what: string): never {
     throw new SourceProtocolError(
-      `${this.where}: malformed XML-RPC response: ${what} at offset ${this.pos}`,
+      `${this.where()}: malformed XML-RPC response: ${what} at offset ${this.pos}`,
     );
   }
 
@@ -423,7 +457,7 @@ class ResponseParser {
       this.skipMisc();
       this.close("methodResponse");
       this.end();
-      throw new XmlRpcFaultError(fault.code, fault.message, this.where);
+      throw new XmlRpcFaultError(fault.code, fault.message, this.where());
     } else {
       this.fail(`expected <params> or <fault>, found <${clip(tag.name, 40)}>`);
     }
@@ -455,7 +489,7 @@ class ResponseParser {
   value(depth: number): XmlRpcValue {
     if (++this.values > this.maxValues) {
       throw new SourceProtocolError(
-        `${this.where}: response has more than ${this.maxValues} values`,
+        `${this.where()}: response has more than ${this.maxValues} values`,
       );
     }
     const s = this.s;
@@ -466,19 +500,35 @@ class ResponseParser {
       if (tag.name !== "value") this.fail(`expected <value>, found <${clip(tag.name, 40)}>`);
       if (tag.selfClosing) return "";
     }
-    // Fast paths for what rTorrent sends: <value><i8>N</i8></value>, <value><string>..</string></value>.
-    if (s.startsWith("<i8>", this.pos)) {
-      this.pos += 4;
-      const result = this.integerElement("i8");
-      this.closeValue();
-      return result;
-    }
-    if (s.startsWith("<string>", this.pos)) {
-      this.pos += 8;
-      const result = this.text();
-      this.close("string");
-      this.closeValue();
-      return result;
+    // Fast paths for what rTorrent sends: <value><i8>N</i8></value>, <value><string>..</string></value>
+    // and <value><array><data>..; anything else (whitespace, attributes, other types) below.
+    switch (s.charCodeAt(this.pos + 1)) {
+      case 115: // s
+        if (s.startsWith("<string>", this.pos)) {
+          this.pos += 8;
+          const result = this.text();
+          if (s.startsWith("</string>", this.pos)) this.pos += 9;
+          else this.close("string");
+          this.closeValue();
+          return result;
+        }
+        break;
+      case 105: // i
+        if (s.startsWith("<i8>", this.pos)) {
+          this.pos += 4;
+          const result = this.integerElement("i8");
+          this.closeValue();
+          return result;
+        }
+        break;
+      case 97: // a
+        if (s.startsWith("<array>", this.pos)) {
+          this.pos += 7;
+          const result = this.array(depth + 1);
+          this.closeValue();
+          return result;
+        }
+        break;
     }
     // A value is either text (a string) or whitespace around one typed element.
     const leading = this.text();
@@ -601,14 +651,20 @@ class ResponseParser {
   array(depth: number): XmlRpcValue[] {
     if (depth > this.maxDepth) {
       throw new SourceProtocolError(
-        `${this.where}: response nested deeper than ${this.maxDepth} levels`,
+        `${this.where()}: response nested deeper than ${this.maxDepth} levels`,
       );
     }
     this.skipMisc();
-    const data = this.readOpenTag();
-    if (data.name !== "data") this.fail(`expected <data>, found <${clip(data.name, 40)}>`);
+    let selfClosing = false;
+    if (this.s.startsWith("<data>", this.pos)) {
+      this.pos += 6;
+    } else {
+      const data = this.readOpenTag();
+      if (data.name !== "data") this.fail(`expected <data>, found <${clip(data.name, 40)}>`);
+      selfClosing = data.selfClosing;
+    }
     const items: XmlRpcValue[] = [];
-    if (!data.selfClosing) {
+    if (!selfClosing) {
       const s = this.s;
       for (;;) {
         this.skipMisc();
@@ -621,14 +677,15 @@ class ResponseParser {
       }
     }
     this.skipMisc();
-    this.close("array");
+    if (this.s.startsWith("</array>", this.pos)) this.pos += 8;
+    else this.close("array");
     return items;
   }
 
   struct(depth: number): XmlRpcStruct {
     if (depth > this.maxDepth) {
       throw new SourceProtocolError(
-        `${this.where}: response nested deeper than ${this.maxDepth} levels`,
+        `${this.where()}: response nested deeper than ${this.maxDepth} levels`,
       );
     }
     const out: Record<string, XmlRpcValue> = {};
@@ -664,6 +721,20 @@ class ResponseParser {
   /** Reads character data (entities decoded, CDATA kept, comments dropped) up to the next tag. */
   text(): string {
     const s = this.s;
+    // Fast path: plain text up to a tag, found by one scan (no entity, no CR, no CDATA/comment).
+    const b = s.b;
+    const length = b.length;
+    let i = this.pos;
+    while (i < length) {
+      const c = b[i] as number;
+      if (c === LT || c === AMP || c === CR) break;
+      i++;
+    }
+    if (b[i] === LT && b[i + 1] !== BANG) {
+      const start = this.pos;
+      this.pos = i;
+      return start === i ? "" : s.slice(start, i);
+    }
     let out = "";
     for (;;) {
       const lt = s.indexOf("<", this.pos);
