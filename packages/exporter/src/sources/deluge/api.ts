@@ -56,6 +56,15 @@ export interface TransportResult {
   readonly session: number;
 }
 
+/** Options of one transport call. */
+export interface TransportRequestOptions {
+  /**
+   * The result is a dict keyed by torrent id: the daemon RPC may give it as a `Map` (its values
+   * as usual), far cheaper than an object of 100,000 keys. deluge-web gives a plain object.
+   */
+  readonly resultAsMap?: boolean;
+}
+
 /** How calls reach the daemon: directly (daemon-rpc.ts) or through deluge-web (web-rpc.ts). */
 export interface DelugeTransport {
   readonly kind: "daemon" | "web";
@@ -74,6 +83,7 @@ export interface DelugeTransport {
     args: readonly RencodeValue[],
     kwargs: Readonly<Record<string, RencodeValue>>,
     signal?: AbortSignal,
+    options?: TransportRequestOptions,
   ): Promise<TransportResult>;
   /** Drops the session; the next call starts a new one. */
   reset(): void;
@@ -335,7 +345,9 @@ export class RpcDelugeApi implements DelugeApi {
     const method = "core.get_torrents_status";
     let answer: TransportResult;
     try {
-      answer = await this.#transport.request(method, [{}, keys, diff], {}, options.signal);
+      answer = await this.#transport.request(method, [{}, keys, diff], {}, options.signal, {
+        resultAsMap: true,
+      });
     } catch (error) {
       // The daemon may have advanced its diff state without our seeing the answer.
       if (diff) this.resync();
@@ -344,12 +356,20 @@ export class RpcDelugeApi implements DelugeApi {
     try {
       const full = !diff || answer.session !== this.#diffSession;
       const torrents = parseTorrents(this.endpoint, answer.result);
-      const removed: string[] = [];
-      for (const id of this.#previousIds.keys()) if (!torrents.has(id)) removed.push(id);
+      const previous = this.#previousIds;
       // The answer's own map, not a copy of its keys: 100,000 torrents answer every poll.
       this.#previousIds = torrents;
       if (diff) this.#diffSession = answer.session;
-      return { full, torrents, removed };
+      let removed: string[] | undefined;
+      // Worked out only when read: the source's sync finds removals itself.
+      return {
+        full,
+        torrents,
+        get removed() {
+          removed ??= [...previous.keys()].filter((id) => !torrents.has(id));
+          return removed;
+        },
+      };
     } catch (error) {
       if (diff) this.resync();
       throw error;
@@ -437,38 +457,56 @@ export class RpcDelugeApi implements DelugeApi {
   }
 }
 
+const STATUS_METHOD = "core.get_torrents_status";
+
+/**
+ * The torrents of a `core.get_torrents_status` answer: a Map from the daemon RPC (checked and
+ * kept, no copy) or a plain object from deluge-web.
+ */
 function parseTorrents(
   endpoint: string,
   result: unknown,
 ): Map<string, Partial<DelugeTorrentStatus>> {
-  const method = "core.get_torrents_status";
-  const dict = expectDict(endpoint, method, result);
-  const torrents = new Map<string, Partial<DelugeTorrentStatus>>();
-  for (const id of Object.keys(dict)) {
-    const status = dict[id];
-    if (
-      status === null ||
-      typeof status !== "object" ||
-      Array.isArray(status) ||
-      status instanceof Map
-    )
-      throw shapeError(endpoint, method, `a status dict for torrent ${id.slice(0, 40)}`);
-    // Most dicts (every unchanged torrent of a diff) are fit as they are: no copy.
-    if (wellTyped(status as Record<string, unknown>)) {
-      torrents.set(id, status as Partial<DelugeTorrentStatus>);
-      continue;
+  if (result instanceof Map) {
+    const torrents = result as Map<unknown, unknown>;
+    for (const [id, status] of torrents) {
+      if (typeof id !== "string")
+        throw shapeError(endpoint, STATUS_METHOD, `torrent ids as strings, got ${describe(id)}`);
+      const checked = torrentStatus(endpoint, id, status);
+      // Replacing the value of a key already visited is safe while iterating.
+      if (checked !== status) torrents.set(id, checked);
     }
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(status)) {
-      const type = TORRENT_KEY_TYPES[key as TorrentKey] as string | undefined;
-      if (type === undefined) continue;
-      if (type === "number") out[key] = expectNumber(endpoint, method, key, value);
-      else if (typeof value === type) out[key] = value;
-      else throw shapeError(endpoint, method, `a ${type} for ${key}, got ${describe(value)}`);
-    }
-    torrents.set(id, out as Partial<DelugeTorrentStatus>);
+    return torrents as Map<string, Partial<DelugeTorrentStatus>>;
   }
+  const dict = expectDict(endpoint, STATUS_METHOD, result);
+  const torrents = new Map<string, Partial<DelugeTorrentStatus>>();
+  for (const id of Object.keys(dict)) torrents.set(id, torrentStatus(endpoint, id, dict[id]));
   return torrents;
+}
+
+/** One torrent's status dict, as it is when fit (every unchanged torrent of a diff), else a checked copy. */
+function torrentStatus(
+  endpoint: string,
+  id: string,
+  status: unknown,
+): Partial<DelugeTorrentStatus> {
+  if (
+    status === null ||
+    typeof status !== "object" ||
+    Array.isArray(status) ||
+    status instanceof Map
+  )
+    throw shapeError(endpoint, STATUS_METHOD, `a status dict for torrent ${id.slice(0, 40)}`);
+  if (wellTyped(status as Record<string, unknown>)) return status as Partial<DelugeTorrentStatus>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(status)) {
+    const type = TORRENT_KEY_TYPES[key as TorrentKey] as string | undefined;
+    if (type === undefined) continue;
+    if (type === "number") out[key] = expectNumber(endpoint, STATUS_METHOD, key, value);
+    else if (typeof value === type) out[key] = value;
+    else throw shapeError(endpoint, STATUS_METHOD, `a ${type} for ${key}, got ${describe(value)}`);
+  }
+  return out as Partial<DelugeTorrentStatus>;
 }
 
 /** Whether every key of a status dict is one we know, with the type we expect. */

@@ -18,7 +18,7 @@ import {
 } from "../errors.ts";
 import { RpcDelugeApi } from "./api.ts";
 import { DaemonRpcClient } from "./daemon-rpc.ts";
-import { type RencodeValue, rdecode, rencode } from "./rencode.ts";
+import { EMPTY_DICT, type RencodeValue, rdecode, rencode } from "./rencode.ts";
 
 /*
  * These peers are not Deluge: they send what no daemon should (junk, bad frames), hang, or cut
@@ -365,6 +365,56 @@ describe("DaemonRpcClient against peers that are not Deluge", () => {
       assert.deepEqual(third.removed, []);
       assert.equal(third.torrents.size, 2);
       await assert.rejects(api.torrentsStatus([], {}), TypeError);
+    } finally {
+      api.close();
+      await peer.close();
+    }
+  });
+
+  it("reads torrent answers as Maps with shared small dicts, whatever the request id's width", async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => i.toString(16).padStart(40, "0"));
+    const answer = new Map<RencodeValue, RencodeValue>(
+      ids.map((id, i): [RencodeValue, RencodeValue] => [
+        id,
+        i === 0 ? { name: "full", state: "Seeding" } : i % 2 ? {} : { label: "tv" },
+      ]),
+    );
+    let bad = false;
+    const peer = await scriptedPeer(cert, (socket, request) => {
+      if (request.method === "daemon.login") socket.write(frame([1, request.id, 10]));
+      else if (request.method === "core.get_session_status")
+        socket.write(frame([1, request.id, { "dht.dht_nodes": request.id }]));
+      else if (bad) socket.write(frame([1, request.id, new Map([[5, {}]])]));
+      else {
+        // Cut into single bytes: the answer is read the same at any chunk boundary.
+        for (const byte of frame([1, request.id, answer])) socket.write(Buffer.of(byte));
+      }
+    });
+    const api = new RpcDelugeApi(client(peer.url));
+    const signal = () => AbortSignal.timeout(5000);
+    try {
+      // 140 calls: request ids run past 43 (one byte) and 127 (int8) into int16.
+      for (let call = 0; call < 70; call++) {
+        const status = await api.torrentsStatus(["name", "state", "label"], {
+          diff: true,
+          signal: signal(),
+        });
+        assert.deepEqual([...status.torrents.keys()], ids);
+        assert.deepEqual(status.torrents.get(ids[0] as string), { name: "full", state: "Seeding" });
+        assert.equal(status.torrents.get(ids[1] as string), EMPTY_DICT);
+        assert.deepEqual(status.torrents.get(ids[2] as string), { label: "tv" });
+        assert.equal(status.torrents.get(ids[2] as string), status.torrents.get(ids[4] as string));
+        assert.deepEqual(status.removed, []);
+        // Other calls keep plain objects for their dicts.
+        const counters = await api.sessionStatus(["dht.dht_nodes"], signal());
+        assert.equal(typeof counters["dht.dht_nodes"], "number");
+      }
+      bad = true;
+      await assert.rejects(
+        api.torrentsStatus(["name"], { diff: true, signal: signal() }),
+        (error) =>
+          error instanceof SourceProtocolError && /torrent ids as strings/.test(error.message),
+      );
     } finally {
       api.close();
       await peer.close();

@@ -16,6 +16,7 @@ import {
   DelugeRemoteError,
   type DelugeTransport,
   RpcDelugeApi,
+  type TransportRequestOptions,
   type TransportResult,
 } from "./api.ts";
 import { RencodeError, type RencodeValue, rdecode, rencode } from "./rencode.ts";
@@ -63,6 +64,8 @@ const PROTOCOL_VERSION = 1;
 const HEADER_BYTES = 5;
 /** A list of one call, the call being a list of four items. */
 const REQUEST_HEAD = Uint8Array.of(0xc1, 0xc4);
+/** A list of three: every RPC_RESPONSE starts with it. */
+const RESPONSE_HEAD = 0xc3;
 const DEFAULT_PORT = 58846;
 const DEFAULT_MAX_FRAME = 128 * 2 ** 20;
 const DEFAULT_MAX_MESSAGE = 512 * 2 ** 20;
@@ -71,6 +74,7 @@ const AUTH_ERRORS = new Set(["BadLoginError", "AuthenticationRequired", "NotAuth
 
 interface Pending {
   readonly method: string;
+  readonly resultAsMap: boolean;
   readonly resolve: (value: RencodeValue) => void;
   readonly reject: (error: Error) => void;
 }
@@ -142,12 +146,13 @@ export class DaemonRpcClient implements DelugeTransport {
     args: readonly RencodeValue[],
     kwargs: Readonly<Record<string, RencodeValue>>,
     signal?: AbortSignal,
+    options: TransportRequestOptions = {},
   ): Promise<TransportResult> {
     if (this.#closed) throw new SourceConnectionError(`${this.endpoint}: client closed`);
     const body = encodeRequest(this.endpoint, method, args, kwargs);
     throwIfAborted(this.endpoint, method, signal);
     const connection = await this.#connect(signal);
-    const result = await connection.send(method, body, signal);
+    const result = await connection.send(method, body, signal, options.resultAsMap ?? false);
     return { result, session: connection.session };
   }
 
@@ -332,8 +337,11 @@ class Connection {
     return this.#failure === undefined;
   }
 
-  /** Sends one request (encoded by `encodeRequest`) and waits for its answer. */
-  send(method: string, request: Uint8Array, signal?: AbortSignal) {
+  /**
+   * Sends one request (encoded by `encodeRequest`) and waits for its answer; with `resultAsMap`,
+   * a dict result comes as a Map (see TransportRequestOptions).
+   */
+  send(method: string, request: Uint8Array, signal?: AbortSignal, resultAsMap = false) {
     return new Promise<RencodeValue>((resolve, reject) => {
       if (this.#failure !== undefined) {
         reject(this.#failure);
@@ -357,6 +365,7 @@ class Connection {
       const done = () => signal?.removeEventListener("abort", onAbort);
       this.#pending.set(id, {
         method,
+        resultAsMap,
         resolve: (value) => {
           done();
           resolve(value);
@@ -428,7 +437,7 @@ class Connection {
     let message: RencodeValue;
     try {
       const raw = await inflateAsync(body, { maxOutputLength: this.#spec.maxMessageBytes });
-      message = rdecode(raw, { maxDepth: this.#spec.maxDepth });
+      message = this.#decode(raw);
     } catch (error) {
       const what =
         error instanceof RencodeError
@@ -440,6 +449,21 @@ class Connection {
       return;
     }
     this.#onMessage(message);
+  }
+
+  /** Decodes a message; the answer to a call that asked for it gets its result dict as a Map. */
+  #decode(raw: Buffer): RencodeValue {
+    const maxDepth = this.#spec.maxDepth;
+    const head = maxDepth > 0 ? responseHead(raw) : undefined;
+    if (head === undefined || this.#pending.get(head.id)?.resultAsMap !== true)
+      return rdecode(raw, { maxDepth });
+    // The result sits one level down in the message, so it gets one level less.
+    const result = rdecode(raw.subarray(head.resultAt), {
+      maxDepth: maxDepth - 1,
+      dicts: "outer-map",
+      smallDicts: "shared",
+    });
+    return [RPC_RESPONSE, head.id, result];
   }
 
   #onMessage(message: RencodeValue): void {
@@ -498,6 +522,26 @@ function encodeRequest(
       { cause: error },
     );
   }
+}
+
+/**
+ * The request id of an RPC_RESPONSE `(1, id, result)` and where its result starts, read without
+ * decoding the result; undefined for any other message (which then decodes as a whole).
+ */
+function responseHead(raw: Uint8Array): { id: number; resultAt: number } | undefined {
+  if (raw.length < 4 || raw[0] !== RESPONSE_HEAD || raw[1] !== RPC_RESPONSE) return undefined;
+  const length = idLength(raw[2] as number);
+  if (length === 0 || raw.length <= 2 + length) return undefined;
+  const id = rdecode(raw.subarray(2, 2 + length));
+  return typeof id === "number" ? { id, resultAt: 2 + length } : undefined;
+}
+
+/** Bytes of a request id by its rencode type code: 0..43 take one, int8 two, int16 three, int32 five. */
+function idLength(code: number): number {
+  if (code < 0x2c) return 1;
+  if (code === 0x3e) return 2;
+  if (code === 0x3f) return 3;
+  return code === 0x40 ? 5 : 0;
 }
 
 function frameOf(id: number, rest: Uint8Array): Buffer {

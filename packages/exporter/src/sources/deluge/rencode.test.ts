@@ -3,7 +3,15 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { RencodeError, type RencodeValue, rdecode, rencode } from "./rencode.ts";
+import {
+  type DecodeOptions,
+  EMPTY_DICT,
+  RencodeError,
+  type RencodeObject,
+  type RencodeValue,
+  rdecode,
+  rencode,
+} from "./rencode.ts";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 const unhex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));
@@ -253,9 +261,9 @@ function isUtf8(bytes: Uint8Array): boolean {
 }
 
 /** Decodes, reporting anything but a value or a RencodeError as a failure. */
-function decodeOrRencodeError(bytes: Uint8Array): void {
+function decodeOrRencodeError(bytes: Uint8Array, options: DecodeOptions = {}): void {
   try {
-    rdecode(bytes);
+    rdecode(bytes, options);
   } catch (error) {
     if (!(error instanceof RencodeError)) throw error;
   }
@@ -504,3 +512,134 @@ function pythonSafe(value: RencodeValue): boolean {
     return Object.values(value).every(pythonSafe);
   return true;
 }
+
+/** What `dicts: "outer-map"` makes of a value: dicts not nested in a dict become Maps. */
+function withOuterMaps(value: RencodeValue, inDict = false): RencodeValue {
+  if (Array.isArray(value)) return value.map((item) => withOuterMaps(item, inDict));
+  if (value instanceof Map)
+    return new Map([...value].map(([k, v]) => [withOuterMaps(k, true), withOuterMaps(v, true)]));
+  if (value === null || typeof value !== "object" || value instanceof Uint8Array) return value;
+  const entries = Object.entries(value).map(([k, v]) => [k, withOuterMaps(v, true)] as const);
+  return inDict ? Object.fromEntries(entries) : new Map(entries);
+}
+
+const FAST = { dicts: "outer-map", smallDicts: "shared" } as const;
+
+describe("rdecode's options for large diffs (outer-map, shared small dicts)", () => {
+  it("gives the outer dict as a Map and the dicts in it as objects", () => {
+    const bytes = rencode([1, 7, { id1: { label: "tv" }, id2: {} }]);
+    const [, , torrents] = rdecode(bytes, { dicts: "outer-map" }) as [number, number, unknown];
+    assert.ok(torrents instanceof Map);
+    assert.deepEqual([...torrents.keys()], ["id1", "id2"]);
+    assert.deepEqual(torrents.get("id1"), { label: "tv" });
+    assert.ok(!(torrents.get("id1") instanceof Map));
+  });
+
+  it("shares the frozen EMPTY_DICT for every empty dict, fixed or terminated", () => {
+    const shared = { smallDicts: "shared" } as const;
+    assert.equal(rdecode(unhex("66"), shared), EMPTY_DICT);
+    assert.equal(rdecode(unhex("3c7f"), shared), EMPTY_DICT);
+    assert.ok(Object.isFrozen(EMPTY_DICT));
+    assert.deepEqual(EMPTY_DICT, {});
+    assert.notEqual(rdecode(unhex("66")), rdecode(unhex("66")), "fresh without the option");
+    // A dict of one pair right after an empty one: the fast path must not swallow it.
+    const list = rdecode(rencode([{}, { label: "tv" }, {}]), shared) as RencodeObject[];
+    assert.deepEqual(list, [{}, { label: "tv" }, {}]);
+    assert.equal(list[0], EMPTY_DICT);
+    assert.notEqual(list[1], EMPTY_DICT);
+  });
+
+  it("gives one frozen object per distinct small dict, fresh ones for the rest", () => {
+    const value = {
+      a: { label: "music" },
+      b: { label: "games" }, // same length and hash neighbourhood as "music": other object
+      c: { label: "music" },
+      d: { label: "music", num_peers: 3 },
+      e: { label: "music", num_peers: 4 },
+      f: { label: "music", num_peers: 3 },
+      g: { name: "x".repeat(25) }, // a long string: never cached
+      h: { name: "x".repeat(25) },
+      i: { files: [] }, // not a plain value
+      j: { files: [] },
+    };
+    const bytes = rencode([value, value], { floatBits: 64 });
+    const [first, second] = rdecode(bytes, { smallDicts: "shared" }) as Array<
+      Record<string, RencodeObject>
+    >;
+    assert.deepEqual(first, value);
+    assert.deepEqual(second, value);
+    const f = first as Record<string, RencodeObject>;
+    assert.equal(f.a, f.c);
+    assert.equal(f.a, second?.a);
+    assert.notEqual(f.a, f.b);
+    assert.equal(f.d, f.f);
+    assert.notEqual(f.d, f.e);
+    assert.ok(Object.isFrozen(f.a) && Object.isFrozen(f.d));
+    assert.notEqual(f.g, f.h);
+    assert.notEqual(f.i, f.j);
+    assert.ok(!Object.isFrozen(f.g) && !Object.isFrozen(f.i));
+  });
+
+  it("tells apart small dicts that share a cache slot", () => {
+    // More distinct dicts of one length than cache slots: some must share a slot.
+    const labels = Array.from({ length: 600 }, (_, i) => ({
+      label: `l${String(i).padStart(3, "0")}`,
+    }));
+    const value = [...labels, ...labels.toReversed()];
+    assert.deepEqual(rdecode(rencode(value), { smallDicts: "shared" }), value);
+  });
+
+  it("keeps dicts with other keys as Maps, and rejects truncated small dicts", () => {
+    const map = rdecode(rencode(new Map([[1, "a"]])), { smallDicts: "shared" });
+    assert.deepEqual(map, new Map([[1, "a"]]));
+    const bytes = rdecode(rencode([{ a: "b" }, { a: "b" }]), {
+      smallDicts: "shared",
+      strings: "bytes",
+    }) as Array<Map<Uint8Array, Uint8Array>>;
+    assert.ok(bytes[0] instanceof Map && !Object.isFrozen(bytes[0]));
+    assert.notEqual(bytes[0], bytes[1], "Maps are never shared");
+    const whole = rencode([{ label: "movies" }]);
+    for (let cut = 1; cut < whole.length; cut++)
+      assert.throws(() => rdecode(whole.subarray(0, cut), FAST), RencodeError);
+    const deep = rencode([[{ label: "tv" }]]);
+    const shared = { smallDicts: "shared" } as const;
+    assert.throws(() => rdecode(deep, { ...shared, maxDepth: 2 }), /nested deeper than 2/);
+    assert.deepEqual(rdecode(deep, { ...shared, maxDepth: 3 }), [[{ label: "tv" }]]);
+  });
+
+  it("decodes what the plain options decode, outer dicts as Maps", () => {
+    fc.assert(
+      fc.property(canonical, (value) => {
+        const bytes = rencode(value, { floatBits: 64 });
+        assert.deepEqual(rdecode(bytes, { smallDicts: "shared" }), value);
+        assert.deepEqual(rdecode(bytes, FAST), withOuterMaps(value));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("rejects prefixes, and decodes mutated encodings to a value or a RencodeError", () => {
+    fc.assert(
+      fc.property(canonical, fc.nat(), (value, cut) => {
+        const bytes = rencode(value, { floatBits: 64 });
+        assert.throws(() => rdecode(bytes.subarray(0, cut % bytes.length), FAST), RencodeError);
+      }),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(
+        canonical,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (value, edits) => {
+          const bytes = new Uint8Array(rencode(value));
+          for (const [at, byte] of edits) bytes[at % bytes.length] = byte;
+          decodeOrRencodeError(bytes, FAST);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});

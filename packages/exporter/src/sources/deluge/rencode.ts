@@ -75,9 +75,24 @@ export interface DecodeOptions {
   readonly maxBytes?: number;
   /** "auto": UTF-8 strings as `string`, anything else as `Uint8Array`; "bytes": all as `Uint8Array`. */
   readonly strings?: "auto" | "bytes";
-  /** "auto": string-keyed dicts as objects, others as `Map`; "map": every dict as a `Map`. */
-  readonly dicts?: "auto" | "map";
+  /**
+   * "auto": string-keyed dicts as objects, others as `Map`; "map": every dict as a `Map`;
+   * "outer-map": dicts not nested in another dict as a `Map`, the others as "auto" (a dict of
+   * 100,000 torrents is far cheaper to build as a Map than as an object).
+   */
+  readonly dicts?: "auto" | "map" | "outer-map";
+  /**
+   * "fresh": a new object for each dict. "shared": small dicts decoded as objects (up to
+   * 2 pairs, string keys, values of at most 24 ASCII bytes or numbers, booleans, None) come
+   * frozen, one object per distinct encoding in the input, and every empty one is `EMPTY_DICT`:
+   * an unchanged torrent of a diff is `{}` or `{label: …}`, 100,000 times per answer.
+   * Ignored with `strings: "bytes"`.
+   */
+  readonly smallDicts?: "fresh" | "shared";
 }
+
+/** The empty dict `rdecode` gives with `smallDicts: "shared"`. */
+export const EMPTY_DICT: RencodeObject = Object.freeze({});
 
 const CHR_LIST = 0x3b;
 const CHR_DICT = 0x3c;
@@ -112,6 +127,10 @@ const DECIMAL = /^-?(?:0|[1-9][0-9]*)$/;
 /** Strings up to this many bytes go through the decoder's string cache. */
 const SHORT_STRING = 24;
 const STRING_CACHE_SIZE = 1024;
+/** Shared small dicts: at most this many pairs, this many bytes, this many cache slots. */
+const SMALL_DICT_PAIRS = 2;
+const SMALL_DICT_BYTES = 64;
+const DICT_CACHE_SIZE = 256;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
@@ -135,7 +154,8 @@ export function rdecode(data: Uint8Array, options: DecodeOptions = {}): RencodeV
     data,
     checkDepth(options.maxDepth),
     options.strings === "bytes",
-    options.dicts === "map",
+    options.dicts ?? "auto",
+    options.smallDicts === "shared",
   );
   if (data.length === 0) throw new RencodeError("empty input, expected a value", 0);
   const value = reader.value(0);
@@ -324,17 +344,32 @@ class Reader {
   readonly #maxDepth: number;
   readonly #bytesOnly: boolean;
   readonly #mapsOnly: boolean;
+  readonly #outerMaps: boolean;
+  readonly #sharedSmall: boolean;
+  /** Shared small dicts by slot, each with its encoding (allocated on first use). */
+  #dictCache: Array<{ bytes: Uint8Array; value: RencodeObject } | undefined> | undefined;
+  /** How many dicts enclose the value being read. */
+  #dictDepth = 0;
   readonly #cache: Array<string | undefined> = new Array(STRING_CACHE_SIZE);
   /** Keys of the dicts being read, in wire order (one shared stack, no array per dict). */
   readonly #keys: string[] = [];
 
-  constructor(data: Uint8Array, maxDepth: number, bytesOnly: boolean, mapsOnly: boolean) {
+  constructor(
+    data: Uint8Array,
+    maxDepth: number,
+    bytesOnly: boolean,
+    dicts: NonNullable<DecodeOptions["dicts"]>,
+    sharedSmall: boolean,
+  ) {
     this.#data = data;
     this.#view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     this.#latin1 = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     this.#maxDepth = maxDepth;
     this.#bytesOnly = bytesOnly;
-    this.#mapsOnly = mapsOnly;
+    this.#mapsOnly = dicts === "map";
+    this.#outerMaps = dicts === "outer-map";
+    // With byte-string keys a dict is a Map, which freezing would not make immutable.
+    this.#sharedSmall = sharedSmall && !bytesOnly;
   }
 
   value(depth: number): RencodeValue {
@@ -363,7 +398,12 @@ class Reader {
     if (code >= DICT_FIXED_START && code < DICT_FIXED_START + DICT_FIXED_COUNT) {
       this.#enter(depth, start);
       this.pos = start + 1;
-      return this.#dict(depth, code - DICT_FIXED_START);
+      const count = code - DICT_FIXED_START;
+      if (count <= SMALL_DICT_PAIRS && this.#sharedSmall && !this.#asMap()) {
+        if (count === 0) return EMPTY_DICT;
+        return this.#smallDict(depth, start, count);
+      }
+      return this.#dict(depth, count);
     }
     if (code >= 0x31 && code <= 0x39) return this.#prefixedString(start);
     switch (code) {
@@ -425,10 +465,77 @@ class Reader {
     }
   }
 
+  /** Whether the dict about to be read decodes as a Map whatever its keys. */
+  #asMap(): boolean {
+    return this.#mapsOnly || (this.#outerMaps && this.#dictDepth === 0);
+  }
+
+  /**
+   * A dict of `count` pairs at `start` (just past its type code): from the cache when the same
+   * bytes were decoded before, else decoded, frozen and cached if it is small and plain.
+   */
+  #smallDict(depth: number, start: number, count: number): RencodeValue {
+    const data = this.#data;
+    let end = start + 1;
+    for (let i = 0; i < count && end > 0; i++) end = this.#skipPlain(this.#skipKey(end));
+    if (end < 0 || end - start > SMALL_DICT_BYTES) return this.#dict(depth, count);
+    let hash = end - start;
+    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + (data[i] as number)) | 0;
+    const slot = hash & (DICT_CACHE_SIZE - 1);
+    this.#dictCache ??= new Array(DICT_CACHE_SIZE);
+    const cached = this.#dictCache[slot];
+    if (cached !== undefined && cached.bytes.length === end - start) {
+      let same = true;
+      for (let i = 0; i < cached.bytes.length; i++) {
+        if (cached.bytes[i] !== data[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        this.pos = end;
+        return cached.value;
+      }
+    }
+    const value = Object.freeze(this.#dict(depth, count) as RencodeObject);
+    this.#dictCache[slot] = { bytes: data.slice(start, end), value };
+    return value;
+  }
+
+  /** The end of the short ASCII string at `at`, or -1 for anything else. */
+  #skipKey(at: number): number {
+    const code = this.#data[at];
+    if (code === undefined || code < STR_FIXED_START || code > STR_FIXED_START + SHORT_STRING)
+      return -1;
+    const end = at + 1 + code - STR_FIXED_START;
+    return end <= this.#data.length && this.#ascii(at + 1, end) ? end : -1;
+  }
+
+  /** The end of the plain value (short ASCII string, number, boolean, None) at `at`, or -1. */
+  #skipPlain(at: number): number {
+    if (at < 0) return -1;
+    const code = this.#data[at];
+    if (code === undefined) return -1;
+    let end: number;
+    if (code < INT_POS_FIXED_COUNT) end = at + 1;
+    else if (code >= INT_NEG_FIXED_START && code < INT_NEG_FIXED_START + INT_NEG_FIXED_COUNT)
+      end = at + 1;
+    else if (code >= STR_FIXED_START && code < LIST_FIXED_START) return this.#skipKey(at);
+    else if (code === CHR_TRUE || code === CHR_FALSE || code === CHR_NONE) end = at + 1;
+    else if (code === CHR_INT1) end = at + 2;
+    else if (code === CHR_INT2) end = at + 3;
+    else if (code === CHR_INT4 || code === CHR_FLOAT32) end = at + 5;
+    else if (code === CHR_INT8 || code === CHR_FLOAT64) end = at + 9;
+    else return -1;
+    return end <= this.#data.length ? end : -1;
+  }
+
   /** Reads `count` pairs, or pairs up to the terminator when `count` is -1. */
   #dict(depth: number, count: number): RencodeValue {
-    let object: Record<string, RencodeValue> | undefined = this.#mapsOnly ? undefined : {};
+    const asMap = this.#asMap();
+    let object: Record<string, RencodeValue> | undefined = asMap ? undefined : {};
     let map: Map<RencodeValue, RencodeValue> | undefined = object ? undefined : new Map();
+    this.#dictDepth++;
     // Wire order of the keys, to rebuild a Map in that order if a non-string key turns up.
     const order = this.#keys;
     const base = order.length;
@@ -458,9 +565,18 @@ class Reader {
       }
       map.set(key, item);
     }
+    const empty = object !== undefined && order.length === base;
     order.length = base;
+    this.#dictDepth--;
     if (count < 0) this.pos++;
+    if (empty && this.#sharedSmall) return EMPTY_DICT;
     return object ?? (map as Map<RencodeValue, RencodeValue>);
+  }
+
+  #ascii(begin: number, end: number): boolean {
+    const data = this.#data;
+    for (let i = begin; i < end; i++) if ((data[i] as number) >= 0x80) return false;
+    return true;
   }
 
   #atTerm(what: string): boolean {
@@ -505,14 +621,7 @@ class Reader {
     this.pos = end;
     if (this.#bytesOnly) return new Uint8Array(this.#data.subarray(begin, end));
     const data = this.#data;
-    let ascii = true;
-    for (let i = begin; i < end; i++) {
-      if ((data[i] as number) >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii)
+    if (this.#ascii(begin, end))
       return length <= SHORT_STRING
         ? this.#short(begin, end)
         : this.#latin1.toString("latin1", begin, end);
