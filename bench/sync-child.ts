@@ -1,8 +1,10 @@
 // The child side of the torrent-client sync benchmarks: one approach in its own process, polled, scraped and measured.
 
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Target } from "../packages/exporter/src/collect/target.ts";
 import { TargetSet } from "../packages/exporter/src/collect/target-set.ts";
 import type { Config } from "../packages/exporter/src/config/config.ts";
@@ -10,6 +12,8 @@ import { parseConfig } from "../packages/exporter/src/config/load.ts";
 import { silentLogger } from "../packages/exporter/src/log.ts";
 import { createTorrentSource } from "../packages/exporter/src/sources/registry.ts";
 import type { TorrentSource } from "../packages/exporter/src/sources/source.ts";
+import { CounterStore } from "../packages/exporter/src/store/counter-store.ts";
+import { openDatabase } from "../packages/exporter/src/store/database.ts";
 import { coreRoutes } from "../packages/exporter/src/web/core-routes.ts";
 import { createRouter } from "../packages/exporter/src/web/router.ts";
 
@@ -68,9 +72,11 @@ targets:
 `,
     "/tmp/bench.yml",
   );
+  // Tracker counters are saved after every poll to a real database file, as the daemon does.
+  const stateDir = mkdtempSync(join(tmpdir(), "seedwatch-bench-"));
   const targets = new TargetSet({
     log: silentLogger,
-    retired: undefined,
+    counters: new CounterStore(openDatabase(join(stateDir, "state.db"))),
     createSource: ours ? createTorrentSource : (c) => options.baseline(c.url),
   });
   await targets.apply(config);
@@ -106,6 +112,7 @@ targets:
     externalMB: memory.external / 2 ** 20,
   };
   await targets.stop();
+  rmSync(stateDir, { recursive: true, force: true });
   if (args.out !== "") writeFileSync(args.out, JSON.stringify(result));
   else console.log(JSON.stringify(result));
   process.exit(0);

@@ -15,8 +15,8 @@ import { REMOVAL_DISABLED } from "./removal/removal-config.ts";
 import { RemovalService } from "./removal/removal-service.ts";
 import { DaemonCollector, type ReloadStatus } from "./render/daemon-collector.ts";
 import { createTorrentSource } from "./sources/registry.ts";
+import { CounterStore } from "./store/counter-store.ts";
 import { openDatabase } from "./store/database.ts";
-import { RetiredStore } from "./store/retired-store.ts";
 import { AccessControl } from "./web/access-policy.ts";
 import { apiRoutes } from "./web/api-routes.ts";
 import { coreRoutes } from "./web/core-routes.ts";
@@ -92,7 +92,7 @@ export class Daemon {
     this.#db = db;
     this.#targets = new TargetSet({
       log,
-      retired: new RetiredStore(db),
+      counters: new CounterStore(db),
       createSource: createTorrentSource,
     });
     // Host paths are fixed for the daemon's life: a reload that changes them needs a restart.

@@ -6,14 +6,14 @@ import { TorrentTargetCollector } from "../render/torrent-target-collector.ts";
 import { buildLinxdotTarget } from "../sources/linxdot/index.ts";
 import { TORRENT_SOURCE_TYPES } from "../sources/registry.ts";
 import type { SourceContext, TorrentSource } from "../sources/source.ts";
-import type { RetiredStore } from "../store/retired-store.ts";
+import type { CounterStore } from "../store/counter-store.ts";
 import type { TargetEntry } from "./target.ts";
 import { TorrentTarget } from "./torrent-target.ts";
 
 /** What building a target may use. */
 export interface TargetDeps {
   readonly log: Logger;
-  readonly retired: RetiredStore | undefined;
+  readonly counters: CounterStore | undefined;
   /** Creates a torrent client's source (tests and benchmarks substitute their own). */
   readonly createSource: (config: TargetConfig, context: SourceContext) => TorrentSource;
 }

@@ -56,7 +56,7 @@ describe("TorrentTarget", () => {
         write: (l) => lines.push(l),
         now: () => new Date(clock),
       }),
-      retired: undefined,
+      counters: undefined,
       createSource: (_config, context) => {
         source.context = context;
         return source;
@@ -79,7 +79,7 @@ describe("TorrentTarget", () => {
     let fail = true;
     const target = new TorrentTarget(CONFIG as never, {
       log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
-      retired: undefined,
+      counters: undefined,
       createSource: () => ({
         bytesReceived: 0,
         poll: async () => {

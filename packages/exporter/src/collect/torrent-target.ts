@@ -11,7 +11,7 @@ import { TorrentStatus } from "../model/status.ts";
 import { TorrentTable } from "../model/torrent-table.ts";
 import { TrackerNamer } from "../model/tracker.ts";
 import type { ClientStatus, SourceContext, TorrentSource } from "../sources/source.ts";
-import type { RetiredStore } from "../store/retired-store.ts";
+import type { CounterStore } from "../store/counter-store.ts";
 import { PollingTarget } from "./polling-target.ts";
 import type { TargetSummary } from "./target.ts";
 
@@ -20,7 +20,8 @@ const PROGRESS_EVERY_MS = 5000;
 /** What a torrent target needs from the daemon. */
 export interface TorrentTargetDeps {
   readonly log: Logger;
-  readonly retired: RetiredStore | undefined;
+  /** Where tracker counters persist; without it they start from zero on every start. */
+  readonly counters: CounterStore | undefined;
   readonly createSource: (config: TargetConfig, context: SourceContext) => TorrentSource;
   readonly now?: () => number;
 }
@@ -36,16 +37,17 @@ export class TorrentTarget extends PollingTarget {
   /** Client figures of the last successful poll. */
   client: ClientStatus | undefined;
   readonly #source: TorrentSource;
-  readonly #retired: RetiredStore | undefined;
+  readonly #counters: CounterStore | undefined;
+  #counterSaveFailing = false;
   #progressLoggedAt = 0;
 
   constructor(config: TargetConfig, deps: TorrentTargetDeps) {
     super(config, deps.log, deps.now);
-    this.#retired = deps.retired;
-    this.table = new TorrentTable(
-      new TrackerNamer(config.tracker),
-      deps.retired?.load(config.name) ?? [],
-    );
+    this.#counters = deps.counters;
+    this.table = new TorrentTable(new TrackerNamer(config.tracker), {
+      ...(deps.counters === undefined ? {} : { restored: deps.counters.load(config.name) }),
+      ...(deps.now === undefined ? {} : { now: deps.now }),
+    });
     this.session = createSessionCounters();
     this.#source = deps.createSource(config, {
       target: config.name,
@@ -73,9 +75,11 @@ export class TorrentTarget extends PollingTarget {
     this.#progressLoggedAt = 0;
     const result = await this.#source.poll(signal);
     this.table.apply(result);
+    // Saved before anything can export the new figures: after a kill -9, storage is never behind
+    // what Prometheus or the archive has seen.
+    this.#saveCounters();
     this.client = result.client;
     this.#fillSessionFromTable();
-    this.#persistRetired();
     return { torrents: this.table.size, version: result.client.version };
   }
 
@@ -112,20 +116,21 @@ export class TorrentTarget extends PollingTarget {
     );
   }
 
-  #persistRetired(): void {
-    const dirty = this.table.takeDirtyRetired();
-    if (dirty.length === 0 || this.#retired === undefined) return;
-    const retired = this.table.retired;
+  #saveCounters(): void {
+    if (this.#counters === undefined) {
+      this.table.markCountersSaved();
+      return;
+    }
     try {
-      this.#retired.save(
-        this.config.name,
-        dirty.flatMap((tracker) => {
-          const bytes = retired.get(tracker);
-          return bytes === undefined ? [] : [[tracker, bytes] as const];
-        }),
-      );
+      this.#counters.save(this.config.name, this.table.counterChanges());
+      this.table.markCountersSaved();
+      if (this.#counterSaveFailing) this.log.info("tracker counters are saved again");
+      this.#counterSaveFailing = false;
     } catch (error) {
-      this.log.error("could not persist retired tracker totals", { err: error });
+      // Kept in memory and written with the next poll's changes.
+      if (!this.#counterSaveFailing)
+        this.log.error("could not save tracker counters; retrying with every poll", { err: error });
+      this.#counterSaveFailing = true;
     }
   }
 }

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import type {
+  CounterChanges,
+  CounterSnapshot,
+  StoredCounters,
+  TrackerBytes,
+} from "./counter-ledger.ts";
 import { type StatusCode, TorrentStatus } from "./status.ts";
 import type { TorrentPatch, TorrentRecord } from "./torrent.ts";
 import { EMPTY_TORRENT } from "./torrent.ts";
@@ -8,6 +14,39 @@ import { TorrentTable } from "./torrent-table.ts";
 import { TrackerNamer } from "./tracker.ts";
 
 const namer = new TrackerNamer({ rename: {}, categoryAsTracker: false });
+
+/** What storage would hold, kept by applying a table's counter changes (as CounterStore does). */
+class StorageMirror {
+  readonly totals = new Map<string, TrackerBytes>();
+  readonly torrents = new Map<string, StoredCounters>();
+
+  save(table: TorrentTable): CounterChanges {
+    const changes = table.counterChanges();
+    for (const [tracker, bytes] of changes.totals) this.totals.set(tracker, bytes);
+    for (const [hash, counters] of changes.torrents) this.torrents.set(hash, counters);
+    for (const hash of changes.forgotten) this.torrents.delete(hash);
+    table.markCountersSaved();
+    return changes;
+  }
+
+  snapshot(): CounterSnapshot {
+    return { totals: [...this.totals], torrents: [...this.torrents] };
+  }
+}
+
+/** Applies an update, then saves it, as TorrentTarget does after every poll. */
+function poll(
+  table: TorrentTable,
+  storage: StorageMirror,
+  update: Parameters<TorrentTable["apply"]>[0],
+) {
+  table.apply(update);
+  storage.save(table);
+}
+
+function uploadedOf(table: TorrentTable, tracker: string): number {
+  return table.trackers.get(tracker)?.uploaded ?? 0;
+}
 
 function torrent(hash: string, fields: Partial<TorrentRecord> = {}): TorrentPatch {
   return { ...EMPTY_TORRENT, hash, name: `t-${hash}`, trackerHosts: ["a.example"], ...fields };
@@ -83,9 +122,6 @@ describe("TorrentTable", () => {
       "bytes of a removed torrent stay with its tracker",
     );
     assert.equal(table.trackers.get("b.example")?.torrents, 0);
-    assert.deepEqual([...table.retired], [["b.example", { uploaded: 20, downloaded: 0 }]]);
-    assert.deepEqual(table.takeDirtyRetired(), ["b.example"]);
-    assert.deepEqual(table.takeDirtyRetired(), []);
   });
 
   it("removes everything a full (reset) update does not list", () => {
@@ -130,8 +166,10 @@ describe("TorrentTable", () => {
     assert.equal(table.get("1")?.tracker, "x.other.example");
   });
 
-  it("seeds retired bytes from storage", () => {
-    const table = new TorrentTable(namer, [["gone.example", { uploaded: 500, downloaded: 5 }]]);
+  it("seeds tracker totals from storage", () => {
+    const table = new TorrentTable(namer, {
+      restored: { totals: [["gone.example", { uploaded: 500, downloaded: 5 }]], torrents: [] },
+    });
     assert.equal(table.trackers.get("gone.example")?.uploaded, 500);
     table.apply({
       reset: true,
@@ -226,6 +264,201 @@ describe("TorrentTable", () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("counts a rolled-back torrent once across a seedwatch restart (issue 13's doubling)", () => {
+    const storage = new StorageMirror();
+    const first = new TorrentTable(namer);
+    poll(first, storage, { reset: true, removed: [], patches: [torrent("1", { uploaded: 1000 })] });
+    // The client crashed and came back from older resume data.
+    poll(first, storage, { reset: true, removed: [], patches: [torrent("1", { uploaded: 600 })] });
+    assert.equal(uploadedOf(first, "a.example"), 1000, "a rollback takes nothing back");
+    poll(first, storage, { reset: false, removed: [], patches: [{ hash: "1", uploaded: 700 }] });
+    assert.equal(uploadedOf(first, "a.example"), 1100, "and what it gains after counts");
+
+    const second = new TorrentTable(namer, { restored: storage.snapshot() });
+    poll(second, storage, { reset: true, removed: [], patches: [torrent("1", { uploaded: 700 })] });
+    assert.equal(uploadedOf(second, "a.example"), 1100, "a restart adds nothing");
+    poll(second, storage, { reset: false, removed: [], patches: [{ hash: "1", uploaded: 750 }] });
+    assert.equal(uploadedOf(second, "a.example"), 1150);
+  });
+
+  it("after a restart, credits what changed while it was away: gains, rollbacks, removals, new torrents", () => {
+    const storage = new StorageMirror();
+    const before = new TorrentTable(namer);
+    poll(before, storage, {
+      reset: true,
+      removed: [],
+      patches: [
+        torrent("grows", { uploaded: 100 }),
+        torrent("drops", { uploaded: 100 }),
+        torrent("goes", { uploaded: 100 }),
+      ],
+    });
+    const after = new TorrentTable(namer, { restored: storage.snapshot() });
+    assert.equal(after.rememberedCount, 3);
+    poll(after, storage, {
+      reset: true,
+      removed: [],
+      patches: [
+        torrent("grows", { uploaded: 130 }),
+        torrent("drops", { uploaded: 40 }),
+        torrent("new", { uploaded: 5 }),
+      ],
+    });
+    assert.equal(uploadedOf(after, "a.example"), 300 + 30 + 5);
+    assert.equal(after.rememberedCount, 1, "the removed torrent is remembered as departed");
+    assert.equal(storage.torrents.get("goes")?.removedAt !== null, true);
+  });
+
+  it("does not count a torrent twice when a starting client lists it late", () => {
+    const table = new TorrentTable(namer);
+    table.apply({
+      reset: true,
+      removed: [],
+      patches: [torrent("1", { uploaded: 500 }), torrent("2", { uploaded: 300 })],
+    });
+    // A client that is still loading answers a complete-looking list without torrent 2.
+    table.apply({ reset: true, removed: [], patches: [torrent("1", { uploaded: 500 })] });
+    assert.equal(uploadedOf(table, "a.example"), 800);
+    table.apply({
+      reset: true,
+      removed: [],
+      patches: [torrent("1"), torrent("2", { uploaded: 310 })],
+    });
+    assert.equal(uploadedOf(table, "a.example"), 810);
+  });
+
+  it("forgets departed torrents past the count and age limits, and tells storage", () => {
+    let now = 1_000;
+    const storage = new StorageMirror();
+    const table = new TorrentTable(namer, {
+      limits: { maxDeparted: 2, departedTtlMs: 10_000 },
+      now: () => now,
+    });
+    poll(table, storage, {
+      reset: true,
+      removed: [],
+      patches: ["1", "2", "3", "4"].map((h) => torrent(h, { uploaded: 10 })),
+    });
+    poll(table, storage, { reset: false, removed: ["1", "2", "3"], patches: [] });
+    assert.equal(table.rememberedCount, 2);
+    assert.deepEqual([...storage.torrents.keys()].sort(), ["2", "3", "4"]);
+    now += 10_001;
+    const changes = (() => {
+      table.apply({ reset: false, removed: [], patches: [] });
+      return storage.save(table);
+    })();
+    assert.deepEqual(changes.forgotten.sort(), ["2", "3"]);
+    assert.equal(table.rememberedCount, 0);
+    assert.deepEqual([...storage.torrents.keys()], ["4"]);
+    assert.equal(uploadedOf(table, "a.example"), 40, "forgetting a torrent keeps its bytes");
+  });
+
+  it("writes only what changed", () => {
+    const storage = new StorageMirror();
+    const table = new TorrentTable(namer);
+    poll(table, storage, {
+      reset: true,
+      removed: [],
+      patches: [torrent("1", { uploaded: 1 }), torrent("2", { trackerHosts: ["b.example"] })],
+    });
+    table.apply({
+      reset: false,
+      removed: [],
+      patches: [
+        { hash: "1", uploadRate: 9 },
+        { hash: "2", uploadRate: 3 },
+      ],
+    });
+    assert.deepEqual(storage.save(table), { totals: [], torrents: [], forgotten: [] });
+    table.apply({ reset: false, removed: [], patches: [{ hash: "1", uploaded: 2 }] });
+    const changes = storage.save(table);
+    assert.deepEqual(changes.totals, [["a.example", { uploaded: 2, downloaded: 0 }]]);
+    assert.deepEqual(changes.torrents, [
+      ["1", { tracker: "a.example", uploaded: 2, downloaded: 0, removedAt: null }],
+    ]);
+  });
+
+  it("equals every counter rise counted once, across rollbacks, moves, removals, late lists and restarts", () => {
+    const hashes = ["a", "b", "c", "d", "e"];
+    const hosts = ["x.example", "y.example"];
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant("patch" as const),
+        hash: fc.constantFrom(...hashes),
+        // Few distinct values, so counters often stay put, rise or drop on one side only.
+        uploaded: fc.nat(4).map((n) => n * 100),
+        downloaded: fc.nat(4).map((n) => n * 100),
+        hosts: fc.subarray(hosts, { minLength: 0 }),
+        category: fc.constantFrom("", "m"),
+      }),
+      fc.record({ kind: fc.constant("remove" as const), hash: fc.constantFrom(...hashes) }),
+      fc.record({ kind: fc.constant("reset" as const), keep: fc.subarray(hashes) }),
+      fc.record({ kind: fc.constant("restart" as const), categoryAsTracker: fc.boolean() }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 50 }), (ops) => {
+        const storage = new StorageMirror();
+        let table = new TorrentTable(namer);
+        // The oracle: the last value seen of every torrent, ever, and each tracker's rises.
+        const lastSeen = new Map<string, { uploaded: number; downloaded: number }>();
+        const expected = new Map<string, { uploaded: number; downloaded: number }>();
+        const observe = () => {
+          for (const row of table.rows()) {
+            const last = lastSeen.get(row.hash);
+            const credit = expected.get(row.tracker) ?? { uploaded: 0, downloaded: 0 };
+            credit.uploaded += Math.max(0, row.uploaded - (last?.uploaded ?? 0));
+            credit.downloaded += Math.max(0, row.downloaded - (last?.downloaded ?? 0));
+            expected.set(row.tracker, credit);
+            lastSeen.set(row.hash, { uploaded: row.uploaded, downloaded: row.downloaded });
+          }
+        };
+        const before = new Map<string, number>();
+        for (const o of ops) {
+          if (o.kind === "restart") {
+            const naming = new TrackerNamer({ rename: {}, categoryAsTracker: o.categoryAsTracker });
+            table = new TorrentTable(naming, { restored: storage.snapshot() });
+            continue;
+          }
+          if (o.kind === "patch") {
+            const patch: TorrentPatch = {
+              hash: o.hash,
+              uploaded: o.uploaded,
+              downloaded: o.downloaded,
+              trackerHosts: o.hosts,
+              category: o.category,
+            };
+            poll(table, storage, { reset: false, removed: [], patches: [patch] });
+          } else if (o.kind === "remove") {
+            poll(table, storage, { reset: false, removed: [o.hash], patches: [] });
+          } else {
+            poll(table, storage, {
+              reset: true,
+              removed: [],
+              patches: o.keep.flatMap((h) => (table.get(h) ? [{ hash: h }] : [])),
+            });
+          }
+          observe();
+          const trackers = new Set([...expected.keys(), ...table.trackers.keys()]);
+          for (const name of trackers) {
+            const stats = table.trackers.get(name);
+            const want = expected.get(name);
+            assert.equal(stats?.uploaded ?? 0, want?.uploaded ?? 0, `uploaded of "${name}"`);
+            assert.equal(stats?.downloaded ?? 0, want?.downloaded ?? 0, `downloaded of "${name}"`);
+            assert.ok((stats?.uploaded ?? 0) >= (before.get(name) ?? 0), `${name} went down`);
+            before.set(name, stats?.uploaded ?? 0);
+          }
+          for (const [name, bytes] of storage.totals) {
+            assert.deepEqual(bytes, {
+              uploaded: table.trackers.get(name)?.uploaded ?? 0,
+              downloaded: table.trackers.get(name)?.downloaded ?? 0,
+            });
+          }
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });

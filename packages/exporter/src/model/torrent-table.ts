@@ -1,5 +1,12 @@
 // One target's torrents, with per-tracker, per-category, per-tag and per-state aggregates kept up to date on every change.
 
+import {
+  type CounterChanges,
+  CounterLedger,
+  type CounterSnapshot,
+  DEFAULT_LEDGER_LIMITS,
+  type LedgerLimits,
+} from "./counter-ledger.ts";
 import { STATUS_COUNT, type StatusCode, TorrentStatus } from "./status.ts";
 import { EMPTY_TORRENT, type TorrentPatch, type TorrentRecord } from "./torrent.ts";
 import type { TrackerNamer } from "./tracker.ts";
@@ -14,7 +21,7 @@ export interface TorrentRow extends TorrentRecord {
 export interface TrackerStats {
   torrents: number;
   size: number;
-  /** Bytes credited to this tracker: current torrents' plus those retired (removed, moved away). */
+  /** Bytes credited to this tracker, each once: listed torrents' and those retired (removed, moved away, rolled back). */
   uploaded: number;
   downloaded: number;
   uploadRate: number;
@@ -63,10 +70,14 @@ export interface TableUpdate {
   readonly removed: Iterable<string>;
 }
 
-/** Bytes retired into a tracker's totals. */
-export interface RetiredBytes {
-  uploaded: number;
-  downloaded: number;
+/** Options of a table. */
+export interface TorrentTableOptions {
+  /** What storage held of the counters when the target started (none: a first start). */
+  readonly restored?: CounterSnapshot;
+  /** Bounds on the memory of departed torrents. */
+  readonly limits?: LedgerLimits;
+  /** The clock (ms), for when torrents departed. */
+  readonly now?: () => number;
 }
 
 const EMPTY_KEYS = Object.keys(EMPTY_TORRENT) as Array<keyof typeof EMPTY_TORRENT>;
@@ -93,14 +104,23 @@ interface RowState {
  * Applies source updates in O(changed torrents) and keeps every aggregate current, so scraping
  * the aggregates costs O(trackers + categories + tags), never O(torrents).
  *
- * Per-tracker byte counters never go down: when a torrent is removed, moves to another tracker or
- * its own counter drops (re-added, stats reset), the bytes credited so far are retired into the
- * tracker's totals. Retired totals can be seeded from storage so they survive restarts.
+ * Per-tracker byte counters count every byte once and never go down. A torrent's counter is
+ * credited by how much it rose since it was last seen (its whole value the first time). When it
+ * drops (a client restored from older resume data, a re-added torrent) nothing is taken back and
+ * the lower value becomes the new starting point; when the torrent is removed or moves to another
+ * tracker, what it was credited stays with the tracker. The last counters of torrents not listed
+ * right now are remembered (CounterLedger), so a torrent that comes back, or every torrent after
+ * a restart (given `restored`), continues from where it was instead of being credited again.
+ *
+ * Invariant: for every tracker, `uploaded` = restored total + the sum over every torrent ever seen
+ * of the rises of its counter (its first value counting as a rise from 0) while it was credited to
+ * that tracker; same for `downloaded`. The ledger's changes keep storage equal to this state.
  */
 export class TorrentTable {
   readonly #rows = new Map<string, RowState>();
   readonly #trackers = new Map<string, TrackerStats>();
-  readonly #retired = new Map<string, RetiredBytes>();
+  readonly #ledger: CounterLedger;
+  readonly #now: () => number;
   readonly #categories = new Map<string, GroupStats>();
   readonly #tags = new Map<string, GroupStats>();
   readonly #cells = new Map<string, StateCell>();
@@ -117,16 +137,21 @@ export class TorrentTable {
     stopped: 0,
     errored: 0,
   };
-  readonly #dirtyRetired = new Set<string>();
   #namer: TrackerNamer;
   #version = 0;
 
-  constructor(namer: TrackerNamer, retired: Iterable<readonly [string, RetiredBytes]> = []) {
+  constructor(namer: TrackerNamer, options: TorrentTableOptions = {}) {
     this.#namer = namer;
-    for (const [tracker, bytes] of retired) {
-      this.#retired.set(tracker, { ...bytes });
-      this.#tracker(tracker).uploaded += bytes.uploaded;
-      this.#tracker(tracker).downloaded += bytes.downloaded;
+    this.#now = options.now ?? Date.now;
+    this.#ledger = new CounterLedger(
+      options.restored?.torrents ?? [],
+      options.limits ?? DEFAULT_LEDGER_LIMITS,
+    );
+    for (const [tracker, bytes] of options.restored?.totals ?? []) {
+      if (bytes.uploaded === 0 && bytes.downloaded === 0) continue;
+      const stats = this.#tracker(tracker);
+      stats.uploaded += bytes.uploaded;
+      stats.downloaded += bytes.downloaded;
     }
   }
 
@@ -156,6 +181,9 @@ export class TorrentTable {
       const state = this.#rows.get(hash);
       if (state !== undefined) this.#remove(hash, state);
     }
+    const now = this.#now();
+    if (update.reset) this.#ledger.confirmRestoredGone(now);
+    this.#ledger.prune(now);
     this.#version++;
   }
 
@@ -181,16 +209,34 @@ export class TorrentTable {
     return this.#trackers;
   }
 
-  /** Bytes retired per tracker (what storage persists). */
-  get retired(): ReadonlyMap<string, Readonly<RetiredBytes>> {
-    return this.#retired;
+  /**
+   * What storage must write to hold this table's counters (tracker totals, last counters of
+   * changed torrents), in O(changes). Call `markCountersSaved` once written; until then the
+   * same changes (and newer ones) are returned again.
+   */
+  counterChanges(): CounterChanges {
+    return this.#ledger.changes(
+      (hash) => {
+        const row = this.#rows.get(hash)?.row;
+        return row === undefined
+          ? undefined
+          : { tracker: row.tracker, uploaded: row.uploaded, downloaded: row.downloaded };
+      },
+      (tracker) => {
+        const stats = this.#trackers.get(tracker);
+        return { uploaded: stats?.uploaded ?? 0, downloaded: stats?.downloaded ?? 0 };
+      },
+    );
   }
 
-  /** Trackers whose retired bytes changed since the last call (for incremental persistence). */
-  takeDirtyRetired(): string[] {
-    const dirty = [...this.#dirtyRetired];
-    this.#dirtyRetired.clear();
-    return dirty;
+  /** Storage holds every change `counterChanges` returned. */
+  markCountersSaved(): void {
+    this.#ledger.markSaved();
+  }
+
+  /** Torrents whose counters are remembered while they are not listed (restored, departed). */
+  get rememberedCount(): number {
+    return this.#ledger.restoredCount + this.#ledger.departedCount;
   }
 
   get categories(): ReadonlyMap<string, Readonly<GroupStats>> {
@@ -223,9 +269,18 @@ export class TorrentTable {
       if (row[key] === undefined) (row as Record<string, unknown>)[key] = EMPTY_TORRENT[key];
     row.tracker = "";
     row.tracker = this.#namer.identify(row.trackerHosts, row.category, undefined);
-    const state: RowState = { row, baseUploaded: 0, baseDownloaded: 0 };
+    // A torrent seen before is credited only what it gained since (nothing if it dropped).
+    const known = this.#ledger.claim(row.hash);
+    const state: RowState = {
+      row,
+      baseUploaded: known === undefined ? 0 : Math.min(known.uploaded, row.uploaded),
+      baseDownloaded: known === undefined ? 0 : Math.min(known.downloaded, row.downloaded),
+    };
     this.#rows.set(row.hash, state);
     this.#add(state);
+    this.#ledger.touchTorrent(row.hash);
+    if (row.uploaded > state.baseUploaded || row.downloaded > state.baseDownloaded)
+      this.#ledger.touchTracker(row.tracker);
   }
 
   #modify(state: RowState, patch: TorrentPatch): void {
@@ -246,6 +301,11 @@ export class TorrentTable {
       state.baseDownloaded = Math.min(oldDownloaded, row.downloaded);
     }
     this.#add(state);
+    if (moved || row.uploaded !== oldUploaded || row.downloaded !== oldDownloaded) {
+      this.#ledger.touchTorrent(row.hash);
+      if (moved || row.uploaded > oldUploaded || row.downloaded > oldDownloaded)
+        this.#ledger.touchTracker(row.tracker);
+    }
   }
 
   #remove(hash: string, state: RowState): void {
@@ -257,18 +317,20 @@ export class TorrentTable {
       row.downloaded - state.baseDownloaded,
     );
     this.#rows.delete(hash);
+    this.#ledger.depart(
+      hash,
+      { tracker: row.tracker, uploaded: row.uploaded, downloaded: row.downloaded },
+      this.#now(),
+    );
   }
 
+  /** Keeps bytes a torrent no longer contributes in its tracker's totals. */
   #retire(tracker: string, uploaded: number, downloaded: number): void {
     if (uploaded <= 0 && downloaded <= 0) return;
-    const bytes = this.#retired.get(tracker) ?? { uploaded: 0, downloaded: 0 };
-    bytes.uploaded += Math.max(0, uploaded);
-    bytes.downloaded += Math.max(0, downloaded);
-    this.#retired.set(tracker, bytes);
     const stats = this.#tracker(tracker);
     stats.uploaded += Math.max(0, uploaded);
     stats.downloaded += Math.max(0, downloaded);
-    this.#dirtyRetired.add(tracker);
+    this.#ledger.touchTracker(tracker);
   }
 
   #add(state: RowState): void {
@@ -290,7 +352,7 @@ export class TorrentTable {
     tracker.uploadRate += sign * row.uploadRate;
     tracker.downloadRate += sign * row.downloadRate;
     if (row.trackerError) tracker.errors += sign;
-    if (tracker.torrents === 0 && !this.#retired.has(row.tracker))
+    if (tracker.torrents === 0 && tracker.uploaded === 0 && tracker.downloaded === 0)
       this.#trackers.delete(row.tracker);
     this.#group(this.#categories, row.category, row, sign);
     for (const tag of new Set(row.tags)) this.#group(this.#tags, tag, row, sign);

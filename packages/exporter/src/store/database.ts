@@ -54,6 +54,35 @@ const MIGRATIONS: readonly string[] = [
    ) STRICT;
    CREATE INDEX removal_audit_target ON removal_audit (target, id);
    CREATE INDEX removal_audit_dry_run ON removal_audit (dry_run, id)`,
+  // Exact tracker counters across restarts (src/store/counter-store.ts): the exported totals per
+  // tracker, every torrent's last counters, and the journal of recent changes to them. Retired
+  // bytes become the totals of a target whose torrents are not known yet, which is how the
+  // previous schema restarted.
+  `CREATE TABLE tracker_totals (
+     target TEXT NOT NULL,
+     tracker TEXT NOT NULL,
+     uploaded INTEGER NOT NULL,
+     downloaded INTEGER NOT NULL,
+     PRIMARY KEY (target, tracker)
+   ) STRICT;
+   INSERT INTO tracker_totals (target, tracker, uploaded, downloaded)
+     SELECT target, tracker, uploaded, downloaded FROM retired_bytes;
+   DROP TABLE retired_bytes;
+   CREATE TABLE torrent_counters (
+     target TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     tracker TEXT NOT NULL,
+     uploaded INTEGER NOT NULL,
+     downloaded INTEGER NOT NULL,
+     removed_at INTEGER,
+     PRIMARY KEY (target, hash)
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE counter_journal (
+     id INTEGER PRIMARY KEY,
+     target TEXT NOT NULL,
+     entry TEXT NOT NULL
+   ) STRICT;
+   CREATE INDEX counter_journal_target ON counter_journal (target, id)`,
 ];
 
 /**

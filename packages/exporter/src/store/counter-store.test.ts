@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { describe, it } from "node:test";
+import { tempDir } from "@seedwatch/testbed";
+import { TorrentTable } from "../model/torrent-table.ts";
+import { TrackerNamer } from "../model/tracker.ts";
+import { CounterStore } from "./counter-store.ts";
+import { openDatabase } from "./database.ts";
+
+const namer = new TrackerNamer({ rename: {}, categoryAsTracker: false });
+
+describe("CounterStore", () => {
+  it("round-trips totals and torrents per target, and forgets what the table forgot", () => {
+    const store = new CounterStore(openDatabase(":memory:"));
+    store.save("box", {
+      totals: [["a.example", { uploaded: 10, downloaded: 2 }]],
+      torrents: [
+        ["h1", { tracker: "a.example", uploaded: 10, downloaded: 2, removedAt: null }],
+        ["h2", { tracker: "a.example", uploaded: 0, downloaded: 0, removedAt: 1234 }],
+      ],
+      forgotten: [],
+    });
+    store.save("other", {
+      totals: [["b.example", { uploaded: 1, downloaded: 1 }]],
+      torrents: [],
+      forgotten: [],
+    });
+    store.save("box", { totals: [], torrents: [], forgotten: ["h2"] });
+    const loaded = store.load("box");
+    assert.deepEqual([...loaded.totals], [["a.example", { uploaded: 10, downloaded: 2 }]]);
+    assert.deepEqual(
+      [...loaded.torrents],
+      [["h1", { tracker: "a.example", uploaded: 10, downloaded: 2, removedAt: null }]],
+    );
+    assert.deepEqual([...store.load("nobody").totals], []);
+  });
+
+  it("writes a save whole or not at all", () => {
+    const db = openDatabase(":memory:");
+    const store = new CounterStore(db);
+    store.save("box", {
+      totals: [["a", { uploaded: 1, downloaded: 1 }]],
+      torrents: [],
+      forgotten: [],
+    });
+    // The disk fills up after the totals were written, when the torrents are.
+    db.exec(`CREATE TRIGGER full BEFORE INSERT ON counter_journal
+      BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    const counters = { tracker: "a", uploaded: 5, downloaded: 5, removedAt: null };
+    assert.throws(
+      () =>
+        store.save("box", {
+          totals: [["a", { uploaded: 5, downloaded: 5 }]],
+          torrents: [["h", counters]],
+          forgotten: [],
+        }),
+      /disk is full/,
+    );
+    assert.deepEqual([...store.load("box").totals], [["a", { uploaded: 1, downloaded: 1 }]]);
+    assert.equal(db.isTransaction, false);
+  });
+
+  it("carries a table through a restart exactly (the doubling of issue 13)", () => {
+    const store = new CounterStore(openDatabase(":memory:"));
+    const save = (table: TorrentTable) => {
+      store.save("box", table.counterChanges());
+      table.markCountersSaved();
+    };
+    const first = new TorrentTable(namer);
+    const listing = (uploaded: number) => ({
+      reset: true,
+      removed: [],
+      patches: [{ hash: "h", uploaded, trackerHosts: ["a.example"] }],
+    });
+    first.apply(listing(1000));
+    save(first);
+    first.apply(listing(400));
+    save(first);
+    const second = new TorrentTable(namer, { restored: store.load("box") });
+    second.apply(listing(400));
+    save(second);
+    assert.equal(second.trackers.get("a.example")?.uploaded, 1000);
+  });
+
+  it("journals small saves, folds the journal into the table, and loads either way alike", () => {
+    const db = openDatabase(":memory:");
+    const options = { compactAfterSaves: 3, journalMaxTorrents: 2 };
+    const count = (table: string) =>
+      (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const store = new CounterStore(db, options);
+    const at = (uploaded: number) => ({ tracker: "a", uploaded, downloaded: 0, removedAt: null });
+    store.save("box", {
+      totals: [],
+      torrents: [
+        ["h1", at(1)],
+        ["h2", at(1)],
+        ["h3", at(1)],
+      ],
+      forgotten: [],
+    });
+    assert.equal(count("torrent_counters"), 3, "a big save goes to the table at once");
+    store.save("box", { totals: [], torrents: [["h1", at(2)]], forgotten: [] });
+    store.save("box", { totals: [], torrents: [["h1", at(3)]], forgotten: ["h3"] });
+    assert.equal(count("counter_journal"), 2);
+    const reader = new CounterStore(db, options);
+    assert.deepEqual(
+      [...reader.load("box").torrents].sort(),
+      [
+        ["h1", at(3)],
+        ["h2", at(1)],
+      ],
+      "a load replays the journal over the table",
+    );
+    reader.save("box", { totals: [], torrents: [["h2", at(5)]], forgotten: [] });
+    assert.equal(count("counter_journal"), 0, "the third save folds the journal in");
+    assert.deepEqual(
+      db
+        .prepare("SELECT hash, uploaded FROM torrent_counters ORDER BY hash")
+        .all()
+        .map((row) => `${row.hash}=${row.uploaded}`),
+      ["h1=3", "h2=5"],
+    );
+  });
+
+  it("migrates the retired totals of the previous schema into tracker totals", async () => {
+    const dir = await tempDir("counter-store");
+    const file = join(dir.path, "state.db");
+    const old = new DatabaseSync(file);
+    old.exec(`CREATE TABLE retired_bytes (target TEXT NOT NULL, tracker TEXT NOT NULL,
+      uploaded INTEGER NOT NULL, downloaded INTEGER NOT NULL, PRIMARY KEY (target, tracker)) STRICT;
+      INSERT INTO retired_bytes VALUES ('box', 'a.example', 500, 7);
+      PRAGMA user_version = 1;`);
+    old.close();
+    const db = openDatabase(file);
+    assert.deepEqual(
+      [...new CounterStore(db).load("box").totals],
+      [["a.example", { uploaded: 500, downloaded: 7 }]],
+    );
+    db.close();
+    await dir.remove();
+  });
+});

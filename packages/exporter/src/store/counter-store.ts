@@ -1,0 +1,194 @@
+// Persists per-tracker byte totals and every torrent's last counters, so tracker counters survive restarts exactly.
+
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type {
+  CounterChanges,
+  CounterSnapshot,
+  StoredCounters,
+  TrackerBytes,
+} from "../model/counter-ledger.ts";
+
+/** When the journal is folded into the torrent table. */
+export interface CounterStoreOptions {
+  /** Saves journaled between two compactions at most (default 60: ten minutes at a 10 s poll). */
+  readonly compactAfterSaves?: number;
+  /** Distinct torrents waiting in the journal at most (default 20,000). */
+  readonly compactAfterTorrents?: number;
+  /** A save that changes more torrents than this is written to the table at once (default 5,000). */
+  readonly journalMaxTorrents?: number;
+}
+
+/** One journal entry: torrents as [hash, tracker, uploaded, downloaded, removedAt], forgotten hashes. */
+interface JournalEntry {
+  readonly t: Array<[string, string, number, number, number | null]>;
+  readonly f: string[];
+}
+
+/** What a target has journaled since its last compaction: the latest of each torrent (null: forgotten). */
+interface Pending {
+  readonly torrents: Map<string, StoredCounters | null>;
+  saves: number;
+}
+
+/**
+ * Reads and writes the counter state of every target. Each save is one transaction holding the
+ * changed tracker totals (`tracker_totals`) and the changed torrents' last counters, so after a
+ * kill -9 storage holds exactly the state of the last poll whose figures could have been
+ * exported, never a mix of two.
+ *
+ * Torrents whose counters rise on every poll would rewrite the same pages of `torrent_counters`
+ * every few seconds (megabytes per poll on a big box). Instead a save appends one compact
+ * journal row (`counter_journal`); the journal is folded into the table every
+ * `compactAfterSaves` saves, and a load replays it over the table.
+ */
+export class CounterStore {
+  readonly #db: DatabaseSync;
+  readonly #options: Required<CounterStoreOptions>;
+  readonly #pending = new Map<string, Pending>();
+  readonly #statements: {
+    readonly loadTotals: StatementSync;
+    readonly loadTorrents: StatementSync;
+    readonly loadJournal: StatementSync;
+    readonly saveTotal: StatementSync;
+    readonly saveTorrent: StatementSync;
+    readonly forget: StatementSync;
+    readonly journal: StatementSync;
+    readonly clearJournal: StatementSync;
+  };
+
+  constructor(db: DatabaseSync, options: CounterStoreOptions = {}) {
+    this.#db = db;
+    this.#options = {
+      compactAfterSaves: options.compactAfterSaves ?? 60,
+      compactAfterTorrents: options.compactAfterTorrents ?? 20_000,
+      journalMaxTorrents: options.journalMaxTorrents ?? 5_000,
+    };
+    this.#statements = {
+      loadTotals: db.prepare(
+        "SELECT tracker, uploaded, downloaded FROM tracker_totals WHERE target = ?",
+      ),
+      loadTorrents: db.prepare(
+        "SELECT hash, tracker, uploaded, downloaded, removed_at FROM torrent_counters WHERE target = ?",
+      ),
+      loadJournal: db.prepare("SELECT entry FROM counter_journal WHERE target = ? ORDER BY id"),
+      saveTotal: db.prepare(
+        `INSERT INTO tracker_totals (target, tracker, uploaded, downloaded) VALUES (?, ?, ?, ?)
+         ON CONFLICT (target, tracker) DO UPDATE SET uploaded = excluded.uploaded, downloaded = excluded.downloaded`,
+      ),
+      saveTorrent: db.prepare(
+        `INSERT INTO torrent_counters (target, hash, tracker, uploaded, downloaded, removed_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (target, hash) DO UPDATE SET tracker = excluded.tracker, uploaded = excluded.uploaded,
+           downloaded = excluded.downloaded, removed_at = excluded.removed_at`,
+      ),
+      forget: db.prepare("DELETE FROM torrent_counters WHERE target = ? AND hash = ?"),
+      journal: db.prepare("INSERT INTO counter_journal (target, entry) VALUES (?, ?)"),
+      clearJournal: db.prepare("DELETE FROM counter_journal WHERE target = ?"),
+    };
+  }
+
+  /** What is stored for a target (empty for a target never seen): the table, then the journal over it. */
+  load(target: string): CounterSnapshot {
+    const s = this.#statements;
+    const totals = (
+      s.loadTotals.all(target) as Array<{ tracker: string; uploaded: number; downloaded: number }>
+    ).map((row): [string, TrackerBytes] => [
+      row.tracker,
+      { uploaded: row.uploaded, downloaded: row.downloaded },
+    ]);
+    // Tracker names repeat across rows: keep one string per name.
+    const names = new Map<string, string>();
+    const intern = (name: string): string => {
+      const known = names.get(name);
+      if (known !== undefined) return known;
+      names.set(name, name);
+      return name;
+    };
+    const torrents = new Map<string, StoredCounters>();
+    for (const row of s.loadTorrents.iterate(target) as Iterable<{
+      hash: string;
+      tracker: string;
+      uploaded: number;
+      downloaded: number;
+      removed_at: number | null;
+    }>) {
+      torrents.set(row.hash, {
+        tracker: intern(row.tracker),
+        uploaded: row.uploaded,
+        downloaded: row.downloaded,
+        removedAt: row.removed_at,
+      });
+    }
+    const pending: Pending = { torrents: new Map(), saves: 0 };
+    for (const { entry } of s.loadJournal.iterate(target) as Iterable<{ entry: string }>) {
+      const parsed = JSON.parse(entry) as JournalEntry;
+      for (const [hash, tracker, uploaded, downloaded, removedAt] of parsed.t) {
+        const counters = { tracker: intern(tracker), uploaded, downloaded, removedAt };
+        torrents.set(hash, counters);
+        pending.torrents.set(hash, counters);
+      }
+      for (const hash of parsed.f) {
+        torrents.delete(hash);
+        pending.torrents.set(hash, null);
+      }
+      pending.saves++;
+    }
+    this.#pending.set(target, pending);
+    return { totals, torrents };
+  }
+
+  /** Writes a table's changes in one transaction; on failure nothing is written and it throws. */
+  save(target: string, changes: CounterChanges): void {
+    if (changes.totals.length + changes.torrents.length + changes.forgotten.length === 0) return;
+    const s = this.#statements;
+    const pending = this.#pending.get(target) ?? { torrents: new Map(), saves: 0 };
+    const direct =
+      changes.torrents.length + changes.forgotten.length > this.#options.journalMaxTorrents;
+    const merged = new Map(pending.torrents);
+    for (const [hash, counters] of changes.torrents) merged.set(hash, counters);
+    for (const hash of changes.forgotten) merged.set(hash, null);
+    const compact =
+      direct ||
+      pending.saves + 1 >= this.#options.compactAfterSaves ||
+      merged.size >= this.#options.compactAfterTorrents;
+    this.#db.exec("BEGIN");
+    try {
+      for (const [tracker, bytes] of changes.totals)
+        s.saveTotal.run(target, tracker, Math.round(bytes.uploaded), Math.round(bytes.downloaded));
+      if (compact) {
+        for (const [hash, c] of merged) {
+          if (c === null) s.forget.run(target, hash);
+          else
+            s.saveTorrent.run(
+              target,
+              hash,
+              c.tracker,
+              Math.round(c.uploaded),
+              Math.round(c.downloaded),
+              c.removedAt,
+            );
+        }
+        s.clearJournal.run(target);
+      } else if (changes.torrents.length + changes.forgotten.length > 0) {
+        const entry: JournalEntry = {
+          t: changes.torrents.map(([hash, c]) => [
+            hash,
+            c.tracker,
+            Math.round(c.uploaded),
+            Math.round(c.downloaded),
+            c.removedAt,
+          ]),
+          f: changes.forgotten,
+        };
+        s.journal.run(target, JSON.stringify(entry));
+      }
+      this.#db.exec("COMMIT");
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+      throw error;
+    }
+    this.#pending.set(
+      target,
+      compact ? { torrents: new Map(), saves: 0 } : { torrents: merged, saves: pending.saves + 1 },
+    );
+  }
+}
