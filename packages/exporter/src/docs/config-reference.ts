@@ -194,7 +194,7 @@ const KEYS: Readonly<Record<string, KeyDoc>> = {
   },
   "host.paths": {
     meaning:
-      "Absolute paths whose file systems' size and free space are shown (`seedwatch_host_filesystem_*{path}`).",
+      "Absolute paths whose file systems' size and free space are shown (`seedwatch_host_filesystem_*{path}`). A path whose statfs does not answer within 5 s (a hung NFS or FUSE mount) is reported stuck (`seedwatch_host_filesystem_stuck`, a warning in the log) and not asked again until that call returns; the other paths and indicators are served meanwhile.",
     default: (d) => json(d.config.host.paths),
   },
   "history.enabled": {
