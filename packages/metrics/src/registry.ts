@@ -1,4 +1,4 @@
-// The registry: runs every collector at collect time, isolates failures, merges families.
+// The registry: runs every collector at collect time within a deadline, isolates failures, merges families.
 
 import { defineGauge } from "./definition.ts";
 import { type ExpositionFormat, encode } from "./exposition.ts";
@@ -114,7 +114,7 @@ export class Registry {
         : {
             success: defineGauge({
               name: `${prefix}_scrape_collector_success`,
-              help: "Whether the collector succeeded during this scrape (1) or failed (0).",
+              help: "Whether the collector succeeded during this scrape (1) or failed or timed out (0).",
               labelNames: ["collector"],
             }),
             duration: defineGauge({
