@@ -482,7 +482,7 @@ const TARGET: DashboardSpec = {
           "Torrents without per-torrent series",
           { expr: `seedwatch_target_per_torrent_omitted_torrents{${ONE}}` },
           {
-            w: 8,
+            w: 12,
             thresholds: OMITTED_THRESHOLDS,
             description:
               "0: every torrent of the target is in the table below. Above 0 (red): the target has more torrents than per_torrent.max_torrents, so none has per-torrent series and the table is empty; the per-tracker panels still count every torrent.",
@@ -492,12 +492,11 @@ const TARGET: DashboardSpec = {
           "per_torrent.max_torrents",
           { expr: `seedwatch_target_per_torrent_max_torrents{${ONE}}` },
           {
-            w: 8,
+            w: 12,
             description:
               "Up to this many torrents, every torrent has per-torrent series; above it, none has. 0 when per_torrent.enabled is false.",
           },
         ),
-        stat("Torrents", { expr: `seedwatch_target_torrents{${ONE}}` }, { w: 8 }),
         labelTable(
           "Torrents",
           [
