@@ -96,7 +96,21 @@ export class Daemon {
       createSource: createTorrentSource,
     });
     // Host paths are fixed for the daemon's life: a reload that changes them needs a restart.
-    this.#host = config.host.enabled ? new HostSampler({ paths: config.host.paths }) : undefined;
+    this.#host = config.host.enabled
+      ? new HostSampler({
+          paths: config.host.paths,
+          onFilesystemStuck: (path, timeoutMs) =>
+            log.warn(
+              "file system stuck: statfs did not answer, its usage is left out and it is not asked again until that call returns",
+              { path, timeout: `${timeoutMs / 1000}s` },
+            ),
+          onFilesystemRecovered: (path, stuckMs) =>
+            log.info("file system answers again: its usage is read again", {
+              path,
+              stuck_seconds: Math.round(stuckMs / 1000),
+            }),
+        })
+      : undefined;
     const host = this.#host;
     const api = apiRoutes({
       targets: this.#targets,

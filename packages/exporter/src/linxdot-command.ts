@@ -12,7 +12,7 @@ import { createLogger, type Logger } from "./log.ts";
 import { buildLinxdotTarget } from "./sources/linxdot/index.ts";
 import { VERSION } from "./version.ts";
 import { escapeHtml } from "./web/landing-page.ts";
-import { scrapeDeadline } from "./web/scrape-deadline.ts";
+import { collectDeadline, scrapeDeadline } from "./web/scrape-deadline.ts";
 
 /** linxdot_exporter's default port (`DEFAULT_EXPORTER_PORT`). */
 export const LINXDOT_DEFAULT_PORT = 8061;
@@ -250,7 +250,7 @@ async function serve(options: LinxdotOptions, log: Logger, io: LinxdotIo): Promi
     await target.refreshIfOlderThan(config.minRefreshInterval, deadline);
     if (target.polls === polls)
       log.debug("cache hit: the miner's data is younger than the refresh interval");
-    await serveMetrics(registry, req, res);
+    await serveMetrics(registry, req, res, { deadline: collectDeadline(deadline, Date.now()) });
   };
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://exporter").pathname;

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { constants, gzip } from "node:zlib";
 import { CONTENT_TYPES, encode, negotiateFormat } from "./exposition.ts";
-import type { Registry } from "./registry.ts";
+import type { CollectOptions, Registry } from "./registry.ts";
 
 const gzipAsync = promisify(gzip);
 // Level 1 compresses a large exposition about as well as level 6 (both ~16x) in a third of the time.
@@ -29,14 +29,18 @@ export interface EncodedMetrics {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/** Collects `registry` and encodes it for a request with these `Accept`/`Accept-Encoding` headers. */
+/**
+ * Collects `registry` (within `options.deadline` when given) and encodes it for a request with
+ * these `Accept`/`Accept-Encoding` headers.
+ */
 export async function encodeForRequest(
   registry: Registry,
   accept: string | undefined,
   acceptEncoding: string | undefined,
+  options: CollectOptions = {},
 ): Promise<EncodedMetrics> {
   const format = negotiateFormat(accept);
-  const text = encode((await registry.collect()).families, format);
+  const text = encode((await registry.collect(options)).families, format);
   let body = Buffer.from(text, "utf8");
   const headers: Record<string, string> = {
     "content-type": CONTENT_TYPES[format],
@@ -51,11 +55,16 @@ export async function encodeForRequest(
   return { body, headers };
 }
 
-/** Answers a GET or HEAD request with the registry's metrics; other methods get 405. */
+/**
+ * Answers a GET or HEAD request with the registry's metrics; other methods get 405.
+ * `options.deadline` (the scrape's, e.g. from `X-Prometheus-Scrape-Timeout-Seconds`) bounds the
+ * collectors' time together with the registry's `collectorTimeoutMs`.
+ */
 export async function serveMetrics(
   registry: Registry,
   req: IncomingMessage,
   res: ServerResponse,
+  options: CollectOptions = {},
 ): Promise<void> {
   if (req.method !== "GET" && req.method !== "HEAD") {
     res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" });
@@ -66,6 +75,7 @@ export async function serveMetrics(
     registry,
     req.headers.accept,
     req.headers["accept-encoding"],
+    options,
   );
   res.writeHead(200, headers);
   res.end(req.method === "HEAD" ? undefined : body);

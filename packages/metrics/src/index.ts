@@ -46,8 +46,19 @@ export { joinLabels, LabelError, renderLabels, renderLabelsFor } from "./labels.
 export { MetricNameError } from "./names.ts";
 export type { ParsedFamily, ParsedSample, ParseOptions } from "./parse.ts";
 export { ExpositionParseError, parseExposition } from "./parse.ts";
-export type { Collection, Collector, CollectorReport, RegistryOptions } from "./registry.ts";
-export { DuplicateCollectorError, Registry } from "./registry.ts";
+export type {
+  Collection,
+  CollectOptions,
+  Collector,
+  CollectorReport,
+  RegistryOptions,
+} from "./registry.ts";
+export {
+  CollectorTimeoutError,
+  DEFAULT_COLLECTOR_TIMEOUT_MS,
+  DuplicateCollectorError,
+  Registry,
+} from "./registry.ts";
 export type { SessionCatalog } from "./session-catalog.ts";
 export {
   attachSessionCounters,

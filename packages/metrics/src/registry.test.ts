@@ -3,9 +3,10 @@ import { describe, it } from "node:test";
 import client from "prom-client";
 import { Counter } from "./counter.ts";
 import { defineCounter, defineGauge, defineHistogram, defineInfo } from "./definition.ts";
+import { encode } from "./exposition.ts";
 import { Gauge } from "./gauge.ts";
 import { parseExposition } from "./parse.ts";
-import { DuplicateCollectorError, Registry } from "./registry.ts";
+import { CollectorTimeoutError, DuplicateCollectorError, Registry } from "./registry.ts";
 import { assertPromtoolClean, promtoolCheckMetrics } from "./testing/promtool.ts";
 import { FamilyConflictError } from "./writer.ts";
 
@@ -164,6 +165,122 @@ describe("Registry", () => {
       [true, false],
     );
     assert.match(await registry.render(), /pt_up\{name="slow"\} 1/);
+  });
+
+  it("serves the rest when an asynchronous collector never finishes, and reports it as timed out", async () => {
+    const failures: unknown[] = [];
+    let signal: AbortSignal | undefined;
+    const registry = new Registry({
+      collectorMetricsPrefix: "seedwatch",
+      collectorTimeoutMs: 50,
+      onCollectorError: (name, error) => failures.push([name, error]),
+    });
+    registry.register({
+      name: "hung",
+      collect(w, s) {
+        signal = s;
+        w.family(UP).sample(["hung-before-the-deadline"], 1);
+        return new Promise<void>(() => {});
+      },
+    });
+    registry.register({
+      name: "fine",
+      async collect(w) {
+        w.family(UP).sample(["fine"], 1);
+      },
+    });
+    const { families, reports } = await registry.collect();
+    assert.deepEqual(
+      reports.map((r) => [r.name, r.ok]),
+      [
+        ["hung", false],
+        ["fine", true],
+      ],
+    );
+    const hung = reports[0];
+    assert.ok(hung?.error instanceof CollectorTimeoutError);
+    assert.equal(hung.error.message, "collector hung timed out after 0.05s");
+    assert.equal(hung.error.collector, "hung");
+    assert.ok((hung.durationSeconds ?? 0) > 0);
+    assert.deepEqual(failures, [["hung", hung.error]]);
+    assert.equal(signal?.aborted, true, "the collector is told to stop");
+    assert.equal(signal?.reason, hung.error);
+    const text = encode(families, "text");
+    assert.doesNotMatch(text, /hung-before-the-deadline/);
+    assert.match(text, /pt_up\{name="fine"\} 1\n/);
+    assert.match(text, /seedwatch_scrape_collector_success\{collector="hung"\} 0\n/);
+    assert.match(text, /seedwatch_scrape_collector_success\{collector="fine"\} 1\n/);
+    assert.match(text, /seedwatch_scrape_collector_duration_seconds\{collector="hung"\} 0\.\d+\n/);
+    await assertPromtoolClean(text);
+  });
+
+  it("drops what a timed-out collector writes after its deadline: it never reaches a later scrape", async () => {
+    let release: () => void = () => {};
+    let wroteLate: Promise<void> | undefined;
+    let calls = 0;
+    const registry = new Registry({ collectorTimeoutMs: 20 });
+    registry.register({
+      name: "slow",
+      collect(w) {
+        calls++;
+        if (calls > 1) {
+          w.family(UP).sample(["fresh"], 1);
+          return Promise.resolve();
+        }
+        const late = new Promise<void>((resolve) => {
+          release = resolve;
+        }).then(() => {
+          w.family(UP).sample(["late"], 1);
+          w.family(BYTES).sample(["late"], 1);
+        });
+        wroteLate = late;
+        return late;
+      },
+    });
+    const first = await registry.collect();
+    assert.equal(first.reports[0]?.ok, false);
+    assert.deepEqual(first.families, []);
+    release();
+    await wroteLate;
+    const second = await registry.render();
+    assert.equal(
+      second,
+      '# HELP pt_up Whether the target answered.\n# TYPE pt_up gauge\npt_up{name="fresh"} 1\n',
+    );
+  });
+
+  it("bounds collectors by the collection's deadline too, and serves what needs no waiting", async () => {
+    const registry = new Registry({ collectorTimeoutMs: 60_000 });
+    registry.register({ name: "sync", collect: (w) => w.family(UP).sample(["sync"], 1) });
+    registry.register({
+      name: "ready",
+      async collect(w) {
+        w.family(UP).sample(["ready"], 1);
+      },
+    });
+    registry.register({ name: "hung", collect: () => new Promise<void>(() => {}) });
+    const shortly = await registry.collect({ deadline: Date.now() + 20 });
+    const timeout = shortly.reports[2]?.error;
+    assert.ok(timeout instanceof CollectorTimeoutError);
+    assert.ok(timeout.timeoutSeconds <= 0.02, String(timeout.timeoutSeconds));
+    // A deadline already gone: a synchronous collector cannot be interrupted and an
+    // asynchronous one that has nothing to wait for finishes first; both are served.
+    const late = await registry.collect({ deadline: Date.now() - 1000 });
+    assert.deepEqual(
+      late.reports.map((r) => [r.name, r.ok]),
+      [
+        ["sync", true],
+        ["ready", true],
+        ["hung", false],
+      ],
+    );
+    const gone = late.reports[2]?.error;
+    assert.ok(gone instanceof CollectorTimeoutError);
+    assert.equal(gone.timeoutSeconds, 0);
+    assert.throws(
+      () => new Registry({ collectorTimeoutMs: 0 }),
+      /collectorTimeoutMs: expected a positive number of milliseconds, got 0/,
+    );
   });
 
   it("fails the collector that redefines a family differently", async () => {

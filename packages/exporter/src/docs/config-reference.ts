@@ -87,12 +87,13 @@ const KEYS: Readonly<Record<string, KeyDoc>> = {
     default: (d) => ms(d.client.timeout),
   },
   "targets[].per_torrent.enabled": {
-    meaning: "Export per-torrent series (`pt_tracker_torrent*`).",
+    meaning:
+      "Export per-torrent series (`pt_tracker_torrent*`); when false, only the aggregates, and `seedwatch_target_per_torrent_omitted_torrents` counts every torrent.",
     default: (d) => json(d.client.perTorrent.enabled),
   },
   "targets[].per_torrent.max_torrents": {
     meaning:
-      "Per-torrent series for at most this many torrents of the target; above it only the aggregates (always complete), a warning in the log and `seedwatch_target_per_torrent_omitted_torrents`.",
+      "All or nothing: while the target has at most this many torrents every one has its per-torrent series; with more, none has (only the aggregates, always complete), `seedwatch_target_per_torrent_omitted_torrents` is the number of torrents, and the log says so each time the target crosses the cap, either way.",
     default: (d) => json(d.client.perTorrent.maxTorrents),
   },
   "targets[].tracker.rename": {
@@ -194,7 +195,7 @@ const KEYS: Readonly<Record<string, KeyDoc>> = {
   },
   "host.paths": {
     meaning:
-      "Absolute paths whose file systems' size and free space are shown (`seedwatch_host_filesystem_*{path}`).",
+      "Absolute paths whose file systems' size and free space are shown (`seedwatch_host_filesystem_*{path}`). A path whose statfs does not answer within 5 s (a hung NFS or FUSE mount) is reported stuck (`seedwatch_host_filesystem_stuck`, a warning in the log) and not asked again until that call returns; the other paths and indicators are served meanwhile.",
     default: (d) => json(d.config.host.paths),
   },
   "history.enabled": {

@@ -48,6 +48,15 @@ function removalLink(target: string) {
 
 const SCRAPES = "group by (job, instance) (seedwatch_target_up)";
 
+/** Green at 0, red from 1: any torrent without per-torrent series makes the tables incomplete. */
+const OMITTED_THRESHOLDS = {
+  mode: "absolute",
+  steps: [
+    { color: "green", value: null },
+    { color: "red", value: 1 },
+  ],
+};
+
 const OVERVIEW: DashboardSpec = {
   uid: "seedwatch-overview",
   title: "Seedwatch / Overview",
@@ -469,6 +478,25 @@ const TARGET: DashboardSpec = {
     {
       row: "Torrents, one by one",
       panels: [
+        stat(
+          "Torrents without per-torrent series",
+          { expr: `seedwatch_target_per_torrent_omitted_torrents{${ONE}}` },
+          {
+            w: 12,
+            thresholds: OMITTED_THRESHOLDS,
+            description:
+              "0: every torrent of the target is in the table below. Above 0 (red): the target has more torrents than per_torrent.max_torrents, so none has per-torrent series and the table is empty; the per-tracker panels still count every torrent.",
+          },
+        ),
+        stat(
+          "per_torrent.max_torrents",
+          { expr: `seedwatch_target_per_torrent_max_torrents{${ONE}}` },
+          {
+            w: 12,
+            description:
+              "Up to this many torrents, every torrent has per-torrent series; above it, none has. 0 when per_torrent.enabled is false.",
+          },
+        ),
         labelTable(
           "Torrents",
           [
@@ -501,7 +529,7 @@ const TARGET: DashboardSpec = {
             h: 14,
             sortBy: "Uploaded",
             description:
-              "Per-torrent series, up to per_torrent.max_torrents torrents per target. Click a torrent's name to open seedwatch's removal confirmation page (set the seedwatch URL variable; removal must be enabled for the target).",
+              "Per-torrent series: every torrent of the target, or none when it has more than per_torrent.max_torrents (the panel above turns red). Click a torrent's name to open seedwatch's removal confirmation page (set the seedwatch URL variable; removal must be enabled for the target).",
           },
         ),
       ],
@@ -555,7 +583,7 @@ const TARGET: DashboardSpec = {
         timeseries(
           "Poll duration",
           [{ expr: `seedwatch_target_poll_duration_seconds{${ONE}}`, legend: "poll" }],
-          { unit: "s", w: 8 },
+          { unit: "s", w: 12 },
         ),
         timeseries(
           "Poll errors by reason",
@@ -566,17 +594,7 @@ const TARGET: DashboardSpec = {
               mayBeEmpty: "no poll fails on a healthy setup",
             },
           ],
-          { unit: "reqps", w: 8 },
-        ),
-        stat(
-          "Torrents without per-torrent series",
-          { expr: `seedwatch_target_per_torrent_omitted_torrents{${ONE}}` },
-          {
-            w: 8,
-            h: 8,
-            description:
-              "Torrents above per_torrent.max_torrents: left out of the per-torrent series (the aggregates still count them).",
-          },
+          { unit: "reqps", w: 12 },
         ),
       ],
     },
@@ -741,6 +759,17 @@ const TRACKER: DashboardSpec = {
     {
       row: "Torrents of these trackers",
       panels: [
+        stat(
+          "Torrents without per-torrent series",
+          { expr: `sum(seedwatch_target_per_torrent_omitted_torrents{${T}})` },
+          {
+            w: 24,
+            h: 3,
+            thresholds: OMITTED_THRESHOLDS,
+            description:
+              "0: every torrent of the selected targets is in the table below. Above 0 (red): a target has more torrents than its per_torrent.max_torrents, so none of its torrents is in the table (the Sites panels still count them); its seedwatch_target_per_torrent_omitted_torrents says which.",
+          },
+        ),
         labelTable(
           "Torrents",
           [
@@ -768,7 +797,7 @@ const TRACKER: DashboardSpec = {
             h: 14,
             sortBy: "Uploaded",
             description:
-              "Click a torrent's name to open seedwatch's removal confirmation page for its target (set the seedwatch URL variable; removal must be enabled for the target).",
+              "Per-torrent series: every torrent of a target, or none of a target with more than its per_torrent.max_torrents (the panel above turns red). Click a torrent's name to open seedwatch's removal confirmation page for its target (set the seedwatch URL variable; removal must be enabled for the target).",
           },
         ),
       ],

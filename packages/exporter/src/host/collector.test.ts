@@ -179,4 +179,37 @@ describe("HostCollector", () => {
       await dir.remove();
     }
   });
+  it("says a mount is stuck and leaves out its figures, while the other paths are served", async () => {
+    const stats = {
+      type: 0,
+      bsize: 4096,
+      frsize: 4096,
+      blocks: 10,
+      bfree: 5,
+      bavail: 4,
+      files: 0,
+      ffree: 0,
+    };
+    const sampler = new HostSampler({
+      paths: ["/", "/mnt/nfs"],
+      statfs: (path) => (path === "/mnt/nfs" ? new Promise(() => {}) : Promise.resolve(stats)),
+      statfsTimeoutMs: 50,
+    });
+    const registry = new Registry({ collectorMetricsPrefix: "seedwatch" });
+    registry.register(new HostCollector({ sampler }));
+    const text = await registry.render();
+    await assertPromtoolClean(text);
+    const families = parseExposition(text);
+    assert.equal(
+      sampleValue(families, "seedwatch_scrape_collector_success", { collector: "host" }),
+      1,
+    );
+    assert.equal(sampleValue(families, "seedwatch_host_filesystem_stuck", { path: "/mnt/nfs" }), 1);
+    assert.equal(sampleValue(families, "seedwatch_host_filesystem_error", { path: "/mnt/nfs" }), 1);
+    assert.equal(sampleValue(families, "seedwatch_host_filesystem_stuck", { path: "/" }), 0);
+    assert.equal(sampleValue(families, "seedwatch_host_filesystem_error", { path: "/" }), 0);
+    assert.deepEqual(labelValues(families, "seedwatch_host_filesystem_size_bytes", "path"), ["/"]);
+    assert.deepEqual(labelValues(families, "seedwatch_host_filesystem_files_free", "path"), ["/"]);
+    assert.equal(sampleValue(families, "seedwatch_host_uptime_seconds") !== undefined, true);
+  });
 });

@@ -75,6 +75,7 @@ export function writeHostSnapshot(writer: MetricWriter, snapshot: HostSnapshot):
   for (const fs of snapshot.filesystems) {
     const labels = [fs.path];
     writer.family(M.filesystemError).sample(labels, fs.ok ? 0 : 1);
+    writer.family(M.filesystemStuck).sample(labels, !fs.ok && fs.stuck ? 1 : 0);
     if (!fs.ok) continue;
     writer.family(M.filesystemSize).sample(labels, fs.sizeBytes);
     writer.family(M.filesystemFree).sample(labels, fs.freeBytes);

@@ -29,6 +29,27 @@ export class HostReadError extends HostError {
   }
 }
 
+/**
+ * statfs on a configured path did not answer in time, or an earlier call on it still has not:
+ * the mount is stuck (a hung NFS or FUSE server), and the path is not asked again until the
+ * hung call returns.
+ */
+export class FilesystemStuckError extends HostError {
+  override name = "FilesystemStuckError";
+  /** The configured path. */
+  readonly file: string;
+  /** The time limit statfs missed, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(file: string, timeoutMs: number) {
+    super(
+      `${file}: statfs did not answer within ${timeoutMs / 1000}s: the mount is stuck (not asked again until that call returns)`,
+    );
+    this.file = file;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
 /** A short description of a system error: its code when it has one (`ENOENT`), else its message. */
 function describeCause(cause: unknown): string {
   if (cause instanceof Error) {

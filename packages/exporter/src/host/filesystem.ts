@@ -2,7 +2,10 @@
 
 import type { StatsFs } from "node:fs";
 import { statfs } from "node:fs/promises";
-import { HostReadError } from "./errors.ts";
+import { FilesystemStuckError, HostReadError } from "./errors.ts";
+
+/** statfs(2) as the host source calls it (`fs.promises.statfs`); tests pass one that hangs. */
+export type StatfsFunction = (path: string) => Promise<StatsFs>;
 
 /** statfs figures of the file system holding a path, in bytes and inodes. */
 export interface FilesystemUsage {
@@ -31,11 +34,18 @@ export function usageFromStatfs(stats: StatsFs): FilesystemUsage {
   };
 }
 
-/** statfs(2) on `path`; a HostReadError naming the path when it fails (missing, no access). */
-export async function readFilesystem(path: string): Promise<FilesystemUsage> {
+/**
+ * statfs(2) on `path` (through `read`, by default `fs.promises.statfs`); a HostReadError naming
+ * the path when it fails (missing, no access), a FilesystemStuckError as `read` threw it.
+ */
+export async function readFilesystem(
+  path: string,
+  read: StatfsFunction = statfs,
+): Promise<FilesystemUsage> {
   try {
-    return usageFromStatfs(await statfs(path));
+    return usageFromStatfs(await read(path));
   } catch (error) {
+    if (error instanceof FilesystemStuckError) throw error;
     throw new HostReadError(path, error);
   }
 }

@@ -4,7 +4,8 @@ export type { HostCollectorOptions, HostSnapshotSource } from "./collector.ts";
 export { HostCollector, writeHostSnapshot } from "./collector.ts";
 export type { BlockDevices, SelectedDisk } from "./disk-filter.ts";
 export { DEFAULT_DISK_EXCLUDE, selectDisks } from "./disk-filter.ts";
-export { HostError, HostParseError, HostReadError } from "./errors.ts";
+export { FilesystemStuckError, HostError, HostParseError, HostReadError } from "./errors.ts";
+export type { StatfsFunction } from "./filesystem.ts";
 export { HOST_METRICS } from "./metrics.ts";
 export type { HostClock, HostSamplerOptions } from "./sampler.ts";
 export { DEFAULT_INTERFACE_EXCLUDE, HOST_FILES, HostSampler, USER_HZ } from "./sampler.ts";
@@ -26,3 +27,5 @@ export type {
   HostSwap,
   HostUptime,
 } from "./snapshot.ts";
+export type { StatfsGuardOptions } from "./statfs-guard.ts";
+export { DEFAULT_STATFS_TIMEOUT_MS, StatfsGuard } from "./statfs-guard.ts";

@@ -85,7 +85,13 @@ export const HOST_METRICS = {
   ),
   filesystemError: gauge(
     "filesystem_error",
-    "Whether statfs failed on a configured path (1) or not (0).",
+    "Whether statfs failed or timed out on a configured path (1) or not (0).",
+    "",
+    ["path"],
+  ),
+  filesystemStuck: gauge(
+    "filesystem_stuck",
+    "Whether the mount holding a configured path is stuck (1): statfs on it timed out and has not returned since, so it is not asked again until it does, and its other filesystem series are left out.",
     "",
     ["path"],
   ),

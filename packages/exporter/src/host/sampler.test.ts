@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import type { StatsFs } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
@@ -229,6 +230,119 @@ describe("HostSampler on files captured into a proc root", () => {
       /minIntervalMs: expected a non-negative number, got -1/,
     );
     assert.deepEqual(new HostSampler({ paths: ["/", "/tmp", "/"] }).paths, ["/", "/tmp"]);
+  });
+});
+
+/** A statfs answer of 1000 blocks of 4 KiB, 250 free, 200 available. */
+const STATS: StatsFs = {
+  type: 0xef53,
+  bsize: 4096,
+  frsize: 4096,
+  blocks: 1000,
+  bfree: 250,
+  bavail: 200,
+  files: 100,
+  ffree: 40,
+};
+
+/** A statfs that hangs on the paths in `hung` until released, and counts its calls per path. */
+function hangingStatfs(hung: Set<string>) {
+  const calls = new Map<string, number>();
+  const pending: Array<{ resolve: (stats: StatsFs) => void; reject: (error: Error) => void }> = [];
+  const statfs = (path: string): Promise<StatsFs> => {
+    calls.set(path, (calls.get(path) ?? 0) + 1);
+    if (!hung.has(path)) return Promise.resolve(STATS);
+    return new Promise<StatsFs>((resolve, reject) => pending.push({ resolve, reject }));
+  };
+  return { statfs, calls, pending };
+}
+
+describe("HostSampler with a mount that hangs", () => {
+  it("marks the path stuck, asks it once until the hung call returns, serves the others, then asks again", async () => {
+    const hung = new Set(["/mnt/nfs"]);
+    const fake = hangingStatfs(hung);
+    const events: string[] = [];
+    const sampler = new HostSampler({
+      paths: ["/", "/mnt/nfs", "/srv"],
+      statfs: fake.statfs,
+      statfsTimeoutMs: 100,
+      minIntervalMs: 0,
+      onFilesystemStuck: (path, timeoutMs) => events.push(`stuck ${path} ${timeoutMs}`),
+      onFilesystemRecovered: (path) => events.push(`recovered ${path}`),
+    });
+    const first = await sampler.sample();
+    assert.deepEqual(
+      first.filesystems.map((fs) => [fs.path, fs.ok, fs.ok ? false : fs.stuck]),
+      [
+        ["/", true, false],
+        ["/mnt/nfs", false, true],
+        ["/srv", true, false],
+      ],
+    );
+    const stuck = first.filesystems[1];
+    assert.equal(
+      stuck?.ok === false ? stuck.error : "",
+      "/mnt/nfs: statfs did not answer within 0.1s: the mount is stuck (not asked again until that call returns)",
+    );
+    assert.deepEqual(first.problems, [
+      { file: "/mnt/nfs", message: stuck?.ok ? "" : stuck?.error },
+    ]);
+    assert.equal((first.filesystems[0] as HostFilesystemUsage).availableBytes, 200 * 4096);
+    assert.deepEqual(events, ["stuck /mnt/nfs 100"]);
+
+    for (let i = 0; i < 3; i++) {
+      const again = await sampler.sample();
+      assert.deepEqual(
+        again.filesystems.map((fs) => [fs.path, fs.ok]),
+        [
+          ["/", true],
+          ["/mnt/nfs", false],
+          ["/srv", true],
+        ],
+      );
+      assert.equal(again.filesystems[1]?.ok === false && again.filesystems[1].stuck, true);
+    }
+    assert.deepEqual(
+      Object.fromEntries(fake.calls),
+      { "/": 4, "/mnt/nfs": 1, "/srv": 4 },
+      "the stuck path was asked once, the others on every sample",
+    );
+
+    // The hung call returns (here with an error, as a FUSE mount whose server died does).
+    fake.pending[0]?.reject(Object.assign(new Error("ENOTCONN"), { code: "ENOTCONN" }));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(events, ["stuck /mnt/nfs 100", "recovered /mnt/nfs"]);
+    const hungAgain = await sampler.sample();
+    assert.equal(fake.calls.get("/mnt/nfs"), 2, "asked again once the hung call returned");
+    assert.equal(hungAgain.filesystems[1]?.ok === false && hungAgain.filesystems[1].stuck, true);
+    // The server is back: the hung call returns with figures (dropped), and the next asks anew.
+    hung.clear();
+    fake.pending[1]?.resolve(STATS);
+    await new Promise((resolve) => setImmediate(resolve));
+    const back = await sampler.sample();
+    assert.equal(fake.calls.get("/mnt/nfs"), 3);
+    const nfs = back.filesystems[1];
+    assert.ok(nfs?.ok, nfs?.ok === false ? nfs.error : "");
+    assert.equal(nfs.usedBytes, 750 * 4096);
+    assert.deepEqual(back.problems, []);
+  });
+
+  it("does not take a fast failure (a missing path) for a stuck mount", async () => {
+    const sampler = new HostSampler({
+      paths: ["/nowhere/at/all"],
+      statfsTimeoutMs: 60_000,
+      minIntervalMs: 0,
+    });
+    for (let i = 0; i < 2; i++) {
+      const [gone] = (await sampler.sample()).filesystems;
+      assert.equal(gone?.ok, false);
+      assert.equal(gone?.ok === false && gone.stuck, false);
+      assert.match(gone?.ok === false ? gone.error : "", /^\/nowhere\/at\/all: ENOENT/);
+    }
+    assert.throws(
+      () => new HostSampler({ statfsTimeoutMs: 0 }),
+      /statfsTimeoutMs: expected a positive number of milliseconds, got 0/,
+    );
   });
 });
 

@@ -5,8 +5,8 @@ import { isAbsolute, join } from "node:path";
 import { readBlockDevices } from "./block-devices.ts";
 import { buildSnapshot, type HostReading } from "./build-snapshot.ts";
 import { type BlockDevices, DEFAULT_DISK_EXCLUDE, selectDisks } from "./disk-filter.ts";
-import { HostError, HostReadError } from "./errors.ts";
-import { readFilesystem } from "./filesystem.ts";
+import { FilesystemStuckError, HostError, HostReadError } from "./errors.ts";
+import { readFilesystem, type StatfsFunction } from "./filesystem.ts";
 import { parseDiskstats } from "./proc-diskstats.ts";
 import { parseLoadavg } from "./proc-loadavg.ts";
 import { parseMeminfo } from "./proc-meminfo.ts";
@@ -14,6 +14,7 @@ import { parseNetDev } from "./proc-net-dev.ts";
 import { parseStat } from "./proc-stat.ts";
 import { parseUptime } from "./proc-uptime.ts";
 import type { HostFilesystem, HostProblem, HostSnapshot } from "./snapshot.ts";
+import { StatfsGuard } from "./statfs-guard.ts";
 
 /**
  * Clock ticks per second of /proc/stat (USER_HZ, `getconf CLK_TCK`): 100 on every architecture
@@ -63,6 +64,17 @@ export interface HostSamplerOptions {
    */
   readonly minIntervalMs?: number;
   readonly clock?: HostClock;
+  /** The statfs to call (default `fs.promises.statfs`); tests pass one that hangs. */
+  readonly statfs?: StatfsFunction;
+  /**
+   * How long statfs on a path may take (default 5000 ms, node_exporter's mount timeout). A path
+   * that misses it is stuck: reported as such, and not asked again until the hung call returns.
+   */
+  readonly statfsTimeoutMs?: number;
+  /** Called when a configured path is found stuck (to log it). */
+  readonly onFilesystemStuck?: (path: string, timeoutMs: number) => void;
+  /** Called when the hung statfs of a stuck path returns (to log it). */
+  readonly onFilesystemRecovered?: (path: string, stuckMs: number) => void;
 }
 
 const PERFORMANCE_CLOCK: HostClock = {
@@ -74,7 +86,9 @@ const PERFORMANCE_CLOCK: HostClock = {
  * Reads uptime, CPU, load, memory, disk and network counters from /proc and the usage of the
  * configured paths with statfs, and derives rates against the previous sample. One sample
  * costs six small file reads and one statfs per path, plus a listing of /sys/block when the
- * set of block devices changes. Concurrent calls share one read.
+ * set of block devices changes. Concurrent calls share one read. A statfs that does not answer
+ * within `statfsTimeoutMs` marks its path stuck (see StatfsGuard), so a hung mount delays one
+ * sample by that much and no later one.
  */
 export class HostSampler {
   readonly #paths: readonly string[];
@@ -85,6 +99,7 @@ export class HostSampler {
   readonly #interfaceExclude: RegExp;
   readonly #minIntervalMs: number;
   readonly #clock: HostClock;
+  readonly #statfs: StatfsGuard;
   #previous: HostReading | undefined;
   #latest: HostSnapshot | undefined;
   #inFlight: Promise<HostSnapshot> | undefined;
@@ -110,6 +125,14 @@ export class HostSampler {
     this.#diskExclude = options.diskExclude ?? DEFAULT_DISK_EXCLUDE;
     this.#interfaceExclude = options.interfaceExclude ?? DEFAULT_INTERFACE_EXCLUDE;
     this.#clock = options.clock ?? PERFORMANCE_CLOCK;
+    this.#statfs = new StatfsGuard({
+      ...(options.statfs === undefined ? {} : { statfs: options.statfs }),
+      ...(options.statfsTimeoutMs === undefined ? {} : { timeoutMs: options.statfsTimeoutMs }),
+      ...(options.onFilesystemStuck === undefined ? {} : { onStuck: options.onFilesystemStuck }),
+      ...(options.onFilesystemRecovered === undefined
+        ? {}
+        : { onRecovered: options.onFilesystemRecovered }),
+    });
   }
 
   /** The configured paths, deduplicated, in configuration order. */
@@ -164,7 +187,7 @@ export class HostSampler {
       this.#proc("meminfo", parseMeminfo, problems),
       this.#proc("diskstats", parseDiskstats, problems),
       this.#proc("net/dev", parseNetDev, problems),
-      Promise.all(this.#paths.map(filesystemOf)),
+      Promise.all(this.#paths.map((path) => this.#filesystemOf(path))),
     ]);
     for (const fs of filesystems) {
       if (!fs.ok) problems.push({ file: fs.path, message: fs.error });
@@ -216,6 +239,28 @@ export class HostSampler {
     }
   }
 
+  async #filesystemOf(path: string): Promise<HostFilesystem> {
+    try {
+      const usage = await readFilesystem(path, (p) => this.#statfs.statfs(p));
+      const used = Math.max(0, usage.sizeBytes - usage.freeBytes);
+      const base = used + usage.availableBytes;
+      return {
+        path,
+        ok: true,
+        ...usage,
+        usedBytes: used,
+        usedFraction: base > 0 ? used / base : 0,
+      };
+    } catch (error) {
+      return {
+        path,
+        ok: false,
+        stuck: error instanceof FilesystemStuckError,
+        error: (error as Error).message,
+      };
+    }
+  }
+
   /** The whole block devices, listed again only when the devices in /proc/diskstats change. */
   async #wholeDevices(names: readonly string[]): Promise<BlockDevices | HostReadError> {
     const key = names.join("\n");
@@ -229,17 +274,6 @@ export class HostSampler {
       this.#blockKey = key;
     }
     return this.#blockDevices;
-  }
-}
-
-async function filesystemOf(path: string): Promise<HostFilesystem> {
-  try {
-    const usage = await readFilesystem(path);
-    const used = Math.max(0, usage.sizeBytes - usage.freeBytes);
-    const base = used + usage.availableBytes;
-    return { path, ok: true, ...usage, usedBytes: used, usedFraction: base > 0 ? used / base : 0 };
-  } catch (error) {
-    return { path, ok: false, error: (error as Error).message };
   }
 }
 

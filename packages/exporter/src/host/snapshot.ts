@@ -133,10 +133,15 @@ export interface HostFilesystemUsage {
   readonly filesFree: number;
 }
 
-/** A configured path statfs could not read (missing, no permission, stale mount). */
+/** A configured path statfs could not read (missing, no permission, stale or stuck mount). */
 export interface HostFilesystemError {
   readonly path: string;
   readonly ok: false;
+  /**
+   * statfs on it timed out and has not returned since: the mount hangs (an NFS or FUSE server
+   * gone), and it is not asked again until that call returns.
+   */
+  readonly stuck: boolean;
   readonly error: string;
 }
 

@@ -48,7 +48,12 @@ export const TARGET_SELF = {
   }),
   omitted: defineGauge({
     name: "seedwatch_target_per_torrent_omitted_torrents",
-    help: "Torrents left out of the per-torrent series because the target has more than per_torrent.max_torrents.",
+    help: "Torrents of the target without per-torrent series: 0 when it has at most per_torrent.max_torrents (every torrent has them), else all of its torrents (none has them, only the aggregates).",
+    labelNames: S,
+  }),
+  perTorrentCap: defineGauge({
+    name: "seedwatch_target_per_torrent_max_torrents",
+    help: "The target's per_torrent.max_torrents: with more torrents than this, none has per-torrent series; 0 when per_torrent.enabled is false.",
     labelNames: S,
   }),
   received: defineCounter({

@@ -14,6 +14,7 @@ import type { TorrentTarget } from "../collect/torrent-target.ts";
 import type { Logger } from "../log.ts";
 import { statusName } from "../model/status.ts";
 import type { TorrentRow } from "../model/torrent-table.ts";
+import { omittedTorrents, perTorrentCap } from "./per-torrent-cap.ts";
 import { renderTargetSelf, TARGET_SELF, targetSelfLabels } from "./target-self.ts";
 import { DOWNLOADER, PT, TARGET_LABELS } from "./torrent-metrics.ts";
 
@@ -28,9 +29,9 @@ interface RowLabels {
 
 /**
  * Everything one torrent target exports: pt-exporter's families and the aggregates when it is
- * up (nothing stale when it is down: only `pt_up 0` and its health), the per-torrent series up to
- * the target's cap, the session catalog, downloader-exporter's family when enabled, and the
- * daemon's own view of the target.
+ * up (nothing stale when it is down: only `pt_up 0` and its health), the per-torrent series of
+ * every torrent while it has no more than its cap (none above it), the session catalog,
+ * downloader-exporter's family when enabled, and the daemon's own view of the target.
  */
 export class TorrentTargetCollector implements Collector {
   readonly name: string;
@@ -42,7 +43,8 @@ export class TorrentTargetCollector implements Collector {
   readonly #rowLabels = new WeakMap<TorrentRow, RowLabels>();
   #cacheKey = "";
   #cache = new CollectingWriter();
-  #warnedOmitted = false;
+  /** Whether the last rendering was over the per-torrent cap (logged when that changes). */
+  #overCap = false;
 
   constructor(target: TorrentTarget, log: Logger) {
     const c = target.config;
@@ -145,36 +147,44 @@ export class TorrentTargetCollector implements Collector {
 
   #renderPerTorrent(w: CollectingWriter): void {
     const target = this.#target;
-    const { enabled, maxTorrents } = target.config.perTorrent;
-    const cap = enabled ? maxTorrents : 0;
-    const omitted = Math.max(0, target.table.size - cap);
+    const settings = target.config.perTorrent;
+    const torrents = target.table.size;
+    const omitted = omittedTorrents(torrents, settings);
     w.family(TARGET_SELF.omitted).sample(this.#self, omitted);
-    if (omitted > 0 && enabled && !this.#warnedOmitted) {
-      this.#warnedOmitted = true;
-      this.#log.warn(
-        "more torrents than per_torrent.max_torrents: per-torrent series left out, aggregates still complete",
-        {
-          torrents: target.table.size,
-          max_torrents: cap,
-          omitted,
-        },
-      );
-    }
-    if (cap === 0) return;
+    w.family(TARGET_SELF.perTorrentCap).sample(this.#self, perTorrentCap(settings));
+    this.#logCapCrossing(omitted > 0, torrents);
+    if (omitted > 0) return;
     const present = w.family(PT.torrent);
     const status = w.family(PT.torrentStatus);
     const size = w.family(PT.torrentSize);
     const downloaded = w.family(PT.torrentDownloaded);
     const uploaded = w.family(PT.torrentUploaded);
-    let n = 0;
     for (const row of target.table.rows()) {
-      if (n++ >= cap) break;
       const labels = this.#labelsOf(row);
       present.sample(labels, 1);
       status.sample(labels, row.status);
       size.sample(labels, row.size);
       downloaded.sample(labels, row.downloaded);
       uploaded.sample(labels, row.uploaded);
+    }
+  }
+
+  /** One log line each time the target crosses its cap, either way (not when series are off). */
+  #logCapCrossing(over: boolean, torrents: number): void {
+    const settings = this.#target.config.perTorrent;
+    if (!settings.enabled || over === this.#overCap) return;
+    this.#overCap = over;
+    const fields = { torrents, max_torrents: settings.maxTorrents };
+    if (over) {
+      this.#log.warn(
+        "more torrents than per_torrent.max_torrents: no torrent of the target has per-torrent series now, only the aggregates",
+        fields,
+      );
+    } else {
+      this.#log.info(
+        "torrents back within per_torrent.max_torrents: every torrent of the target has per-torrent series again",
+        fields,
+      );
     }
   }
 
@@ -199,12 +209,9 @@ export class TorrentTargetCollector implements Collector {
     }
     // downloader-exporter keys these by (torrent_name, tracker); torrents sharing both are summed,
     // since two equal label sets would be duplicate series.
-    const { enabled, maxTorrents } = target.config.perTorrent;
-    if (!enabled) return;
+    if (omittedTorrents(target.table.size, target.config.perTorrent) > 0) return;
     const byName = new Map<string, { uploaded: number; downloaded: number }>();
-    let n = 0;
     for (const row of target.table.rows()) {
-      if (n++ >= maxTorrents) break;
       const key = `${row.name}\u0000${row.tracker}`;
       const sum = byName.get(key) ?? { uploaded: 0, downloaded: 0 };
       sum.uploaded += row.uploaded;

@@ -7,7 +7,7 @@ import type { Config } from "../config/config.ts";
 import type { Logger } from "../log.ts";
 import { landingPage } from "./landing-page.ts";
 import { type Route, send, sendJson, sendText } from "./route.ts";
-import { scrapeDeadline } from "./scrape-deadline.ts";
+import { collectDeadline, scrapeDeadline } from "./scrape-deadline.ts";
 
 /** What the core routes need from the daemon. */
 export interface CoreRouteContext {
@@ -36,7 +36,7 @@ export function coreRoutes(context: CoreRouteContext): Route[] {
     for (const collector of context.targets.collectors(target)) registry.register(collector);
     if (target === undefined)
       for (const collector of context.daemonCollectors) registry.register(collector);
-    await serveMetrics(registry, req, res);
+    await serveMetrics(registry, req, res, { deadline: collectDeadline(deadline, Date.now()) });
   };
   return [
     {

@@ -15,3 +15,15 @@ export function scrapeDeadline(header: string | string[] | undefined, now: numbe
     Number.isFinite(value) && value > 0 ? Math.min(value, MAX_SECONDS) : DEFAULT_SECONDS;
   return now + Math.max(0.1, seconds - OFFSET_SECONDS) * 1000;
 }
+
+/** The least time collectors get after waiting for targets: half of the offset kept above. */
+const COLLECT_FLOOR_MS = 250;
+
+/**
+ * When the registry's collectors must be done: the scrape's deadline, but at least 250 ms from
+ * `now`, so a scrape that spent its time waiting for a slow target still collects the daemon's
+ * own parts (host indicators) within the offset Prometheus is left.
+ */
+export function collectDeadline(deadline: number, now: number): number {
+  return Math.max(deadline, now + COLLECT_FLOOR_MS);
+}
