@@ -47,7 +47,7 @@ function box(perTorrent: string) {
   const log = createLogger({ level: "info", format: "logfmt", write: (l) => lines.push(l) });
   const target = new TorrentTarget(config as never, {
     log,
-    retired: undefined,
+    counters: undefined,
     createSource: () => ({
       bytesReceived: 0,
       poll: async () => list(torrents.n),
