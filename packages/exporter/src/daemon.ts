@@ -139,7 +139,10 @@ export class Daemon {
     // Scope policy (web: in seedwatch.yml) over the users of web-config.yml; both are reloadable.
     this.#access = new AccessControl({ policy: () => this.#config.web, web: () => this.#web });
     // Retention is read on every prune; a reload prunes at once (see #doReload).
-    const audit = new AuditLog(db, { retention: () => this.#config.audit });
+    const audit = new AuditLog(db, {
+      retention: () => this.#config.audit,
+      onBacklog: () => void this.#auditPruner.run(),
+    });
     this.#auditPruner = new AuditPruner(audit, log);
     routes.push(
       ...removalRoutes({

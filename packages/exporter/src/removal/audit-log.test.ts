@@ -372,6 +372,35 @@ describe("AuditLog", () => {
     assert.equal(log.pruneStep(), 0);
   });
 
+  it("hands what one write cannot prune to the pruner, which deletes it in bounded steps", async () => {
+    const db = openDatabase(":memory:");
+    let backlogs = 0;
+    let pruner: AuditPruner | undefined;
+    const passes: Array<Promise<number>> = [];
+    const log = new AuditLog(db, {
+      retention: () => retention({}, 10_000),
+      onBacklog: () => {
+        backlogs++;
+        if (pruner !== undefined) passes.push(pruner.run());
+      },
+    });
+    pruner = new AuditPruner(log, silentLogger);
+    db.exec("BEGIN");
+    for (let i = 0; i < 1000; i++) log.record(entry({ torrents: selected(10) }));
+    db.exec("COMMIT");
+    assert.equal(backlogs, 0);
+    // 10,000 more torrents: 1,000 small removals must go, more than one write's step deletes.
+    const big = log.record(entry({ torrents: selected(10_000) }));
+    assert.equal(backlogs, 1);
+    assert.ok(torrentRows(db) > 10_000, String(torrentRows(db)));
+    await Promise.all(passes);
+    assert.equal(torrentRows(db), 10_000);
+    assert.deepEqual(
+      log.list(ALL).entries.map((e) => e.id),
+      [big],
+    );
+  });
+
   it("pages by size as well as by count, and `next` walks every entry once", () => {
     const log = new AuditLog(openDatabase(":memory:"));
     const ids = Array.from({ length: 60 }, () =>

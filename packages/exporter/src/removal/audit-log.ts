@@ -133,7 +133,7 @@ const MAX_RULE_NAME = 64;
 export const PRUNE_BATCH = 500;
 
 /** Torrents of real removals one prune step deletes at most (one removal more may go over). */
-const PRUNE_TORRENT_BATCH = 20_000;
+const PRUNE_TORRENT_BATCH = 5000;
 
 /** Entries deleted per write at most; the timer (AuditPruner) catches up on the rest. */
 const PRUNE_ON_WRITE = 50;
@@ -175,6 +175,11 @@ export interface AuditLogOptions {
   /** The retention (read on every prune, so a reload applies). */
   readonly retention?: () => AuditRetention;
   readonly now?: () => number;
+  /**
+   * Called after a write whose prune step could not delete all that is due (a big removal over
+   * the torrent limit, a lowered limit): the daemon runs the AuditPruner, which yields between steps.
+   */
+  readonly onBacklog?: () => void;
 }
 
 /** The kind of an entry: whether something was (or may have been) removed, nothing was, or it was a dry run. */
@@ -208,11 +213,15 @@ export class AuditLog {
   /** Entries per kind, and rows of `removal_audit_torrents`: counted once, then kept up to date. */
   readonly #counts: Record<AuditKind, number> = { removal: 0, "nothing-removed": 0, "dry-run": 0 };
   #removedTorrents = 0;
+  readonly #onBacklog: (() => void) | undefined;
+  /** Whether the last prune step ran out of budget (more may be due). */
+  #backlog = false;
 
   constructor(db: DatabaseSync, options: AuditLogOptions = {}) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
     this.#retention = options.retention ?? (() => AUDIT_RETENTION_DEFAULTS);
+    this.#onBacklog = options.onBacklog;
     this.#insert = db.prepare(
       `INSERT INTO removal_audit
          (at, kind, actor, remote, via, target, dry_run, delete_data, rules, torrents, torrent_count, missing, missing_count, result, error)
@@ -223,10 +232,10 @@ export class AuditLog {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#olderThan = db.prepare(
-      "SELECT id, kind FROM removal_audit WHERE kind = ? AND at < ? ORDER BY at LIMIT ?",
+      "SELECT id, kind, torrent_count FROM removal_audit WHERE kind = ? AND at < ? ORDER BY at LIMIT ?",
     );
     this.#oldest = db.prepare(
-      "SELECT id, kind FROM removal_audit WHERE kind = ? ORDER BY id LIMIT ?",
+      "SELECT id, kind, torrent_count FROM removal_audit WHERE kind = ? ORDER BY id LIMIT ?",
     );
     this.#oldestRemovals = db.prepare(
       "SELECT id, kind, torrent_count FROM removal_audit WHERE kind = 'removal' ORDER BY id LIMIT 100",
@@ -300,60 +309,50 @@ export class AuditLog {
     this.#counts[kind]++;
     if (kind === "removal") this.#removedTorrents += torrents.length;
     this.pruneStep(PRUNE_ON_WRITE);
+    if (this.#backlog) this.#onBacklog?.();
     return id;
   }
 
   /**
    * Deletes what the retention no longer keeps, oldest first: entries past their kind's age, then
-   * past its count, then real removals past the torrent limit. At most `batch` entries (and about
-   * PRUNE_TORRENT_BATCH torrents) per call; returns how many entries went (0: nothing left to do).
+   * past its count, then real removals past the torrent limit. At most `batch` entries and about
+   * PRUNE_TORRENT_BATCH listed torrents per call (one removal more may go over); returns how many
+   * entries went (0: nothing left to do).
    */
   pruneStep(batch: number = PRUNE_BATCH): number {
     const retention = this.#retention();
     const now = this.#now();
+    let entries = batch;
+    let torrents = PRUNE_TORRENT_BATCH;
     let deleted = 0;
-    let torrents = 0;
+    const take = (rows: readonly Doomed[], enough = Number.POSITIVE_INFINITY): number => {
+      const chosen: Doomed[] = [];
+      let freed = 0;
+      for (const row of rows) {
+        if (entries <= 0 || torrents <= 0 || freed >= enough) break;
+        const listed = row.kind === "removal" ? row.torrent_count : 0;
+        chosen.push(row);
+        entries--;
+        torrents -= listed;
+        freed += listed;
+      }
+      this.#delete(chosen);
+      deleted += chosen.length;
+      return chosen.length;
+    };
     for (const kind of AUDIT_KINDS) {
       const keep = retention.kinds[kind];
-      if (deleted < batch) {
-        const old = this.#olderThan.all(
-          kind,
-          now - keep.maxAge,
-          batch - deleted,
-        ) as unknown as Doomed[];
-        const gone = this.#delete(old);
-        deleted += old.length;
-        torrents += gone;
-      }
+      if (entries > 0 && torrents > 0)
+        take(this.#olderThan.all(kind, now - keep.maxAge, entries) as unknown as Doomed[]);
       const excess = this.#counts[kind] - keep.maxEntries;
-      if (excess > 0 && deleted < batch) {
-        const oldest = this.#oldest.all(
-          kind,
-          Math.min(excess, batch - deleted),
-        ) as unknown as Doomed[];
-        torrents += this.#delete(oldest);
-        deleted += oldest.length;
-      }
+      if (excess > 0 && entries > 0 && torrents > 0)
+        take(this.#oldest.all(kind, Math.min(excess, entries)) as unknown as Doomed[]);
     }
-    while (
-      this.#removedTorrents > retention.maxRemovedTorrents &&
-      deleted < batch &&
-      torrents < PRUNE_TORRENT_BATCH
-    ) {
+    while (this.#removedTorrents > retention.maxRemovedTorrents && entries > 0 && torrents > 0) {
       const excess = this.#removedTorrents - retention.maxRemovedTorrents;
-      const doomed: Doomed[] = [];
-      let freed = 0;
-      for (const row of this.#oldestRemovals.all() as unknown as Array<
-        Doomed & { torrent_count: number }
-      >) {
-        if (freed >= excess || deleted + doomed.length >= batch) break;
-        doomed.push(row);
-        freed += row.torrent_count;
-      }
-      if (doomed.length === 0) break;
-      torrents += this.#delete(doomed);
-      deleted += doomed.length;
+      if (take(this.#oldestRemovals.all() as unknown as Doomed[], excess) === 0) break;
     }
+    this.#backlog = entries <= 0 || torrents <= 0;
     return deleted;
   }
 
@@ -478,6 +477,7 @@ export class AuditLog {
 interface Doomed {
   id: number;
   kind: string;
+  torrent_count: number;
 }
 
 function auditTorrent(t: SelectedTorrent): AuditTorrent {
