@@ -201,7 +201,7 @@ const KEYS: Readonly<Record<string, KeyDoc>> = {
   },
   "audit.removals.max_torrents": {
     meaning:
-      "At most this many torrents listed across the kept real removals (each removal lists every torrent it removed); above it the oldest removals go, whole.",
+      "At most this many torrents listed across the kept real removals (each removal lists every torrent it removed); above it the oldest removals go, whole (the newest is always kept).",
     default: () => count(AUDIT_RETENTION_DEFAULTS.maxRemovedTorrents),
   },
   "audit.nothing_removed.max_age": {

@@ -353,6 +353,13 @@ describe("AuditLog", () => {
       log.list(ALL).entries.map((e) => e.id),
       ids.slice(2).reverse(),
     );
+    // A removal listing more than the limit on its own is kept (the newest always is).
+    const huge = log.record(entry({ torrents: selected(1500) }));
+    assert.deepEqual(
+      log.list(ALL).entries.map((e) => e.id),
+      [huge],
+    );
+    assert.equal(log.size.removedTorrents, 1500);
   });
 
   it("prunes a backlog in bounded steps (a lowered limit, a long-stopped daemon)", async () => {

@@ -237,8 +237,10 @@ export class AuditLog {
     this.#oldest = db.prepare(
       "SELECT id, kind, torrent_count FROM removal_audit WHERE kind = ? ORDER BY id LIMIT ?",
     );
+    // The newest removal stays whatever it lists: its answer named its audit entry.
     this.#oldestRemovals = db.prepare(
-      "SELECT id, kind, torrent_count FROM removal_audit WHERE kind = 'removal' ORDER BY id LIMIT 100",
+      `SELECT id, kind, torrent_count FROM removal_audit WHERE kind = 'removal'
+         AND id < (SELECT max(id) FROM removal_audit WHERE kind = 'removal') ORDER BY id LIMIT 100`,
     );
     this.#deleteEntry = db.prepare("DELETE FROM removal_audit WHERE id = ?");
     this.#deleteTorrents = db.prepare("DELETE FROM removal_audit_torrents WHERE audit_id = ?");
