@@ -11,6 +11,7 @@ import { HistoryService } from "./history/history-service.ts";
 import { HostCollector, HostSampler } from "./host/index.ts";
 import type { Logger } from "./log.ts";
 import { AuditLog } from "./removal/audit-log.ts";
+import { AuditPruner } from "./removal/audit-pruner.ts";
 import { REMOVAL_DISABLED } from "./removal/removal-config.ts";
 import { RemovalService } from "./removal/removal-service.ts";
 import { DaemonCollector, type ReloadStatus } from "./render/daemon-collector.ts";
@@ -61,6 +62,7 @@ export class Daemon {
     const daemon = new Daemon(options, config, db);
     await daemon.#targets.apply(config);
     daemon.#history.start();
+    daemon.#auditPruner.start();
     daemon.#web.server.listen(port, host);
     await once(daemon.#web.server, "listening");
     options.log.info("listening", {
@@ -80,6 +82,7 @@ export class Daemon {
   readonly #feed: LiveFeed;
   readonly #host: HostSampler | undefined;
   readonly #history: HistoryService;
+  readonly #auditPruner: AuditPruner;
   readonly #access: AccessControl;
   readonly #reload: ReloadStatus = { ok: true, at: Date.now() };
   #config: Config;
@@ -149,7 +152,12 @@ export class Daemon {
     ];
     // Scope policy (web: in seedwatch.yml) over the users of web-config.yml; both are reloadable.
     this.#access = new AccessControl({ policy: () => this.#config.web, web: () => this.#web });
-    const audit = new AuditLog(db);
+    // Retention is read on every prune; a reload prunes at once (see #doReload).
+    const audit = new AuditLog(db, {
+      retention: () => this.#config.audit,
+      onBacklog: () => void this.#auditPruner.run(),
+    });
+    this.#auditPruner = new AuditPruner(audit, log);
     routes.push(
       ...removalRoutes({
         service: new RemovalService({
@@ -213,6 +221,7 @@ export class Daemon {
     this.#feed.close();
     await this.#web.close();
     await this.#history.stop();
+    await this.#auditPruner.stop();
     await this.#targets.stop();
     this.#db.close();
   }
@@ -230,6 +239,7 @@ export class Daemon {
       }
       const changes = await this.#targets.apply(config);
       this.#config = config;
+      void this.#auditPruner.run();
       this.#reload.ok = true;
       this.#reload.at = Date.now();
       log.info("configuration reloaded", changes);

@@ -3,6 +3,7 @@
 import type { HistoryConfig } from "../history/history-config.ts";
 import type { TrackerNaming } from "../model/tracker.ts";
 import type { TlsOptions } from "../net/http-client.ts";
+import type { AuditRetention } from "../removal/audit-retention.ts";
 import type { RemovalPolicy } from "../removal/removal-config.ts";
 import type { WebAccessPolicy } from "../web/access-policy.ts";
 import type { TargetType } from "./schema.ts";
@@ -52,6 +53,8 @@ export interface Config {
    * removal on a reload does not restart the target's session.
    */
   readonly removal: ReadonlyMap<string, RemovalPolicy>;
+  /** How long and how much of the removal audit log is kept (`audit:`; reloadable). */
+  readonly audit: AuditRetention;
   /** The configuration as a user may see it (secrets replaced), for `/config`. */
   readonly redacted: unknown;
 }

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { isNode, LineCounter, parseDocument } from "yaml";
 import { buildHistoryConfig } from "../history/history-config.ts";
+import { buildAuditRetention } from "../removal/audit-retention.ts";
 import { buildRemovalPolicy } from "../removal/removal-config.ts";
 import { buildWebPolicy } from "../web/access-policy.ts";
 import {
@@ -172,6 +173,7 @@ function build(
     history,
     web: buildWebPolicy(raw.web),
     removal: new Map(raw.targets.map((t) => [t.name, buildRemovalPolicy(g.removal, t.removal)])),
+    audit: buildAuditRetention(raw.audit),
     redacted: redact(written),
   };
 }

@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { historySchema } from "../history/history-config.ts";
+import { auditSchema } from "../removal/audit-retention.ts";
 import { removalSchema } from "../removal/removal-config.ts";
 import { webSchema } from "../web/access-policy.ts";
 import { parseDuration } from "./duration.ts";
@@ -85,6 +86,7 @@ export const configSchema = z
       })
       .optional(),
     history: historySchema.optional(),
+    audit: auditSchema.optional(),
     web: webSchema.optional(),
     targets: z.array(target).min(1, "expected at least one target"),
   })

@@ -7,6 +7,7 @@ import { formatDuration } from "../config/duration.ts";
 import { parseConfig } from "../config/load.ts";
 import { configSchema } from "../config/schema.ts";
 import { HISTORY_DEFAULTS } from "../history/history-config.ts";
+import { AUDIT_RETENTION_DEFAULTS } from "../removal/audit-retention.ts";
 import { compileRule } from "../removal/rule.ts";
 import { DEFAULT_WEB_POLICY } from "../web/access-policy.ts";
 import { code, codeList, generatedNotice, table } from "./markdown.ts";
@@ -41,6 +42,8 @@ interface ResolvedDefaults {
 const ms = (value: number) => code(formatDuration(value));
 const json = (value: unknown) => code(JSON.stringify(value));
 const none = () => "none";
+const days = (value: number) => code(`${value / 86_400_000}d`);
+const count = (value: number) => code(String(value));
 
 /** Meanings (and defaults) of every key. A key of the schema missing here fails the docs test. */
 const KEYS: Readonly<Record<string, KeyDoc>> = {
@@ -188,6 +191,37 @@ const KEYS: Readonly<Record<string, KeyDoc>> = {
       "The state database (node:sqlite): retired per-tracker totals, the history archive, the removal audit log. Relative to the config file.",
     default: (d) => `${code(basename(d.config.storagePath))} beside the config file`,
   },
+  "audit.removals.max_age": {
+    meaning:
+      "Real removals (results `removed`, `partial`, `failed`) older than this are deleted from the audit log, with their list of torrents.",
+    default: () => days(AUDIT_RETENTION_DEFAULTS.kinds.removal.maxAge),
+  },
+  "audit.removals.max_entries": {
+    meaning: "At most this many real removals are kept (the oldest go first).",
+    default: () => count(AUDIT_RETENTION_DEFAULTS.kinds.removal.maxEntries),
+  },
+  "audit.removals.max_torrents": {
+    meaning:
+      "At most this many torrents listed across the kept real removals (each removal lists every torrent it removed); above it the oldest removals go, whole (the newest is always kept).",
+    default: () => count(AUDIT_RETENTION_DEFAULTS.maxRemovedTorrents),
+  },
+  "audit.nothing_removed.max_age": {
+    meaning:
+      "Requests that removed nothing (results `refused`, `nothing`) older than this are deleted.",
+    default: () => days(AUDIT_RETENTION_DEFAULTS.kinds["nothing-removed"].maxAge),
+  },
+  "audit.nothing_removed.max_entries": {
+    meaning: "At most this many requests that removed nothing are kept.",
+    default: () => count(AUDIT_RETENTION_DEFAULTS.kinds["nothing-removed"].maxEntries),
+  },
+  "audit.dry_runs.max_age": {
+    meaning: "Dry runs and previews older than this are deleted.",
+    default: () => days(AUDIT_RETENTION_DEFAULTS.kinds["dry-run"].maxAge),
+  },
+  "audit.dry_runs.max_entries": {
+    meaning: "At most this many dry runs are kept.",
+    default: () => count(AUDIT_RETENTION_DEFAULTS.kinds["dry-run"].maxEntries),
+  },
   "host.enabled": {
     meaning:
       "Read the host's indicators (`seedwatch_host_*`, the dashboard's host panel, host history).",
@@ -289,6 +323,12 @@ const SECTIONS: readonly Section[] = [
     intro: "Every key marked *global* above, plus:",
   },
   { prefix: "storage.", title: "`storage`", intro: "" },
+  {
+    prefix: "audit.",
+    title: "`audit`: how much of the removal audit log is kept",
+    intro:
+      "Each kind of entry is deleted by age and by count, oldest first, on every write and every 10 minutes; a reload applies at once. See [removal.md](removal.md#the-audit-log).",
+  },
   { prefix: "host.", title: "`host`: the machine the daemon runs on", intro: "" },
   {
     prefix: "history.",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { parseRemovalBody, parseRemovalForm } from "./removal-request.ts";
+import { MAX_HASHES_PER_REQUEST, parseRemovalBody, parseRemovalForm } from "./removal-request.ts";
 
 const H1 = "a".repeat(40);
 const H2 = "B".repeat(40);
@@ -81,6 +81,23 @@ describe("removal request bodies", () => {
         problem,
         JSON.stringify(body),
       );
+  });
+
+  it("takes at most MAX_HASHES_PER_REQUEST hashes, and says so plainly above it", () => {
+    const hex = (i: number) => i.toString(16).padStart(40, "0");
+    const most = Array.from({ length: MAX_HASHES_PER_REQUEST }, (_, i) => hex(i));
+    const parsed = parseRemovalBody(JSON.stringify({ hashes: most }));
+    assert.ok(typeof parsed === "object" && parsed.selection.kind === "hashes");
+    assert.equal(parsed.selection.hashes.length, MAX_HASHES_PER_REQUEST);
+    assert.equal(
+      parseRemovalBody(JSON.stringify({ hashes: [...most, hex(MAX_HASHES_PER_REQUEST)] })),
+      `hashes: at most ${MAX_HASHES_PER_REQUEST} in one request (got ${MAX_HASHES_PER_REQUEST + 1}): send them in several requests`,
+    );
+    // Counted before each is checked: a long list of junk gets the same answer.
+    assert.equal(
+      parseRemovalBody(JSON.stringify({ hashes: Array(20_000).fill(0) })),
+      `hashes: at most ${MAX_HASHES_PER_REQUEST} in one request (got 20000): send them in several requests`,
+    );
   });
 
   it("never throws on hostile bodies, and only lets through well-formed requests", () => {

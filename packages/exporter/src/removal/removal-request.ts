@@ -12,6 +12,12 @@ import {
 /** Largest JSON or form body of a removal request. */
 export const MAX_REMOVAL_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Hashes one request may name at most. Unknown ones are only counted in the audit log (with a
+ * sample of AUDIT_SAMPLE_SIZE), so a request's size does not decide what it writes.
+ */
+export const MAX_HASHES_PER_REQUEST = MAX_TORRENTS_PER_REMOVAL;
+
 /** Rules one request may apply at most. */
 export const MAX_RULES_PER_REQUEST = 50;
 
@@ -42,7 +48,7 @@ const bodySchema = z
     hashes: z
       .array(z.string().regex(INFO_HASH, "expected a 40- or 64-digit hex info-hash"))
       .min(1)
-      .max(MAX_TORRENTS_PER_REMOVAL)
+      .max(MAX_HASHES_PER_REQUEST)
       .optional(),
     rules: z.array(z.unknown()).min(1).max(MAX_RULES_PER_REQUEST).optional(),
     deleteData: z.boolean().optional(),
@@ -75,6 +81,10 @@ export function parseRemovalBody(text: string): RemovalRequest | string {
   }
   if (typeof value !== "object" || value === null || Array.isArray(value))
     return "expected a JSON object";
+  // Said plainly, and before 10,000 hashes are each checked against a regular expression.
+  const hashes = (value as { hashes?: unknown }).hashes;
+  if (Array.isArray(hashes) && hashes.length > MAX_HASHES_PER_REQUEST)
+    return `hashes: at most ${MAX_HASHES_PER_REQUEST} in one request (got ${hashes.length}): send them in several requests`;
   const parsed = bodySchema.safeParse(value);
   if (!parsed.success) return formatIssues(parsed.error.issues);
   const body = parsed.data;

@@ -83,6 +83,49 @@ const MIGRATIONS: readonly string[] = [
      entry TEXT NOT NULL
    ) STRICT;
    CREATE INDEX counter_journal_target ON counter_journal (target, id)`,
+  // Bounded audit entries (src/removal/audit-log.ts): a kind to prune by, counts, at most 20
+  // torrents and 20 unknown hashes inline, every torrent of a real removal in a table of its own.
+  // Entries written before are cut the same way (their removed torrents moved, not dropped).
+  `CREATE TABLE removal_audit_torrents (
+     audit_id INTEGER NOT NULL,
+     seq INTEGER NOT NULL,
+     hash TEXT NOT NULL,
+     name TEXT NOT NULL,
+     tracker TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     delete_data INTEGER NOT NULL,
+     rule TEXT,
+     PRIMARY KEY (audit_id, seq)
+   ) STRICT, WITHOUT ROWID;
+   ALTER TABLE removal_audit ADD COLUMN kind TEXT NOT NULL DEFAULT 'removal';
+   ALTER TABLE removal_audit ADD COLUMN torrent_count INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE removal_audit ADD COLUMN missing_count INTEGER NOT NULL DEFAULT 0;
+   UPDATE removal_audit SET
+     kind = CASE WHEN dry_run = 1 THEN 'dry-run'
+                 WHEN result IN ('removed', 'partial', 'failed') THEN 'removal'
+                 ELSE 'nothing-removed' END,
+     torrent_count = json_array_length(torrents),
+     missing_count = json_array_length(missing);
+   INSERT INTO removal_audit_torrents (audit_id, seq, hash, name, tracker, size, delete_data, rule)
+     SELECT a.id, t.key,
+            substr(coalesce(t.value ->> 'hash', ''), 1, 64),
+            substr(coalesce(t.value ->> 'name', ''), 1, 256),
+            substr(coalesce(t.value ->> 'tracker', ''), 1, 128),
+            coalesce(CAST(t.value ->> 'size' AS INTEGER), 0),
+            CASE WHEN t.value ->> 'deleteData' THEN 1 ELSE 0 END,
+            substr(t.value ->> 'rule', 1, 64)
+     FROM removal_audit a, json_each(a.torrents) t
+     WHERE a.kind = 'removal'
+     ORDER BY a.id, t.key;
+   UPDATE removal_audit SET
+     torrents = (SELECT json_group_array(json(value)) FROM
+                   (SELECT value FROM json_each(removal_audit.torrents) ORDER BY key LIMIT 20)),
+     missing = (SELECT json_group_array(value) FROM
+                  (SELECT value FROM json_each(removal_audit.missing) ORDER BY key LIMIT 20))
+     WHERE torrent_count > 20 OR missing_count > 20;
+   UPDATE removal_audit SET error = substr(error, 1, 1000) WHERE length(error) > 1000;
+   CREATE INDEX removal_audit_kind ON removal_audit (kind, id);
+   CREATE INDEX removal_audit_kind_at ON removal_audit (kind, at)`,
 ];
 
 /**

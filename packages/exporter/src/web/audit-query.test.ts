@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { parseAuditQuery } from "./audit-query.ts";
+import { parseAuditQuery, parseAuditTorrentsQuery } from "./audit-query.ts";
 
 const parse = (query: string) => parseAuditQuery(new URLSearchParams(query));
 
@@ -64,5 +64,17 @@ describe("parseAuditQuery", () => {
       ),
       { numRuns: 1000, interruptAfterTimeLimit: 3000 },
     );
+  });
+
+  it("reads an entry's id with the position and size of a page of its torrents", () => {
+    const torrents = (id: string, query = "") =>
+      parseAuditTorrentsQuery(id, new URLSearchParams(query));
+    assert.deepEqual(torrents("42"), { id: 42, from: 0, limit: 1000 });
+    assert.deepEqual(torrents("42", "from=2000&limit=5000"), { id: 42, from: 2000, limit: 5000 });
+    assert.equal(torrents("x"), "id: expected an entry id");
+    assert.equal(torrents("-1"), "id: expected an entry id");
+    assert.equal(torrents("1", "from=-5"), "from: expected a position (the previous page's next)");
+    assert.equal(torrents("1", "limit=0"), "limit: expected a whole number from 1 to 5000");
+    assert.equal(torrents("1", "limit=5001"), "limit: expected a whole number from 1 to 5000");
   });
 });

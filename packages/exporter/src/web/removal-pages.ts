@@ -1,11 +1,18 @@
 // Server-rendered pages of the removal actions: the confirmation page, the result, the audit log and errors.
 
 import type { ServerResponse } from "node:http";
-import type { AuditEntry, AuditQuery } from "../removal/audit-log.ts";
+import type {
+  AuditEntry,
+  AuditPage,
+  AuditQuery,
+  AuditTorrent,
+  AuditTorrentPage,
+} from "../removal/audit-log.ts";
 import { formatByteSize } from "../removal/byte-size.ts";
 import type { RemovalForm } from "../removal/removal-request.ts";
 import type { RemovalAnswer, RemovalPlan } from "../removal/removal-service.ts";
 import type { SelectedTorrent } from "../removal/select.ts";
+import type { AuditTorrentsQuery } from "./audit-query.ts";
 import { escapeHtml as e } from "./landing-page.ts";
 
 /**
@@ -150,31 +157,28 @@ export function resultPage(answer: RemovalAnswer, now: number): string {
     );
   }
   if (answer.torrents.length > 0) parts.push(torrentTable(answer.torrents, now));
-  parts.push(
-    `<p>Audit log entry <a href="audit?before=${answer.auditId + 1}&amp;limit=1">#${answer.auditId}</a>.</p>`,
-  );
+  parts.push(`<p>Audit log entry <a href="audit?id=${answer.auditId}">#${answer.auditId}</a>.</p>`);
   return page(title, parts.join("\n"));
 }
 
-/** The audit log page. */
-export function auditPage(
-  entries: readonly AuditEntry[],
-  next: number | null,
-  query: AuditQuery,
-): string {
-  const rows = entries
+/** The audit log page: a page of entries (each with its counts and a sample of torrents). */
+export function auditPage(listing: AuditPage, query: AuditQuery): string {
+  const rows = listing.entries
     .map((entry) => {
-      const torrents =
-        entry.torrents.length === 0
-          ? "none"
-          : `<details><summary>${entry.torrents.length} torrent${entry.torrents.length === 1 ? "" : "s"}${entry.deleteData ? ', <span class="data">data deleted</span>' : ""}</summary>${entry.torrents
-              .slice(0, 500)
-              .map(
-                (t) =>
-                  `${e(t.name)} <code>${e(t.hash.slice(0, 12))}</code> ${e(t.tracker)} ${formatByteSize(t.size)}${t.deleteData ? ' <span class="data">+data</span>' : ""}`,
-              )
-              .join("<br>")}${entry.torrents.length > 500 ? "<br>…" : ""}</details>`;
-      return `<tr><td class="n">${entry.id}</td><td>${e(entry.at.replace("T", " ").replace(/\.\d+Z$/, "Z"))}</td><td>${e(entry.user ?? "(no login)")}</td><td>${e(entry.remote)}</td><td>${e(entry.via)}</td><td>${e(entry.target)}</td><td>${entry.dryRun ? "dry run" : "removal"}</td><td>${e(entry.result)}</td><td>${e(entry.rules.join(", "))}</td><td>${torrents}</td><td>${e(entry.error ?? "")}</td></tr>`;
+      const cells = [
+        `<a href="audit?id=${entry.id}">${entry.id}</a>`,
+        e(entry.at.replace("T", " ").replace(/\.\d+Z$/, "Z")),
+        e(entry.user ?? "(no login)"),
+        e(entry.remote),
+        e(entry.via),
+        e(entry.target),
+        entry.dryRun ? "dry run" : "removal",
+        e(entry.result),
+        e(entry.rules.join(", ")),
+        torrentsCell(entry),
+        e(entry.error ?? ""),
+      ];
+      return `<tr>${cells.map((c, i) => (i === 0 ? `<td class="n">${c}</td>` : `<td>${c}</td>`)).join("")}</tr>`;
     })
     .join("\n");
   const base = new URLSearchParams();
@@ -182,7 +186,7 @@ export function auditPage(
   if (query.dryRun !== undefined) base.set("dryRun", query.dryRun ? "1" : "0");
   base.set("limit", String(query.limit));
   const older = new URLSearchParams(base);
-  if (next !== null) older.set("before", String(next));
+  if (listing.next !== null) older.set("before", String(listing.next));
   const filters = [
     `<a href="audit">all</a>`,
     `<a href="audit?dryRun=0">removals only</a>`,
@@ -197,8 +201,87 @@ export function auditPage(
 <tbody>
 ${rows || '<tr><td colspan="11">No entries.</td></tr>'}
 </tbody></table>
-${next === null ? "" : `<p><a href="audit?${e(older.toString())}">Older entries</a></p>`}`,
+${listing.next === null ? "" : `<p><a href="audit?${e(older.toString())}">Older entries</a></p>`}`,
   );
+}
+
+/** One entry of the audit log with a page of its torrents (every torrent of a real removal). */
+export function auditEntryPage(
+  entry: AuditEntry,
+  torrents: AuditTorrentPage,
+  query: AuditTorrentsQuery,
+): string {
+  const facts: Array<[string, string]> = [
+    ["When (UTC)", e(entry.at.replace("T", " ").replace(/\.\d+Z$/, "Z"))],
+    ["User", e(entry.user ?? "(no login)")],
+    ["From", e(entry.remote)],
+    ["Via", e(entry.via)],
+    ["Target", e(entry.target)],
+    ["Kind", entry.dryRun ? "dry run" : "removal"],
+    ["Result", e(entry.result)],
+    ["Rules", e(entry.rules.join(", "))],
+    ["Torrents", String(entry.torrentCount)],
+    ["Not on the target", String(entry.missingCount)],
+    ["Error", e(entry.error ?? "")],
+  ];
+  const parts = [
+    `<h1>Audit log entry #${entry.id}</h1>`,
+    `<table><tbody>${facts.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join("")}</tbody></table>`,
+  ];
+  if (torrents.sample) {
+    parts.push(
+      `<p class="note">Only the first ${entry.torrents.length} of the ${entry.torrentCount} torrents are kept: dry runs and requests that removed nothing keep a sample.</p>`,
+    );
+  }
+  if (torrents.torrents.length > 0) {
+    const first = query.from + 1;
+    const last = query.from + torrents.torrents.length;
+    parts.push(
+      `<p>Torrents ${first}-${last} of ${entry.torrentCount}:</p>`,
+      `<table><thead><tr><th>Torrent</th><th>Tracker</th><th>Size</th><th>Data</th><th>Rule</th></tr></thead>
+<tbody>
+${torrents.torrents.map(auditTorrentRow).join("\n")}
+</tbody></table>`,
+    );
+  }
+  if (torrents.next !== null) {
+    parts.push(
+      `<p><a href="audit?id=${entry.id}&amp;from=${torrents.next}&amp;limit=${query.limit}">Next torrents</a></p>`,
+    );
+  }
+  if (entry.missing.length > 0) {
+    parts.push(
+      `<p class="note">Asked for but not on ${e(entry.target)}${entry.missing.length < entry.missingCount ? ` (the first ${entry.missing.length} of ${entry.missingCount})` : ""}: ${entry.missing.map((h) => `<code>${e(h)}</code>`).join(" ")}</p>`,
+    );
+  }
+  parts.push(
+    `<p><a href="audit?before=${entry.id + 1}">Back to the log</a> · <a href="api/v1/audit/${entry.id}/torrents">JSON</a></p>`,
+  );
+  return page(`Audit log entry #${entry.id}`, parts.join("\n"));
+}
+
+function torrentsCell(entry: AuditEntry): string {
+  const parts: string[] = [];
+  if (entry.torrentCount === 0) parts.push("none");
+  else {
+    const lines = entry.torrents.map(
+      (t) =>
+        `${e(t.name)} <code>${e(t.hash.slice(0, 12))}</code> ${e(t.tracker)} ${formatByteSize(t.size)}${t.deleteData ? ' <span class="data">+data</span>' : ""}`,
+    );
+    if (entry.torrents.length < entry.torrentCount)
+      lines.push(
+        `<a href="audit?id=${entry.id}">${entry.kind === "removal" ? `all ${entry.torrentCount}` : `only these ${entry.torrents.length} of ${entry.torrentCount} are kept`}</a>`,
+      );
+    parts.push(
+      `<details><summary>${entry.torrentCount} torrent${entry.torrentCount === 1 ? "" : "s"}${entry.deleteData ? ', <span class="data">data deleted</span>' : ""}</summary>${lines.join("<br>")}</details>`,
+    );
+  }
+  if (entry.missingCount > 0) parts.push(`${entry.missingCount} not on the target`);
+  return parts.join("<br>");
+}
+
+function auditTorrentRow(t: AuditTorrent): string {
+  return `<tr><td>${e(t.name)}<br><code>${e(t.hash)}</code></td><td>${e(t.tracker)}</td><td class="n">${formatByteSize(t.size)}</td><td>${t.deleteData ? '<span class="data">deleted</span>' : "kept"}</td><td>${e(t.rule ?? "")}</td></tr>`;
 }
 
 function torrentTable(torrents: readonly SelectedTorrent[], now: number): string {

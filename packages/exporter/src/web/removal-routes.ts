@@ -13,9 +13,16 @@ import {
 } from "../removal/removal-request.ts";
 import type { RemovalService } from "../removal/removal-service.ts";
 import type { RequestIdentity } from "./access-policy.ts";
-import { parseAuditQuery } from "./audit-query.ts";
+import { parseAuditQuery, parseAuditTorrentsQuery } from "./audit-query.ts";
 import { type CsrfGuard, crossSiteProblem } from "./csrf.ts";
-import { auditPage, confirmPage, errorPage, resultPage, sendPage } from "./removal-pages.ts";
+import {
+  auditEntryPage,
+  auditPage,
+  confirmPage,
+  errorPage,
+  resultPage,
+  sendPage,
+} from "./removal-pages.ts";
 import { RequestBodyError, readBody } from "./request-body.ts";
 import { type Route, sendJson } from "./route.ts";
 
@@ -202,10 +209,20 @@ export function removalRoutes(context: RemovalRouteContext): Route[] {
       path: "/audit",
       scope: "dashboard",
       handle: async (_req, res, { url }) => {
+        const id = url.searchParams.get("id");
+        if (id !== null) {
+          // One entry and its torrents (a page of them), kept at the same path so relative links hold.
+          const query = parseAuditTorrentsQuery(id, url.searchParams);
+          if (typeof query === "string") return sendPage(res, 400, errorPage("Bad request", query));
+          const entry = context.audit.get(query.id);
+          const torrents = context.audit.torrents(query.id, query.from, query.limit);
+          if (entry === undefined || torrents === undefined)
+            return sendPage(res, 404, errorPage("Not found", `No audit log entry #${query.id}.`));
+          return sendPage(res, 200, auditEntryPage(entry, torrents, query));
+        }
         const query = parseAuditQuery(url.searchParams);
         if (typeof query === "string") return sendPage(res, 400, errorPage("Bad request", query));
-        const { entries, next } = context.audit.list(query);
-        return sendPage(res, 200, auditPage(entries, next, query));
+        return sendPage(res, 200, auditPage(context.audit.list(query), query));
       },
     },
     {
@@ -216,6 +233,19 @@ export function removalRoutes(context: RemovalRouteContext): Route[] {
         const query = parseAuditQuery(url.searchParams);
         if (typeof query === "string") return sendJson(res, 400, { error: query });
         return sendJson(res, 200, context.audit.list(query));
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/v1/audit/:id/torrents",
+      scope: "api",
+      handle: async (_req, res, { url, params }) => {
+        const query = parseAuditTorrentsQuery(params.id ?? "", url.searchParams);
+        if (typeof query === "string") return sendJson(res, 400, { error: query });
+        const page = context.audit.torrents(query.id, query.from, query.limit);
+        if (page === undefined)
+          return sendJson(res, 404, { error: "no audit log entry with that id" });
+        return sendJson(res, 200, page);
       },
     },
   ];
