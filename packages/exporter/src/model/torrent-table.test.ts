@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { CounterOracle } from "@seedwatch/testbed/counter-oracle";
 import fc from "fast-check";
 import type {
   CounterChanges,
@@ -402,19 +403,8 @@ describe("TorrentTable", () => {
       fc.property(fc.array(op, { maxLength: 50 }), (ops) => {
         const storage = new StorageMirror();
         let table = new TorrentTable(namer);
-        // The oracle: the last value seen of every torrent, ever, and each tracker's rises.
-        const lastSeen = new Map<string, { uploaded: number; downloaded: number }>();
-        const expected = new Map<string, { uploaded: number; downloaded: number }>();
-        const observe = () => {
-          for (const row of table.rows()) {
-            const last = lastSeen.get(row.hash);
-            const credit = expected.get(row.tracker) ?? { uploaded: 0, downloaded: 0 };
-            credit.uploaded += Math.max(0, row.uploaded - (last?.uploaded ?? 0));
-            credit.downloaded += Math.max(0, row.downloaded - (last?.downloaded ?? 0));
-            expected.set(row.tracker, credit);
-            lastSeen.set(row.hash, { uploaded: row.uploaded, downloaded: row.downloaded });
-          }
-        };
+        const oracle = new CounterOracle();
+        const observe = () => oracle.observe(table.rows());
         const before = new Map<string, number>();
         for (const o of ops) {
           if (o.kind === "restart") {
@@ -441,12 +431,12 @@ describe("TorrentTable", () => {
             });
           }
           observe();
-          const trackers = new Set([...expected.keys(), ...table.trackers.keys()]);
+          const trackers = new Set([...oracle.trackers, ...table.trackers.keys()]);
           for (const name of trackers) {
             const stats = table.trackers.get(name);
-            const want = expected.get(name);
-            assert.equal(stats?.uploaded ?? 0, want?.uploaded ?? 0, `uploaded of "${name}"`);
-            assert.equal(stats?.downloaded ?? 0, want?.downloaded ?? 0, `downloaded of "${name}"`);
+            const want = oracle.totals(name);
+            assert.equal(stats?.uploaded ?? 0, want.uploaded, `uploaded of "${name}"`);
+            assert.equal(stats?.downloaded ?? 0, want.downloaded, `downloaded of "${name}"`);
             assert.ok((stats?.uploaded ?? 0) >= (before.get(name) ?? 0), `${name} went down`);
             before.set(name, stats?.uploaded ?? 0);
           }
