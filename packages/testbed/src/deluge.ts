@@ -89,8 +89,9 @@ export interface DelugeInstance {
   /**
    * Runs calls in order on one connection made by Deluge's own Python codec (independent of
    * Seedwatch's client) as the admin account; resolves to their results, JSON-converted.
+   * `port` connects to another port of 127.0.0.1 instead of the daemon's (a proxy in front of it).
    */
-  rpc(calls: readonly DelugeCall[]): Promise<unknown[]>;
+  rpc(calls: readonly DelugeCall[], options?: { readonly port?: number }): Promise<unknown[]>;
   /** Stops deluged gracefully (it saves resume data) and starts it again on the same port. */
   restart(): Promise<void>;
   /**
@@ -208,8 +209,8 @@ async function start(
     });
   let daemon = await launchDaemon();
 
-  const rpc = (calls: readonly DelugeCall[]) =>
-    runPython({ host: "127.0.0.1", port: daemonPort, ...admin, calls });
+  const rpc = (calls: readonly DelugeCall[], via: { readonly port?: number } = {}) =>
+    runPython({ host: "127.0.0.1", port: via.port ?? daemonPort, ...admin, calls });
   const pluginReady = async () => {
     if (!labelPlugin) return;
     await waitFor("the Label plugin to load", async () => {
