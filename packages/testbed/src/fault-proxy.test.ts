@@ -356,6 +356,32 @@ describe("startFaultProxy in http mode", () => {
     }
   });
 
+  it("sends a request again on a fresh socket when the upstream had closed the kept-alive one", async () => {
+    const requestsOn = new WeakMap<Socket, number>();
+    // Drops the second request of each connection unanswered, as a server whose idle timeout
+    // fired just as the request arrived (qBittorrent closes idle connections after seconds).
+    const dropper = createHttpServer((req, res) => {
+      const n = (requestsOn.get(req.socket) ?? 0) + 1;
+      requestsOn.set(req.socket, n);
+      if (n === 2) req.socket.destroy();
+      else res.end(`request ${n} on this connection`);
+    });
+    dropper.listen(0, "127.0.0.1");
+    await once(dropper, "listening");
+    const port = (dropper.address() as AddressInfo).port;
+    const retrying = await startFaultProxy({ upstream: { host: "127.0.0.1", port }, mode: "http" });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const answer = await get(`${retrying.url}/`, { method: "POST", body: "a=1" });
+        assert.equal(answer.body.toString(), "request 1 on this connection");
+      }
+    } finally {
+      await retrying.close();
+      dropper.closeAllConnections();
+      dropper.close();
+    }
+  });
+
   it("counts connections, requests and bytes each way", async () => {
     proxy.setFault({ kind: "pass" });
     const before = proxy.stats;

@@ -192,24 +192,16 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       headers["x-forwarded-host"] = req.headers.host;
     }
     let done = false;
-    const outgoing: ClientRequest = httpRequest({
-      host: to.host,
-      port: to.port,
-      method: req.method,
-      path: req.url,
-      headers,
-      agent,
-    });
-    outgoing.on("socket", trackUpstream);
-    outgoing.on("error", () => {
-      if (!done) client.resetAndDestroy();
-    });
+    let closed = false;
+    let responded = false;
+    let outgoing: ClientRequest | undefined;
     // The client went away (or setFault closed it): stop asking the upstream.
     res.once("close", () => {
-      if (!done) outgoing.destroy();
+      closed = true;
+      if (!done) outgoing?.destroy();
     });
-    req.pipe(outgoing);
-    outgoing.on("response", (incoming) => {
+    const onResponse = (incoming: IncomingMessage) => {
+      responded = true;
       incoming.once("end", () => {
         done = true;
       });
@@ -218,7 +210,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       incoming.once("error", () => client.destroy());
       if (now.kind === "truncate" || now.kind === "corrupt") {
         relayRaw(incoming, client, now, () => {
-          if (!done) outgoing.destroy();
+          if (!done) outgoing?.destroy();
         });
         return;
       }
@@ -233,6 +225,46 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       line.push(() => res.writeHead(incoming.statusCode ?? 502, incoming.statusMessage, head));
       incoming.on("data", (chunk: Buffer) => line.push(() => res.write(chunk)));
       incoming.once("end", () => line.push(() => res.end()));
+    };
+    /**
+     * Sends the request; once more on a fresh socket when a kept-alive one turns out closed by
+     * the upstream before any answer (qBittorrent drops idle connections after a few seconds),
+     * as the client itself would, so "pass" never fails where a direct connection would not.
+     */
+    const send = (body: Buffer | undefined, again: boolean) => {
+      const sent = httpRequest({
+        host: to.host,
+        port: to.port,
+        method: req.method,
+        path: req.url,
+        headers,
+        agent,
+      });
+      outgoing = sent;
+      sent.on("socket", trackUpstream);
+      sent.on("response", onResponse);
+      sent.on("error", (error: NodeJS.ErrnoException) => {
+        if (done || closed) return;
+        const stale = sent.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE");
+        if (stale && !again && !responded) {
+          send(body, true);
+          return;
+        }
+        client.resetAndDestroy();
+      });
+      sent.end(body);
+    };
+    // The body is read whole first (requests to torrent clients are small), so it can be sent again.
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.once("end", () => {
+      const hasBody =
+        req.headers["content-length"] !== undefined ||
+        req.headers["transfer-encoding"] !== undefined;
+      const body = Buffer.concat(chunks);
+      delete headers["transfer-encoding"];
+      if (hasBody) headers["content-length"] = String(body.length);
+      if (!closed) send(hasBody ? body : undefined, false);
     });
   };
 
