@@ -52,7 +52,7 @@ describe("snapshotDir and restoreDir", () => {
 });
 
 describe("clients started from a snapshot", { timeout: 300_000 }, () => {
-  it("qBittorrent: a seeder restored from before a second transfer reports the old uploaded total", async () => {
+  it("qBittorrent: a seeder restored from before a second transfer reports the old uploaded total", async (t) => {
     const swarm = await startSwarm({ torrents: 1, trackers: 1, size: 512 * 1024 });
     const torrent = swarm.torrents[0] as GeneratedTorrent;
     const entry = async (qb: { api<T>(path: string): Promise<T> }) => {
@@ -94,6 +94,7 @@ describe("clients started from a snapshot", { timeout: 300_000 }, () => {
       });
       assert.equal(old.uploaded, atSnapshot, "the total as at the snapshot");
       assert.ok(later > old.uploaded, `the live seeder moved on: ${later} > ${old.uploaded}`);
+      t.diagnostic(`uploaded: ${old.uploaded} restored from the snapshot, ${later} live`);
       assert.equal(old.save_path.replace(/\/$/, ""), torrent.payloadDir, "its own payload dir");
       assert.equal(old.progress, 1);
       assert.equal(old.category, "seed");
