@@ -20,6 +20,12 @@ export interface Daemon {
   signal(signal: NodeJS.Signals): void;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when it has exited. */
   stop(graceMs?: number): Promise<void>;
+  /** SIGKILL (a crash: no shutdown, no last write), even when stopped; resolves when it has exited. */
+  kill(): Promise<void>;
+  /** How it ended (code, or the signal that ended it); undefined while it runs. */
+  readonly exit:
+    | { readonly code: number | null; readonly signal: NodeJS.Signals | null }
+    | undefined;
 }
 
 /** How to start a daemon and tell when it is ready. */
@@ -93,6 +99,9 @@ export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
     get running() {
       return !exited();
     },
+    get exit() {
+      return exited() ? { code: child.exitCode, signal: child.signalCode } : undefined;
+    },
     signal(signal) {
       if (!exited()) child.kill(signal);
     },
@@ -105,19 +114,29 @@ export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
       await done;
       clearTimeout(timer);
     },
+    async kill() {
+      running.delete(daemon);
+      if (exited()) return;
+      const done = once(child, "exit");
+      child.kill("SIGKILL");
+      await done;
+    },
   };
   running.add(daemon);
   try {
-    await waitFor(
+    // A daemon that dies or cannot spawn ends the wait at once (waitFor retries what throws).
+    const outcome = await waitFor(
       `${spec.name} to be ready`,
       async () => {
-        if (spawnError) throw new Error(`${spec.name} could not start: ${spawnError.message}`);
-        if (exited())
-          throw new Error(`${spec.name} exited with ${child.exitCode ?? child.signalCode}`);
-        return (await spec.ready()) ? true : undefined;
+        if (spawnError !== undefined || exited()) return "gone";
+        return (await spec.ready()) ? "ready" : undefined;
       },
       { timeoutMs: spec.readyTimeoutMs ?? 30_000, intervalMs: 100 },
     );
+    if (outcome === "gone") {
+      if (spawnError) throw new Error(`${spec.name} could not start: ${spawnError.message}`);
+      throw new Error(`${spec.name} exited with ${child.exitCode ?? child.signalCode}`);
+    }
   } catch (error) {
     await daemon.stop(1000);
     throw new Error(`${(error as Error).message}\n--- ${spec.name} output ---\n${tail}`, {

@@ -7,6 +7,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { freePort, waitFor } from "@seedwatch/metrics/testing";
 import { type Daemon, inTempDir, retryWhilePortsTaken, startDaemon } from "./daemon.ts";
+import { restoreDir, type StateSnapshot, snapshotDir } from "./state-snapshot.ts";
 import type { GeneratedTorrent } from "./torrents.ts";
 
 /** Deluge's auth levels (`deluge/common.py`): 0 none, 1 read-only, 5 normal, 10 admin. */
@@ -42,6 +43,21 @@ export interface DelugeOptions {
   readonly peerAddress?: string;
   /** More `core.conf` keys, merged over ours. */
   readonly config?: Readonly<Record<string, unknown>>;
+  /**
+   * Starts a second instance from a copy of this snapshot (another instance's `snapshot()`):
+   * its config, accounts, torrents and resume data (totals as at the snapshot), and deluge-web
+   * if it had one, on fresh daemon, peer and web ports. Takes no other option.
+   */
+  readonly fromSnapshot?: DelugeSnapshot;
+}
+
+/** A copy of a stopped deluged's config and downloads, and the options it was started with. */
+export interface DelugeSnapshot extends StateSnapshot {
+  readonly client: "deluge";
+  /** The options of the original, passwords filled in. */
+  readonly options: DelugeOptions;
+  /** The testbed's own admin account in its auth file. */
+  readonly admin: { readonly username: string; readonly password: string; readonly level: 10 };
 }
 
 /** Options of `addTorrents`. */
@@ -89,10 +105,17 @@ export interface DelugeInstance {
   /**
    * Runs calls in order on one connection made by Deluge's own Python codec (independent of
    * Seedwatch's client) as the admin account; resolves to their results, JSON-converted.
+   * `port` connects to another port of 127.0.0.1 instead of the daemon's (a proxy in front of it).
    */
-  rpc(calls: readonly DelugeCall[]): Promise<unknown[]>;
+  rpc(calls: readonly DelugeCall[], options?: { readonly port?: number }): Promise<unknown[]>;
   /** Stops deluged gracefully (it saves resume data) and starts it again on the same port. */
   restart(): Promise<void>;
+  /**
+   * Stops deluged (it saves its state and resume data), copies its directory, and starts it
+   * again on the same port: a backup to start another instance from (`fromSnapshot`) later.
+   * The copy is the caller's to `remove()`.
+   */
+  snapshot(): Promise<DelugeSnapshot>;
   /**
    * Stops deluge-web and starts it again. It keeps its login sessions in web.conf (and 2.0.3
    * never expires them itself); `forgetSessions` empties them, as an expiry would.
@@ -154,12 +177,21 @@ export function startDeluged(options: DelugeOptions = {}): Promise<DelugeInstanc
 
 async function start(
   dir: { path: string; remove(): Promise<void> },
-  options: DelugeOptions,
+  given: DelugeOptions,
 ): Promise<DelugeInstance> {
+  const snapshot = given.fromSnapshot;
+  if (snapshot !== undefined) {
+    if (snapshot.client !== "deluge") throw new Error("fromSnapshot is not a Deluge snapshot");
+    const others = Object.keys(given).filter(
+      (key) => key !== "fromSnapshot" && given[key as keyof DelugeOptions] !== undefined,
+    );
+    if (others.length > 0) {
+      throw new Error(`fromSnapshot takes no other option (got ${others.join(", ")})`);
+    }
+  }
+  const options = snapshot?.options ?? given;
   const configDir = join(dir.path, "config");
   const downloadDir = join(dir.path, "downloads");
-  await mkdir(configDir, { recursive: true });
-  await mkdir(downloadDir, { recursive: true });
   const username = options.username ?? "seedwatch";
   const password = options.password ?? randomBytes(12).toString("hex");
   const webPassword = options.webPassword ?? randomBytes(12).toString("hex");
@@ -167,35 +199,52 @@ async function start(
   const labelPlugin = options.labelPlugin ?? true;
   const daemonPort = await freePort();
   const peerPort = await freePort(peerAddress);
-  const core = {
-    daemon_port: daemonPort,
-    allow_remote: false,
-    download_location: downloadDir,
-    listen_ports: [peerPort, peerPort],
-    random_port: false,
-    listen_interface: peerAddress,
-    outgoing_interface: peerAddress,
-    dht: false,
-    upnp: false,
-    natpmp: false,
-    utpex: false,
-    lsd: false,
-    max_active_seeding: -1,
-    max_active_downloading: -1,
-    max_active_limit: -1,
-    new_release_check: false,
-    enabled_plugins: labelPlugin ? ["Label"] : [],
-    ...options.config,
-  };
-  await writeFile(join(configDir, "core.conf"), `{"file": 1, "format": 1}${JSON.stringify(core)}`);
-  const accounts = [
-    { username, password, level: options.authLevel ?? 10 },
-    ...(options.accounts ?? []),
-  ];
   // The testbed's own admin account, for `rpc` and `addTorrents`.
-  const admin = { username: "testbed", password: randomBytes(12).toString("hex"), level: 10 };
-  const authLines = [...accounts, admin].map((a) => `${a.username}:${a.password}:${a.level}`);
-  await writeFile(join(configDir, "auth"), `${authLines.join("\n")}\n`, { mode: 0o600 });
+  const admin = snapshot?.admin ?? {
+    username: "testbed",
+    password: randomBytes(12).toString("hex"),
+    level: 10 as const,
+  };
+  if (snapshot !== undefined) {
+    await restoreDir(snapshot, dir.path, ["config"]);
+    const file = join(configDir, "core.conf");
+    const { version, config } = splitDelugeConfig(await readFile(file, "utf8"));
+    const core = { ...config, daemon_port: daemonPort, listen_ports: [peerPort, peerPort] };
+    await writeFile(file, `${version}${JSON.stringify(core)}`);
+  } else {
+    await mkdir(configDir, { recursive: true });
+    await mkdir(downloadDir, { recursive: true });
+    const core = {
+      daemon_port: daemonPort,
+      allow_remote: false,
+      download_location: downloadDir,
+      listen_ports: [peerPort, peerPort],
+      random_port: false,
+      listen_interface: peerAddress,
+      outgoing_interface: peerAddress,
+      dht: false,
+      upnp: false,
+      natpmp: false,
+      utpex: false,
+      lsd: false,
+      max_active_seeding: -1,
+      max_active_downloading: -1,
+      max_active_limit: -1,
+      new_release_check: false,
+      enabled_plugins: labelPlugin ? ["Label"] : [],
+      ...options.config,
+    };
+    await writeFile(
+      join(configDir, "core.conf"),
+      `{"file": 1, "format": 1}${JSON.stringify(core)}`,
+    );
+    const accounts = [
+      { username, password, level: options.authLevel ?? 10 },
+      ...(options.accounts ?? []),
+    ];
+    const authLines = [...accounts, admin].map((a) => `${a.username}:${a.password}:${a.level}`);
+    await writeFile(join(configDir, "auth"), `${authLines.join("\n")}\n`, { mode: 0o600 });
+  }
 
   const launchDaemon = () =>
     startDaemon({
@@ -208,8 +257,8 @@ async function start(
     });
   let daemon = await launchDaemon();
 
-  const rpc = (calls: readonly DelugeCall[]) =>
-    runPython({ host: "127.0.0.1", port: daemonPort, ...admin, calls });
+  const rpc = (calls: readonly DelugeCall[], via: { readonly port?: number } = {}) =>
+    runPython({ host: "127.0.0.1", port: via.port ?? daemonPort, ...admin, calls });
   const pluginReady = async () => {
     if (!labelPlugin) return;
     await waitFor("the Label plugin to load", async () => {
@@ -279,6 +328,19 @@ async function start(
       daemon = await launchDaemon();
       await pluginReady();
     },
+    async snapshot() {
+      await daemon.stop(15_000);
+      const copy = await snapshotDir(dir.path, "deluge");
+      try {
+        daemon = await launchDaemon();
+        await pluginReady();
+      } catch (error) {
+        await copy.remove();
+        throw error;
+      }
+      const resolved = { ...options, username, password, webPassword, fromSnapshot: undefined };
+      return { ...copy, client: "deluge", options: resolved, admin };
+    },
     async restartWeb(restart = {}) {
       if (webSetup === undefined) throw new Error("deluge-web was not started (withWeb)");
       await web?.stop();
@@ -336,6 +398,16 @@ async function prepareWeb(
       listens: [port],
     });
   return { port, launch };
+}
+
+/** A Deluge config file's text: the version object, then the config object. */
+function splitDelugeConfig(text: string): { version: string; config: Record<string, unknown> } {
+  const split = text.indexOf("}{");
+  if (split < 0) throw new Error("not a Deluge config file (a version object, then the config)");
+  return {
+    version: text.slice(0, split + 1),
+    config: JSON.parse(text.slice(split + 1)) as Record<string, unknown>,
+  };
 }
 
 /** Rewrites web.conf (a version object, then the config object) with no sessions. */

@@ -1,10 +1,11 @@
 // Debian's real qbittorrent-nox on a loopback address, with its own profile, for contract and end-to-end tests.
 
 import { pbkdf2Sync, randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { freePort, waitFor } from "@seedwatch/metrics/testing";
 import { type Daemon, retryWhilePortsTaken, startDaemon, tempDir } from "./daemon.ts";
+import { restoreDir, type StateSnapshot, snapshotDir } from "./state-snapshot.ts";
 import type { GeneratedTorrent } from "./torrents.ts";
 
 /** How to start qBittorrent. */
@@ -21,6 +22,21 @@ export interface QbittorrentOptions {
   readonly maxActiveChecking?: number;
   /** Extra `key=value` lines per section of qBittorrent.conf, e.g. `{ BitTorrent: ["Session\\GlobalMaxRatio=2"] }`. */
   readonly extraConfig?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Starts a second instance from a copy of this snapshot (another instance's `snapshot()`):
+   * its config, torrents and resume data (so its per-torrent totals, `uploaded` included, are
+   * those of the moment of the snapshot), account and address, on fresh WebUI and peer ports.
+   * Takes no other option.
+   */
+  readonly fromSnapshot?: QbittorrentSnapshot;
+}
+
+/** A copy of a stopped qBittorrent's profile and downloads, and what it takes to log in to it. */
+export interface QbittorrentSnapshot extends StateSnapshot {
+  readonly client: "qbittorrent";
+  readonly username: string;
+  readonly password: string;
+  readonly interfaceAddress: string;
 }
 
 /** Options of `addTorrents`, as the WebAPI's `torrents/add` takes them. */
@@ -73,6 +89,12 @@ export interface Qbittorrent {
   stop(): Promise<void>;
   /** Stops and starts it again with the same profile and ports. */
   restart(): Promise<void>;
+  /**
+   * Stops qBittorrent (it saves its resume data), copies its directory, and starts it again with
+   * the same profile and ports: a backup to start another instance from (`fromSnapshot`) later.
+   * The copy is the caller's to `remove()`.
+   */
+  snapshot(): Promise<QbittorrentSnapshot>;
 }
 
 /** The fields of a `torrents/info` entry the testbed relies on (qBittorrent sends many more). */
@@ -111,9 +133,20 @@ export function startQbittorrent(options: QbittorrentOptions = {}): Promise<Qbit
 }
 
 async function launchQbittorrent(options: QbittorrentOptions): Promise<Qbittorrent> {
-  const username = options.username ?? "admin";
-  const password = options.password ?? randomBytes(12).toString("hex");
-  const address = options.interfaceAddress ?? "127.0.0.1";
+  const snapshot = options.fromSnapshot;
+  if (snapshot !== undefined) {
+    if (snapshot.client !== "qbittorrent")
+      throw new Error("fromSnapshot is not a qBittorrent snapshot");
+    const others = Object.keys(options).filter(
+      (key) => key !== "fromSnapshot" && options[key as keyof QbittorrentOptions] !== undefined,
+    );
+    if (others.length > 0) {
+      throw new Error(`fromSnapshot takes no other option (got ${others.join(", ")})`);
+    }
+  }
+  const username = snapshot?.username ?? options.username ?? "admin";
+  const password = snapshot?.password ?? options.password ?? randomBytes(12).toString("hex");
+  const address = snapshot?.interfaceAddress ?? options.interfaceAddress ?? "127.0.0.1";
   const maxAuthFailures = options.maxAuthFailures ?? 0;
   const maxChecking = options.maxActiveChecking ?? 4;
   if (!USERNAME.test(username)) {
@@ -142,51 +175,22 @@ async function launchQbittorrent(options: QbittorrentOptions): Promise<Qbittorre
   try {
     const webuiPort = await freePort(address);
     const peerPort = await freePort(address);
-    await mkdir(join(profileDir, "qBittorrent", "config"), { recursive: true });
-    await mkdir(saveDir, { recursive: true });
-    const sections: Record<string, string[]> = {
-      LegalNotice: ["Accepted=true"],
-      Preferences: [
-        `WebUI\\Address=${address}`,
-        `WebUI\\Port=${webuiPort}`,
-        `WebUI\\Username=${username}`,
-        `WebUI\\Password_PBKDF2="${qbittorrentPasswordHash(password)}"`,
-        "WebUI\\LocalHostAuth=true",
-        "WebUI\\CSRFProtection=true",
-        "WebUI\\HostHeaderValidation=true",
-        `WebUI\\MaxAuthenticationFailCount=${maxAuthFailures}`,
-        "WebUI\\BanDuration=3600",
-        "WebUI\\UseUPnP=false",
-        // Otherwise qBittorrent downloads a GeoIP database from the internet.
-        "Connection\\ResolvePeerCountries=false",
-        "General\\Locale=en",
-      ],
-      Network: ["PortForwardingEnabled=false"],
-      BitTorrent: [
-        `Session\\Port=${peerPort}`,
-        `Session\\DefaultSavePath=${saveDir}`,
-        "Session\\TempPathEnabled=false",
-        "Session\\DHTEnabled=false",
-        "Session\\LSDEnabled=false",
-        "Session\\PeXEnabled=false",
-        "Session\\QueueingSystemEnabled=false",
-        `Session\\MaxActiveCheckingTorrents=${maxChecking}`,
-        // Only TCP: a UDP (uTP) port could be taken even when the TCP port was free.
-        "Session\\BTProtocol=TCP",
-        // Bound to loopback, or announces from other interfaces never complete (reference §7.4).
-        "Session\\Interface=lo",
-        "Session\\InterfaceName=lo",
-        `Session\\InterfaceAddress=${address}`,
-        "Session\\AnonymousModeEnabled=false",
-      ],
-    };
-    for (const [section, lines] of Object.entries(options.extraConfig ?? {})) {
-      sections[section] = [...(sections[section] ?? []), ...lines];
+    if (snapshot !== undefined) {
+      await restoreQbittorrent(snapshot, dir.path, webuiPort, peerPort);
+    } else {
+      await writeProfile({
+        profileDir,
+        saveDir,
+        address,
+        webuiPort,
+        peerPort,
+        username,
+        password,
+        maxAuthFailures,
+        maxChecking,
+        extraConfig: options.extraConfig ?? {},
+      });
     }
-    const ini = Object.entries(sections)
-      .map(([section, lines]) => `[${section}]\n${lines.join("\n")}\n`)
-      .join("\n");
-    await writeFile(join(profileDir, "qBittorrent", "config", "qBittorrent.conf"), ini);
 
     const url = `http://${address}:${webuiPort}`;
     const launch = () =>
@@ -320,10 +324,106 @@ async function launchQbittorrent(options: QbittorrentOptions): Promise<Qbittorre
         cookie = undefined;
         daemon = await launch();
       },
+      async snapshot() {
+        daemon.signal("SIGCONT");
+        await daemon.stop(15_000);
+        cookie = undefined;
+        const copy = await snapshotDir(dir.path, "qbittorrent");
+        try {
+          daemon = await launch();
+        } catch (error) {
+          await copy.remove();
+          throw error;
+        }
+        return { ...copy, client: "qbittorrent", username, password, interfaceAddress: address };
+      },
     };
     return instance;
   } catch (error) {
     await dir.remove();
     throw error;
   }
+}
+
+/** Writes a fresh profile: qBittorrent.conf with the testbed's settings, and the save dir. */
+async function writeProfile(profile: {
+  readonly profileDir: string;
+  readonly saveDir: string;
+  readonly address: string;
+  readonly webuiPort: number;
+  readonly peerPort: number;
+  readonly username: string;
+  readonly password: string;
+  readonly maxAuthFailures: number;
+  readonly maxChecking: number;
+  readonly extraConfig: Readonly<Record<string, readonly string[]>>;
+}): Promise<void> {
+  const { profileDir, saveDir, address, webuiPort, peerPort, username, password } = profile;
+  const { maxAuthFailures, maxChecking } = profile;
+  await mkdir(join(profileDir, "qBittorrent", "config"), { recursive: true });
+  await mkdir(saveDir, { recursive: true });
+  const sections: Record<string, string[]> = {
+    LegalNotice: ["Accepted=true"],
+    Preferences: [
+      `WebUI\\Address=${address}`,
+      `WebUI\\Port=${webuiPort}`,
+      `WebUI\\Username=${username}`,
+      `WebUI\\Password_PBKDF2="${qbittorrentPasswordHash(password)}"`,
+      "WebUI\\LocalHostAuth=true",
+      "WebUI\\CSRFProtection=true",
+      "WebUI\\HostHeaderValidation=true",
+      `WebUI\\MaxAuthenticationFailCount=${maxAuthFailures}`,
+      "WebUI\\BanDuration=3600",
+      "WebUI\\UseUPnP=false",
+      // Otherwise qBittorrent downloads a GeoIP database from the internet.
+      "Connection\\ResolvePeerCountries=false",
+      "General\\Locale=en",
+    ],
+    Network: ["PortForwardingEnabled=false"],
+    BitTorrent: [
+      `Session\\Port=${peerPort}`,
+      `Session\\DefaultSavePath=${saveDir}`,
+      "Session\\TempPathEnabled=false",
+      "Session\\DHTEnabled=false",
+      "Session\\LSDEnabled=false",
+      "Session\\PeXEnabled=false",
+      "Session\\QueueingSystemEnabled=false",
+      `Session\\MaxActiveCheckingTorrents=${maxChecking}`,
+      // Only TCP: a UDP (uTP) port could be taken even when the TCP port was free.
+      "Session\\BTProtocol=TCP",
+      // Bound to loopback, or announces from other interfaces never complete (reference §7.4).
+      "Session\\Interface=lo",
+      "Session\\InterfaceName=lo",
+      `Session\\InterfaceAddress=${address}`,
+      "Session\\AnonymousModeEnabled=false",
+    ],
+  };
+  for (const [section, lines] of Object.entries(profile.extraConfig)) {
+    sections[section] = [...(sections[section] ?? []), ...lines];
+  }
+  const ini = Object.entries(sections)
+    .map(([section, lines]) => `[${section}]\n${lines.join("\n")}\n`)
+    .join("\n");
+  await writeFile(join(profileDir, "qBittorrent", "config", "qBittorrent.conf"), ini);
+}
+
+/** Copies the snapshot into `root` and points its qBittorrent.conf at the new ports. */
+async function restoreQbittorrent(
+  snapshot: QbittorrentSnapshot,
+  root: string,
+  webuiPort: number,
+  peerPort: number,
+): Promise<void> {
+  await restoreDir(snapshot, root, ["profile"]);
+  const file = join(root, "profile", "qBittorrent", "config", "qBittorrent.conf");
+  let ini = await readFile(file, "utf8");
+  for (const [key, port] of [
+    ["WebUI\\Port", webuiPort],
+    ["Session\\Port", peerPort],
+  ] as const) {
+    const line = new RegExp(`^${key.replace("\\", "\\\\")}=\\d+$`, "m");
+    if (!line.test(ini)) throw new Error(`the snapshot's qBittorrent.conf has no ${key} line`);
+    ini = ini.replace(line, `${key}=${port}`);
+  }
+  await writeFile(file, ini);
 }

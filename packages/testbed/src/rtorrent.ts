@@ -5,6 +5,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { freePort, waitFor } from "@seedwatch/metrics/testing";
 import { type Daemon, inTempDir, retryWhilePortsTaken, startDaemon } from "./daemon.ts";
+import { restoreDir, type StateSnapshot, snapshotDir } from "./state-snapshot.ts";
 import type { GeneratedTorrent } from "./torrents.ts";
 
 /** How the test talks to rTorrent. */
@@ -13,6 +14,22 @@ export interface RtorrentOptions {
   readonly transport: "tcp" | "unix";
   /** Extra rc lines, appended after the defaults. */
   readonly rcLines?: readonly string[];
+}
+
+/**
+ * Starts a second rTorrent from a copy of this snapshot (another instance's `snapshot()`): its
+ * session (torrents, totals and custom fields as at the snapshot), download dir, transport and
+ * rc lines, on a fresh SCGI port (or socket) and peer port.
+ */
+export interface RtorrentRestoreOptions {
+  readonly fromSnapshot: RtorrentSnapshot;
+}
+
+/** A copy of a stopped rTorrent's session and download dirs, and how it was started. */
+export interface RtorrentSnapshot extends StateSnapshot {
+  readonly client: "rtorrent";
+  readonly transport: "tcp" | "unix";
+  readonly rcLines: readonly string[];
 }
 
 /** How to add torrents. */
@@ -43,6 +60,12 @@ export interface RtorrentInstance {
   call(method: string, ...params: readonly (string | number | Buffer)[]): Promise<string>;
   /** Stops the daemon (SIGTERM: it saves its session) and restarts it on the same dirs and port. */
   restart(): Promise<void>;
+  /**
+   * Stops the daemon (it saves its session), copies its directory, and starts it again on the
+   * same dirs and port: a backup to start another instance from (`fromSnapshot`) later. The
+   * copy is the caller's to `remove()`.
+   */
+  snapshot(): Promise<RtorrentSnapshot>;
   /** Stops the daemon and removes every file it used. */
   stop(): Promise<void>;
 }
@@ -54,18 +77,29 @@ export interface RtorrentInstance {
  * exporter's client compare against an independent implementation. Starts again on fresh ports
  * if another process took one.
  */
-export function startRtorrent(options: RtorrentOptions): Promise<RtorrentInstance> {
+export function startRtorrent(
+  options: RtorrentOptions | RtorrentRestoreOptions,
+): Promise<RtorrentInstance> {
   return retryWhilePortsTaken(() => inTempDir("rtorrent", (dir) => launchRtorrent(dir, options)));
 }
 
 async function launchRtorrent(
   dir: { path: string; remove(): Promise<void> },
-  options: RtorrentOptions,
+  given: RtorrentOptions | RtorrentRestoreOptions,
 ): Promise<RtorrentInstance> {
+  const snapshot = "fromSnapshot" in given ? given.fromSnapshot : undefined;
+  if (snapshot !== undefined && snapshot.client !== "rtorrent") {
+    throw new Error("fromSnapshot is not an rTorrent snapshot");
+  }
+  const options: RtorrentOptions = snapshot ?? (given as RtorrentOptions);
   const sessionDir = join(dir.path, "session");
   const downloadDir = join(dir.path, "download");
-  await mkdir(sessionDir);
-  await mkdir(downloadDir);
+  if (snapshot !== undefined) {
+    await restoreDir(snapshot, dir.path, ["session"]);
+  } else {
+    await mkdir(sessionDir);
+    await mkdir(downloadDir);
+  }
   const peerPort = await freePort();
   const socketPath = join(dir.path, "rpc.sock");
   const scgi: { readonly port: number } | { readonly path: string } =
@@ -145,6 +179,22 @@ async function launchRtorrent(
     async restart() {
       await daemon.stop(10_000);
       daemon = await launch();
+    },
+    async snapshot() {
+      await daemon.stop(10_000);
+      const copy = await snapshotDir(dir.path, "rtorrent");
+      try {
+        daemon = await launch();
+      } catch (error) {
+        await copy.remove();
+        throw error;
+      }
+      return {
+        ...copy,
+        client: "rtorrent",
+        transport: options.transport,
+        rcLines: [...(options.rcLines ?? [])],
+      };
     },
     async stop() {
       try {

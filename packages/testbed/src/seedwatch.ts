@@ -43,8 +43,16 @@ export interface Seedwatch {
   logs(): string;
   /** Stops the process; keeps the directory for a restart. */
   stop(): Promise<void>;
-  /** Starts a new process on the same directory, config and port. */
-  restart(): Promise<void>;
+  /**
+   * Kills the process with SIGKILL, as a crash or the OOM killer would (no shutdown, nothing
+   * flushed), and resolves once it has exited; keeps the directory for a restart.
+   */
+  kill(): Promise<void>;
+  /**
+   * Starts a new process on the same directory, config and port, after stopping the running one
+   * (SIGTERM), or killing it when `kill` is set (SIGKILL; the same as `kill()` then `restart()`).
+   */
+  restart(options?: { readonly kill?: boolean }): Promise<void>;
   /** Stops it and removes its directory. */
   remove(): Promise<void>;
 }
@@ -110,8 +118,9 @@ export async function startSeedwatch(
     writeConfig: (yaml) => writeFile(configFile, yaml),
     logs: () => earlier + daemon.logs(),
     stop: () => daemon.stop(),
-    async restart() {
-      await daemon.stop();
+    kill: () => daemon.kill(),
+    async restart(options = {}) {
+      await (options.kill ? daemon.kill() : daemon.stop());
       earlier += daemon.logs();
       daemon = await launch();
     },

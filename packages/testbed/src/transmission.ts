@@ -1,10 +1,11 @@
 // Debian's real transmission-daemon on loopback, with its own config dir, for contract and end-to-end tests.
 
 import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { freePort, waitFor } from "@seedwatch/metrics/testing";
 import { type Daemon, retryWhilePortsTaken, startDaemon, tempDir } from "./daemon.ts";
+import { restoreDir, type StateSnapshot, snapshotDir } from "./state-snapshot.ts";
 import type { GeneratedTorrent } from "./torrents.ts";
 
 /** How to start Transmission. */
@@ -17,6 +18,20 @@ export interface TransmissionOptions {
   readonly auth?: boolean;
   /** Extra settings.json keys, merged over the testbed's. */
   readonly extraSettings?: Readonly<Record<string, unknown>>;
+  /**
+   * Starts a second instance from a copy of this snapshot (another instance's `snapshot()`):
+   * its settings, torrents and resume files (totals as at the snapshot) and account, on fresh
+   * RPC and peer ports. Takes no other option.
+   */
+  readonly fromSnapshot?: TransmissionSnapshot;
+}
+
+/** A copy of a stopped Transmission's config and downloads, and what it takes to call its RPC. */
+export interface TransmissionSnapshot extends StateSnapshot {
+  readonly client: "transmission";
+  readonly username: string;
+  readonly password: string;
+  readonly auth: boolean;
 }
 
 /** Options of `addTorrents`, as `torrent-add` (and `torrent-set` for labels) take them. */
@@ -66,6 +81,12 @@ export interface Transmission {
   stop(): Promise<void>;
   /** Stops and starts it again with the same config dir and ports (torrent ids change). */
   restart(): Promise<void>;
+  /**
+   * Stops Transmission (it saves its resume files), copies its directory, and starts it again
+   * with the same config and ports: a backup to start another instance from (`fromSnapshot`)
+   * later. The copy is the caller's to `remove()`.
+   */
+  snapshot(): Promise<TransmissionSnapshot>;
 }
 
 const USERNAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -82,9 +103,21 @@ export function startTransmission(options: TransmissionOptions = {}): Promise<Tr
 }
 
 async function launchTransmission(options: TransmissionOptions): Promise<Transmission> {
-  const username = options.username ?? "admin";
-  const password = options.password ?? randomBytes(12).toString("hex");
-  const auth = options.auth ?? true;
+  const snapshot = options.fromSnapshot;
+  if (snapshot !== undefined) {
+    if (snapshot.client !== "transmission") {
+      throw new Error("fromSnapshot is not a Transmission snapshot");
+    }
+    const others = Object.keys(options).filter(
+      (key) => key !== "fromSnapshot" && options[key as keyof TransmissionOptions] !== undefined,
+    );
+    if (others.length > 0) {
+      throw new Error(`fromSnapshot takes no other option (got ${others.join(", ")})`);
+    }
+  }
+  const username = snapshot?.username ?? options.username ?? "admin";
+  const password = snapshot?.password ?? options.password ?? randomBytes(12).toString("hex");
+  const auth = snapshot?.auth ?? options.auth ?? true;
   if (!USERNAME.test(username)) {
     throw new Error("username must be 1-64 characters of A-Z, a-z, 0-9, _, . or -");
   }
@@ -97,40 +130,48 @@ async function launchTransmission(options: TransmissionOptions): Promise<Transmi
   try {
     const rpcPort = await freePort();
     const peerPort = await freePort();
-    await mkdir(configDir, { recursive: true });
-    await mkdir(downloadDir, { recursive: true });
-    const settings = {
-      "rpc-enabled": true,
-      "rpc-bind-address": "127.0.0.1",
-      "rpc-port": rpcPort,
-      "rpc-url": "/transmission/",
-      "rpc-authentication-required": auth,
-      "rpc-username": username,
-      "rpc-password": password,
-      "rpc-whitelist-enabled": true,
-      "rpc-whitelist": "127.0.0.1,::1",
-      "rpc-host-whitelist-enabled": true,
-      "peer-port": peerPort,
-      "peer-port-random-on-start": false,
-      "bind-address-ipv4": "127.0.0.1",
-      "bind-address-ipv6": "::1",
-      "dht-enabled": false,
-      "lpd-enabled": false,
-      "pex-enabled": false,
-      "utp-enabled": false,
-      "port-forwarding-enabled": false,
-      "blocklist-enabled": false,
-      "download-dir": downloadDir,
-      "incomplete-dir-enabled": false,
-      "watch-dir-enabled": false,
-      // The queue would otherwise keep all but 5 torrents waiting.
-      "download-queue-enabled": false,
-      "seed-queue-enabled": false,
-      "queue-stalled-enabled": false,
-      "start-added-torrents": true,
-      "message-level": 1,
-      ...options.extraSettings,
-    };
+    let settings: Record<string, unknown>;
+    if (snapshot !== undefined) {
+      // Transmission saved every setting (the password hashed); only the ports change.
+      await restoreDir(snapshot, dir.path, ["config"]);
+      const saved = JSON.parse(await readFile(join(configDir, "settings.json"), "utf8"));
+      settings = { ...saved, "rpc-port": rpcPort, "peer-port": peerPort };
+    } else {
+      await mkdir(configDir, { recursive: true });
+      await mkdir(downloadDir, { recursive: true });
+      settings = {
+        "rpc-enabled": true,
+        "rpc-bind-address": "127.0.0.1",
+        "rpc-port": rpcPort,
+        "rpc-url": "/transmission/",
+        "rpc-authentication-required": auth,
+        "rpc-username": username,
+        "rpc-password": password,
+        "rpc-whitelist-enabled": true,
+        "rpc-whitelist": "127.0.0.1,::1",
+        "rpc-host-whitelist-enabled": true,
+        "peer-port": peerPort,
+        "peer-port-random-on-start": false,
+        "bind-address-ipv4": "127.0.0.1",
+        "bind-address-ipv6": "::1",
+        "dht-enabled": false,
+        "lpd-enabled": false,
+        "pex-enabled": false,
+        "utp-enabled": false,
+        "port-forwarding-enabled": false,
+        "blocklist-enabled": false,
+        "download-dir": downloadDir,
+        "incomplete-dir-enabled": false,
+        "watch-dir-enabled": false,
+        // The queue would otherwise keep all but 5 torrents waiting.
+        "download-queue-enabled": false,
+        "seed-queue-enabled": false,
+        "queue-stalled-enabled": false,
+        "start-added-torrents": true,
+        "message-level": 1,
+        ...options.extraSettings,
+      };
+    }
     await writeFile(join(configDir, "settings.json"), JSON.stringify(settings, null, 2));
 
     const url = `http://127.0.0.1:${rpcPort}${RPC_PATH}`;
@@ -249,6 +290,19 @@ async function launchTransmission(options: TransmissionOptions): Promise<Transmi
         await daemon.stop(15_000);
         sessionId = "";
         daemon = await launch();
+      },
+      async snapshot() {
+        daemon.signal("SIGCONT");
+        await daemon.stop(15_000);
+        sessionId = "";
+        const copy = await snapshotDir(dir.path, "transmission");
+        try {
+          daemon = await launch();
+        } catch (error) {
+          await copy.remove();
+          throw error;
+        }
+        return { ...copy, client: "transmission", username, password, auth };
       },
     };
     return instance;
