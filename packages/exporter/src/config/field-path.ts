@@ -20,6 +20,26 @@ export function looksLikeFieldName(key: string): boolean {
 }
 
 /**
+ * Whether an unknown key may be named: it looks like a field name and has a value, as a misspelt
+ * field has (`colour: red`). A bare word with nothing after it (`tls: {hunter2}`) is more likely
+ * a value written where a key goes; the line and column point at it instead.
+ */
+export function mayNameUnknownKey(key: string, value: unknown): boolean {
+  return looksLikeFieldName(key) && value !== null && value !== undefined;
+}
+
+/** The value at `path` inside plain data, or undefined. */
+export function valueAt(root: unknown, path: FieldPath): unknown {
+  let value = root;
+  for (const part of path) {
+    if (typeof value !== "object" || value === null || !Object.hasOwn(value, part))
+      return undefined;
+    value = (value as Record<string | number, unknown>)[part];
+  }
+  return value;
+}
+
+/**
  * `global.tracker.rename.<key>`, `targets[0].url`; "" for the top. Keys of data maps, and keys
  * that do not look like field names, show as <key>.
  */

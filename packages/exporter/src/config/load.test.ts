@@ -5,7 +5,13 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { inspect } from "node:util";
 import { stringify } from "yaml";
-import { ConfigError, loadConfig, parseConfig } from "./load.ts";
+import {
+  ConfigError,
+  loadConfig,
+  MAX_CONFIG_BYTES,
+  MAX_LISTED_PROBLEMS,
+  parseConfig,
+} from "./load.ts";
 
 const GOOD = `
 global:
@@ -173,6 +179,41 @@ describe("config", () => {
       ["box1", "box2"],
     );
     assert.equal(config.targets[0]?.tracker.rename["tracker.example.org"], "Example");
+  });
+
+  it("refuses a file over 1 MiB, reading no more of it than that", async () => {
+    const big = join(dir, "big.yml");
+    const padding = `# ${"x".repeat(MAX_CONFIG_BYTES)}\n`;
+    await writeFile(big, `targets: []\n${padding}`);
+    const expected = `${big}: larger than 1 MiB (1048576 bytes), the most a config file may hold`;
+    assert.throws(() => loadConfig(big), { name: "ConfigError", message: expected });
+    assert.throws(() => parseConfig(padding, big, {}), { message: expected });
+    // A file that never ends: only the cap + 1 bytes are read.
+    assert.throws(() => loadConfig("/dev/zero"), {
+      message: "/dev/zero: larger than 1 MiB (1048576 bytes), the most a config file may hold",
+    });
+    // Up to the cap is fine (a tracker.rename map of some 20,000 hosts fits).
+    const fits = `targets: [{ name: a, type: transmission, url: 'http://h:1' }]\n`;
+    await writeFile(big, fits + "#".repeat(MAX_CONFIG_BYTES - fits.length));
+    assert.equal(loadConfig(big).targets.length, 1);
+  });
+
+  it("lists at most 100 problems and counts the rest", () => {
+    const rename = Array.from({ length: 250 }, (_, i) => `      t${i}.example: ''`).join("\n");
+    const text = `global:\n  tracker:\n    rename:\n${rename}\ntargets: []\n`;
+    assert.throws(
+      () => parseConfig(text, "f.yml", {}),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, MAX_LISTED_PROBLEMS + 1);
+        assert.equal(
+          error.problems[0],
+          "f.yml:4:19: global.tracker.rename.<key>: expected a non-empty string",
+        );
+        assert.equal(error.problems.at(-1), "... and 151 more problems");
+        return true;
+      },
+    );
   });
 
   it("says which file it could not read", () => {

@@ -18,7 +18,9 @@ import {
   type DataMaps,
   type FieldPath,
   formatFieldPath,
-  looksLikeFieldName,
+  HIDDEN_KEY,
+  mayNameUnknownKey,
+  valueAt,
 } from "./field-path.ts";
 import { describeIssue } from "./issue-wording.ts";
 import { type CappedRead, formatBytes, readCapped } from "./read-capped.ts";
@@ -116,11 +118,10 @@ export function parseConfig(
       }
       for (const key of issue.keys) {
         const at = [...path, key];
+        const named = mayNameUnknownKey(key, valueAt(expanded, at));
         problems.push(
-          `${where(at, "key")}: ${formatFieldPath(at, DATA_MAPS)}: ${
-            looksLikeFieldName(key)
-              ? "unknown key"
-              : "unknown key (not named: it does not look like a field name)"
+          `${where(at, "key")}: ${named ? formatFieldPath(at, DATA_MAPS) : formatFieldPath([...path, HIDDEN_KEY], DATA_MAPS)}: ${
+            named ? "unknown key" : "unknown key (not named: it may be a value written as a key)"
           }`,
         );
       }

@@ -14,9 +14,11 @@ import {
   type Node,
   type Pair,
   Parser,
+  visit,
+  type YAMLError,
 } from "yaml";
 import { type DataMaps, type FieldPath, formatFieldPath } from "./field-path.ts";
-import { describeYamlError } from "./yaml-wording.ts";
+import { describeYamlError, UNCLOSED_QUOTE } from "./yaml-wording.ts";
 
 /** Nesting deeper than any config needs; a self-containing alias (`a: &x [*x]`) is infinitely deep. */
 export const MAX_YAML_DEPTH = 32;
@@ -26,6 +28,9 @@ export const MAX_YAML_DEPTH = 32;
  * per level of nesting is high, and a file of a million `[` would keep it busy for seconds.
  */
 const MAX_PARSER_STACK = MAX_YAML_DEPTH + 8;
+
+/** YAML errors listed; after the first few, most are the parser losing its way. */
+const MAX_SYNTAX_PROBLEMS = 10;
 
 /** Aliases may add this many values to a file beyond once more its own (a few shared settings). */
 const ALIAS_ALLOWANCE = 10_000;
@@ -75,8 +80,20 @@ export function readYaml(text: string, dataMaps: DataMaps = () => false): YamlTe
     problem(offset, [], `nested more than ${MAX_YAML_DEPTH} levels deep`),
   );
   // Warnings too: an unknown tag (`password: !x`) would otherwise quietly turn into a value.
-  for (const error of [...doc.errors, ...doc.warnings])
-    problem(error.pos[0], [], describeYamlError(error));
+  const errors = [...doc.errors, ...doc.warnings];
+  for (const error of errors.slice(0, MAX_SYNTAX_PROBLEMS)) {
+    const words = describeYamlError(error);
+    // An unclosed quote runs to the end of the file, where the library reports it.
+    const start = words === UNCLOSED_QUOTE ? quoteStart(doc, error.pos[0]) : undefined;
+    problem(start ?? error.pos[0], [], words);
+  }
+  if (errors.length > MAX_SYNTAX_PROBLEMS) {
+    problem(
+      (errors[MAX_SYNTAX_PROBLEMS] as YAMLError).pos[0],
+      [],
+      `and ${errors.length - MAX_SYNTAX_PROBLEMS} more YAML errors after these (most often caused by the first)`,
+    );
+  }
   if (second !== undefined)
     problem(second, [], describeYamlError({ code: "MULTIPLE_DOCS", message: "" }));
   const aliases = new Map<Alias, Node>();
@@ -86,6 +103,19 @@ export function readYaml(text: string, dataMaps: DataMaps = () => false): YamlTe
   const converter = new Converter(aliases, at, problem);
   const value = converter.run(doc.contents);
   return { value: problems.length > 0 ? undefined : value, problems, locate };
+}
+
+/** Where the quoted scalar that is open at `offset` starts (found in one walk of the document). */
+function quoteStart(doc: Document, offset: number): number | undefined {
+  let start: number | undefined;
+  visit(doc, {
+    Scalar(_, node) {
+      const range = node.range;
+      const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
+      if (quoted && range && range[0] < offset && offset <= range[2]) start = range[0];
+    },
+  });
+  return start;
 }
 
 /** The first document, its stream parsed under a cap on nesting, and where a second one starts. */

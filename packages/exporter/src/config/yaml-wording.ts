@@ -4,6 +4,9 @@ import type { ErrorCode, YAMLError } from "yaml";
 
 const QUOTE_IT = "put the value in quotes";
 
+/** The words for a quote that is never closed (readYaml points them at where it opens). */
+export const UNCLOSED_QUOTE = "a quoted value without its closing quote";
+
 /** What each of the library's error codes means, in words that quote nothing from the file. */
 const BY_CODE: Readonly<Record<ErrorCode, string>> = {
   ALIAS_PROPS: "an alias (*…) with an anchor or a tag of its own",
@@ -45,7 +48,7 @@ const BY_MESSAGE: ReadonlyArray<readonly [ErrorCode, string, string]> = [
   ["BAD_INDENT", "Flow map in block", "a { that is not closed, or lines of it not indented enough"],
   ["MISSING_CHAR", "Flow sequence must end", "a [ without its closing ]"],
   ["MISSING_CHAR", "Flow map must end", "a { without its closing }"],
-  ["MISSING_CHAR", "Missing closing", "a quoted value without its closing quote"],
+  ["MISSING_CHAR", "Missing closing", UNCLOSED_QUOTE],
   ["MISSING_CHAR", "Missing , ", "a missing comma between the items of [ ] or { }"],
   ["MISSING_CHAR", "Missing space after :", "a missing space after : in [ ] or { }"],
   [

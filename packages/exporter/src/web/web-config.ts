@@ -6,7 +6,9 @@ import {
   type DataMaps,
   type FieldPath,
   formatFieldPath,
-  looksLikeFieldName,
+  HIDDEN_KEY,
+  mayNameUnknownKey,
+  valueAt,
 } from "../config/field-path.ts";
 import { describeIssue } from "../config/issue-wording.ts";
 import { formatBytes, readCapped } from "../config/read-capped.ts";
@@ -372,13 +374,16 @@ function toIssues(issue: z.core.$ZodIssue, yaml: YamlText): WebConfigIssue[] {
     dotted === "http_server_config.headers"
       ? `header cannot be configured; ${oneOf(HEADER_NAMES)}`
       : `unknown field; ${oneOf(KNOWN_KEYS[dotted] ?? [])}`;
-  return issue.keys.map((key) => ({
-    path: formatFieldPath([...path, key], DATA_MAPS),
-    ...yaml.locate([...path, key], "key"),
-    message: looksLikeFieldName(key)
-      ? known
-      : `${known} (the key is not named: it does not look like a field name)`,
-  }));
+  return issue.keys.map((key) => {
+    const named = mayNameUnknownKey(key, valueAt(yaml.value, [...path, key]));
+    return {
+      path: formatFieldPath([...path, named ? key : HIDDEN_KEY], DATA_MAPS),
+      ...yaml.locate([...path, key], "key"),
+      message: named
+        ? known
+        : `${known} (the key is not named: it may be a value written as a key)`,
+    };
+  });
 }
 
 type TlsInput = z.output<typeof TLS_SECTION>;
