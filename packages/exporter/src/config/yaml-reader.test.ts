@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { MAX_YAML_DEPTH, readYaml } from "./yaml-reader.ts";
+import { MAX_YAML_DEPTH, MAX_YAML_TOKENS, readYaml } from "./yaml-reader.ts";
 
 /** The problems of `text` as `line:col: path: message` lines. */
 function problemsOf(text: string, dataMaps?: Parameters<typeof readYaml>[1]): string[] {
@@ -99,6 +99,29 @@ describe("readYaml", () => {
     // A MiB of [ kept the library busy for about ten seconds before the cut-off.
     const problems = problemsOf("[".repeat(1024 * 1024));
     assert.deepEqual(problems, [`1:41: nested more than ${MAX_YAML_DEPTH} levels deep`]);
+  });
+
+  it(`stops after ${MAX_YAML_TOKENS} tokens, which a MiB of any normal config stays under`, () => {
+    const dense = `x: [${"1,".repeat(MAX_YAML_TOKENS)}1]\n`;
+    const problems = problemsOf(dense);
+    assert.equal(problems.length, 1);
+    assert.match(
+      problems[0] as string,
+      /^1:\d+: more than 500000 YAML tokens \(keys, values, indentation, punctuation\), the most a file may hold$/,
+    );
+    // A MiB of tracker.rename entries in flow style, the densest way a config is written.
+    let entries = "";
+    for (let i = 0; entries.length < 1024 * 1024 - 100; i++) entries += `t${i}.org: T${i}, `;
+    const read = readYaml(`rename: {${entries}}\n`);
+    assert.deepEqual(read.problems, []);
+    assert.ok(Object.keys((read.value as { rename: object }).rename).length > 45_000);
+  });
+
+  it("leaves Error.stackTraceLimit as it found it", () => {
+    const limit = Error.stackTraceLimit;
+    problemsOf("a: @x\nb: @y\n");
+    problemsOf(`x: [${"1,".repeat(MAX_YAML_TOKENS)}1]\n`);
+    assert.equal(Error.stackTraceLimit, limit);
   });
 
   it("makes YAML warnings problems: an unknown tag is not a value", () => {

@@ -29,6 +29,14 @@ export const MAX_YAML_DEPTH = 32;
  */
 const MAX_PARSER_STACK = MAX_YAML_DEPTH + 8;
 
+/**
+ * Most YAML tokens (keys, values, indentation, punctuation) read: the library spends 1-3 µs on
+ * each, so this bounds a parse at about a second whatever the shape of the file. A MiB of config
+ * as people write it holds 190,000-430,000 (8 per tracker.rename entry, 40 per target); a MiB of
+ * nothing but `1,` or `#` holds up to 1.5 million.
+ */
+export const MAX_YAML_TOKENS = 500_000;
+
 /** YAML errors listed; after the first few, most are the parser losing its way. */
 const MAX_SYNTAX_PROBLEMS = 10;
 
@@ -76,9 +84,13 @@ export function readYaml(text: string, dataMaps: DataMaps = () => false): YamlTe
   const problem = (offset: number, path: FieldPath, message: string) =>
     problems.push({ ...at(offset), path: formatFieldPath(path, dataMaps), message });
 
-  const { doc, second } = compose(text, lines, (offset) =>
-    problem(offset, [], `nested more than ${MAX_YAML_DEPTH} levels deep`),
-  );
+  const { doc, second, stopped } = compose(text, lines);
+  if (stopped !== undefined) {
+    // What the parser made of the text up to here is not worth reporting.
+    const [offset, why] = stopped;
+    problem(offset, [], why);
+    return { value: undefined, problems, locate: () => at(offset) };
+  }
   // Warnings too: an unknown tag (`password: !x`) would otherwise quietly turn into a value.
   const errors = [...doc.errors, ...doc.warnings];
   for (const error of errors.slice(0, MAX_SYNTAX_PROBLEMS)) {
@@ -118,23 +130,34 @@ function quoteStart(doc: Document, offset: number): number | undefined {
   return start;
 }
 
-/** The first document, its stream parsed under a cap on nesting, and where a second one starts. */
+/**
+ * The first document, its stream parsed under caps on nesting and on tokens (then `stopped` says
+ * where and why), and where a second document starts.
+ */
 function compose(
   text: string,
   lines: LineCounter,
-  tooDeep: (offset: number) => void,
-): { doc: Document; second: number | undefined } {
+): { doc: Document; second: number | undefined; stopped: [number, string] | undefined } {
   const lexer = new Lexer();
   const parser = new Parser(lines.addNewLine);
   // Keys are checked in readYaml (the library's check is quadratic); YAML 1.1 tags such as
   // !!binary or !!timestamp would turn into values no config has, so they stay unknown tags.
   const composer = new Composer({ uniqueKeys: false, resolveKnownTags: false });
+  let stopped: [number, string] | undefined;
   lines.addNewLine(0);
   function* tokens() {
+    let count = 0;
     for (const lexeme of lexer.lex(text)) {
       yield* parser.next(lexeme);
       if (parser.stack.length > MAX_PARSER_STACK) {
-        tooDeep(parser.offset);
+        stopped = [parser.offset, `nested more than ${MAX_YAML_DEPTH} levels deep`];
+        return;
+      }
+      if (++count > MAX_YAML_TOKENS) {
+        stopped = [
+          parser.offset,
+          `more than ${MAX_YAML_TOKENS} YAML tokens (keys, values, indentation, punctuation), the most a file may hold`,
+        ];
         return;
       }
     }
@@ -142,15 +165,23 @@ function compose(
   }
   let first: Document | undefined;
   let second: number | undefined;
-  for (const doc of composer.compose(tokens(), true, text.length)) {
-    if (first !== undefined) {
-      second = doc.range[0];
-      break;
+  // The library builds an Error, stack trace and all, for each problem: a file with an error on
+  // every line spent most of its parse there. Nothing reads those stacks.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    for (const doc of composer.compose(tokens(), true, text.length)) {
+      if (first !== undefined) {
+        second = doc.range[0];
+        break;
+      }
+      first = doc;
     }
-    first = doc;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   // compose() with forceDoc yields a document even for empty text.
-  return { doc: first as Document, second };
+  return { doc: first as Document, second, stopped };
 }
 
 interface Anchored {
