@@ -280,7 +280,7 @@ describe("createWebServer with TLS from web-config.yml", () => {
     assert.ok(outcome !== undefined && !outcome.ok);
     assert.equal(
       outcome.error.message,
-      `${web.config.file}: tls_server_config.key_file: expected the private key of the certificate in ${join(dir.path, "live.pem")}`,
+      `${web.config.file}: tls_server_config.key_file: expected the private key of the certificate in the file cert_file names`,
     );
     assert.equal(web.reloadStatus.ok, false);
     assert.equal(web.reloadStatus.failures, 1);
