@@ -2,7 +2,6 @@
 
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { isNode, LineCounter, parseDocument } from "yaml";
 import { buildHistoryConfig } from "../history/history-config.ts";
 import { buildAuditRetention } from "../removal/audit-retention.ts";
 import { buildRemovalPolicy } from "../removal/removal-config.ts";
@@ -16,34 +15,72 @@ import {
   TARGET_DEFAULTS,
   type TargetConfig,
 } from "./config.ts";
+import {
+  type DataMaps,
+  type FieldPath,
+  formatFieldPath,
+  HIDDEN_KEY,
+  mayNameUnknownKey,
+  valueAt,
+} from "./field-path.ts";
+import { describeIssue } from "./issue-wording.ts";
+import { type CappedRead, formatBytes, readCapped } from "./read-capped.ts";
 import { configSchema, type RawConfig } from "./schema.ts";
 import { REDACTED, Secret } from "./secret.ts";
+import { readYaml } from "./yaml-reader.ts";
+
+/**
+ * Largest config file read. A target is ~200 bytes and a `tracker.rename` entry 30-50, so this
+ * holds 20,000-35,000 renames, far more than the trackers anyone seeds on. The YAML reader also
+ * stops at MAX_YAML_TOKENS, which only a file of nothing but punctuation reaches first; together
+ * they bound a reload (parsed on the event loop) at about a second of CPU, whatever the file.
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Problems listed in one ConfigError; the rest are counted (a file can hold 20,000 mistakes). */
+export const MAX_LISTED_PROBLEMS = 100;
 
 /** A config that cannot be used; `problems` holds one line per problem. */
 export class ConfigError extends Error {
   override name = "ConfigError";
   readonly problems: readonly string[];
 
-  constructor(problems: readonly string[]) {
-    super(problems.join("\n"));
-    this.problems = problems;
+  constructor(problems: readonly string[], options?: { cause?: unknown }) {
+    const listed =
+      problems.length > MAX_LISTED_PROBLEMS
+        ? [
+            ...problems.slice(0, MAX_LISTED_PROBLEMS),
+            `... and ${problems.length - MAX_LISTED_PROBLEMS} more problems`,
+          ]
+        : problems;
+    super(listed.join("\n"), options);
+    this.problems = listed;
   }
 }
 
 const SECRET_KEYS = new Set(["password", "api_key"]);
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const ONLY_ENV_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
+
+/** Keys of `tracker.rename` are tracker hosts (data, perhaps pasted with a passkey): never named. */
+const DATA_MAPS: DataMaps = (parent) =>
+  parent.length >= 2 && parent.at(-1) === "rename" && parent.at(-2) === "tracker";
 
 /** Reads and validates a config file. Throws ConfigError listing every problem found. */
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
-  let text: string;
+  let read: CappedRead;
   try {
-    text = readFileSync(file, "utf8");
+    read = readCapped(file, MAX_CONFIG_BYTES);
   } catch (error) {
-    throw new ConfigError([
-      `${file}: cannot read the config file (${(error as NodeJS.ErrnoException).code ?? error})`,
-    ]);
+    throw new ConfigError(
+      [
+        `${file}: cannot read the config file (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      ],
+      { cause: error },
+    );
   }
-  return parseConfig(text, file, env);
+  if (read.tooLarge) throw tooLarge(file);
+  return parseConfig(read.bytes.toString("utf8"), file, env);
 }
 
 /** Validates config text as if read from `file` (relative paths resolve against its directory). */
@@ -52,50 +89,54 @@ export function parseConfig(
   file: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Config {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const where = (path: ReadonlyArray<string | number>): string => {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = doc.getIn(path.slice(0, depth), true);
-      if (isNode(node) && node.range) {
-        const { line, col } = lines.linePos(node.range[0]);
-        return `${file}:${line}:${col}`;
-      }
-    }
-    return file;
-  };
-  if (doc.errors.length > 0) {
+  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) throw tooLarge(file);
+  const yaml = readYaml(text, DATA_MAPS);
+  if (yaml.problems.length > 0) {
     throw new ConfigError(
-      doc.errors.map((e) => {
-        const { line, col } = lines.linePos(e.pos[0]);
-        return `${file}:${line}:${col}: YAML syntax: ${e.message.split("\n")[0]}`;
-      }),
+      yaml.problems.map(
+        (p) =>
+          `${file}:${p.line}:${p.col}: ${p.path === "" ? "" : `${p.path}: `}YAML syntax: ${p.message}`,
+      ),
     );
   }
+  const where = (path: FieldPath, at?: "key"): string => {
+    const { line, col } = yaml.locate(path, at);
+    return `${file}:${line}:${col}`;
+  };
   const problems: string[] = [];
-  let written: unknown;
-  try {
-    // yaml throws on an unresolved alias and on alias bombs (more than maxAliasCount expansions).
-    written = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw new ConfigError([`${file}: YAML: ${(error as Error).message}`]);
-  }
-  if (tooDeep(written, 0))
-    throw new ConfigError([
-      `${file}: YAML: nested more than ${MAX_DEPTH} levels deep, or an alias contains itself`,
-    ]);
-  const expanded = expandEnv(written ?? {}, [], env, (path, message) =>
-    problems.push(`${where(path)}: ${formatPath(path)}: ${message}`),
-  );
-  const parsed = configSchema.safeParse(expanded);
+  const problem = (path: FieldPath, message: string) =>
+    problems.push(
+      `${where(path)}: ${formatFieldPath(path, DATA_MAPS) || "(top level)"}: ${message}`,
+    );
+  const written = yaml.value;
+  const expanded = expandEnv(written ?? {}, [], env, problem);
+  const parsed = configSchema.safeParse(expanded, { error: describeIssue });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-      problems.push(`${where(path)}: ${formatPath(path) || "(top level)"}: ${issue.message}`);
+      if (issue.code !== "unrecognized_keys") {
+        problem(path, issue.message);
+        continue;
+      }
+      for (const key of issue.keys) {
+        const at = [...path, key];
+        const named = mayNameUnknownKey(key, valueAt(expanded, at));
+        problems.push(
+          `${where(at, "key")}: ${named ? formatFieldPath(at, DATA_MAPS) : formatFieldPath([...path, HIDDEN_KEY], DATA_MAPS)}: ${
+            named ? "unknown key" : "unknown key (not named: it may be a value written as a key)"
+          }`,
+        );
+      }
     }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  return build(parsed.data, file, written, problems, where);
+  return build(parsed.data, file, written, problems, problem);
+}
+
+function tooLarge(file: string): ConfigError {
+  return new ConfigError([
+    `${file}: larger than ${formatBytes(MAX_CONFIG_BYTES)}, the most a config file may hold`,
+  ]);
 }
 
 function build(
@@ -103,7 +144,7 @@ function build(
   file: string,
   written: unknown,
   problems: string[],
-  where: (path: ReadonlyArray<string | number>) => string,
+  problem: (path: FieldPath, message: string) => void,
 ): Config {
   const base = dirname(resolve(file));
   const g = raw.global ?? {};
@@ -114,8 +155,10 @@ function build(
       try {
         password = new Secret(readFileSync(path, "utf8").replace(/\r?\n$/, ""));
       } catch (error) {
-        problems.push(
-          `${where(["targets", i, "password_file"])}: targets[${i}].password_file: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+        // Not the path: a password written here by mistake would show in the message.
+        problem(
+          ["targets", i, "password_file"],
+          `cannot read the file it names (${(error as NodeJS.ErrnoException).code ?? "error"})`,
         );
       }
     }
@@ -161,9 +204,7 @@ function build(
       },
     };
   });
-  const history = buildHistoryConfig(raw.history, base, (path, message) =>
-    problems.push(`${where(path)}: ${formatPath(path)}: ${message}`),
-  );
+  const history = buildHistoryConfig(raw.history, base, problem);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     file,
@@ -178,30 +219,27 @@ function build(
   };
 }
 
-/** Deeper than any config needs; a self-containing alias (`a: &x [*x]`) is infinitely deep. */
-const MAX_DEPTH = 32;
-
-function tooDeep(value: unknown, depth: number, checked = new Set<object>()): boolean {
-  if (typeof value !== "object" || value === null || checked.has(value)) return false;
-  if (depth >= MAX_DEPTH) return true;
-  // Aliases share objects: each is walked once, so a wide alias graph costs its size, not its paths.
-  if (Object.values(value).some((item) => tooDeep(item, depth + 1, checked))) return true;
-  checked.add(value);
-  return false;
-}
-
-/** Replaces `${VAR}` in every string; a variable that is not set is a problem (named, never its value). */
+/**
+ * Replaces `${VAR}` in every string. A variable that is not set is a problem; it is named only
+ * when the value is nothing but the reference (`${QB_PASSWORD}`): in `pa${ss}word` the name is
+ * part of a value that may be a secret.
+ */
 function expandEnv(
   value: unknown,
   path: Array<string | number>,
   env: NodeJS.ProcessEnv,
-  problem: (path: Array<string | number>, message: string) => void,
+  problem: (path: FieldPath, message: string) => void,
 ): unknown {
   if (typeof value === "string") {
     return value.replace(ENV_REF, (_, name: string) => {
       const found = env[name];
       if (found === undefined) {
-        problem(path, `environment variable ${name} is not set`);
+        problem(
+          path,
+          ONLY_ENV_REF.test(value)
+            ? `environment variable ${name} is not set`
+            : "refers to an environment variable that is not set",
+        );
         return "";
       }
       return found;
@@ -232,12 +270,4 @@ function redact(value: unknown, key = ""): unknown {
 
 function lowerKeys(record: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]));
-}
-
-function formatPath(path: ReadonlyArray<string | number>): string {
-  return path.reduce<string>(
-    (out, part) =>
-      typeof part === "number" ? `${out}[${part}]` : out === "" ? part : `${out}.${part}`,
-    "",
-  );
 }

@@ -91,16 +91,17 @@ export const configSchema = z
     targets: z.array(target).min(1, "expected at least one target"),
   })
   .superRefine((config, ctx) => {
-    const seen = new Set<string>();
+    const seen = new Map<string, number>();
     config.targets.forEach((t, i) => {
-      if (seen.has(t.name)) {
+      const first = seen.get(t.name);
+      if (first !== undefined) {
+        // The index, not the name: no message quotes a value of the file.
         ctx.addIssue({
           code: "custom",
           path: ["targets", i, "name"],
-          message: `duplicate target name "${t.name}"`,
+          message: `duplicate target name (the same as targets[${first}].name)`,
         });
-      }
-      seen.add(t.name);
+      } else seen.set(t.name, i);
       for (const problem of urlProblems(t.type, t.url)) {
         ctx.addIssue({ code: "custom", path: ["targets", i, "url"], message: problem });
       }

@@ -484,14 +484,18 @@ export function renderConfigReference(): string {
 
 ${generatedNotice("packages/exporter/src/docs/config-reference.ts, from the zod schema in packages/exporter/src/config/schema.ts")}
 
-seedwatch reads one YAML file (\`--config.file\`, default \`seedwatch.yml\`). It is validated
-strictly: an unknown key is an error, and every error names the file, the line and column, the
-field path and what was expected. \`seedwatch --config.check\` prints every problem and exits; a
-running daemon re-reads the file on SIGHUP or \`POST /-/reload\` and keeps the running
+seedwatch reads one YAML file (\`--config.file\`, default \`seedwatch.yml\`, at most 1 MiB). It
+is validated strictly: an unknown key is an error, and every error names the file, the line and
+column, the field path and what was expected, but never quotes a value from the file (a
+mistyped password stays out of the log). \`seedwatch --config.check\` prints every problem and
+exits; a running daemon re-reads the file on SIGHUP or \`POST /-/reload\` and keeps the running
 configuration if the new one is bad (\`seedwatch_config_last_reload_successful 0\`).
 
+- Quote a value that starts with \`*\`, \`&\`, \`!\`, \`|\`, \`>\`, \`%\`, \`@\`, a backtick or a quote
+  (\`password: '*Abc123'\`): unquoted, YAML reads it as something else and the error says to quote
+  it. Quote one that holds \`: \` or \` #\` too (\` #\` starts a comment, silently).
 - \`\${NAME}\` anywhere in a string is replaced by the environment variable \`NAME\` (an unset
-  variable is an error that names it, never its value).
+  variable is an error; it is named when the value is nothing but \`\${NAME}\`, never its value).
 - Relative paths (\`password_file\`, \`ca_file\`, \`storage.path\`, ...) are relative to the config
   file's directory.
 - Durations are Prometheus-style (\`500ms\`, \`10s\`, \`1m30s\`, \`1h\`, \`7d\`) or a number of seconds.

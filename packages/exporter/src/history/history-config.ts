@@ -147,9 +147,10 @@ export function buildHistoryConfig(
     try {
       return new Secret(readFileSync(path, "utf8").trim());
     } catch (error) {
+      // Not the path: a secret written here by mistake would show in the message.
       problem(
         ["history", ...field],
-        `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+        `cannot read the file it names (${(error as NodeJS.ErrnoException).code ?? "error"})`,
       );
       return undefined;
     }

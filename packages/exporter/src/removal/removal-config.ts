@@ -21,7 +21,7 @@ export const removalSchema = z
     rules: z.array(ruleSchema).max(100).optional(),
   })
   .superRefine((removal, ctx) => {
-    const seen = new Set<string>();
+    const seen = new Map<string, number>();
     removal.rules?.forEach((rule, i) => {
       if (rule.name === undefined) {
         ctx.addIssue({
@@ -33,10 +33,9 @@ export const removalSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["rules", i, "name"],
-          message: `duplicate rule name "${rule.name}"`,
+          message: `duplicate rule name (the same as rules[${seen.get(rule.name)}].name)`,
         });
-      }
-      if (rule.name !== undefined) seen.add(rule.name);
+      } else seen.set(rule.name, i);
     });
   });
 

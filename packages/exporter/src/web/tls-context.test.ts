@@ -123,7 +123,7 @@ describe("buildTlsSettings", () => {
     assert.equal(buildTlsSettings(tlsOf(inline), "web.yml").certificate.serialNumber, "5EED01");
   });
 
-  it("names the field and the file of what cannot be used, never the key itself", async () => {
+  it("names the field of what cannot be used, never the file name or the key itself", async () => {
     const notPem = join(dir.path, "not.pem");
     const noCerts = join(dir.path, "empty-ca.pem");
     await writeFile(notPem, "this is not a certificate\n");
@@ -132,15 +132,15 @@ describe("buildTlsSettings", () => {
     const cases: ReadonlyArray<readonly [string, string]> = [
       [
         `  cert_file: ${missing}\n  key_file: ${server.key}\n`,
-        `web.yml: tls_server_config.cert_file: cannot read ${missing} (ENOENT)`,
+        "web.yml: tls_server_config.cert_file: cannot read the file it names (ENOENT)",
       ],
       [
         `  cert_file: ${notPem}\n  key_file: ${server.key}\n`,
-        `web.yml: tls_server_config.cert_file: expected a PEM certificate in ${notPem}`,
+        "web.yml: tls_server_config.cert_file: expected a PEM certificate in the file cert_file names",
       ],
       [
         `  cert_file: ${server.cert}\n  key_file: ${other.key}\n`,
-        `web.yml: tls_server_config.key_file: expected the private key of the certificate in ${server.cert}`,
+        "web.yml: tls_server_config.key_file: expected the private key of the certificate in the file cert_file names",
       ],
       [
         `  cert_file: ${server.cert}\n  key: "-----BEGIN PRIVATE KEY-----\\nc2VjcmV0LWtleQ==\\n-----END PRIVATE KEY-----"\n`,
@@ -148,7 +148,7 @@ describe("buildTlsSettings", () => {
       ],
       [
         `${files()}  client_auth_type: RequireAnyClientCert\n  client_ca_file: ${noCerts}\n`,
-        `web.yml: tls_server_config.client_ca_file: expected at least one PEM certificate in ${noCerts}`,
+        "web.yml: tls_server_config.client_ca_file: expected at least one PEM certificate in the file client_ca_file names",
       ],
     ];
     for (const [yaml, expected] of cases) {

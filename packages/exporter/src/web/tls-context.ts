@@ -80,11 +80,13 @@ export function buildTlsSettings(
       return read(path).toString("utf8");
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
-      issues.push({ path: at(fileField), message: `cannot read ${path} (${code})` });
+      // Not the path: no message quotes a value of the file (a key pasted there, say).
+      issues.push({ path: at(fileField), message: `cannot read the file it names (${code})` });
       return undefined;
     }
   };
-  const where = (path: string | undefined, inline: string) => path ?? `the inline ${inline}`;
+  const where = (path: string | undefined, inline: string) =>
+    path === undefined ? `the inline ${inline}` : `the file ${inline}_file names`;
 
   const certPem = source(tls.cert, tls.certFile, "cert_file");
   const keyPem = source(tls.key, tls.keyFile, "key_file");

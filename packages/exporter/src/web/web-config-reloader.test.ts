@@ -79,7 +79,7 @@ describe("WebConfigReloader", () => {
     assert.ok(failed !== undefined && !failed.ok);
     assert.equal(
       failed.error.message,
-      `${file}: rate_limit.interval: expected a duration such as 100ms, 1s or 1m (0 turns the limit off)`,
+      `${file}:2:13: rate_limit.interval: expected a duration such as 100ms, 1s or 1m (0 turns the limit off)`,
     );
     assert.equal(reloader.current.config.rateLimit?.burst, 1);
     assert.equal(reloader.status.ok, false);

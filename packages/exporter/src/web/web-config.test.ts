@@ -25,158 +25,158 @@ const INVALID: ReadonlyArray<readonly [string, string, string]> = [
   [
     "unknown TLS version",
     "tls_server_config:\n  min_version: TLS14\n",
-    "web.yml: tls_server_config.min_version: expected one of TLS10, TLS11, TLS12, TLS13",
+    "web.yml:2:16: tls_server_config.min_version: expected one of TLS10, TLS11, TLS12, TLS13",
   ],
   [
     "unknown top-level field",
     "basic_auth_user: {}\n",
-    "web.yml: basic_auth_user: unknown field; expected one of tls_server_config, http_server_config, basic_auth_users, rate_limit",
+    "web.yml:1:1: basic_auth_user: unknown field; expected one of tls_server_config, http_server_config, basic_auth_users, rate_limit",
   ],
   [
     "misspelt TLS field",
     `${CERT}  cert_fil: x.pem\n`,
-    `web.yml: tls_server_config.cert_fil: unknown field; expected one of ${TLS_KEYS}`,
+    `web.yml:4:3: tls_server_config.cert_fil: unknown field; expected one of ${TLS_KEYS}`,
   ],
   [
     "unknown client auth type",
     `${CERT}  client_auth_type: RequireCert\n`,
-    "web.yml: tls_server_config.client_auth_type: expected one of NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert",
+    "web.yml:4:21: tls_server_config.client_auth_type: expected one of NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert",
   ],
   [
     "insecure cipher suite",
     `${CERT}  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_RSA_WITH_RC4_128_SHA]\n`,
-    `web.yml: tls_server_config.cipher_suites[1]: TLS_RSA_WITH_RC4_128_SHA is insecure; expected one of ${SECURE_CIPHERS}`,
+    `web.yml:4:58: tls_server_config.cipher_suites[1]: an insecure cipher suite; expected one of ${SECURE_CIPHERS}`,
   ],
   [
     "OpenSSL cipher name",
     `${CERT}  cipher_suites: [ECDHE-RSA-AES128-GCM-SHA256]\n`,
-    `web.yml: tls_server_config.cipher_suites[0]: ECDHE-RSA-AES128-GCM-SHA256 is not a cipher suite; expected one of ${SECURE_CIPHERS}`,
+    `web.yml:4:19: tls_server_config.cipher_suites[0]: not a cipher suite name as Go spells it; expected one of ${SECURE_CIPHERS}`,
   ],
   [
     "cipher suites not a list",
     `${CERT}  cipher_suites: TLS_AES_128_GCM_SHA256\n`,
-    "web.yml: tls_server_config.cipher_suites: expected a list of cipher suite names",
+    "web.yml:4:18: tls_server_config.cipher_suites: expected a list of cipher suite names",
   ],
   [
     "unknown curve",
     `${CERT}  curve_preferences: [X25519, CurveP224]\n`,
-    "web.yml: tls_server_config.curve_preferences[1]: expected one of CurveP256, CurveP384, CurveP521, X25519",
+    "web.yml:4:31: tls_server_config.curve_preferences[1]: expected one of CurveP256, CurveP384, CurveP521, X25519",
   ],
   [
     "TLS settings without a certificate",
     "tls_server_config:\n  min_version: TLS13\n",
-    "web.yml: tls_server_config.cert_file: expected cert_file (or cert) when tls_server_config is set\nweb.yml: tls_server_config.key_file: expected key_file (or key) when tls_server_config is set",
+    "web.yml:2:3: tls_server_config.cert_file: expected cert_file (or cert) when tls_server_config is set\nweb.yml:2:3: tls_server_config.key_file: expected key_file (or key) when tls_server_config is set",
   ],
   [
     "certificate without key",
     "tls_server_config:\n  cert_file: c.pem\n",
-    "web.yml: tls_server_config.key_file: expected key_file (or key) when tls_server_config is set",
+    "web.yml:2:3: tls_server_config.key_file: expected key_file (or key) when tls_server_config is set",
   ],
   [
     "inline and file certificate",
     `${CERT}  cert: "-----BEGIN CERTIFICATE-----"\n`,
-    "web.yml: tls_server_config.cert: expected either cert or cert_file, not both",
+    "web.yml:4:9: tls_server_config.cert: expected either cert or cert_file, not both",
   ],
   [
     "empty file name",
     'tls_server_config:\n  cert_file: ""\n  key_file: c.key\n',
-    "web.yml: tls_server_config.cert_file: expected a file name",
+    "web.yml:2:14: tls_server_config.cert_file: expected a file name",
   ],
   [
     "client CA without a client auth policy",
     `${CERT}  client_ca_file: ca.pem\n`,
-    "web.yml: tls_server_config.client_auth_type: expected a client auth type other than NoClientCert when a client CA is set",
+    "web.yml:2:3: tls_server_config.client_auth_type: expected a client auth type other than NoClientCert when a client CA is set",
   ],
   [
     "verification without a client CA",
     `${CERT}  client_auth_type: RequireAndVerifyClientCert\n`,
-    "web.yml: tls_server_config.client_ca_file: expected client_ca_file (or client_ca) when client_auth_type is RequireAndVerifyClientCert",
+    "web.yml:2:3: tls_server_config.client_ca_file: expected client_ca_file (or client_ca) when client_auth_type is RequireAndVerifyClientCert",
   ],
   [
     "allowed SANs with an optional certificate",
     `${CERT}  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: ca.pem\n  client_allowed_sans: [a.example]\n`,
-    "web.yml: tls_server_config.client_allowed_sans: expected client_auth_type RequireAnyClientCert or RequireAndVerifyClientCert when client_allowed_sans is set",
+    "web.yml:6:24: tls_server_config.client_allowed_sans: expected client_auth_type RequireAnyClientCert or RequireAndVerifyClientCert when client_allowed_sans is set",
   ],
   [
     "max_version below min_version",
     `${CERT}  min_version: TLS13\n  max_version: TLS12\n`,
-    "web.yml: tls_server_config.max_version: expected a version not older than min_version (TLS13)",
+    "web.yml:5:16: tls_server_config.max_version: expected a version not older than min_version (TLS13)",
   ],
   [
     "only TLS 1.3 suites for TLS 1.2",
     `${CERT}  max_version: TLS12\n  cipher_suites: [TLS_AES_128_GCM_SHA256]\n`,
-    "web.yml: tls_server_config.cipher_suites: expected at least one cipher suite for TLS 1.2 and older when max_version is TLS12",
+    "web.yml:5:18: tls_server_config.cipher_suites: expected at least one cipher suite for TLS 1.2 and older when max_version is TLS12",
   ],
   [
     "yes is not a boolean in YAML 1.2",
     "http_server_config:\n  http2: yes\n",
-    "web.yml: http_server_config.http2: expected true or false",
+    "web.yml:2:10: http_server_config.http2: expected true or false",
   ],
   [
     "header outside the allow-list",
     "http_server_config:\n  headers:\n    X-Powered-By: seedwatch\n",
-    "web.yml: http_server_config.headers.X-Powered-By: header cannot be configured; expected one of Content-Security-Policy, Strict-Transport-Security, X-Content-Type-Options, X-Frame-Options, X-XSS-Protection",
+    "web.yml:3:5: http_server_config.headers.X-Powered-By: header cannot be configured; expected one of Content-Security-Policy, Strict-Transport-Security, X-Content-Type-Options, X-Frame-Options, X-XSS-Protection",
   ],
   [
     "X-Frame-Options value",
     "http_server_config:\n  headers:\n    X-Frame-Options: allow-from\n",
-    "web.yml: http_server_config.headers.X-Frame-Options: expected one of deny, sameorigin",
+    "web.yml:3:22: http_server_config.headers.X-Frame-Options: expected one of deny, sameorigin",
   ],
   [
     "X-Content-Type-Options value",
     "http_server_config:\n  headers:\n    X-Content-Type-Options: sniff\n",
-    "web.yml: http_server_config.headers.X-Content-Type-Options: expected one of nosniff",
+    "web.yml:3:29: http_server_config.headers.X-Content-Type-Options: expected one of nosniff",
   ],
   [
     "header value with a line break",
     'http_server_config:\n  headers:\n    Content-Security-Policy: "a\\r\\nSet-Cookie: x"\n',
-    "web.yml: http_server_config.headers.Content-Security-Policy: expected a header value of printable ASCII",
+    "web.yml:3:30: http_server_config.headers.Content-Security-Policy: expected a header value of printable ASCII",
   ],
   [
     "plain-text password instead of a hash",
     "basic_auth_users:\n  alice: hunter2\n",
-    "web.yml: basic_auth_users.alice: expected a bcrypt hash ($2a$, $2b$ or $2y$ with a cost of 4 to 31), as `seedwatch hash-password` prints",
+    "web.yml:2:10: basic_auth_users.<key>: expected a bcrypt hash ($2a$, $2b$ or $2y$ with a cost of 4 to 31), as `seedwatch hash-password` prints",
   ],
   [
     "user name with a colon",
     `basic_auth_users:\n  "a:b": "${HASH}"\n`,
-    "web.yml: basic_auth_users.a:b: expected a user name without ':' (basic auth cannot carry it)",
+    "web.yml:2:3: basic_auth_users.<key>: expected a user name without ':' (basic auth cannot carry it)",
   ],
   [
     "users as a list",
     "basic_auth_users:\n  - alice\n",
-    "web.yml: basic_auth_users: expected a mapping",
+    "web.yml:2:3: basic_auth_users: expected a mapping",
   ],
   [
     "section as a string",
     "tls_server_config: on\n",
-    "web.yml: tls_server_config: expected a mapping",
+    "web.yml:1:20: tls_server_config: expected a mapping",
   ],
   [
     "bad duration",
     "rate_limit:\n  interval: 5 parsecs\n  burst: 1\n",
-    "web.yml: rate_limit.interval: expected a duration such as 100ms, 1s or 1m (0 turns the limit off)",
+    "web.yml:2:13: rate_limit.interval: expected a duration such as 100ms, 1s or 1m (0 turns the limit off)",
   ],
   [
     "rate limit without a burst",
     "rate_limit:\n  interval: 1s\n",
-    "web.yml: rate_limit.burst: expected a whole number of at least 1 when rate_limit.interval is set",
+    "web.yml:2:3: rate_limit.burst: expected a whole number of at least 1 when rate_limit.interval is set",
   ],
   [
     "fractional burst",
     "rate_limit:\n  interval: 1s\n  burst: 1.5\n",
-    "web.yml: rate_limit.burst: expected a whole number",
+    "web.yml:3:10: rate_limit.burst: expected a whole number",
   ],
-  ["top level a list", "- a\n", "web.yml: expected a mapping"],
+  ["top level a list", "- a\n", "web.yml:1:1: expected a mapping"],
   [
     "duplicate key",
     "basic_auth_users: {}\nbasic_auth_users: {}\n",
-    "web.yml: line 2, column 1: expected valid YAML (Map keys must be unique)",
+    "web.yml:2:1: basic_auth_users: YAML syntax: a key given twice in one mapping (first at line 1, column 1)",
   ],
   [
     "tab indentation",
     "tls_server_config:\n\tcert_file: x\n",
-    "web.yml: line 2, column 1: expected valid YAML (Tabs are not allowed as indentation)",
+    "web.yml:2:1: YAML syntax: a tab used as indentation (indent with spaces)",
   ],
 ];
 
@@ -277,7 +277,7 @@ describe("parseWebConfig on hostile input (property-based, bounded)", () => {
       parseWebConfig(text, "web.yml");
     } catch (error) {
       if (!(error instanceof WebConfigError)) throw error;
-      assert.match(error.message, /^web\.yml: /);
+      assert.match(error.message, /^web\.yml(:\d+:\d+)?: /);
     }
   };
 
@@ -371,7 +371,7 @@ describe("loadWebConfig", () => {
     const huge = join(dir.path, "huge.yml");
     await writeFile(huge, `# ${"x".repeat(MAX_WEB_CONFIG_BYTES)}\n`);
     assert.throws(() => loadWebConfig(huge), {
-      message: `${huge}: expected at most ${MAX_WEB_CONFIG_BYTES} bytes, got ${MAX_WEB_CONFIG_BYTES + 3}`,
+      message: `${huge}: larger than 1 MiB (${MAX_WEB_CONFIG_BYTES} bytes), the most a web config file may hold`,
     });
   });
 });

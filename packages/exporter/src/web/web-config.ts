@@ -1,9 +1,18 @@
 // web-config.yml in exporter-toolkit's format: parsed strictly, validated, relative paths resolved.
 
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import {
+  type DataMaps,
+  type FieldPath,
+  formatFieldPath,
+  HIDDEN_KEY,
+  mayNameUnknownKey,
+  valueAt,
+} from "../config/field-path.ts";
+import { describeIssue } from "../config/issue-wording.ts";
+import { formatBytes, readCapped } from "../config/read-capped.ts";
+import { readYaml, type YamlText } from "../config/yaml-reader.ts";
 import { parseGoDuration } from "./go-duration.ts";
 import { bcryptCost } from "./hash-password.ts";
 import type { RateLimitConfig } from "./rate-limit.ts";
@@ -62,8 +71,14 @@ export interface WebConfig {
   readonly rateLimit: RateLimitConfig | undefined;
 }
 
-/** Largest web configuration file read (it holds a few users and perhaps inline PEM). */
+/**
+ * Largest web configuration file read: it holds users (~80 bytes each) and perhaps inline PEM,
+ * so this is room for some 10,000 users, and a parse of well under a second at worst.
+ */
 export const MAX_WEB_CONFIG_BYTES = 1024 * 1024;
+
+/** User names are data (half a credential): a message points at them by line, never names them. */
+const DATA_MAPS: DataMaps = (parent) => parent.length === 1 && parent[0] === "basic_auth_users";
 
 const oneOf = (values: readonly string[]) => `expected one of ${values.join(", ")}`;
 const BOOLEAN = z.boolean({ error: "expected true or false" });
@@ -79,8 +94,11 @@ const HEADER_NAMES = Object.keys(CONFIGURABLE_HEADERS);
 
 const CIPHER_SUITE = z.string({ error: oneOf(CIPHER_NAMES) }).superRefine((name, ctx) => {
   if (CIPHER_SUITES[name] !== undefined) return;
-  const why = INSECURE_CIPHER_SUITES.has(name) ? "is insecure" : "is not a cipher suite";
-  ctx.addIssue({ code: "custom", message: `${name} ${why}; ${oneOf(CIPHER_NAMES)}` });
+  // Which one is wrong is told by the path (cipher_suites[1]) and the line, not by its text.
+  const why = INSECURE_CIPHER_SUITES.has(name)
+    ? "an insecure cipher suite"
+    : "not a cipher suite name as Go spells it";
+  ctx.addIssue({ code: "custom", message: `${why}; ${oneOf(CIPHER_NAMES)}` });
 });
 
 const list = <T extends z.ZodType>(item: T, what: string) =>
@@ -193,27 +211,51 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
  * the directory of `file`. Throws a WebConfigError that lists every problem found.
  */
 export function parseWebConfig(text: string, file: string): WebConfig {
-  const raw = parseYaml(text, file);
-  const parsed = SCHEMA.safeParse(raw);
+  if (Buffer.byteLength(text) > MAX_WEB_CONFIG_BYTES) throw tooLarge(file);
+  const yaml = readYaml(text, DATA_MAPS);
+  if (yaml.problems.length > 0) {
+    throw new WebConfigError(
+      file,
+      yaml.problems.map((p) => ({
+        path: p.path,
+        line: p.line,
+        col: p.col,
+        message: `YAML syntax: ${p.message}`,
+      })),
+    );
+  }
+  const raw = yaml.value;
+  const parsed = SCHEMA.safeParse(raw, { error: describeIssue });
   if (!parsed.success) {
-    throw new WebConfigError(file, parsed.error.issues.flatMap(toIssues));
+    throw new WebConfigError(
+      file,
+      parsed.error.issues.flatMap((issue) => toIssues(issue, yaml)),
+    );
   }
   const input = parsed.data;
   const issues: WebConfigIssue[] = [];
+  const at = (path: FieldPath, message: string): WebConfigIssue => ({
+    path: formatFieldPath(path, DATA_MAPS),
+    ...yaml.locate(path),
+    message,
+  });
   const dir = dirname(resolve(file));
   const tls = toTlsConfig(
     input.tls_server_config,
     writtenKeysOf(raw, "tls_server_config"),
     dir,
-    issues,
+    (field, message) => issues.push(at(["tls_server_config", field], message)),
   );
 
   const users = new Map<string, string>();
   for (const [user, hash] of Object.entries(input.basic_auth_users)) {
     if (user.includes(":")) {
       issues.push({
-        path: `basic_auth_users.${user}`,
-        message: "expected a user name without ':' (basic auth cannot carry it)",
+        ...at(
+          ["basic_auth_users", user],
+          "expected a user name without ':' (basic auth cannot carry it)",
+        ),
+        ...yaml.locate(["basic_auth_users", user], "key"),
       });
     }
     users.set(user, hash);
@@ -221,10 +263,12 @@ export function parseWebConfig(text: string, file: string): WebConfig {
 
   const { interval, burst } = input.rate_limit;
   if (interval > 0 && burst < 1) {
-    issues.push({
-      path: "rate_limit.burst",
-      message: "expected a whole number of at least 1 when rate_limit.interval is set",
-    });
+    issues.push(
+      at(
+        ["rate_limit", "burst"],
+        "expected a whole number of at least 1 when rate_limit.interval is set",
+      ),
+    );
   }
   if (issues.length > 0) throw new WebConfigError(file, issues);
 
@@ -250,23 +294,31 @@ export function loadWebConfig(file: string): WebConfig {
   return parseWebConfig(readWebConfigText(file), file);
 }
 
-/** Reads a web configuration file's text, bounded in size; throws a WebConfigError. */
+/**
+ * Reads a web configuration file's text, no more than MAX_WEB_CONFIG_BYTES + 1 bytes of it;
+ * throws a WebConfigError.
+ */
 export function readWebConfigText(file: string): string {
-  let bytes: Buffer;
+  let read: ReturnType<typeof readCapped>;
   try {
-    bytes = readFileSync(file);
+    read = readCapped(file, MAX_WEB_CONFIG_BYTES);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
     throw new WebConfigError(file, [{ path: "", message: `cannot read the file (${code})` }], {
       cause: error,
     });
   }
-  if (bytes.length > MAX_WEB_CONFIG_BYTES) {
-    throw new WebConfigError(file, [
-      { path: "", message: `expected at most ${MAX_WEB_CONFIG_BYTES} bytes, got ${bytes.length}` },
-    ]);
-  }
-  return bytes.toString("utf8");
+  if (read.tooLarge) throw tooLarge(file);
+  return read.bytes.toString("utf8");
+}
+
+function tooLarge(file: string): WebConfigError {
+  return new WebConfigError(file, [
+    {
+      path: "",
+      message: `larger than ${formatBytes(MAX_WEB_CONFIG_BYTES)}, the most a web config file may hold`,
+    },
+  ]);
 }
 
 /**
@@ -305,56 +357,33 @@ export function tlsFiles(tls: TlsServerConfig | undefined): string[] {
   return [tls.certFile, tls.keyFile, tls.clientCaFile].filter((f): f is string => f !== undefined);
 }
 
-function parseYaml(text: string, file: string): unknown {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const first = doc.errors[0];
-  if (first !== undefined) {
-    const { line, col } = lineCounter.linePos(first.pos[0]);
-    throw new WebConfigError(file, [
-      { path: "", message: `line ${line}, column ${col}: expected valid YAML (${first.message})` },
-    ]);
-  }
-  try {
-    return doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw new WebConfigError(
-      file,
-      [{ path: "", message: `expected valid YAML (${(error as Error).message})` }],
-      { cause: error },
-    );
-  }
-}
-
 function writtenKeysOf(raw: unknown, section: string): string[] {
   const value = (raw as Record<string, unknown> | null | undefined)?.[section];
   return value !== null && typeof value === "object" ? Object.keys(value) : [];
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? String(part) : `.${String(part)}`;
+function toIssues(issue: z.core.$ZodIssue, yaml: YamlText): WebConfigIssue[] {
+  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  if (issue.code !== "unrecognized_keys") {
+    return [
+      { path: formatFieldPath(path, DATA_MAPS), ...yaml.locate(path), message: issue.message },
+    ];
   }
-  return out;
-}
-
-function toIssues(issue: z.core.$ZodIssue): WebConfigIssue[] {
-  const path = formatPath(issue.path);
-  if (issue.code !== "unrecognized_keys") return [{ path, message: issue.message }];
-  const prefix = path === "" ? "" : `${path}.`;
-  if (path === "http_server_config.headers") {
-    return issue.keys.map((key) => ({
-      path: `${prefix}${key}`,
-      message: `header cannot be configured; ${oneOf(HEADER_NAMES)}`,
-    }));
-  }
-  const known = KNOWN_KEYS[path] ?? [];
-  return issue.keys.map((key) => ({
-    path: `${prefix}${key}`,
-    message: `unknown field; ${oneOf(known)}`,
-  }));
+  const dotted = formatFieldPath(path, DATA_MAPS);
+  const known =
+    dotted === "http_server_config.headers"
+      ? `header cannot be configured; ${oneOf(HEADER_NAMES)}`
+      : `unknown field; ${oneOf(KNOWN_KEYS[dotted] ?? [])}`;
+  return issue.keys.map((key) => {
+    const named = mayNameUnknownKey(key, valueAt(yaml.value, [...path, key]));
+    return {
+      path: formatFieldPath([...path, named ? key : HIDDEN_KEY], DATA_MAPS),
+      ...yaml.locate([...path, key], "key"),
+      message: named
+        ? known
+        : `${known} (the key is not named: it may be a value written as a key)`,
+    };
+  });
 }
 
 type TlsInput = z.output<typeof TLS_SECTION>;
@@ -363,69 +392,55 @@ function toTlsConfig(
   input: TlsInput,
   writtenKeys: readonly string[],
   dir: string,
-  issues: WebConfigIssue[],
+  report: (field: string, message: string) => void,
 ): TlsServerConfig | undefined {
   const hasCert = input.cert !== undefined || input.cert_file !== undefined;
   const hasKey = input.key !== undefined || input.key_file !== undefined;
   const hasCa = input.client_ca !== undefined || input.client_ca_file !== undefined;
   // Defaults fill min_version and friends, so "set" means a key written in the file.
   if (writtenKeys.length === 0) return undefined;
-  const at = (field: string) => `tls_server_config.${field}`;
   for (const [inline, fileField] of [
     ["cert", "cert_file"],
     ["key", "key_file"],
     ["client_ca", "client_ca_file"],
   ] as const) {
     if (input[inline] !== undefined && input[fileField] !== undefined) {
-      issues.push({
-        path: at(inline),
-        message: `expected either ${inline} or ${fileField}, not both`,
-      });
+      report(inline, `expected either ${inline} or ${fileField}, not both`);
     }
   }
   if (!hasCert) {
-    issues.push({
-      path: at("cert_file"),
-      message: "expected cert_file (or cert) when tls_server_config is set",
-    });
+    report("cert_file", "expected cert_file (or cert) when tls_server_config is set");
   }
   if (!hasKey) {
-    issues.push({
-      path: at("key_file"),
-      message: "expected key_file (or key) when tls_server_config is set",
-    });
+    report("key_file", "expected key_file (or key) when tls_server_config is set");
   }
   const authName = input.client_auth_type ?? "NoClientCert";
   const auth: ClientAuthType = CLIENT_AUTH_ALIASES[authName] ?? (authName as ClientAuthType);
   if (hasCa && auth === "NoClientCert") {
-    issues.push({
-      path: at("client_auth_type"),
-      message: "expected a client auth type other than NoClientCert when a client CA is set",
-    });
+    report(
+      "client_auth_type",
+      "expected a client auth type other than NoClientCert when a client CA is set",
+    );
   }
   if (!hasCa && (auth === "VerifyClientCertIfGiven" || auth === "RequireAndVerifyClientCert")) {
-    issues.push({
-      path: at("client_ca_file"),
-      message: `expected client_ca_file (or client_ca) when client_auth_type is ${auth}`,
-    });
+    report(
+      "client_ca_file",
+      `expected client_ca_file (or client_ca) when client_auth_type is ${auth}`,
+    );
   }
   if (
     input.client_allowed_sans !== undefined &&
     auth !== "RequireAnyClientCert" &&
     auth !== "RequireAndVerifyClientCert"
   ) {
-    issues.push({
-      path: at("client_allowed_sans"),
-      message:
-        "expected client_auth_type RequireAnyClientCert or RequireAndVerifyClientCert when client_allowed_sans is set",
-    });
+    report(
+      "client_allowed_sans",
+      "expected client_auth_type RequireAnyClientCert or RequireAndVerifyClientCert when client_allowed_sans is set",
+    );
   }
   const versionIndex = (v: TlsVersionName) => TLS_VERSION_NAMES.indexOf(v);
   if (versionIndex(input.max_version) < versionIndex(input.min_version)) {
-    issues.push({
-      path: at("max_version"),
-      message: `expected a version not older than min_version (${input.min_version})`,
-    });
+    report("max_version", `expected a version not older than min_version (${input.min_version})`);
   }
   const suites = input.cipher_suites;
   if (
@@ -433,10 +448,10 @@ function toTlsConfig(
     versionIndex(input.max_version) < versionIndex("TLS13") &&
     suites.every((name) => (CIPHER_SUITES[name] ?? "").startsWith("TLS_"))
   ) {
-    issues.push({
-      path: at("cipher_suites"),
-      message: `expected at least one cipher suite for TLS 1.2 and older when max_version is ${input.max_version}`,
-    });
+    report(
+      "cipher_suites",
+      `expected at least one cipher suite for TLS 1.2 and older when max_version is ${input.max_version}`,
+    );
   }
   const file = (path: string | undefined) => (path === undefined ? undefined : resolve(dir, path));
   return {
