@@ -290,9 +290,9 @@ class CountingTransport implements RtorrentTransport {
     return this.#inner.endpoint;
   }
 
-  async send(body: Buffer, signal: AbortSignal): Promise<Buffer> {
+  async send(body: Buffer, signal: AbortSignal, maxBytes?: number): Promise<Buffer> {
     this.requests++;
-    const response = await this.#inner.send(body, signal);
+    const response = await this.#inner.send(body, signal, maxBytes);
     this.bytesReceived += response.length;
     return response;
   }
