@@ -15,6 +15,7 @@ import {
   SourceHttpError,
   SourceProtocolError,
 } from "../errors.ts";
+import { isBanAnswer } from "./ban-answer.ts";
 
 /** Credentials: a user and password, or (qBittorrent 5.2+) an API key. */
 export type QbittorrentCredentials =
@@ -35,9 +36,10 @@ const STREAMED = new Set(["torrents"]);
 /**
  * Speaks `/api/v2` on one long-lived session. The cookie (`SID`, or `QBT_SID_<port>` from 5.2) is
  * kept until qBittorrent answers 403; then we log in once more and the caller restarts its sync.
- * A failed login is never retried here: five of them ban the IP for an hour, so the caller backs
- * off. With an API key there is no login at all (`Authorization: Bearer`). Each call reads at
- * most what its answer can weigh.
+ * A failed login is never retried here: five of them ban the IP (for an hour by default), so the
+ * caller backs off. Only qBittorrent's own ban answer is a SourceBannedError (see
+ * `isBanAnswer`); any other 403 is an ordinary SourceHttpError. With an API key there is no
+ * login at all (`Authorization: Bearer`). Each call reads at most what its answer can weigh.
  */
 export class QbittorrentApi {
   readonly traffic: QbittorrentTraffic = { requests: 0, logins: 0, wireBytes: 0 };
@@ -159,6 +161,13 @@ export class QbittorrentApi {
       this.#cookie = undefined;
       await this.#login(signal);
       response = await this.#send(method, path, form, signal, true, maxBytes, onChunk);
+      if (response.status === 403) {
+        // No credential was refused (the login just succeeded): nothing to wait for.
+        throw new SourceHttpError(
+          403,
+          `${where}: HTTP 403 right after a successful login (a reverse proxy that drops the session cookie?)`,
+        );
+      }
     }
     if (response.status === 401 || response.status === 403) {
       const what = "apiKey" in this.#credentials ? "API key" : "session";
@@ -188,9 +197,15 @@ export class QbittorrentApi {
       TINY_ANSWER_BYTES,
     );
     const body = response.body.toString().trim();
-    if (response.status === 403) {
+    if (isBanAnswer(response.status, response.headers, body)) {
       throw new SourceBannedError(
-        `${where}: qBittorrent has banned this IP after too many failed logins (it lifts the ban after WebUI\\BanDuration, 1 hour by default)`,
+        `${where}: qBittorrent has banned this IP address after too many failed logins (WebUI\\MaxAuthenticationFailCount); it lifts the ban after WebUI\\BanDuration (1 hour by default), and asking meanwhile does not extend it`,
+      );
+    }
+    if (response.status === 403) {
+      throw new SourceHttpError(
+        403,
+        `${where}: HTTP 403 that is not qBittorrent's ban answer (a reverse proxy or firewall in front of it refused the login?)`,
       );
     }
     if (response.status === 401 || body === "Fails.") {
