@@ -63,13 +63,14 @@ const PROVENANCE: ReadonlyArray<{
   {
     metrics: [PT.freeSpace],
     from: {
-      qbittorrent: "`server_state.free_space_on_disk` (the default save path)",
+      qbittorrent:
+        "`server_state.free_space_on_disk` (the default save path); absent when qBittorrent answers -1",
       transmission:
         "`free-space` of the session's `download-dir`; absent when Transmission cannot tell",
       deluge:
         "`core.get_free_space()` (the default download location); absent when Deluge answers -1",
       rtorrent:
-        "`d.free_diskspace` of an open item in `directory.default`; absent while no item is open",
+        "`d.free_diskspace` of an open item in `directory.default`; absent while no item is open, or when it answers 0 (no file it could stat)",
     },
   },
   {
