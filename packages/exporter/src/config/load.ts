@@ -15,6 +15,7 @@ import {
   TARGET_DEFAULTS,
   type TargetConfig,
 } from "./config.ts";
+import { redactUrl } from "./redact-url.ts";
 import { configSchema, type RawConfig } from "./schema.ts";
 import { REDACTED, Secret } from "./secret.ts";
 
@@ -221,6 +222,7 @@ function expandEnv(
 /** The config as written, with every secret replaced: what `/config` shows. */
 function redact(value: unknown, key = ""): unknown {
   if (SECRET_KEYS.has(key) && value !== undefined && value !== null) return REDACTED;
+  if (typeof value === "string" && (key === "url" || key.endsWith("_url"))) return redactUrl(value);
   if (Array.isArray(value)) return value.map((item) => redact(item));
   if (typeof value === "object" && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, item]) => [k, redact(item, k)]));
