@@ -109,8 +109,14 @@ export abstract class PollingTarget implements Target {
   }
 
   retryNow(): void {
-    if (this.#closing.signal.aborted || this.#startedAt === 0 || this.#health.up) return;
-    if (this.#inflight !== undefined) return;
+    if (this.#closing.signal.aborted || this.#startedAt === 0) return;
+    const inflight = this.#inflight;
+    if (inflight !== undefined) {
+      // That poll may have started before the cause was fixed: if it fails, try once more at once.
+      void inflight.finally(() => this.retryNow());
+      return;
+    }
+    if (this.#health.up) return;
     this.#health = { ...this.#health, notBefore: 0 };
     this.#schedule(0);
   }

@@ -105,6 +105,45 @@ describe("TargetSet.apply", () => {
   }
 });
 
+describe("TargetSet.apply during a poll", () => {
+  it("tries again at once when the poll that was in flight at the reload fails", async () => {
+    let release: (() => void) | undefined;
+    let polls = 0;
+    const source: TorrentSource = {
+      bytesReceived: 0,
+      poll: async () => {
+        polls++;
+        if (polls > 1) return RESULT;
+        // The first poll hangs until the reload has happened, then fails.
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        throw new SourceBannedError("banned");
+      },
+      remove: async () => {},
+      close: async () => {},
+    };
+    const set = new TargetSet({
+      log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
+      retired: undefined,
+      createSource: () => source,
+    });
+    try {
+      await set.apply(parseConfig(YAML, "t.yml", {}));
+      await waitUntil(() => release !== undefined);
+      await set.apply(parseConfig(YAML, "t.yml", {}));
+      release?.();
+      const target = set.get("box");
+      assert.ok(target);
+      await waitUntil(() => target.health.up);
+      assert.equal(target.errors.get("banned"), 1);
+      assert.equal(polls, 2);
+    } finally {
+      await set.stop();
+    }
+  });
+});
+
 async function waitUntil(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
   assert.ok(condition(), "condition not met within 5 s");

@@ -53,8 +53,8 @@ export interface Target {
    * Ends any backoff now: a target that is down (banned, refused credentials, any reason) polls
    * at once instead of when its backoff ends. A configuration reload calls it on every target it
    * keeps, so an operator who fixed the cause outside seedwatch (lifted a ban, restarted a proxy,
-   * reset a password on the client) sees the result at once. No effect on a target that is up,
-   * or while a poll is in flight.
+   * reset a password on the client) sees the result at once. No effect on a target that is up;
+   * a poll in flight is not doubled, but if it fails the target tries again at once.
    */
   retryNow(): void;
 }
