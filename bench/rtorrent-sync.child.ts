@@ -27,8 +27,8 @@ class EveryFieldSource implements TorrentSource {
   constructor(url: string) {
     const transport = createTransport(url);
     const send = transport.send.bind(transport);
-    transport.send = async (body, signal) => {
-      const answer = await send(body, signal);
+    transport.send = async (body, signal, maxBytes) => {
+      const answer = await send(body, signal, maxBytes);
       this.#bytes += answer.length;
       return answer;
     };

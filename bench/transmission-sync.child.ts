@@ -2,6 +2,7 @@
 
 import { StateMapper } from "../packages/exporter/src/model/status.ts";
 import { HttpClient } from "../packages/exporter/src/net/http-client.ts";
+import { HELD_LIST_BYTES } from "../packages/exporter/src/sources/answer-limits.ts";
 import type { PollResult, TorrentSource } from "../packages/exporter/src/sources/source.ts";
 import { TransmissionApi } from "../packages/exporter/src/sources/transmission/api.ts";
 import { TORRENT_FIELD_NAMES } from "../packages/exporter/src/sources/transmission/dialect.ts";
@@ -31,6 +32,7 @@ class FullTorrentGetSource implements TorrentSource {
       "torrent-get",
       { fields: [...TORRENT_FIELD_NAMES] },
       signal,
+      HELD_LIST_BYTES,
     );
     const stats = await this.#api.call("session-stats", {}, signal);
     const pass = new TorrentSync(new StateMapper({}, () => {})).begin("full");

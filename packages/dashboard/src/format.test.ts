@@ -10,6 +10,7 @@ import {
   formatPercent,
   formatRate,
   formatRatio,
+  knownSize,
   UNKNOWN,
 } from "./format.ts";
 
@@ -26,6 +27,15 @@ describe("format", () => {
     assert.equal(formatBytes(2 ** 70), "1024 EiB");
     for (const bad of [null, undefined, Number.NaN, Number.POSITIVE_INFINITY])
       assert.equal(formatBytes(bad), UNKNOWN);
+  });
+
+  it("shows a free space a client cannot tell (-1) as unknown, never as -1 B", () => {
+    assert.equal(formatBytes(knownSize(-1)), UNKNOWN);
+    assert.equal(knownSize(-1), null);
+    assert.equal(knownSize(null), null);
+    assert.equal(knownSize(Number.NaN), null);
+    assert.equal(formatBytes(knownSize(0)), "0 B");
+    assert.equal(formatBytes(knownSize(1536)), "1.5 KiB");
   });
 
   it("writes rates, durations, shares, counts, ratios and axis numbers", () => {

@@ -5,6 +5,16 @@ const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"] as const;
 /** The placeholder for a figure that is not known. */
 export const UNKNOWN = "–";
 
+/**
+ * A quantity that cannot be negative (free space), or null when it is not known: a client that
+ * cannot tell says -1, which must show as UNKNOWN, never as "-1 B".
+ */
+export function knownSize(bytes: number | null | undefined): number | null {
+  return bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0
+    ? null
+    : bytes;
+}
+
 /** `1.5 MiB`: binary units, three significant digits; UNKNOWN for null or a non-finite number. */
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return UNKNOWN;

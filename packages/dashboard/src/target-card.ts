@@ -5,7 +5,7 @@
 import type { TargetOverview } from "./api.ts";
 import { Chart } from "./chart.ts";
 import { h, setValue } from "./dom.ts";
-import { formatBytes, formatCount, formatDuration, formatRate } from "./format.ts";
+import { formatBytes, formatCount, formatDuration, formatRate, knownSize } from "./format.ts";
 import { LiveBuffer } from "./live-buffer.ts";
 
 /** The classes pyrotorque counts, in its order, with their labels. */
@@ -103,7 +103,8 @@ export class TargetCard {
     this.#set("downloadRate", formatRate(client?.downloadRate), client?.downloadRate);
     this.#set("uploadedTotal", formatBytes(client?.uploadedTotal), client?.uploadedTotal);
     this.#set("downloadedTotal", formatBytes(client?.downloadedTotal), client?.downloadedTotal);
-    this.#set("freeSpace", formatBytes(client?.freeSpace), client?.freeSpace);
+    const freeSpace = knownSize(client?.freeSpace);
+    this.#set("freeSpace", formatBytes(freeSpace), freeSpace);
     this.#set("trackers", formatCount(target.trackers), target.trackers);
     const torrentClient = target.classes !== null;
     this.root.classList.toggle("device", !torrentClient);

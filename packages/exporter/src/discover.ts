@@ -2,6 +2,8 @@
 
 import { connect } from "node:net";
 import { stringify } from "yaml";
+import { HttpClient } from "./net/http-client.ts";
+import { TINY_ANSWER_BYTES } from "./sources/answer-limits.ts";
 
 /** A client found on loopback. */
 export interface Discovered {
@@ -14,10 +16,11 @@ const TIMEOUT_MS = 1500;
 
 /** Probes the four clients' default ports on `host` (loopback by default). */
 export async function discover(host = "127.0.0.1"): Promise<Discovered[]> {
+  const http = new HttpClient();
   const probes = await Promise.all([
-    probeQbittorrent(host, 8080),
-    probeTransmission(host, 9091),
-    probeDelugeWeb(host, 8112),
+    probeQbittorrent(http, host, 8080),
+    probeTransmission(http, host, 9091),
+    probeDelugeWeb(http, host, 8112),
     probeTcp(host, 58846).then((open): Discovered | undefined =>
       open
         ? { type: "deluge", url: `deluge://${host}:58846`, note: "Deluge daemon RPC port answers" }
@@ -32,7 +35,7 @@ export async function discover(host = "127.0.0.1"): Promise<Discovered[]> {
           }
         : undefined,
     ),
-  ]);
+  ]).finally(() => http.close());
   return probes.filter((p): p is Discovered => p !== undefined);
 }
 
@@ -60,8 +63,12 @@ export function discoveredConfig(found: readonly Discovered[]): string {
   return `# Found by seedwatch discover:\n${notes}\n# Fill in the credentials (\${VAR} reads an environment variable).\n${stringify({ targets })}`;
 }
 
-async function probeQbittorrent(host: string, port: number): Promise<Discovered | undefined> {
-  const res = await get(`http://${host}:${port}/api/v2/app/version`);
+async function probeQbittorrent(
+  http: HttpClient,
+  host: string,
+  port: number,
+): Promise<Discovered | undefined> {
+  const res = await get(http, `http://${host}:${port}/api/v2/app/version`);
   if (res === undefined) return undefined;
   if (res.status === 403 || (res.status === 200 && /^v\d/.test(res.body))) {
     return {
@@ -76,8 +83,12 @@ async function probeQbittorrent(host: string, port: number): Promise<Discovered 
   return undefined;
 }
 
-async function probeTransmission(host: string, port: number): Promise<Discovered | undefined> {
-  const res = await get(`http://${host}:${port}/transmission/rpc`);
+async function probeTransmission(
+  http: HttpClient,
+  host: string,
+  port: number,
+): Promise<Discovered | undefined> {
+  const res = await get(http, `http://${host}:${port}/transmission/rpc`);
   if (res === undefined || (res.status !== 409 && res.status !== 401)) return undefined;
   return {
     type: "transmission",
@@ -87,8 +98,13 @@ async function probeTransmission(host: string, port: number): Promise<Discovered
   };
 }
 
-async function probeDelugeWeb(host: string, port: number): Promise<Discovered | undefined> {
+async function probeDelugeWeb(
+  http: HttpClient,
+  host: string,
+  port: number,
+): Promise<Discovered | undefined> {
   const res = await get(
+    http,
     `http://${host}:${port}/json`,
     JSON.stringify({ method: "auth.check_session", params: [], id: 1 }),
   );
@@ -101,17 +117,20 @@ async function probeDelugeWeb(host: string, port: number): Promise<Discovered | 
 }
 
 async function get(
+  http: HttpClient,
   url: string,
   body?: string,
 ): Promise<{ status: number; body: string } | undefined> {
   try {
-    const res = await fetch(url, {
+    // Whatever answers on these ports is read only as far as a version string or an error goes.
+    const res = await http.request({
       method: body === undefined ? "GET" : "POST",
+      url: new URL(url),
       ...(body === undefined ? {} : { body, headers: { "content-type": "application/json" } }),
       signal: AbortSignal.timeout(TIMEOUT_MS),
-      redirect: "manual",
+      maxBytes: TINY_ANSWER_BYTES,
     });
-    return { status: res.status, body: (await res.text()).slice(0, 200) };
+    return { status: res.status, body: res.body.toString("utf8").slice(0, 200) };
   } catch {
     return undefined;
   }

@@ -20,8 +20,9 @@ export const POLL_ERROR_REASONS: readonly PollFailureReason[] = [
 /**
  * Polls a target in the background every `pollInterval`, or sooner when a scrape asks for fresher
  * data, never two polls at once, each within `timeout`. A failed poll marks the target down and
- * backs off (slowly after refused credentials); the state going down or up, or the reason
- * changing, is logged once, never per scrape. Subclasses say how to poll and what to keep.
+ * backs off (slowly after refused credentials, see `backoffDelay`) until the backoff ends or
+ * `retryNow` is called; the state going down or up, or the reason changing, is logged once,
+ * never per scrape. Subclasses say how to poll and what to keep.
  */
 export abstract class PollingTarget implements Target {
   readonly config: TargetConfig;
@@ -105,6 +106,19 @@ export abstract class PollingTarget implements Target {
     });
     await Promise.race([poll, timeout]);
     clearTimeout(timer);
+  }
+
+  retryNow(): void {
+    if (this.#closing.signal.aborted || this.#startedAt === 0) return;
+    const inflight = this.#inflight;
+    if (inflight !== undefined) {
+      // That poll may have started before the cause was fixed: if it fails, try once more at once.
+      void inflight.finally(() => this.retryNow());
+      return;
+    }
+    if (this.#health.up) return;
+    this.#health = { ...this.#health, notBefore: 0 };
+    this.#schedule(0);
   }
 
   #schedule(delay: number): void {

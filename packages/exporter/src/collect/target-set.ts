@@ -12,8 +12,10 @@ interface Entry extends TargetEntry {
 
 /**
  * Holds one target per configured client or device. A reload keeps every target whose
- * settings did not change (its session, table and counters carry on), replaces changed ones and
- * stops removed ones.
+ * settings did not change (its session, table and counters carry on) and makes each of them that
+ * is backing off try again at once (`Target.retryNow`); it replaces changed ones (which start
+ * with an immediate poll) and stops removed ones. So after any reload, every target is polled
+ * without waiting out a backoff.
  */
 export class TargetSet {
   readonly #entries = new Map<string, Entry>();
@@ -37,7 +39,9 @@ export class TargetSet {
       stopped.push(name);
     }
     for (const [name, targetConfig] of wanted) {
-      if (this.#entries.has(name)) {
+      const existing = this.#entries.get(name);
+      if (existing !== undefined) {
+        existing.target.retryNow();
         kept.push(name);
         continue;
       }

@@ -49,6 +49,14 @@ export interface Target {
   stop(): Promise<void>;
   /** Polls unless the data is younger than `maxAgeMs`; waits at most until `deadline`. */
   refreshIfOlderThan(maxAgeMs: number, deadline: number): Promise<void>;
+  /**
+   * Ends any backoff now: a target that is down (banned, refused credentials, any reason) polls
+   * at once instead of when its backoff ends. A configuration reload calls it on every target it
+   * keeps, so an operator who fixed the cause outside seedwatch (lifted a ban, restarted a proxy,
+   * reset a password on the client) sees the result at once. No effect on a target that is up;
+   * a poll in flight is not doubled, but if it fails the target tries again at once.
+   */
+  retryNow(): void;
 }
 
 /** A target and the collector that exports it. */

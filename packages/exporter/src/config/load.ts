@@ -25,6 +25,7 @@ import {
 } from "./field-path.ts";
 import { describeIssue } from "./issue-wording.ts";
 import { type CappedRead, formatBytes, readCapped } from "./read-capped.ts";
+import { redactUrl } from "./redact-url.ts";
 import { configSchema, type RawConfig } from "./schema.ts";
 import { REDACTED, Secret } from "./secret.ts";
 import { readYaml } from "./yaml-reader.ts";
@@ -261,6 +262,7 @@ function expandEnv(
 /** The config as written, with every secret replaced: what `/config` shows. */
 function redact(value: unknown, key = ""): unknown {
   if (SECRET_KEYS.has(key) && value !== undefined && value !== null) return REDACTED;
+  if (typeof value === "string" && (key === "url" || key.endsWith("_url"))) return redactUrl(value);
   if (Array.isArray(value)) return value.map((item) => redact(item));
   if (typeof value === "object" && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, item]) => [k, redact(item, k)]));

@@ -63,13 +63,14 @@ const PROVENANCE: ReadonlyArray<{
   {
     metrics: [PT.freeSpace],
     from: {
-      qbittorrent: "`server_state.free_space_on_disk` (the default save path)",
+      qbittorrent:
+        "`server_state.free_space_on_disk` (the default save path); absent when qBittorrent answers -1",
       transmission:
         "`free-space` of the session's `download-dir`; absent when Transmission cannot tell",
       deluge:
         "`core.get_free_space()` (the default download location); absent when Deluge answers -1",
       rtorrent:
-        "`d.free_diskspace` of an open item in `directory.default`; absent while no item is open",
+        "`d.free_diskspace` of an open item in `directory.default`; absent while no item is open, or when it answers 0 (no file it could stat)",
     },
   },
   {
@@ -159,7 +160,7 @@ const COMMON_LABELS: Readonly<Record<string, readonly string[]>> = {
 };
 
 const INTRO: Readonly<Record<string, string>> = {
-  pt: `Exported by every torrent-client target (\`qbittorrent\`, \`transmission\`, \`deluge\`, \`rtorrent\`). Every series carries ${codeList(TARGET_LABELS)}: the target's name, its URL and its type, as pt-exporter's do. When the last poll failed only \`pt_up 0\` is exported for the target (and its \`seedwatch_target_*\` series): nothing stale. Per-torrent series (\`pt_tracker_torrent*\`, and \`downloader_tracker_torrent_*\`) are all or nothing per target: every torrent has them while the target has at most \`per_torrent.max_torrents\` torrents, none has them above it, so a sum over them is complete or absent, never silently short. \`seedwatch_target_per_torrent_omitted_torrents\` says which (0, or every torrent of the target); the aggregates always cover every torrent.`,
+  pt: `Exported by every torrent-client target (\`qbittorrent\`, \`transmission\`, \`deluge\`, \`rtorrent\`). Every series carries ${codeList(TARGET_LABELS)}: the target's name, its URL (as written, without a query string, which may hold a token) and its type, as pt-exporter's do. When the last poll failed only \`pt_up 0\` is exported for the target (and its \`seedwatch_target_*\` series): nothing stale. Per-torrent series (\`pt_tracker_torrent*\`, and \`downloader_tracker_torrent_*\`) are all or nothing per target: every torrent has them while the target has at most \`per_torrent.max_torrents\` torrents, none has them above it, so a sum over them is complete or absent, never silently short. \`seedwatch_target_per_torrent_omitted_torrents\` says which (0, or every torrent of the target); the aggregates always cover every torrent.`,
   session: `The torrent session-statistics catalog of @seedwatch/metrics (99 metrics in 8 categories, after irontide-session and libtorrent), exported per torrent target with ${codeList(TARGET_LABELS)}. Names are derived from the dotted catalog names (\`net.bytes_sent\` -> \`pt_session_net_bytes_sent_total\`; microseconds and milliseconds become seconds). **Only the slots a client really reports are exported**: a figure the client does not have shows no series rather than a zero. The client columns say which client fills which slot ("list": derived from the torrent list, the same for every client); they are read from each source's code when this page is generated. The clients' pages in [clients/](clients/) say which figure backs each slot.`,
   downloader: `LeiShi1313/downloader-exporter's family, with its names and labels, so the Grafana dashboards built for it (grafana.com 15006 and 22677) work unchanged. Only with \`compat.downloader_exporter: true\`. Every series carries ${codeList(["name", "version", "client", "host"])}. Unlike downloader-exporter, \`downloader_*_bytes_total\` are the same figures as \`pt_*_bytes_total\` (all-time where the client keeps one), and \`status\` maps qBittorrent 5's stopped states to \`Paused\` (downloader-exporter reports \`Unknown\`).`,
   target: `The daemon's own view of each target, whatever its kind (torrent clients and miners), with ${codeList(["name", "type"])}. These stay exported while a target is down: they say why.`,

@@ -10,6 +10,7 @@ export type RangeSample = [number, number | null];
 
 /** Largest answer accepted: a few series of at most 11,000 points each. */
 const MAX_RESPONSE_BYTES = 16 * 2 ** 20;
+const MAX_ERROR_BYTES = 64 * 1024;
 
 /**
  * Runs range queries with POST (long expressions stay out of URLs and logs) and reads the first
@@ -25,7 +26,6 @@ export class PrometheusClient {
     this.#config = config;
     this.#http = new HttpClient({
       tls: config.tls,
-      maxResponseBytes: MAX_RESPONSE_BYTES,
       maxSockets: 4,
     });
     this.#endpoint = new URL(`${config.url}/api/v1/query_range`);
@@ -65,6 +65,9 @@ export class PrometheusClient {
         headers,
         body,
         signal: AbortSignal.any([signal, AbortSignal.timeout(c.timeout)]),
+        maxBytes: MAX_RESPONSE_BYTES,
+        // Prometheus explains a refused query in a JSON error answer: keep enough to read it.
+        maxErrorBytes: MAX_ERROR_BYTES,
       });
     } catch (error) {
       throw new HistoryUpstreamError((error as Error).message, { cause: error });

@@ -23,7 +23,7 @@ export interface TlsOptions {
 /** Options of one client's HTTP connection pool. */
 export interface HttpClientOptions {
   readonly tls?: TlsOptions;
-  /** Largest decoded response body accepted (default 512 MiB). */
+  /** A ceiling on every request's `maxBytes` (none by default: each request names its own). */
   readonly maxResponseBytes?: number;
   /** Sockets kept per host (default 2: a poll and an action). */
   readonly maxSockets?: number;
@@ -37,6 +37,17 @@ export interface HttpRequest {
   readonly body?: string | Buffer;
   /** Aborts the request (timeouts, shutdown). */
   readonly signal: AbortSignal;
+  /**
+   * Largest body of a 2xx answer this use accepts, decoded; on the wire (compressed) a little
+   * more is allowed (see `wireLimit`). A larger answer is a SourceProtocolError naming the limit,
+   * and is not read any further.
+   */
+  readonly maxBytes: number;
+  /**
+   * How much of any other answer's body is kept, for its message (default ERROR_BODY_BYTES): the
+   * rest is never read, and the connection is closed.
+   */
+  readonly maxErrorBytes?: number;
 }
 
 /** A complete response. */
@@ -46,9 +57,22 @@ export interface HttpResponse {
   readonly body: Buffer;
   /** Bytes received on the wire (before decompression). */
   readonly wireBytes: number;
+  /** The body is only the first `maxErrorBytes` of a longer error answer. */
+  readonly truncated: boolean;
 }
 
-const DEFAULT_MAX_BYTES = 512 * 2 ** 20;
+/** What is kept of an error answer's body by default: enough for a message, never a page. */
+export const ERROR_BODY_BYTES = 4096;
+
+/**
+ * Bytes allowed on the wire for a body of at most `decoded` bytes once decoded. Compression never
+ * legitimately makes a body larger by more than zlib's `compressBound` margin (about 0.03 %);
+ * the fixed part covers gzip's optional header fields. Without this bound a compressed stream of
+ * empty blocks could be read for ever while decoding to nothing.
+ */
+export function wireLimit(decoded: number): number {
+  return decoded + (decoded >> 10) + 65536;
+}
 
 /**
  * Sends requests over keep-alive agents, asks for gzip, decodes it, and turns every failure
@@ -57,7 +81,8 @@ const DEFAULT_MAX_BYTES = 512 * 2 ** 20;
 export class HttpClient {
   readonly #http: HttpAgent;
   readonly #https: HttpsAgent;
-  readonly #maxBytes: number;
+  readonly #ceiling: number;
+  #bytesReceived = 0;
 
   constructor(options: HttpClientOptions = {}) {
     const maxSockets = options.maxSockets ?? 2;
@@ -68,17 +93,22 @@ export class HttpClient {
       rejectUnauthorized: !(options.tls?.insecureSkipVerify ?? false),
       ...(options.tls?.caFile ? { ca: readFileSync(options.tls.caFile) } : {}),
     });
-    this.#maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_BYTES;
+    this.#ceiling = options.maxResponseBytes ?? Number.POSITIVE_INFINITY;
   }
 
-  /** Sends one request and reads the whole (decoded) body. */
+  /** Bytes received on the wire so far, by every request, answered, failed or cut short. */
+  get bytesReceived(): number {
+    return this.#bytesReceived;
+  }
+
+  /** Sends one request and reads the whole (decoded) body, within the request's limits. */
   request(req: HttpRequest): Promise<HttpResponse> {
     return this.#send(req, undefined);
   }
 
   /**
    * Sends one request; a 200 answer's decoded body goes chunk by chunk to `onChunk` and is not
-   * kept (`body` is empty), any other answer is read whole as with `request`.
+   * kept (`body` is empty), any other answer is read as with `request`.
    */
   stream(req: HttpRequest, onChunk: (chunk: Buffer) => void): Promise<HttpResponse> {
     return this.#send(req, onChunk);
@@ -127,7 +157,10 @@ export class HttpClient {
       });
       const onAbort = () => outgoing.destroy(abortError(where, req.signal));
       req.signal.addEventListener("abort", onAbort, { once: true });
+      let settled = false;
       const settle = (error: Error | undefined, response?: HttpResponse) => {
+        if (settled) return;
+        settled = true;
         req.signal.removeEventListener("abort", onAbort);
         if (error) reject(error);
         else resolve(response as HttpResponse);
@@ -146,21 +179,56 @@ export class HttpClient {
       });
       outgoing.on("response", (incoming) => {
         responded = true;
-        let wireBytes = 0;
-        incoming.on("data", (chunk: Buffer) => {
-          wireBytes += chunk.length;
-        });
-        const decoded = decode(incoming, incoming.headers["content-encoding"]);
-        const sink = incoming.statusCode === 200 ? onChunk : undefined;
+        const status = incoming.statusCode ?? 0;
+        const success = status >= 200 && status < 300;
+        const limit = success
+          ? Math.min(req.maxBytes, this.#ceiling)
+          : (req.maxErrorBytes ?? ERROR_BODY_BYTES);
+        const wire = wireLimit(limit);
+        const sink = status === 200 ? onChunk : undefined;
         const chunks: Buffer[] = [];
         let size = 0;
-        decoded.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > this.#maxBytes) {
-            decoded.destroy(
-              new SourceProtocolError(`${where}: response larger than ${this.#maxBytes} bytes`),
-            );
+        let wireBytes = 0;
+        let done = false;
+        const finish = (error: Error | undefined, truncated = false) => {
+          if (done) return;
+          done = true;
+          if (error !== undefined || truncated) {
+            // What is left of the body is never read: the connection cannot be reused.
+            decoded.destroy();
             incoming.destroy();
+          }
+          settle(error, {
+            status,
+            headers: incoming.headers,
+            body: Buffer.concat(chunks),
+            wireBytes,
+            truncated,
+          });
+        };
+        // Past the limit: a 2xx answer is an error; of any other, what was kept is enough.
+        const overflow = (what: string, bytes: number) =>
+          success
+            ? finish(
+                new SourceProtocolError(
+                  `${where}: ${what} larger than ${bytes} bytes, the limit for this call`,
+                ),
+              )
+            : finish(undefined, true);
+        const declared = Number(incoming.headers["content-length"]);
+        incoming.on("data", (chunk: Buffer) => {
+          wireBytes += chunk.length;
+          this.#bytesReceived += chunk.length;
+          if (wireBytes > wire) overflow("compressed answer", wire);
+        });
+        const decoded = decode(incoming, incoming.headers["content-encoding"]);
+        decoded.on("data", (chunk: Buffer) => {
+          if (done) return;
+          const room = limit - size;
+          size += chunk.length;
+          if (chunk.length > room) {
+            if (!success && room > 0) chunks.push(chunk.subarray(0, room));
+            overflow("answer", limit);
             return;
           }
           if (sink === undefined) {
@@ -170,20 +238,17 @@ export class HttpClient {
           try {
             sink(chunk);
           } catch (error) {
-            decoded.destroy(error as Error);
-            incoming.destroy();
+            finish(error as Error);
           }
         });
-        decoded.on("error", (error) => settle(toSourceError(where, error, req.signal)));
-        incoming.on("error", (error) => settle(toSourceError(where, error, req.signal)));
-        decoded.on("end", () =>
-          settle(undefined, {
-            status: incoming.statusCode ?? 0,
-            headers: incoming.headers,
-            body: Buffer.concat(chunks),
-            wireBytes,
-          }),
-        );
+        decoded.on("error", (error) => finish(toSourceError(where, error, req.signal)));
+        incoming.on("error", (error) => finish(toSourceError(where, error, req.signal)));
+        decoded.on("end", () => finish(undefined));
+        // Refused before reading: an identity body is counted as decoded, a compressed one as wire.
+        const encoded = decoded !== incoming;
+        if (success && declared > (encoded ? wire : limit)) {
+          overflow(encoded ? "compressed answer" : "answer", encoded ? wire : limit);
+        }
       });
       outgoing.end(req.body);
     });

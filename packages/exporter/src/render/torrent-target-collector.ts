@@ -11,6 +11,7 @@ import {
   SessionCollector,
 } from "@seedwatch/metrics";
 import type { TorrentTarget } from "../collect/torrent-target.ts";
+import { publicUrl } from "../config/redact-url.ts";
 import type { Logger } from "../log.ts";
 import { statusName } from "../model/status.ts";
 import type { TorrentRow } from "../model/torrent-table.ts";
@@ -37,6 +38,7 @@ export class TorrentTargetCollector implements Collector {
   readonly name: string;
   readonly #target: TorrentTarget;
   readonly #log: Logger;
+  readonly #host: string;
   readonly #head: RenderedLabels;
   readonly #self: RenderedLabels;
   readonly #session: SessionCollector;
@@ -51,7 +53,9 @@ export class TorrentTargetCollector implements Collector {
     this.name = `target:${c.name}`;
     this.#target = target;
     this.#log = log.child({ target: c.name });
-    this.#head = renderLabels(TARGET_LABELS, [c.name, c.url, c.type]);
+    // The `host` label shows the URL without what a credential could be in (its query string).
+    this.#host = publicUrl(c.url);
+    this.#head = renderLabels(TARGET_LABELS, [c.name, this.#host, c.type]);
     this.#self = targetSelfLabels(target);
     this.#session = new SessionCollector({
       name: `session:${c.name}`,
@@ -83,7 +87,7 @@ export class TorrentTargetCollector implements Collector {
     this.#renderSelf(w);
     const downloaderHead = renderLabels(
       ["name", "version", "client", "host"],
-      [config.name, target.client?.version ?? "", config.type, config.url],
+      [config.name, target.client?.version ?? "", config.type, this.#host],
     );
     if (config.compat.downloaderExporter)
       w.family(DOWNLOADER.up).sample(downloaderHead, up ? 1 : 0);

@@ -1,5 +1,6 @@
 // The Deluge calls the source needs, typed and checked, over either transport (daemon RPC or deluge-web).
 
+import { knownFreeSpace } from "../../model/free-space.ts";
 import { SourceProtocolError } from "../errors.ts";
 import type { RencodeValue } from "./rencode.ts";
 
@@ -397,8 +398,8 @@ export class RpcDelugeApi implements DelugeApi {
   async freeSpace(path: string | undefined, signal?: AbortSignal) {
     const method = "core.get_free_space";
     const result = await this.#call(method, path === undefined ? [] : [path], signal);
-    const free = expectNumber(this.endpoint, method, "result", result);
-    return free < 0 ? undefined : free;
+    // Deluge answers -1 for a path it cannot stat.
+    return knownFreeSpace(expectNumber(this.endpoint, method, "result", result));
   }
 
   async daemonVersion(signal?: AbortSignal) {

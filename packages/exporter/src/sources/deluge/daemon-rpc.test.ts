@@ -17,6 +17,7 @@ import {
   SourceTimeoutError,
 } from "../errors.ts";
 import { RpcDelugeApi } from "./api.ts";
+import { deflatedBound } from "./call-limits.ts";
 import { DaemonRpcClient } from "./daemon-rpc.ts";
 import { EMPTY_DICT, type RencodeValue, rdecode, rencode } from "./rencode.ts";
 
@@ -158,9 +159,9 @@ describe("DaemonRpcClient against peers that are not Deluge", () => {
     ["a message without an id", frame([1, "x", 10]), /numeric request id/],
     ["an unknown message type", frame([9, 0, 10]), /unknown type 9/],
     [
-      "a bomb beyond maxMessageBytes",
+      "a bomb beyond what the waiting call (daemon.login) may get",
       rawFrame(deflateSync(rencode("x".repeat(70_000)))),
-      /larger than 65536 bytes once decompressed/,
+      /message larger than 4096 bytes once decompressed \(the limit for the calls waiting\)/,
     ],
   ];
   for (const [label, bytes, message] of badFrames) {
@@ -192,6 +193,72 @@ describe("DaemonRpcClient against peers that are not Deluge", () => {
       }
     });
   }
+
+  it("refuses a frame longer than any answer the waiting calls can have, before reading it", async () => {
+    // A header announcing 64 MiB, then the bytes: the client must hang up after the header.
+    const announced = 64 * 2 ** 20;
+    let written = 0;
+    const peer = await scriptedPeer(cert, (socket) => {
+      socket.write(rawFrame(Buffer.alloc(0), 1, announced));
+      const piece = Buffer.alloc(65536);
+      const pump = () => {
+        while (written < announced && !socket.destroyed) {
+          written += piece.length;
+          if (!socket.write(piece)) {
+            socket.once("drain", pump);
+            return;
+          }
+        }
+      };
+      pump();
+    });
+    const rpc = client(peer.url);
+    try {
+      await assert.rejects(
+        rpc.call("daemon.info", [], {}, AbortSignal.timeout(10_000)),
+        (error) => {
+          assert.ok(error instanceof SourceProtocolError, String(error));
+          assert.match(
+            error.message,
+            new RegExp(
+              `frame of ${announced} bytes exceeds the limit of ${deflatedBound(4096)} bytes \\(compressed\\) for the calls waiting`,
+            ),
+          );
+          return expectNoSecret(error);
+        },
+      );
+      assert.ok(rpc.bytesReceived < 4 * 2 ** 20, `read ${rpc.bytesReceived} bytes`);
+    } finally {
+      rpc.close();
+      await peer.close();
+    }
+  });
+
+  it("stops inflating a zlib bomb at the limit of the call it answers", async () => {
+    // 64 MiB of zeros in about 64 KB: within what a status answer (1 MiB) may take compressed.
+    const bomb = deflateSync(Buffer.alloc(64 * 2 ** 20), { level: 9 });
+    const peer = await scriptedPeer(cert, (socket, request) => {
+      if (request.method === "daemon.login") socket.write(frame([1, request.id, 10]));
+      else socket.write(rawFrame(bomb));
+    });
+    const rpc = client(peer.url);
+    try {
+      await assert.rejects(
+        rpc.call("core.get_session_status", [["x"]], {}, AbortSignal.timeout(10_000)),
+        (error) => {
+          assert.ok(error instanceof SourceProtocolError, String(error));
+          assert.match(
+            error.message,
+            /message larger than 1048576 bytes once decompressed \(the limit for the calls waiting\)/,
+          );
+          return expectNoSecret(error);
+        },
+      );
+    } finally {
+      rpc.close();
+      await peer.close();
+    }
+  });
 
   it("reassembles frames cut into single bytes, and matches answers out of order", async () => {
     const held: Array<{ socket: TLSSocket; id: number; method: string }> = [];
@@ -317,6 +384,21 @@ describe("DaemonRpcClient against peers that are not Deluge", () => {
     } finally {
       pinned.close();
       wrong.close();
+      await peer.close();
+    }
+  });
+
+  it("reads Deluge's -1 free space (a path it cannot stat) as unknown", async () => {
+    const peer = await scriptedPeer(cert, (socket, request) => {
+      const answer =
+        request.method === "daemon.login" ? 10 : request.method === "core.get_free_space" ? -1 : 0;
+      socket.write(frame([1, request.id, answer]));
+    });
+    const api = new RpcDelugeApi(client(peer.url));
+    try {
+      assert.equal(await api.freeSpace(undefined, AbortSignal.timeout(5000)), undefined);
+    } finally {
+      api.close();
       await peer.close();
     }
   });

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { type ConnectionOptions, connect, type TLSSocket } from "node:tls";
 import { promisify } from "node:util";
 import { deflateSync, inflate } from "node:zlib";
+import { TINY_ANSWER_BYTES } from "../answer-limits.ts";
 import {
   describeUrl,
   SourceAuthError,
@@ -19,6 +20,7 @@ import {
   type TransportRequestOptions,
   type TransportResult,
 } from "./api.ts";
+import { answerLimit, deflatedBound, EVENT_LIMIT } from "./call-limits.ts";
 import { RencodeError, type RencodeValue, rdecode, rencode } from "./rencode.ts";
 
 const inflateAsync = promisify(inflate);
@@ -40,9 +42,15 @@ export interface DaemonRpcOptions {
   /** Sent as `client_version`; the daemon only requires that there is one. */
   readonly clientVersion?: string;
   readonly tls?: DaemonTlsOptions;
-  /** Largest compressed frame accepted (default 128 MiB). */
+  /**
+   * A ceiling on any compressed frame (default 128 MiB). Below it, a frame may be at most what
+   * the answers of the calls waiting can weigh once compressed (see `answerLimit`).
+   */
   readonly maxFrameBytes?: number;
-  /** Largest decompressed message accepted (default 512 MiB). */
+  /**
+   * A ceiling on any decompressed message (default 512 MiB). Below it, a message may be at most
+   * the largest answer of the calls waiting (`answerLimit`): inflating stops there.
+   */
   readonly maxMessageBytes?: number;
   /** Deepest nesting accepted in a message (default 100). */
   readonly maxDepth?: number;
@@ -74,6 +82,8 @@ const AUTH_ERRORS = new Set(["BadLoginError", "AuthenticationRequired", "NotAuth
 
 interface Pending {
   readonly method: string;
+  /** Largest answer accepted, decompressed. */
+  readonly limit: number;
   readonly resultAsMap: boolean;
   readonly resolve: (value: RencodeValue) => void;
   readonly reject: (error: Error) => void;
@@ -270,6 +280,8 @@ class Connection {
   #chunks: Buffer[] = [];
   #buffered = 0;
   #frameLength = -1;
+  /** The decompressed size allowed for the frame being read (fixed when its header arrives). */
+  #frameLimit = 0;
   // Frames are inflated off the main thread but handled in arrival order.
   #queue: Promise<void> = Promise.resolve();
 
@@ -365,6 +377,7 @@ class Connection {
       const done = () => signal?.removeEventListener("abort", onAbort);
       this.#pending.set(id, {
         method,
+        limit: answerLimit(method),
         resultAsMap,
         resolve: (value) => {
           done();
@@ -407,18 +420,24 @@ class Connection {
           );
           return;
         }
-        if (length > this.#spec.maxFrameBytes) {
+        // Only an answer to a call that is waiting (or a small event) can come: it bounds both
+        // the compressed frame, refused before it is read, and the message, where inflating stops.
+        const limit = Math.min(this.#waitingLimit(), this.#spec.maxMessageBytes);
+        const maxFrame = Math.min(deflatedBound(limit), this.#spec.maxFrameBytes);
+        if (length > maxFrame) {
           this.#protocolError(
-            `frame of ${length} bytes exceeds the limit of ${this.#spec.maxFrameBytes} bytes`,
+            `frame of ${length} bytes exceeds the limit of ${maxFrame} bytes (compressed) for the calls waiting`,
           );
           return;
         }
         this.#frameLength = length;
+        this.#frameLimit = limit;
       }
       if (this.#buffered < this.#frameLength) return;
       const body = this.#take(this.#frameLength);
+      const limit = this.#frameLimit;
       this.#frameLength = -1;
-      this.#queue = this.#queue.then(() => this.#onFrame(body));
+      this.#queue = this.#queue.then(() => this.#onFrame(body, limit));
     }
   }
 
@@ -432,18 +451,33 @@ class Connection {
     return taken;
   }
 
-  async #onFrame(body: Buffer): Promise<void> {
+  /** The largest answer any waiting call accepts (or an event, when we listen to events). */
+  #waitingLimit(): number {
+    let limit = this.#spec.onEvent === undefined ? TINY_ANSWER_BYTES : EVENT_LIMIT;
+    for (const call of this.#pending.values()) limit = Math.max(limit, call.limit);
+    return limit;
+  }
+
+  async #onFrame(body: Buffer, limit: number): Promise<void> {
     if (this.#failure !== undefined) return;
     let message: RencodeValue;
     try {
-      const raw = await inflateAsync(body, { maxOutputLength: this.#spec.maxMessageBytes });
-      message = this.#decode(raw);
+      const raw = await inflateAsync(body, { maxOutputLength: limit });
+      const head = responseHead(raw);
+      const call = head === undefined ? undefined : this.#pending.get(head.id);
+      if (call !== undefined && raw.length > call.limit) {
+        this.#protocolError(
+          `${call.method}: answer of ${raw.length} bytes exceeds its limit of ${call.limit} bytes`,
+        );
+        return;
+      }
+      message = this.#decode(raw, head);
     } catch (error) {
       const what =
         error instanceof RencodeError
           ? error.message
           : (error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE"
-            ? `message larger than ${this.#spec.maxMessageBytes} bytes once decompressed`
+            ? `message larger than ${limit} bytes once decompressed (the limit for the calls waiting)`
             : `corrupt zlib data (${(error as NodeJS.ErrnoException).code ?? "inflate failed"})`;
       this.#protocolError(what, error);
       return;
@@ -452,9 +486,9 @@ class Connection {
   }
 
   /** Decodes a message; the answer to a call that asked for it gets its result dict as a Map. */
-  #decode(raw: Buffer): RencodeValue {
+  #decode(raw: Buffer, found: { id: number; resultAt: number } | undefined): RencodeValue {
     const maxDepth = this.#spec.maxDepth;
-    const head = maxDepth > 0 ? responseHead(raw) : undefined;
+    const head = maxDepth > 0 ? found : undefined;
     if (head === undefined || this.#pending.get(head.id)?.resultAsMap !== true)
       return rdecode(raw, { maxDepth });
     // The result sits one level down in the message, so it gets one level less.

@@ -15,6 +15,7 @@ import {
   RpcDelugeApi,
   type TransportResult,
 } from "./api.ts";
+import { answerLimit } from "./call-limits.ts";
 import type { RencodeValue } from "./rencode.ts";
 
 /** The daemon deluge-web should be connected to. */
@@ -308,6 +309,7 @@ export class WebRpcClient implements DelugeTransport {
       headers,
       body: JSON.stringify({ method, params, id }),
       signal: signal ?? new AbortController().signal,
+      maxBytes: answerLimit(method),
     });
     this.traffic.requests++;
     this.traffic.wireBytes += response.wireBytes;

@@ -229,7 +229,7 @@ describe("LinxdotApi against the Linxdot device SIMULATOR", { timeout: 60_000 },
     [
       "an answer over the size limit",
       JSON.stringify({ pad: "x".repeat(2 * 1024 * 1024) }),
-      /response larger than 1048576 bytes/,
+      /answer larger than 65536 bytes, the limit for this call/,
     ],
     ["a truncated answer", '{"animal_name": "a", "reg', /not JSON/],
   ];

@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import type { Secret } from "../../config/secret.ts";
 import type { HttpClient, HttpResponse } from "../../net/http-client.ts";
+import { STATUS_ANSWER_BYTES } from "../answer-limits.ts";
 import { describeUrl, SourceAuthError, SourceHttpError, SourceProtocolError } from "../errors.ts";
 import { type LinxdotSystemInfo, parseSystemInfo } from "./system-info.ts";
 
@@ -20,6 +21,11 @@ export interface LinxdotTraffic {
   logins: number;
   wireBytes: number;
 }
+
+/** `/info/system` is a JSON object of nine short fields (about 300 bytes). */
+const INFO_BYTES = 64 * 1024;
+/** What `/login_odd` answers is not read (linxdot_exporter looks at the status only): a page at most. */
+const LOGIN_BYTES = STATUS_ANSWER_BYTES;
 
 /**
  * The `username` and `password` form fields of `POST /login_odd`: each the lower-case hex MD5 of
@@ -82,7 +88,12 @@ export class LinxdotApi {
     this.#cookies.clear();
     this.#loggedIn = false;
     this.traffic.logins++;
-    const response = await this.#send(url, signal, loginForm(this.#credentials).toString());
+    const response = await this.#send(
+      url,
+      signal,
+      loginForm(this.#credentials).toString(),
+      LOGIN_BYTES,
+    );
     // linxdot_exporter checks nothing but the status (its HTTP library follows redirects to a
     // final 200); a redirect is taken as success here, and its cookies are kept.
     if (response.status === 401 || response.status === 403) {
@@ -96,10 +107,15 @@ export class LinxdotApi {
   }
 
   #get(url: URL, signal: AbortSignal): Promise<HttpResponse> {
-    return this.#send(url, signal, undefined);
+    return this.#send(url, signal, undefined, INFO_BYTES);
   }
 
-  async #send(url: URL, signal: AbortSignal, form: string | undefined): Promise<HttpResponse> {
+  async #send(
+    url: URL,
+    signal: AbortSignal,
+    form: string | undefined,
+    maxBytes: number,
+  ): Promise<HttpResponse> {
     const headers: Record<string, string> = { accept: "application/json, */*" };
     if (this.#cookies.size > 0)
       headers.cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join("; ");
@@ -110,6 +126,7 @@ export class LinxdotApi {
       headers,
       ...(form === undefined ? {} : { body: form }),
       signal,
+      maxBytes,
     });
     this.traffic.requests++;
     this.traffic.wireBytes += response.wireBytes;

@@ -3,12 +3,19 @@
 import type { HttpClient, HttpRequest, HttpResponse } from "../../net/http-client.ts";
 import { JsonObjectStream } from "../../net/json-object-stream.ts";
 import {
+  HELD_LIST_BYTES,
+  STATUS_ANSWER_BYTES,
+  STREAMED_LIST_BYTES,
+  TINY_ANSWER_BYTES,
+} from "../answer-limits.ts";
+import {
   describeUrl,
   SourceAuthError,
   SourceBannedError,
   SourceHttpError,
   SourceProtocolError,
 } from "../errors.ts";
+import { isBanAnswer } from "./ban-answer.ts";
 
 /** Credentials: a user and password, or (qBittorrent 5.2+) an API key. */
 export type QbittorrentCredentials =
@@ -29,8 +36,10 @@ const STREAMED = new Set(["torrents"]);
 /**
  * Speaks `/api/v2` on one long-lived session. The cookie (`SID`, or `QBT_SID_<port>` from 5.2) is
  * kept until qBittorrent answers 403; then we log in once more and the caller restarts its sync.
- * A failed login is never retried here: five of them ban the IP for an hour, so the caller backs
- * off. With an API key there is no login at all (`Authorization: Bearer`).
+ * A failed login is never retried here: five of them ban the IP (for an hour by default), so the
+ * caller backs off. Only qBittorrent's own ban answer is a SourceBannedError (see
+ * `isBanAnswer`); any other 403 is an ordinary SourceHttpError. With an API key there is no
+ * login at all (`Authorization: Bearer`). Each call reads at most what its answer can weigh.
  */
 export class QbittorrentApi {
   readonly traffic: QbittorrentTraffic = { requests: 0, logins: 0, wireBytes: 0 };
@@ -65,8 +74,13 @@ export class QbittorrentApi {
       streamed: STREAMED,
       onEntry: (_member, hash, value) => onTorrent(hash, value),
     });
-    await this.#call("GET", `api/v2/sync/maindata?rid=${rid}`, undefined, signal, (chunk) =>
-      parser.write(chunk),
+    await this.#call(
+      "GET",
+      `api/v2/sync/maindata?rid=${rid}`,
+      undefined,
+      signal,
+      STREAMED_LIST_BYTES,
+      (chunk) => parser.write(chunk),
     );
     return parser.end();
   }
@@ -74,7 +88,7 @@ export class QbittorrentApi {
   /** `GET /api/v2/torrents/info`: every torrent with every field (costly on big boxes). */
   async torrentsInfo(signal: AbortSignal): Promise<unknown> {
     return parseJson(
-      await this.#call("GET", "api/v2/torrents/info", undefined, signal),
+      await this.#call("GET", "api/v2/torrents/info", undefined, signal, HELD_LIST_BYTES),
       "torrents/info",
     );
   }
@@ -82,21 +96,25 @@ export class QbittorrentApi {
   /** `GET /api/v2/transfer/info`: global rates and session totals. */
   async transferInfo(signal: AbortSignal): Promise<unknown> {
     return parseJson(
-      await this.#call("GET", "api/v2/transfer/info", undefined, signal),
+      await this.#call("GET", "api/v2/transfer/info", undefined, signal, STATUS_ANSWER_BYTES),
       "transfer/info",
     );
   }
 
   /** The application version, e.g. `v4.5.2`. */
   async version(signal: AbortSignal): Promise<string> {
-    return (await this.#call("GET", "api/v2/app/version", undefined, signal)).body
+    return (
+      await this.#call("GET", "api/v2/app/version", undefined, signal, TINY_ANSWER_BYTES)
+    ).body
       .toString()
       .trim();
   }
 
   /** The Web API version, e.g. `2.8.19`. */
   async webapiVersion(signal: AbortSignal): Promise<string> {
-    return (await this.#call("GET", "api/v2/app/webapiVersion", undefined, signal)).body
+    return (
+      await this.#call("GET", "api/v2/app/webapiVersion", undefined, signal, TINY_ANSWER_BYTES)
+    ).body
       .toString()
       .trim();
   }
@@ -111,13 +129,19 @@ export class QbittorrentApi {
       hashes: hashes.join("|"),
       deleteFiles: String(deleteFiles),
     });
-    await this.#call("POST", "api/v2/torrents/delete", form, signal);
+    await this.#call("POST", "api/v2/torrents/delete", form, signal, TINY_ANSWER_BYTES);
   }
 
   /** Ends the session (on shutdown), so qBittorrent frees it at once. */
   async logout(signal: AbortSignal): Promise<void> {
     if (this.#cookie === undefined) return;
-    await this.#call("POST", "api/v2/auth/logout", new URLSearchParams(), signal).catch(() => {});
+    await this.#call(
+      "POST",
+      "api/v2/auth/logout",
+      new URLSearchParams(),
+      signal,
+      TINY_ANSWER_BYTES,
+    ).catch(() => {});
     this.#cookie = undefined;
   }
 
@@ -126,17 +150,25 @@ export class QbittorrentApi {
     path: string,
     form: URLSearchParams | undefined,
     signal: AbortSignal,
+    maxBytes: number,
     onChunk?: (chunk: Buffer) => void,
   ): Promise<HttpResponse> {
     if ("username" in this.#credentials && this.#cookie === undefined) await this.#login(signal);
-    let response = await this.#send(method, path, form, signal, true, onChunk);
+    let response = await this.#send(method, path, form, signal, true, maxBytes, onChunk);
+    const where = `${method} ${describeUrl(new URL(path, this.#base))}`;
     if (response.status === 403 && "username" in this.#credentials) {
       // The session expired (or qBittorrent restarted): one new login, one retry.
       this.#cookie = undefined;
       await this.#login(signal);
-      response = await this.#send(method, path, form, signal, true, onChunk);
+      response = await this.#send(method, path, form, signal, true, maxBytes, onChunk);
+      if (response.status === 403) {
+        // No credential was refused (the login just succeeded): nothing to wait for.
+        throw new SourceHttpError(
+          403,
+          `${where}: HTTP 403 right after a successful login (a reverse proxy that drops the session cookie?)`,
+        );
+      }
     }
-    const where = `${method} ${describeUrl(new URL(path, this.#base))}`;
     if (response.status === 401 || response.status === 403) {
       const what = "apiKey" in this.#credentials ? "API key" : "session";
       throw new SourceAuthError(
@@ -156,11 +188,24 @@ export class QbittorrentApi {
       password: this.#credentials.password,
     });
     this.traffic.logins++;
-    const response = await this.#send("POST", "api/v2/auth/login", form, signal, false);
+    const response = await this.#send(
+      "POST",
+      "api/v2/auth/login",
+      form,
+      signal,
+      false,
+      TINY_ANSWER_BYTES,
+    );
     const body = response.body.toString().trim();
-    if (response.status === 403) {
+    if (isBanAnswer(response.status, response.headers, body)) {
       throw new SourceBannedError(
-        `${where}: qBittorrent has banned this IP after too many failed logins (it lifts the ban after WebUI\\BanDuration, 1 hour by default)`,
+        `${where}: qBittorrent has banned this IP address after too many failed logins (WebUI\\MaxAuthenticationFailCount); it lifts the ban after WebUI\\BanDuration (1 hour by default), and asking meanwhile does not extend it`,
+      );
+    }
+    if (response.status === 403) {
+      throw new SourceHttpError(
+        403,
+        `${where}: HTTP 403 that is not qBittorrent's ban answer (a reverse proxy or firewall in front of it refused the login?)`,
       );
     }
     if (response.status === 401 || body === "Fails.") {
@@ -171,7 +216,7 @@ export class QbittorrentApi {
     const cookie = sessionCookie(response.headers["set-cookie"]);
     if (cookie === undefined) {
       throw new SourceProtocolError(
-        `${where}: login answered "${body.slice(0, 20)}" without a session cookie`,
+        `${where}: login answered ${body.length} bytes that are not "Ok.", and no session cookie (is this qBittorrent's WebUI?)`,
       );
     }
     this.#cookie = cookie;
@@ -184,6 +229,7 @@ export class QbittorrentApi {
     form: URLSearchParams | undefined,
     signal: AbortSignal,
     withSession: boolean,
+    maxBytes: number,
     onChunk?: (chunk: Buffer) => void,
   ): Promise<HttpResponse> {
     const headers: Record<string, string> = {};
@@ -196,6 +242,7 @@ export class QbittorrentApi {
       headers,
       ...(form !== undefined ? { body: form.toString() } : {}),
       signal,
+      maxBytes,
     };
     const response = await (onChunk === undefined
       ? this.#http.request(request)

@@ -3,8 +3,9 @@
 import { SESSION_METRIC as M, type SessionCounters } from "@seedwatch/metrics";
 import { StateMapper } from "../../model/status.ts";
 import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
-import type { ClientStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
+import type { PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { QbittorrentApi, type QbittorrentCredentials } from "./api.ts";
+import { clientStatus } from "./client-status.ts";
 import { MaindataSync, type ServerState } from "./maindata-sync.ts";
 import { QBITTORRENT_STATES } from "./states.ts";
 
@@ -17,8 +18,7 @@ export interface QbittorrentOptions {
 
 /**
  * Polls `sync/maindata` with the last rid, so a poll costs what changed, not the whole list.
- * Totals are qBittorrent's all-time `alltime_dl`/`alltime_ul`; free space is
- * `free_space_on_disk` at the default save path.
+ * The global figures are mapped by `clientStatus`.
  */
 export class QbittorrentSource implements TorrentSource {
   readonly #api: QbittorrentApi;
@@ -79,17 +79,6 @@ export class QbittorrentSource implements TorrentSource {
     await this.#api.logout(AbortSignal.timeout(2000));
     this.#http.close();
   }
-}
-
-function clientStatus(version: string, server: ServerState): ClientStatus {
-  return {
-    version,
-    downloadedTotal: num(server.alltime_dl),
-    uploadedTotal: num(server.alltime_ul),
-    downloadRate: num(server.dl_info_speed) ?? 0,
-    uploadRate: num(server.up_info_speed) ?? 0,
-    freeSpace: num(server.free_space_on_disk),
-  };
 }
 
 /** Fills the session catalog with the `server_state` figures that mean exactly what the catalog says. */

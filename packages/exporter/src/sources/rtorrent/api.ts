@@ -1,5 +1,6 @@
 // Typed calls to rTorrent 0.9.8's XML-RPC: the torrent list with trackers, globals, versions, labels, removal.
 
+import { HELD_LIST_BYTES, STATUS_ANSWER_BYTES, TABLE_ANSWER_BYTES } from "../answer-limits.ts";
 import { SourceProtocolError } from "../errors.ts";
 import type { RtorrentTransport } from "./transport.ts";
 import {
@@ -277,14 +278,18 @@ export class RtorrentApi {
     this.#limits = options.limits ?? {};
   }
 
-  /** Calls one method and returns its decoded value. */
+  /**
+   * Calls one method and returns its decoded value. The answer may be at most `maxBytes` (a
+   * status answer's size by default; lists ask for more).
+   */
   async call(
     method: string,
     params: readonly XmlRpcParam[],
     signal: AbortSignal,
+    maxBytes = STATUS_ANSWER_BYTES,
   ): Promise<XmlRpcValue> {
     const body = Buffer.from(encodeMethodCall(method, params), "utf8");
-    const response = await this.transport.send(body, signal);
+    const response = await this.transport.send(body, signal, maxBytes);
     return parseMethodResponse(response, {
       ...this.#limits,
       where: `${this.transport.endpoint} ${method}`,
@@ -295,11 +300,13 @@ export class RtorrentApi {
   async multicall(
     calls: readonly RtorrentCall[],
     signal: AbortSignal,
+    maxBytes = STATUS_ANSWER_BYTES,
   ): Promise<(XmlRpcValue | XmlRpcFaultError)[]> {
     const value = await this.call(
       "system.multicall",
       [calls.map((c) => ({ methodName: c.method, params: c.params }))],
       signal,
+      maxBytes,
     );
     return multicallResults(value, calls.length, `${this.transport.endpoint} system.multicall`);
   }
@@ -373,7 +380,7 @@ export class RtorrentApi {
     if (trackers) {
       params.push(`t.multicall=,${trackers.map((t) => TRACKER_FIELDS[t].command).join(",")}`);
     }
-    const value = await this.call("d.multicall2", params, signal);
+    const value = await this.call("d.multicall2", params, signal, HELD_LIST_BYTES);
     const where = `${this.transport.endpoint} d.multicall2`;
     if (!Array.isArray(value)) {
       throw new SourceProtocolError(
@@ -419,7 +426,12 @@ export class RtorrentApi {
    * rTorrent's host can tell.
    */
   async freeDiskSpace(signal: AbortSignal): Promise<number | undefined> {
-    const value = await this.call("d.multicall2", ["", "started", "d.free_diskspace="], signal);
+    const value = await this.call(
+      "d.multicall2",
+      ["", "started", "d.free_diskspace="],
+      signal,
+      TABLE_ANSWER_BYTES,
+    );
     const where = `${this.transport.endpoint} d.multicall2 d.free_diskspace`;
     if (!Array.isArray(value)) throw new SourceProtocolError(`${where}: expected an array`);
     let best: number | undefined;
@@ -462,6 +474,7 @@ export class RtorrentApi {
         { method: "f.multicall", params: [id, "", "f.path="] },
       ],
       signal,
+      TABLE_ANSWER_BYTES,
     );
     const where = `${this.transport.endpoint} erase`;
     for (const v of [directory, multiFile, files]) if (v instanceof Error) throw v;

@@ -1,6 +1,7 @@
 // XML-RPC over HTTP(S) for rTorrent behind a web server (nginx `scgi_pass`, ruTorrent's /RPC2).
 
 import { HttpClient, type HttpResponse, type TlsOptions } from "../../net/http-client.ts";
+import { STATUS_ANSWER_BYTES } from "../answer-limits.ts";
 import { describeUrl, SourceAuthError, SourceHttpError } from "../errors.ts";
 import type { RtorrentTransport } from "./transport.ts";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./xmlrpc.ts";
@@ -12,7 +13,7 @@ export interface HttpXmlRpcTransportOptions {
   /** Basic-auth password (or the URL's user info). */
   readonly password?: string;
   readonly tls?: TlsOptions;
-  /** Largest decoded response accepted (default 256 MiB). */
+  /** Largest decoded response accepted: the bound on a streamed list (default 256 MiB). */
   readonly maxResponseBytes?: number;
   /** Share a client (and its keep-alive pool) instead of creating one. */
   readonly client?: HttpClient;
@@ -29,6 +30,7 @@ export class HttpXmlRpcTransport implements RtorrentTransport {
   readonly #client: HttpClient;
   readonly #ownsClient: boolean;
   readonly #headers: Record<string, string>;
+  readonly #maxBytes: number;
 
   constructor(url: string | URL, options: HttpXmlRpcTransportOptions = {}) {
     const parsed = typeof url === "string" ? URL.parse(url) : new URL(url.href);
@@ -46,29 +48,33 @@ export class HttpXmlRpcTransport implements RtorrentTransport {
       this.#headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
     }
     this.#ownsClient = options.client === undefined;
-    this.#client =
-      options.client ??
-      new HttpClient({
-        ...(options.tls ? { tls: options.tls } : {}),
-        maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-      });
+    this.#maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.#client = options.client ?? new HttpClient(options.tls ? { tls: options.tls } : {});
   }
 
-  async send(body: Buffer, signal: AbortSignal): Promise<Buffer> {
+  async send(body: Buffer, signal: AbortSignal, maxBytes = STATUS_ANSWER_BYTES): Promise<Buffer> {
     const response = await this.#client.request({
       method: "POST",
       url: this.#url,
       headers: this.#headers,
       body,
       signal,
+      maxBytes: Math.min(maxBytes, this.#maxBytes),
     });
     return this.#check(response);
   }
 
   async stream(body: Buffer, signal: AbortSignal, onChunk: (chunk: Buffer) => void): Promise<void> {
-    // Only a 200 answer's body goes to onChunk; any other is read whole and checked as in send.
+    // Only a 200 answer's body goes to onChunk; of any other, the start is read for the check.
     const response = await this.#client.stream(
-      { method: "POST", url: this.#url, headers: this.#headers, body, signal },
+      {
+        method: "POST",
+        url: this.#url,
+        headers: this.#headers,
+        body,
+        signal,
+        maxBytes: this.#maxBytes,
+      },
       onChunk,
     );
     this.#check(response);

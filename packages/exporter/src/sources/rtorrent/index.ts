@@ -1,6 +1,7 @@
 // The rTorrent source: one trimmed d.multicall2 per poll, diffed into patches, plus global figures and session counters.
 
 import { SESSION_METRIC as M, type SessionCounters } from "@seedwatch/metrics";
+import { knownFreeSpace } from "../../model/free-space.ts";
 import { StateMapper } from "../../model/status.ts";
 import type { TlsOptions } from "../../net/http-client.ts";
 import { SourceProtocolError } from "../errors.ts";
@@ -199,10 +200,8 @@ export class RtorrentSource implements TorrentSource {
       uploadRate: int(4),
       downloadRate: int(5),
       // A fault here means the item went away between the two calls: no figure this time.
-      freeSpace:
-        free === undefined || free instanceof Error
-          ? undefined
-          : positiveOrUndefined(nonNegative(free, where, "d.free_diskspace")),
+      // 0 when rTorrent could not stat the item's files; negative, an unsigned value gone wrong.
+      freeSpace: free instanceof Error ? undefined : knownFreeSpace(free, { zeroIsUnknown: true }),
       dht: dht instanceof Error ? undefined : dhtFigures(dht as XmlRpcValue),
     };
   }
@@ -272,10 +271,6 @@ function nonNegative(value: XmlRpcValue, where: string, what: string): number {
   return n;
 }
 
-function positiveOrUndefined(n: number): number | undefined {
-  return n > 0 ? n : undefined;
-}
-
 /** Counts requests and response bytes on their way through (SCGI has no other place to see them). */
 class CountingTransport implements RtorrentTransport {
   readonly #inner: RtorrentTransport;
@@ -290,9 +285,9 @@ class CountingTransport implements RtorrentTransport {
     return this.#inner.endpoint;
   }
 
-  async send(body: Buffer, signal: AbortSignal): Promise<Buffer> {
+  async send(body: Buffer, signal: AbortSignal, maxBytes?: number): Promise<Buffer> {
     this.requests++;
-    const response = await this.#inner.send(body, signal);
+    const response = await this.#inner.send(body, signal, maxBytes);
     this.bytesReceived += response.length;
     return response;
   }

@@ -1,6 +1,7 @@
 // SCGI transport for rTorrent's XML-RPC: one request per connection, over TCP or a Unix socket.
 
 import { connect, type Socket } from "node:net";
+import { STATUS_ANSWER_BYTES } from "../answer-limits.ts";
 import {
   SourceConnectionError,
   SourceHttpError,
@@ -92,16 +93,25 @@ export class ScgiTransport implements RtorrentTransport {
     this.#maxRequest = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   }
 
-  send(body: Buffer, signal: AbortSignal): Promise<Buffer> {
+  send(body: Buffer, signal: AbortSignal, maxBytes = STATUS_ANSWER_BYTES): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
-    return this.stream(body, signal, (chunk) => {
+    return this.#exchange(body, signal, Math.min(maxBytes, this.#maxResponse), (chunk) => {
       chunks.push(chunk);
       size += chunk.length;
     }).then(() => Buffer.concat(chunks, size));
   }
 
   stream(body: Buffer, signal: AbortSignal, onChunk: (chunk: Buffer) => void): Promise<void> {
+    return this.#exchange(body, signal, this.#maxResponse, onChunk);
+  }
+
+  #exchange(
+    body: Buffer,
+    signal: AbortSignal,
+    maxResponse: number,
+    onChunk: (chunk: Buffer) => void,
+  ): Promise<void> {
     const where = this.endpoint;
     if (body.length > this.#maxRequest) {
       return Promise.reject(
@@ -141,9 +151,11 @@ export class ScgiTransport implements RtorrentTransport {
       socket.on("data", (chunk: Buffer) => {
         if (settled) return;
         size += chunk.length;
-        if (size > this.#maxResponse) {
+        if (size > maxResponse) {
           settle(
-            new SourceProtocolError(`${where}: response larger than ${this.#maxResponse} bytes`),
+            new SourceProtocolError(
+              `${where}: response larger than ${maxResponse} bytes, the limit for this call`,
+            ),
           );
           return;
         }

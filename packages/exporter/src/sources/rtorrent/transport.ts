@@ -10,11 +10,12 @@ export interface RtorrentTransport {
   /** Where requests go, fit for messages and logs (no credentials). */
   readonly endpoint: string;
   /**
-   * Sends one `methodCall` document and resolves with the raw `methodResponse` bytes. Rejects
-   * with SourceConnectionError, SourceTimeoutError (when `signal` aborts), SourceProtocolError,
-   * SourceHttpError or SourceAuthError.
+   * Sends one `methodCall` document and resolves with the raw `methodResponse` bytes, at most
+   * `maxBytes` of them (default STATUS_ANSWER_BYTES; what a larger answer is refused with names
+   * the limit). Rejects with SourceConnectionError, SourceTimeoutError (when `signal` aborts),
+   * SourceProtocolError, SourceHttpError or SourceAuthError.
    */
-  send(body: Buffer, signal: AbortSignal): Promise<Buffer>;
+  send(body: Buffer, signal: AbortSignal, maxBytes?: number): Promise<Buffer>;
   /**
    * Like `send`, but hands the response body to `onChunk` piece by piece as it arrives instead of
    * keeping it, so a 100 MB `d.multicall2` answer never sits in memory whole. Resolves once the
@@ -28,7 +29,7 @@ export interface RtorrentTransport {
 
 /** Options common to every transport. */
 export interface RtorrentTransportOptions {
-  /** Largest response accepted, in bytes (default 256 MiB). */
+  /** Largest response accepted, in bytes: the bound on a streamed list (default 256 MiB). */
   readonly maxResponseBytes?: number;
   /** HTTP(S) only: basic-auth user name. */
   readonly username?: string;

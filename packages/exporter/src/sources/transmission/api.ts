@@ -1,6 +1,7 @@
 // The Transmission RPC session: Basic auth, the X-Transmission-Session-Id 409 handshake, the dialect, streamed torrent lists.
 
 import type { HttpClient, HttpResponse } from "../../net/http-client.ts";
+import { STATUS_ANSWER_BYTES, STREAMED_LIST_BYTES } from "../answer-limits.ts";
 import {
   describeUrl,
   SourceAuthError,
@@ -84,13 +85,17 @@ export class TransmissionApi {
     return this.#dialect;
   }
 
-  /** Calls a method; resolves with its arguments, keys in legacy names whatever the dialect. */
+  /**
+   * Calls a method; resolves with its arguments, keys in legacy names whatever the dialect. The
+   * answer is read whole, so it may be at most `maxBytes` (a status answer's size by default).
+   */
   async call(
     method: Method,
     args: Readonly<Record<string, unknown>>,
     signal: AbortSignal,
+    maxBytes = STATUS_ANSWER_BYTES,
   ): Promise<Record<string, unknown>> {
-    const response = await this.#exchange(method, args, signal, undefined);
+    const response = await this.#exchange(method, args, signal, maxBytes, undefined);
     let parsed: unknown;
     try {
       parsed = JSON.parse(response.body.toString("utf8"));
@@ -119,7 +124,7 @@ export class TransmissionApi {
   ): Promise<Record<string, unknown>> {
     let parser: JsonArrayStream | undefined;
     try {
-      await this.#exchange("torrent-get", args, signal, (chunk) => {
+      await this.#exchange("torrent-get", args, signal, STREAMED_LIST_BYTES, (chunk) => {
         parser ??= new JsonArrayStream({ path: torrentsPath(this.#dialect), onElement });
         parser.write(chunk);
       });
@@ -134,13 +139,14 @@ export class TransmissionApi {
     method: Method,
     args: Readonly<Record<string, unknown>>,
     signal: AbortSignal,
+    maxBytes: number,
     onChunk: ((chunk: Buffer) => void) | undefined,
   ): Promise<HttpResponse> {
-    let response = await this.#send(method, args, signal, onChunk);
+    let response = await this.#send(method, args, signal, maxBytes, onChunk);
     if (response.status === 409) {
       // CSRF protection: take the id Transmission hands out and send the same request once more.
       this.#adopt(response, method);
-      response = await this.#send(method, args, signal, onChunk);
+      response = await this.#send(method, args, signal, maxBytes, onChunk);
       if (response.status === 409) {
         throw new SourceProtocolError(
           `${this.#where} ${method}: Transmission refused the session id it had just handed out`,
@@ -149,7 +155,7 @@ export class TransmissionApi {
     }
     if (response.status === 200) return response;
     const where = `${this.#where} ${method}`;
-    const body = response.body.toString("utf8").slice(0, 500);
+    const body = response.body.toString("utf8");
     if (response.status === 401) {
       throw new SourceAuthError(
         this.#authorization === undefined
@@ -193,6 +199,7 @@ export class TransmissionApi {
     method: Method,
     args: Readonly<Record<string, unknown>>,
     signal: AbortSignal,
+    maxBytes: number,
     onChunk: ((chunk: Buffer) => void) | undefined,
   ): Promise<HttpResponse> {
     const headers: Record<string, string> = { "content-type": "application/json" };
@@ -204,6 +211,7 @@ export class TransmissionApi {
       headers,
       body: encodeRequest(this.#dialect, method, args, ++this.#tag),
       signal,
+      maxBytes,
     };
     const response = await (onChunk === undefined
       ? this.#http.request(request)

@@ -457,6 +457,15 @@ describe("TransmissionSource over replayed answers", () => {
       const result = await poll(source);
       assert.equal(result.client.freeSpace, undefined);
       assert.equal(result.client.version, "3.00 (bb6b5a062e)");
+      // A "success" that carries the -1 of a failed statvfs is just as unknown.
+      replay.answers.set("free-space", {
+        body: JSON.stringify({
+          arguments: { path: "/downloads", "size-bytes": -1 },
+          result: "success",
+          tag: 4,
+        }),
+      });
+      assert.equal((await poll(source)).client.freeSpace, undefined);
     } finally {
       await source.close();
     }

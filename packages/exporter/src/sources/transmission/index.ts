@@ -1,6 +1,7 @@
 // The Transmission source: recently-active polls between full lists, session-stats totals, free space.
 
 import { SESSION_METRIC as M, type SessionCounters } from "@seedwatch/metrics";
+import { knownFreeSpace } from "../../model/free-space.ts";
 import { StateMapper } from "../../model/status.ts";
 import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
 import { SourceProtocolError } from "../errors.ts";
@@ -210,8 +211,8 @@ export class TransmissionSource implements TorrentSource {
     if (this.#downloadDir === undefined) return undefined;
     try {
       const answer = await this.#api.call("free-space", { path: this.#downloadDir }, signal);
-      const bytes = finite(answer["size-bytes"]);
-      return bytes !== undefined && bytes >= 0 ? bytes : undefined;
+      // -1 when Transmission cannot stat the directory.
+      return knownFreeSpace(answer["size-bytes"]);
     } catch (error) {
       if (error instanceof TransmissionRpcError) return undefined;
       throw error;

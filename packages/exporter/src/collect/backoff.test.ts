@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { BANNED_RETRY_MS, backoffDelay } from "./backoff.ts";
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+describe("backoffDelay", () => {
+  it("asks a banned client again every 5 minutes, never an hour later", () => {
+    assert.equal(BANNED_RETRY_MS, 5 * MINUTE);
+    for (const failures of [1, 2, 10, 100]) {
+      assert.equal(backoffDelay("banned", failures, 10 * SECOND), 5 * MINUTE);
+    }
+    assert.equal(backoffDelay("banned", 1, 15 * MINUTE), 15 * MINUTE, "or the poll interval");
+  });
+
+  it("backs off slowly after refused credentials, and from the interval for anything else", () => {
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((f) => backoffDelay("auth", f, 10 * SECOND) / MINUTE),
+      [5, 10, 20, 40, 60, 60],
+    );
+    assert.deepEqual(
+      [1, 2, 3, 6, 7, 20].map((f) => backoffDelay("http", f, 10 * SECOND) / SECOND),
+      [10, 20, 40, 300, 300, 300],
+    );
+  });
+});
