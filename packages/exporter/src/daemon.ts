@@ -121,6 +121,7 @@ export class Daemon {
         ],
         config: () => this.#config,
         reload: () => this.reload(),
+        allowedOrigins: () => this.#config.web.allowedOrigins,
         log,
       }),
       ...api.routes,
