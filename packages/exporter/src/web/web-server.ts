@@ -89,7 +89,7 @@ export interface WebServer {
   requireUser(req: IncomingMessage, res: ServerResponse): Promise<Principal | undefined>;
   /** Re-reads the web config now (SIGHUP, `POST /-/reload`). */
   reload(): ReloadOutcome;
-  /** Stops listening and closes every connection. */
+  /** Stops listening, closes every connection and stops the bcrypt thread. */
   close(): Promise<void>;
 }
 
@@ -249,11 +249,12 @@ export function createWebServer(options: WebServerOptions): WebServer {
       return principal;
     },
     reload: () => reloader?.reload() ?? { ok: true, changed: false, loaded: initial },
-    close() {
-      return new Promise<void>((resolve) => {
+    async close() {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await authenticator.close();
     },
   };
 }
