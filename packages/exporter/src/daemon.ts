@@ -158,9 +158,27 @@ export class Daemon {
       (req, res, scope) => this.#access.authorize(req, res, scope),
       log,
     );
+    let refusedSince = 0;
+    let refusedLogged = 0;
     this.#web = createWebServer({
       ...(options.webConfigFile === undefined ? {} : { webConfigFile: options.webConfigFile }),
       handler: (req, res) => router(req, res),
+      maxConnectionsPerClient: () => this.#config.web.maxConnectionsPerClient,
+      onConnectionRefused: (client) => {
+        refusedSince += 1;
+        // One line a minute at most: a flood must not flood the log as well.
+        if (Date.now() - refusedLogged < 60_000) return;
+        refusedLogged = Date.now();
+        log.warn(
+          "connections refused: a client has too many open (web.max_connections_per_client)",
+          {
+            client,
+            refused: refusedSince,
+            limit: this.#config.web.maxConnectionsPerClient,
+          },
+        );
+        refusedSince = 0;
+      },
       onReload: (outcome) => {
         if (!outcome.ok)
           log.error("web config reload failed, keeping the last good one", { err: outcome.error });
