@@ -166,14 +166,14 @@ export class Daemon {
       maxConnectionsPerClient: () => this.#config.web.maxConnectionsPerClient,
       onConnectionRefused: (client) => {
         refusedSince += 1;
-        // One line a minute at most: a flood must not flood the log as well.
+        // The first refusal at once, then one line a minute at most: a flood must not flood the log.
         if (Date.now() - refusedLogged < 60_000) return;
         refusedLogged = Date.now();
         log.warn(
           "connections refused: a client has too many open (web.max_connections_per_client)",
           {
             client,
-            refused: refusedSince,
+            refused_since_last_line: refusedSince,
             limit: this.#config.web.maxConnectionsPerClient,
           },
         );
