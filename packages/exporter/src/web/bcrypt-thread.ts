@@ -36,7 +36,11 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
-const WORKER = new URL("./bcrypt-worker.ts", import.meta.url);
+// The repository runs the .ts sources; the packed package ships them compiled to .js.
+const WORKER = new URL(
+  import.meta.url.endsWith(".ts") ? "./bcrypt-worker.ts" : "./bcrypt-worker.js",
+  import.meta.url,
+);
 
 /**
  * Runs bcryptjs in one worker thread. bcryptjs's own async API still computes on the event loop,
