@@ -23,7 +23,7 @@ export class ClientConnections {
   readonly #limit: () => number;
   readonly #onRefused: ((client: string) => void) | undefined;
   readonly #open = new Map<string, number>();
-  #total = 0;
+  readonly #sockets = new Set<Socket>();
   #refused = 0;
 
   /** `limit` is read for each new connection, so a reloaded setting applies at once. */
@@ -39,7 +39,15 @@ export class ClientConnections {
 
   /** What is open now, and how many connections were refused so far. */
   get stats(): ClientConnectionStats {
-    return { open: this.#total, clients: this.#open.size, refused: this.#refused };
+    return { open: this.#sockets.size, clients: this.#open.size, refused: this.#refused };
+  }
+
+  /**
+   * Destroys every connection still open (on shutdown): HTTP's closeAllConnections() misses those
+   * still in their TLS handshake or that never sent a request.
+   */
+  destroyAll(): void {
+    for (const socket of this.#sockets) socket.destroy();
   }
 
   #admit(socket: Socket): void {
@@ -53,9 +61,9 @@ export class ClientConnections {
       return;
     }
     this.#open.set(client, open + 1);
-    this.#total += 1;
+    this.#sockets.add(socket);
     socket.once("close", () => {
-      this.#total -= 1;
+      this.#sockets.delete(socket);
       const left = (this.#open.get(client) ?? 1) - 1;
       if (left === 0) this.#open.delete(client);
       else this.#open.set(client, left);

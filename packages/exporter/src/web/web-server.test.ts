@@ -6,6 +6,7 @@ import { request as httpsRequest } from "node:https";
 import { type AddressInfo, connect } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { TLSSocket } from "node:tls";
 import { tempDir } from "@seedwatch/testbed";
 import { type CertificateFiles, makeCertificate } from "@seedwatch/testbed/certificates";
@@ -302,6 +303,51 @@ describe("createWebServer with TLS from web-config.yml", () => {
     );
     await assert.rejects(get(`${base}/`, { ca: caPem }));
     assert.equal((await get(`${base}/`, { ca: caPem, ...clientPem })).status, 200);
+  });
+
+  it("holds a client address to its connection limit before the TLS handshake", async (t) => {
+    const { base, web } = await startTls(t, "", { limits: { maxConnectionsPerClient: 2 } });
+    const port = Number(new URL(base).port);
+    let closed = 0;
+    const idle = Array.from({ length: 5 }, () => {
+      const socket = connect({ port, host: "127.0.0.1", localAddress: "127.0.0.2" });
+      socket.on("error", () => undefined);
+      socket.on("close", () => {
+        closed += 1;
+      });
+      socket.resume();
+      return socket;
+    });
+    t.after(() => {
+      for (const socket of idle) socket.destroy();
+    });
+    for (let i = 0; i < 500 && closed < 3; i += 1) await sleep(10);
+    assert.equal(closed, 3);
+    assert.equal(web.connectionStats.refused, 3);
+    const served = await get(`${base}/`, { ca: caPem });
+    assert.equal(served.status, 200);
+    assert.equal(served.body, "hello");
+  });
+
+  it("closes at once, connections still in their TLS handshake included", async (t) => {
+    const { base, web } = await startTls(t, "", { limits: { handshakeTimeoutMs: 600_000 } });
+    const idle = connect({ port: Number(new URL(base).port), host: "127.0.0.1" });
+    idle.on("error", () => undefined);
+    idle.resume();
+    t.after(() => idle.destroy());
+    for (let i = 0; i < 500 && web.connectionStats.open < 1; i += 1) await sleep(10);
+    assert.equal(web.connectionStats.open, 1);
+    // Only there so that a close() waiting for the handshake ends and the test reports it.
+    let unblocked = false;
+    const rescue = setTimeout(() => {
+      unblocked = true;
+      idle.destroy();
+    }, 20_000);
+    const gone = once(idle, "close");
+    await web.close();
+    await gone;
+    clearTimeout(rescue);
+    assert.equal(unblocked, false, "close() waited for the idle handshake");
   });
 
   it("refuses to turn TLS off by a reload and keeps serving TLS", async (t) => {

@@ -289,6 +289,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        connections.destroyAll();
       });
       await authenticator.close();
     },
