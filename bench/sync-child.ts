@@ -169,6 +169,7 @@ async function timeScrapes(
     daemonCollectors: [],
     config: () => config,
     reload: async () => ({ ok: true }),
+    allowedOrigins: () => [],
     log: silentLogger,
   });
   const router = createRouter(routes, async () => true, silentLogger);

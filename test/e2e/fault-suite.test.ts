@@ -352,6 +352,8 @@ describe(`fault suite (FAULT_SEED=${SEED} FAULT_STEPS=${STEPS})`, { timeout: 900
     };
     let state = "";
     let polls = 0;
+    const done = new Set<string>();
+    const t0 = Date.now();
     try {
       await waitFor(
         "the leecher to download every torrent and each seeder to count its upload",
@@ -373,6 +375,11 @@ describe(`fault suite (FAULT_SEED=${SEED} FAULT_STEPS=${STEPS})`, { timeout: 900
           const incomplete = torrents.filter(
             (t) => got.find((g) => g.hash === t.infoHash)?.progress !== 1,
           );
+          for (const t of torrents)
+            if (!incomplete.includes(t) && !done.has(t.name)) {
+              done.add(t.name);
+              console.log(`DEBUG ${t.name} complete after ${Date.now() - t0} ms`);
+            }
           if (incomplete.length > 0) {
             // Again now and then: a seeder still checking its files refuses the first connection.
             if (polls++ % 8 === 0) await introduce(incomplete);

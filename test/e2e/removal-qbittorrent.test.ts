@@ -167,6 +167,26 @@ describe("removing torrents from a real qBittorrent through a real seedwatch", {
       assert.ok(await exists(file(i)), `file ${i} still there`);
   });
 
+  it("refuses a body that names a key twice, and removes nothing", async () => {
+    // JSON.parse keeps the last value: read that way, this would be a real removal.
+    for (const body of [
+      `{"hashes":["${hash(0)}"],"dryRun":true,"dryRun":false}`,
+      `{"hashes":["${hash(0)}"],"dryRun":true,"dry\\u0052un":false}`,
+    ]) {
+      const answer = await call("/api/v1/targets/box/remove", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      assert.equal(answer.status, 400, answer.body);
+      assert.deepEqual(json<{ error: string }>(answer), {
+        error: 'the body names the key "dryRun" twice',
+      });
+    }
+    assert.ok((await listed()).has(hash(0)), "torrent 0 still there");
+    assert.ok(await exists(file(0)), "its data still there");
+  });
+
   it("removes a torrent and keeps its data, then one with its data deleted", async () => {
     const kept = await remove("box", { hashes: [hash(0)] });
     assert.equal(kept.status, 200, kept.body);

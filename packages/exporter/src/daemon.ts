@@ -138,6 +138,7 @@ export class Daemon {
         ],
         config: () => this.#config,
         reload: () => this.reload(),
+        allowedOrigins: () => this.#config.web.allowedOrigins,
         log,
       }),
       ...api.routes,
@@ -179,9 +180,27 @@ export class Daemon {
       (req, res, scope) => this.#access.authorize(req, res, scope),
       log,
     );
+    let refusedSince = 0;
+    let refusedLogged = 0;
     this.#web = createWebServer({
       ...(options.webConfigFile === undefined ? {} : { webConfigFile: options.webConfigFile }),
       handler: (req, res) => router(req, res),
+      maxConnectionsPerClient: () => this.#config.web.maxConnectionsPerClient,
+      onConnectionRefused: (client) => {
+        refusedSince += 1;
+        // The first refusal at once, then one line a minute at most: a flood must not flood the log.
+        if (Date.now() - refusedLogged < 60_000) return;
+        refusedLogged = Date.now();
+        log.warn(
+          "connections refused: a client has too many open (web.max_connections_per_client)",
+          {
+            client,
+            refused_since_last_line: refusedSince,
+            limit: this.#config.web.maxConnectionsPerClient,
+          },
+        );
+        refusedSince = 0;
+      },
       onReload: (outcome) => {
         if (!outcome.ok)
           log.error("web config reload failed, keeping the last good one", { err: outcome.error });

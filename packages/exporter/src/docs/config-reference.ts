@@ -299,8 +299,13 @@ const KEYS: Readonly<Record<string, KeyDoc>> = {
   },
   "web.allowed_origins": {
     meaning:
-      "Origins (`https://seed.example.org`) allowed to send actions besides seedwatch's own.",
+      "Origins (`https://seed.example.org`) allowed to send actions and `/-/reload` besides seedwatch's own.",
     default: () => json(DEFAULT_WEB_POLICY.allowedOrigins),
+  },
+  "web.max_connections_per_client": {
+    meaning:
+      "Connections one client address (an IPv6 client: its /64) may hold open at once; more are closed at once, so one address cannot take all 1,024. Behind a reverse proxy every client shares the proxy's address: raise it there.",
+    default: () => json(DEFAULT_WEB_POLICY.maxConnectionsPerClient),
   },
 };
 

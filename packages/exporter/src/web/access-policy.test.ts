@@ -16,6 +16,7 @@ import {
   isAllowedHost,
   isLoopbackAddress,
   SCOPES,
+  webSchema,
 } from "./access-policy.ts";
 import type { Scope } from "./route.ts";
 import { createWebServer, type WebServer } from "./web-server.ts";
@@ -76,6 +77,17 @@ describe("scope policy", () => {
       denied.kind === "deny" ? denied.message : "",
       /only clients on this machine.*docs\/security\.md/s,
     );
+  });
+
+  it("reads max_connections_per_client, 32 unless set, from 1 to the server's 1,024", () => {
+    assert.equal(buildWebPolicy(undefined).maxConnectionsPerClient, 32);
+    assert.equal(buildWebPolicy({ max_connections_per_client: 200 }).maxConnectionsPerClient, 200);
+    for (const bad of [0, -1, 1.5, 1025, "8"])
+      assert.equal(
+        webSchema.safeParse({ max_connections_per_client: bad }).success,
+        false,
+        String(bad),
+      );
   });
 
   it("follows the web: section, and never opens actions or admin to users' absence", () => {

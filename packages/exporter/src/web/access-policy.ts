@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { Scope } from "./route.ts";
 import { sendText } from "./route.ts";
+import { DEFAULT_SERVER_LIMITS } from "./server-limits.ts";
 
 /** Every scope, in the order the docs list them. */
 export const SCOPES: readonly Scope[] = [
@@ -32,6 +33,8 @@ export interface WebAccessPolicy {
   readonly allowedHosts: readonly string[];
   /** Origins (`https://seed.example.org`) allowed to send actions besides the daemon's own. */
   readonly allowedOrigins: readonly string[];
+  /** Connections one client address (an IPv6 client: its /64) may hold open at once. */
+  readonly maxConnectionsPerClient: number;
 }
 
 /** The policy when seedwatch.yml has no `web:` section. */
@@ -40,6 +43,7 @@ export const DEFAULT_WEB_POLICY: WebAccessPolicy = {
   loopbackOnly: new Set<Scope>(["dashboard", "api", "actions", "admin"]),
   allowedHosts: [],
   allowedOrigins: [],
+  maxConnectionsPerClient: DEFAULT_SERVER_LIMITS.maxConnectionsPerClient,
 };
 
 const scope = z.enum(SCOPES as [Scope, ...Scope[]]);
@@ -68,6 +72,12 @@ export const webSchema = z
       )
       .max(100)
       .optional(),
+    max_connections_per_client: z
+      .number()
+      .int()
+      .min(1)
+      .max(DEFAULT_SERVER_LIMITS.maxConnections)
+      .optional(),
   })
   .superRefine((web, ctx) => {
     for (const required of ALWAYS_AUTHENTICATED) {
@@ -91,6 +101,8 @@ export function buildWebPolicy(raw: RawWebConfig | undefined): WebAccessPolicy {
     loopbackOnly: new Set(raw?.loopback_only ?? DEFAULT_WEB_POLICY.loopbackOnly),
     allowedHosts: (raw?.allowed_hosts ?? []).map((h) => h.toLowerCase().replace(/\.$/, "")),
     allowedOrigins: (raw?.allowed_origins ?? []).map((o) => o.replace(/\/$/, "").toLowerCase()),
+    maxConnectionsPerClient:
+      raw?.max_connections_per_client ?? DEFAULT_WEB_POLICY.maxConnectionsPerClient,
   };
 }
 

@@ -152,6 +152,26 @@ describe("BasicAuthenticator", () => {
     ]);
     assert.deepEqual(answers, [{ user: "alice" }, undefined, { user: "bob" }, undefined]);
   });
+
+  it("knows a cached login without bcrypt or waiting (cachedUser), and only a cached one", async () => {
+    const auth = new BasicAuthenticator();
+    auth.setUsers(new Map([["alice", aliceHash]]));
+    assert.equal(auth.cachedUser(header("alice", "wonderland")), undefined);
+    await auth.authenticate(header("alice", "wonderland"));
+    assert.equal(auth.cachedUser(header("alice", "wonderland")), "alice");
+    assert.equal(auth.cachedUser(header("alice", "wrong")), undefined);
+    assert.equal(auth.cachedUser(header("mallory", "wonderland")), undefined);
+    assert.equal(auth.cachedUser({ headers: {} }), undefined);
+    assert.deepEqual(auth.stats, { compares: 1, cacheHits: 0, failures: 0 });
+  });
+
+  it("runs no bcrypt for a request whose client went away before its turn", async () => {
+    const auth = new BasicAuthenticator();
+    auth.setUsers(new Map([["alice", aliceHash]]));
+    const gone = { ...header("alice", "wonderland"), socket: { destroyed: true } };
+    assert.equal(await auth.authenticate(gone), undefined);
+    assert.deepEqual(auth.stats, { compares: 0, cacheHits: 0, failures: 1 });
+  });
 });
 
 describe("sendUnauthorized", () => {

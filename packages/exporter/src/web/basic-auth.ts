@@ -1,8 +1,8 @@
-// HTTP basic auth against web-config.yml's bcrypt hashes: cached, serialized, no user enumeration by timing.
+// HTTP basic auth against web-config.yml's bcrypt hashes: cached, off the event loop, no user enumeration by timing.
 
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { compare, hash } from "bcryptjs";
+import { BcryptThread } from "./bcrypt-thread.ts";
 import { bcryptCost } from "./hash-password.ts";
 
 /** Who a request comes from. `user` is undefined when basic auth is off (no users configured). */
@@ -23,6 +23,8 @@ export interface BasicAuthStats {
 export interface BasicAuthOptions {
   /** Successful (user, hash, password) results kept (default 256). */
   readonly cacheSize?: number;
+  /** Where bcrypt runs (default: a worker thread of the authenticator's own). */
+  readonly bcrypt?: BcryptThread;
 }
 
 /** The longest `Authorization` header looked at; bcrypt reads at most 72 bytes of a password. */
@@ -56,24 +58,27 @@ export function sendUnauthorized(res: ServerResponse, realm = "seedwatch"): void
 
 /**
  * Checks basic-auth credentials against bcrypt hashes as exporter-toolkit does: one bcrypt at a
- * time (it is CPU-bound), successful results cached by (user, hash, password) so a changed hash
- * invalidates them, and unknown users checked against a dummy hash of the same cost so the answer
- * takes as long as for a known user with a wrong password. Nothing here logs or stores a password
- * or a hash in clear: cache keys are SHA-256 digests.
+ * time (it is CPU-bound), in a worker thread so the event loop keeps serving while it runs;
+ * successful results cached by (user, hash, password), so a scraper that sends the same
+ * credentials every time costs one bcrypt in all, and a changed hash invalidates them; unknown
+ * users checked against a dummy hash of the same cost so the answer takes as long as for a known
+ * user with a wrong password. Nothing here logs or stores a password or a hash in clear: cache
+ * keys are SHA-256 digests.
  */
 export class BasicAuthenticator {
   readonly #cacheSize: number;
   readonly #cache = new Map<string, true>();
   readonly #dummies = new Map<number, Promise<string>>();
+  readonly #bcrypt: BcryptThread;
   #users: ReadonlyMap<string, string> = new Map();
   #dummy: Promise<string> | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
   #compares = 0;
   #cacheHits = 0;
   #failures = 0;
 
   constructor(options: BasicAuthOptions = {}) {
     this.#cacheSize = options.cacheSize ?? 256;
+    this.#bcrypt = options.bcrypt ?? new BcryptThread();
   }
 
   /** Whether any user is configured (basic auth is on). */
@@ -98,10 +103,28 @@ export class BasicAuthenticator {
   }
 
   /**
-   * Checks a request's `Authorization` header. Resolves to the principal when it may pass (every
-   * request when basic auth is off), undefined when it must get a 401.
+   * The user a request's credentials were already found good for (a cache hit), else undefined;
+   * no bcrypt, no waiting. The web server keys the rate limit with it.
    */
-  async authenticate(req: Pick<IncomingMessage, "headers">): Promise<Principal | undefined> {
+  cachedUser(req: Pick<IncomingMessage, "headers">): string | undefined {
+    if (this.#users.size === 0) return undefined;
+    const credentials = parseBasicAuthorization(req.headers.authorization);
+    if (credentials === undefined) return undefined;
+    const known = this.#users.get(credentials.user);
+    if (known === undefined) return undefined;
+    return this.#cache.has(cacheKey(credentials.user, known, credentials.password))
+      ? credentials.user
+      : undefined;
+  }
+
+  /**
+   * Checks a request's `Authorization` header. Resolves to the principal when it may pass (every
+   * request when basic auth is off), undefined when it must get a 401. A request whose socket is
+   * gone by its turn in the bcrypt queue is not checked (and refused).
+   */
+  async authenticate(
+    req: Pick<IncomingMessage, "headers"> & { readonly socket?: { readonly destroyed: boolean } },
+  ): Promise<Principal | undefined> {
     if (this.#users.size === 0) return { user: undefined };
     const credentials = parseBasicAuthorization(req.headers.authorization);
     if (credentials === undefined) {
@@ -110,21 +133,26 @@ export class BasicAuthenticator {
     }
     const { user, password } = credentials;
     const known = this.#users.get(user);
-    const hashed = known ?? (await this.#dummy);
-    if (hashed === undefined) return undefined;
-    const key = createHash("sha256")
-      .update(JSON.stringify([user, hashed, password]))
-      .digest("base64");
+    const hashed = known ?? (await this.#dummy?.catch(() => undefined));
+    if (hashed === undefined) {
+      this.#failures += 1;
+      return undefined;
+    }
+    const key = cacheKey(user, hashed, password);
     if (known !== undefined && this.#cache.has(key)) {
       this.#cache.delete(key);
       this.#cache.set(key, true);
       this.#cacheHits += 1;
       return { user };
     }
-    const ok = await this.#serially(() => {
-      this.#compares += 1;
-      return compare(password, hashed).catch(() => false);
-    });
+    const wanted = () => req.socket?.destroyed !== true;
+    const ok = await this.#bcrypt
+      .compare(password, hashed, () => {
+        if (!wanted()) return false;
+        this.#compares += 1;
+        return true;
+      })
+      .catch(() => false);
     if (!ok || known === undefined) {
       this.#failures += 1;
       return undefined;
@@ -137,18 +165,26 @@ export class BasicAuthenticator {
     return { user };
   }
 
+  /** Stops the bcrypt worker thread (checks after this refuse everyone but cached users). */
+  close(): Promise<void> {
+    return this.#bcrypt.close();
+  }
+
   #dummyHash(cost: number): Promise<string> {
     let dummy = this.#dummies.get(cost);
     if (dummy === undefined) {
-      dummy = hash(randomBytes(18).toString("base64"), cost);
+      dummy = this.#bcrypt.hash(randomBytes(18).toString("base64"), cost);
+      // A failed dummy is made again next time (an unknown user is refused meanwhile).
+      dummy.catch(() => this.#dummies.delete(cost));
       this.#dummies.set(cost, dummy);
     }
     return dummy;
   }
+}
 
-  #serially<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => undefined);
-    return run;
-  }
+/** The cache key of a (user, hash, password) triple: a digest, never the password in clear. */
+function cacheKey(user: string, hashed: string, password: string): string {
+  return createHash("sha256")
+    .update(JSON.stringify([user, hashed, password]))
+    .digest("base64");
 }

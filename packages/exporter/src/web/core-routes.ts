@@ -5,6 +5,7 @@ import { stringify } from "yaml";
 import type { TargetSet } from "../collect/target-set.ts";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../log.ts";
+import { crossSiteProblem } from "./csrf.ts";
 import { landingPage } from "./landing-page.ts";
 import { type Route, send, sendJson, sendText } from "./route.ts";
 import { collectDeadline, scrapeDeadline } from "./scrape-deadline.ts";
@@ -16,6 +17,8 @@ export interface CoreRouteContext {
   readonly daemonCollectors: readonly Collector[];
   readonly config: () => Config;
   readonly reload: () => Promise<{ ok: boolean; error?: string }>;
+  /** Origins allowed to send state changes besides the daemon's own (`web.allowed_origins`). */
+  readonly allowedOrigins: () => readonly string[];
   readonly log: Logger;
 }
 
@@ -85,7 +88,18 @@ export function coreRoutes(context: CoreRouteContext): Route[] {
         method,
         path: "/-/reload",
         scope: "admin",
-        handle: async (_req, res) => {
+        // The actions' cross-site checks: a page on another site must not make the daemon reload
+        // (or hammer it with reloads) through a browser that may reach it. curl and scripts send
+        // none of the headers checked, so they pass.
+        handle: async (req, res) => {
+          const problem = crossSiteProblem(req, context.allowedOrigins());
+          if (problem !== undefined) {
+            context.log.warn("cross-site reload request refused", {
+              reason: problem,
+              remote: req.socket.remoteAddress,
+            });
+            return sendText(res, 403, `Forbidden: ${problem}\n`);
+          }
           const result = await context.reload();
           return result.ok
             ? sendText(res, 200, "Reloaded\n")

@@ -12,18 +12,37 @@ export interface LiveFeedOptions {
   readonly intervalMs?: number;
   /** Open pages served at most (default 32). */
   readonly maxSubscribers?: number;
+  /**
+   * Events in a row a subscriber may miss because it has not taken the previous one yet (default
+   * 5, about 10 s); at the next it is disconnected.
+   */
+  readonly maxSkipped?: number;
   readonly log: Logger;
+}
+
+interface Subscriber {
+  /** Events skipped in a row because the previous one was still queued. */
+  skipped: number;
 }
 
 /**
  * Pushes `event: overview` to every subscribed response. The timer runs only while somebody is
  * subscribed, so an unwatched daemon does no live-view work at all.
+ *
+ * Backpressure: a subscriber whose previous event is still queued in this process (the socket's
+ * kernel buffers are full: it reads slowly, or not at all) is skipped rather than sent another.
+ * Each event is a whole overview, so a skipped one loses nothing the next does not carry, and a
+ * slow page just updates less often. One that is still behind after `maxSkipped` events in a row
+ * is disconnected: it is gone or hostile, and it holds one of the feed's few places. So at most
+ * one event is ever queued here per subscriber, however long a client stops reading.
  */
 export class LiveFeed {
-  readonly #subscribers = new Set<ServerResponse>();
+  readonly #subscribers = new Map<ServerResponse, Subscriber>();
   readonly #options: LiveFeedOptions;
   #timer: NodeJS.Timeout | undefined;
   #sending = false;
+  #skipped = 0;
+  #dropped = 0;
 
   constructor(options: LiveFeedOptions) {
     this.#options = options;
@@ -32,6 +51,18 @@ export class LiveFeed {
   /** Number of open pages. */
   get subscribers(): number {
     return this.#subscribers.size;
+  }
+
+  /** Events skipped for slow subscribers, and subscribers disconnected for it, so far. */
+  get backpressure(): { readonly skipped: number; readonly dropped: number } {
+    return { skipped: this.#skipped, dropped: this.#dropped };
+  }
+
+  /** Bytes written to subscribers and not yet handed to the kernel, all subscribers together. */
+  get queuedBytes(): number {
+    let bytes = 0;
+    for (const res of this.#subscribers.keys()) bytes += res.writableLength;
+    return bytes;
   }
 
   /** Subscribes a response (sends the first event at once); false when the feed is full. */
@@ -44,7 +75,7 @@ export class LiveFeed {
       "x-accel-buffering": "no",
     });
     res.write("retry: 3000\n\n");
-    this.#subscribers.add(res);
+    this.#subscribers.set(res, { skipped: 0 });
     res.on("close", () => {
       this.#subscribers.delete(res);
       if (this.#subscribers.size === 0) this.#stop();
@@ -56,7 +87,7 @@ export class LiveFeed {
 
   /** Ends every subscription (on shutdown). */
   close(): void {
-    for (const res of this.#subscribers) res.end();
+    for (const res of this.#subscribers.keys()) res.end();
     this.#subscribers.clear();
     this.#stop();
   }
@@ -71,7 +102,22 @@ export class LiveFeed {
     this.#sending = true;
     try {
       const event = `event: overview\ndata: ${JSON.stringify(await this.#options.build())}\n\n`;
-      for (const res of this.#subscribers) res.write(event);
+      const maxSkipped = this.#options.maxSkipped ?? 5;
+      for (const [res, subscriber] of this.#subscribers) {
+        if (res.writableLength === 0) {
+          subscriber.skipped = 0;
+          res.write(event);
+        } else if (++subscriber.skipped <= maxSkipped) {
+          this.#skipped += 1;
+        } else {
+          this.#dropped += 1;
+          this.#options.log.debug("live view subscriber too slow, disconnected", {
+            remote: res.socket?.remoteAddress,
+            queued_bytes: res.writableLength,
+          });
+          res.destroy();
+        }
+      }
     } catch (error) {
       this.#options.log.error("live view update failed", { err: error });
     } finally {

@@ -84,6 +84,19 @@ describe("readBody on a real server", () => {
     assert.deepEqual(bad, { status: 400, body: "the body is not valid UTF-8" });
   });
 
+  it("refuses a JSON body that is not JSON or names a key twice, at any depth", async () => {
+    const json = { "content-type": "application/json" };
+    assert.deepEqual(await send(json, ['{"dryRun":true,"dryRun":false}']), {
+      status: 400,
+      body: 'the body names the key "dryRun" twice',
+    });
+    assert.deepEqual(await send(json, ['{"rules":[{"name":"a","name":"b"}]}']), {
+      status: 400,
+      body: 'the body names the key "name" twice in rules[0]',
+    });
+    assert.deepEqual(await send(json, ["{nope"]), { status: 400, body: "the body is not JSON" });
+  });
+
   it("reads media types", () => {
     assert.equal(mediaType(" Application/JSON ; charset=utf-8"), "application/json");
     assert.equal(mediaType(undefined), "");

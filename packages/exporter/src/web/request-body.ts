@@ -1,6 +1,7 @@
-// Reads a request body with a size bound, a media-type check and strict UTF-8, for the action endpoints.
+// Reads a request body with a size bound, a media-type check, strict UTF-8 and strict JSON, for the action endpoints.
 
 import type { IncomingMessage } from "node:http";
+import { parseStrictJson, StrictJsonError } from "./strict-json.ts";
 
 /** A body that cannot be used; `status` is the HTTP answer (400, 413 or 415). */
 export class RequestBodyError extends Error {
@@ -26,10 +27,17 @@ export function mediaType(header: string | undefined): string {
   return (header ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 }
 
+/** Whether a media type is JSON (`application/json`, `application/*+json`). */
+function isJson(type: string): boolean {
+  return type === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
 /**
  * Reads the whole body as UTF-8 text. Refuses a wrong media type before reading, a declared
  * length over the bound before reading, and stops at the bound when the body is chunked. The
- * server's request timeout bounds how long a slow client may take.
+ * server's request timeout bounds how long a slow client may take. A JSON body (by its media
+ * type) must be JSON that names no key twice in one object (400 otherwise): JSON.parse would
+ * quietly keep the last of `{"dryRun":true,"dryRun":false}`.
  */
 export async function readBody(req: IncomingMessage, options: BodyOptions): Promise<string> {
   const type = mediaType(req.headers["content-type"]);
@@ -71,11 +79,23 @@ export async function readBody(req: IncomingMessage, options: BodyOptions): Prom
     };
     const onEnd = () => {
       stop();
+      let text: string;
       try {
-        resolve(new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks)));
+        text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
       } catch {
         reject(new RequestBodyError(400, "the body is not valid UTF-8"));
+        return;
       }
+      if (isJson(type)) {
+        try {
+          parseStrictJson(text);
+        } catch (error) {
+          if (!(error instanceof StrictJsonError)) throw error;
+          reject(new RequestBodyError(400, error.message));
+          return;
+        }
+      }
+      resolve(text);
     };
     // Node reports a client that went away mid-body as an "aborted" error, or as a close.
     const onGone = () => {

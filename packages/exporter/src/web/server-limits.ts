@@ -19,6 +19,12 @@ export interface ServerLimits {
   readonly handshakeTimeoutMs: number;
   /** Open connections at most; more are refused (the dashboard's event streams each hold one). */
   readonly maxConnections: number;
+  /**
+   * Open connections per client address (an IPv6 client: per /64) at most; more are closed at
+   * once, so one address cannot take all of `maxConnections`. A connection that never sends a
+   * request is closed after `headersTimeoutMs` (Node answers it 408).
+   */
+  readonly maxConnectionsPerClient: number;
 }
 
 /** The limits used unless the caller overrides some. */
@@ -30,6 +36,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   keepAliveTimeoutMs: 65_000,
   handshakeTimeoutMs: 10_000,
   maxConnections: 1024,
+  maxConnectionsPerClient: 32,
 };
 
 /** The limits as `http.createServer`/`https.createServer` options. */

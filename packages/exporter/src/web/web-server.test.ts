@@ -3,9 +3,10 @@ import { once } from "node:events";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { TLSSocket } from "node:tls";
 import { tempDir } from "@seedwatch/testbed";
 import { type CertificateFiles, makeCertificate } from "@seedwatch/testbed/certificates";
@@ -28,6 +29,8 @@ interface ClientOptions {
   readonly cert?: string;
   readonly key?: string;
   readonly maxVersion?: "TLSv1.2" | "TLSv1.3";
+  /** The loopback address to connect from (127.0.0.x), to act as another client. */
+  readonly localAddress?: string;
 }
 
 /** One request on a fresh connection (no keep-alive pool between tests). */
@@ -46,6 +49,7 @@ function get(url: string, options: ClientOptions = {}): Promise<Answer> {
       agent: false,
       headers: options.headers,
       timeout: 10_000,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
       ...tls,
     });
     req.on("timeout", () => req.destroy(new Error("client timeout")));
@@ -301,6 +305,51 @@ describe("createWebServer with TLS from web-config.yml", () => {
     assert.equal((await get(`${base}/`, { ca: caPem, ...clientPem })).status, 200);
   });
 
+  it("holds a client address to its connection limit before the TLS handshake", async (t) => {
+    const { base, web } = await startTls(t, "", { limits: { maxConnectionsPerClient: 2 } });
+    const port = Number(new URL(base).port);
+    let closed = 0;
+    const idle = Array.from({ length: 5 }, () => {
+      const socket = connect({ port, host: "127.0.0.1", localAddress: "127.0.0.2" });
+      socket.on("error", () => undefined);
+      socket.on("close", () => {
+        closed += 1;
+      });
+      socket.resume();
+      return socket;
+    });
+    t.after(() => {
+      for (const socket of idle) socket.destroy();
+    });
+    for (let i = 0; i < 500 && closed < 3; i += 1) await sleep(10);
+    assert.equal(closed, 3);
+    assert.equal(web.connectionStats.refused, 3);
+    const served = await get(`${base}/`, { ca: caPem });
+    assert.equal(served.status, 200);
+    assert.equal(served.body, "hello");
+  });
+
+  it("closes at once, connections still in their TLS handshake included", async (t) => {
+    const { base, web } = await startTls(t, "", { limits: { handshakeTimeoutMs: 600_000 } });
+    const idle = connect({ port: Number(new URL(base).port), host: "127.0.0.1" });
+    idle.on("error", () => undefined);
+    idle.resume();
+    t.after(() => idle.destroy());
+    for (let i = 0; i < 500 && web.connectionStats.open < 1; i += 1) await sleep(10);
+    assert.equal(web.connectionStats.open, 1);
+    // Only there so that a close() waiting for the handshake ends and the test reports it.
+    let unblocked = false;
+    const rescue = setTimeout(() => {
+      unblocked = true;
+      idle.destroy();
+    }, 20_000);
+    const gone = once(idle, "close");
+    await web.close();
+    await gone;
+    clearTimeout(rescue);
+    assert.equal(unblocked, false, "close() waited for the idle handshake");
+  });
+
   it("refuses to turn TLS off by a reload and keeps serving TLS", async (t) => {
     const { base, file, outcomes } = await startTls(t, "");
     await writeFile(file, "basic_auth_users: {}\n");
@@ -439,6 +488,63 @@ describe("createWebServer over HTTP: auth, headers, rate limit, reload", () => {
     assert.equal(limited.status, 429);
     assert.equal(limited.headers["retry-after"], "3600");
     assert.equal(limited.headers["x-frame-options"], "sameorigin");
+  });
+
+  it("keeps a rate limit per client address: a flood from one spends none of another's tokens", async (t) => {
+    const { base } = await startHttp(t, "rate_limit:\n  interval: 1h\n  burst: 2\n");
+    const flood = { localAddress: "127.0.0.2" };
+    assert.equal((await get(`${base}/metrics`, flood)).status, 200);
+    assert.equal((await get(`${base}/metrics`, flood)).status, 200);
+    assert.equal((await get(`${base}/metrics`, flood)).status, 429);
+    assert.equal((await get(`${base}/metrics`, { localAddress: "127.0.0.1" })).status, 200);
+    assert.equal((await get(`${base}/metrics`, flood)).status, 429);
+  });
+
+  it("keeps a logged-in user's tokens apart from a failing flood sent from the same address", async (t) => {
+    const { base } = await startHttp(
+      t,
+      `rate_limit:\n  interval: 1h\n  burst: 2\nbasic_auth_users:\n  alice: ${aliceHash}\n`,
+    );
+    const scraper = { headers: basic("alice", "wonderland") };
+    // The first login is checked with bcrypt and paid from the address's bucket.
+    assert.equal((await get(`${base}/`, scraper)).status, 200);
+    const statuses: number[] = [];
+    for (const headers of [basic("alice", "guess"), basic("mallory", "x"), {}, {}])
+      statuses.push((await get(`${base}/`, { headers })).status);
+    assert.deepEqual(statuses, [401, 429, 429, 429]);
+    // Credentials already found good are paid from the user's own bucket.
+    assert.equal((await get(`${base}/`, scraper)).body, "hello alice");
+    assert.equal((await get(`${base}/`, scraper)).status, 200);
+    assert.equal((await get(`${base}/`, scraper)).status, 429);
+  });
+
+  it("answers 400 to a request with two Host (or two Authorization) headers", async (t) => {
+    const { base } = await startHttp(t, `basic_auth_users:\n  alice: ${aliceHash}\n`);
+    const port = Number(new URL(base).port);
+    const send = async (head: string) => {
+      const socket = connect(port, "127.0.0.1");
+      let answer = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => {
+        answer += chunk;
+      });
+      socket.on("error", () => undefined);
+      socket.write(`${head}Connection: close\r\n\r\n`);
+      await once(socket, "close");
+      return answer;
+    };
+    const auth = basic("alice", "wonderland").authorization;
+    const single = await send(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${auth}\r\n`);
+    assert.match(single, /^HTTP\/1\.1 200 /);
+    const twoHosts = await send(
+      `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nhost: evil.example\r\nAuthorization: ${auth}\r\n`,
+    );
+    assert.match(twoHosts, /^HTTP\/1\.1 400 /);
+    assert.match(twoHosts, /the host header may appear only once/);
+    const twoAuths = await send(
+      `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${auth}\r\nAuthorization: Basic eDp5\r\n`,
+    );
+    assert.match(twoAuths, /^HTTP\/1\.1 400 /);
   });
 
   it("lets everyone in, with no user, when basic_auth_users is empty", async (t) => {

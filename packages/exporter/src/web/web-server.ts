@@ -1,4 +1,4 @@
-// The daemon's HTTP(S) server under web-config.yml: TLS with hot reload, headers, rate limit, basic auth on demand.
+// The daemon's HTTP(S) server under web-config.yml: TLS with hot reload, headers, rate limits, basic auth on demand.
 
 import { randomBytes } from "node:crypto";
 import {
@@ -15,7 +15,9 @@ import {
   type Principal,
   sendUnauthorized,
 } from "./basic-auth.ts";
-import { sendTooManyRequests, TokenBucket } from "./rate-limit.ts";
+import { clientKey } from "./client-address.ts";
+import { type ClientConnectionStats, ClientConnections } from "./client-connections.ts";
+import { RateLimiter, sendTooManyRequests } from "./rate-limit.ts";
 import { applySecurityHeaders } from "./security-headers.ts";
 import {
   applyServerLimits,
@@ -23,6 +25,7 @@ import {
   type ServerLimits,
   serverOptions,
 } from "./server-limits.ts";
+import { repeatedHeader } from "./single-headers.ts";
 import type { CertificateInfo } from "./tls-context.ts";
 import type { WebConfig } from "./web-config.ts";
 import { WebConfigError } from "./web-config-error.ts";
@@ -49,6 +52,13 @@ export interface WebServerOptions {
   readonly realm?: string;
   /** Overrides of DEFAULT_SERVER_LIMITS. */
   readonly limits?: Partial<ServerLimits>;
+  /**
+   * The per-client connection limit, read for each new connection (a reloadable setting);
+   * default: `limits.maxConnectionsPerClient`.
+   */
+  readonly maxConnectionsPerClient?: () => number;
+  /** A new connection was closed at once: its client (`clientKey`) had too many open. */
+  readonly onConnectionRefused?: (client: string) => void;
   /** How often the web config files are stat'ed at most (default 1000 ms; 0: every connection). */
   readonly reloadCheckIntervalMs?: number;
   /** Every configuration change, and every new failure to load one (the old one stays). */
@@ -76,6 +86,8 @@ export interface WebServer {
   /** Whether basic_auth_users is non-empty. */
   readonly authEnabled: boolean;
   readonly authStats: BasicAuthStats;
+  /** Open connections, and those refused by the per-client limit. */
+  readonly connectionStats: ClientConnectionStats;
   readonly reloadStatus: ReloadStatus;
   /**
    * Checks the request's basic-auth credentials against the current users: the principal, or
@@ -89,7 +101,7 @@ export interface WebServer {
   requireUser(req: IncomingMessage, res: ServerResponse): Promise<Principal | undefined>;
   /** Re-reads the web config now (SIGHUP, `POST /-/reload`). */
   reload(): ReloadOutcome;
-  /** Stops listening and closes every connection. */
+  /** Stops listening, closes every connection and stops the bcrypt thread. */
   close(): Promise<void>;
 }
 
@@ -109,8 +121,12 @@ interface TlsServerPolicy {
 
 /**
  * Creates the daemon's server from `--web.config.file`, as exporter-toolkit does: HTTPS when the
- * file configures TLS, else HTTP; the security headers on every response; the global rate limit
- * (429 with Retry-After) before anything else runs; basic auth for the routes that ask for it.
+ * file configures TLS, else HTTP; the security headers on every response; the rate limit (429 with
+ * Retry-After) before anything else runs, with a bucket per client address and one per logged-in
+ * user (so a flood from one address, anonymous or failing to log in, cannot spend a scraper's
+ * tokens); basic auth for the routes that ask for it. Each client address may hold
+ * `maxConnectionsPerClient` connections, and a request repeating `Host` (or another header of
+ * SINGLE_HEADERS) gets 400.
  * The file and the certificate files it names are re-checked before each connection and request
  * (throttled), so a renewed certificate or a changed user list takes effect without a restart; a
  * broken file is reported through `onReload` and the last good one stays. Throws a
@@ -126,16 +142,27 @@ export function createWebServer(options: WebServerOptions): WebServer {
   const secure = initial.tls !== undefined;
   const authenticator = new BasicAuthenticator();
   authenticator.setUsers(initial.config.users);
-  let bucket = initial.config.rateLimit && new TokenBucket(initial.config.rateLimit);
+  let limiter = initial.config.rateLimit && new RateLimiter(initial.config.rateLimit);
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     reloader?.check();
     const config = current().config;
     applySecurityHeaders(res, config.headers);
-    const wait = bucket?.take() ?? 0;
-    if (wait > 0) {
-      sendTooManyRequests(res, wait);
+    const repeated = repeatedHeader(req.rawHeaders);
+    if (repeated !== undefined) {
+      res.writeHead(400, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+      res.end(`Bad Request: the ${repeated} header may appear only once\n`);
       return;
+    }
+    if (limiter !== undefined) {
+      const user = authenticator.cachedUser(req);
+      const key =
+        user === undefined ? `client ${clientKey(req.socket.remoteAddress)}` : `user ${user}`;
+      const wait = limiter.take(key);
+      if (wait > 0) {
+        sendTooManyRequests(res, wait);
+        return;
+      }
     }
     const fail = (error: unknown) => {
       options.onHandlerError?.(error, req);
@@ -168,6 +195,10 @@ export function createWebServer(options: WebServerOptions): WebServer {
           onRequest,
         );
   applyServerLimits(server, limits);
+  const connections = new ClientConnections(
+    options.maxConnectionsPerClient ?? (() => limits.maxConnectionsPerClient),
+    options.onConnectionRefused,
+  );
 
   const file = options.webConfigFile;
   const reloader =
@@ -195,9 +226,9 @@ export function createWebServer(options: WebServerOptions): WebServer {
             }
             authenticator.setUsers(next.config.users);
             const limit = next.config.rateLimit;
-            const old = bucket?.config;
+            const old = limiter?.config;
             if (limit?.intervalMs !== old?.intervalMs || limit?.burst !== old?.burst) {
-              bucket = limit && new TokenBucket(limit);
+              limiter = limit && new RateLimiter(limit);
             }
           },
           ...(options.onReload === undefined ? {} : { onReload: options.onReload }),
@@ -214,6 +245,8 @@ export function createWebServer(options: WebServerOptions): WebServer {
       socket.destroy();
     });
   }
+  // Attached last so it runs first: a refused connection costs no reload check and no handshake.
+  connections.attach(server);
 
   const neverReloaded: ReloadStatus = {
     ok: true,
@@ -238,6 +271,9 @@ export function createWebServer(options: WebServerOptions): WebServer {
     get authStats() {
       return authenticator.stats;
     },
+    get connectionStats() {
+      return connections.stats;
+    },
     get reloadStatus() {
       return reloader?.status ?? neverReloaded;
     },
@@ -249,11 +285,13 @@ export function createWebServer(options: WebServerOptions): WebServer {
       return principal;
     },
     reload: () => reloader?.reload() ?? { ok: true, changed: false, loaded: initial },
-    close() {
-      return new Promise<void>((resolve) => {
+    async close() {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        connections.destroyAll();
       });
+      await authenticator.close();
     },
   };
 }
