@@ -5,6 +5,8 @@ import { createLogger } from "../log.ts";
 import { EMPTY_TORRENT } from "../model/torrent.ts";
 import { SourceAuthError } from "../sources/errors.ts";
 import type { PollResult, SourceContext, TorrentSource } from "../sources/source.ts";
+import { CounterStore } from "../store/counter-store.ts";
+import { openDatabase } from "../store/database.ts";
 import { TorrentTarget } from "./torrent-target.ts";
 
 const CONFIG = parseConfig(
@@ -102,6 +104,49 @@ describe("TorrentTarget", () => {
     await target.refreshIfOlderThan(0, clock + 1000);
     assert.equal(target.health.up, true);
     assert.equal(target.summary().torrents, 2);
+    await target.stop();
+  });
+
+  it("keeps tracker counters it could not save, says so once, and saves them with the next poll", async () => {
+    const db = openDatabase(":memory:");
+    const store = new CounterStore(db, { compactAfterSaves: 1 });
+    const lines: string[] = [];
+    let uploaded = 100;
+    const target = new TorrentTarget(CONFIG as never, {
+      log: createLogger({ level: "info", format: "logfmt", write: (l) => lines.push(l) }),
+      counters: store,
+      createSource: () => ({
+        bytesReceived: 0,
+        poll: async () => {
+          const poll = result(1);
+          return {
+            ...poll,
+            patches: [{ ...poll.patches[0], hash: "h0", uploaded, trackerHosts: ["a.example"] }],
+          };
+        },
+        remove: async () => {},
+        close: async () => {},
+      }),
+    });
+    db.exec(`CREATE TRIGGER full BEFORE INSERT ON tracker_totals
+      BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    await target.refreshIfOlderThan(0, Date.now() + 5000);
+    uploaded = 150;
+    await target.refreshIfOlderThan(0, Date.now() + 5000);
+    assert.equal(target.health.up, true, "a full disk does not take the target down");
+    assert.equal(target.counterSaveErrors, 2);
+    assert.equal(lines.filter((l) => l.includes("could not save tracker counters")).length, 1);
+    db.exec("DROP TRIGGER full");
+    // Nothing changes in this poll: what is saved is what the failed saves left behind.
+    await target.refreshIfOlderThan(0, Date.now() + 5000);
+    assert.equal(target.counterSaveErrors, 2);
+    assert.match(lines.at(-1) ?? "", /tracker counters are saved again/);
+    const saved = store.load("box");
+    assert.deepEqual([...saved.totals], [["a.example", { uploaded: 150, downloaded: 0 }]]);
+    assert.deepEqual(
+      [...saved.torrents].map(([hash, c]) => [hash, c.uploaded]),
+      [["h0", 150]],
+    );
     await target.stop();
   });
 });

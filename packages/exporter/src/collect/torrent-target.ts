@@ -37,6 +37,8 @@ export class TorrentTarget extends PollingTarget {
   /** Client figures of the last successful poll. */
   client: ClientStatus | undefined;
   readonly #source: TorrentSource;
+  /** Polls whose tracker counters could not be saved. */
+  counterSaveErrors = 0;
   readonly #counters: CounterStore | undefined;
   #counterSaveFailing = false;
   #progressLoggedAt = 0;
@@ -128,6 +130,7 @@ export class TorrentTarget extends PollingTarget {
       this.#counterSaveFailing = false;
     } catch (error) {
       // Kept in memory and written with the next poll's changes.
+      this.counterSaveErrors++;
       if (!this.#counterSaveFailing)
         this.log.error("could not save tracker counters; retrying with every poll", { err: error });
       this.#counterSaveFailing = true;

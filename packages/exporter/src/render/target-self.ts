@@ -56,6 +56,11 @@ export const TARGET_SELF = {
     help: "The target's per_torrent.max_torrents: with more torrents than this, none has per-torrent series; 0 when per_torrent.enabled is false.",
     labelNames: S,
   }),
+  counterSaveErrors: defineCounter({
+    name: "seedwatch_target_counter_save_errors_total",
+    help: "Polls whose tracker counters could not be saved to the state database (kept in memory and saved with the next poll; a crash meanwhile loses them).",
+    labelNames: S,
+  }),
   received: defineCounter({
     name: "seedwatch_target_received_bytes_total",
     help: "Bytes received from the target's API (on the wire, compressed).",

@@ -114,6 +114,7 @@ export class TorrentTargetCollector implements Collector {
   #renderSelf(w: CollectingWriter): void {
     renderTargetSelf(w, this.#target, this.#self);
     w.family(TARGET_SELF.torrents).sample(this.#self, this.#target.table.size);
+    w.family(TARGET_SELF.counterSaveErrors).sample(this.#self, this.#target.counterSaveErrors);
   }
 
   #renderAggregates(w: CollectingWriter): void {
