@@ -188,7 +188,7 @@ const KEYS: Readonly<Record<string, KeyDoc>> = {
   },
   "storage.path": {
     meaning:
-      "The state database (node:sqlite): retired per-tracker totals, the history archive, the removal audit log. Relative to the config file.",
+      "The state database (node:sqlite): per-tracker totals and every torrent's last counters, the history archive, the removal audit log. Relative to the config file.",
     default: (d) => `${code(basename(d.config.storagePath))} beside the config file`,
   },
   "audit.removals.max_age": {

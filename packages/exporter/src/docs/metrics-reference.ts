@@ -326,9 +326,18 @@ ${statusTable()}
 
 The \`tracker\` label is the announce URL's host name, never the URL (private trackers put a
 passkey in it); \`tracker.rename\` maps hosts to display names, and
-\`tracker.category_as_tracker\` uses the category instead. Per-tracker byte counters never go down:
-the bytes of a removed torrent are retired into its tracker's total, which is kept in the state
-database across restarts.
+\`tracker.category_as_tracker\` uses the category instead.
+
+Per-tracker byte counters (\`pt_tracker_upload_bytes_total\`, \`pt_tracker_download_bytes_total\`)
+count every byte once and never go down. A torrent adds its whole counter when first seen, then
+what its counter rose since it was last seen. When its counter drops (a client that crashed and
+came back from older resume data, a torrent re-added) nothing is taken back and the lower value is
+the new starting point; a removed torrent's bytes stay with its tracker. The totals and every
+torrent's last counters are saved in the state database after each poll, before the new figures
+can be scraped, so a restart of seedwatch (or a kill -9) neither adds a torrent's bytes again nor
+loses any: a torrent removed while seedwatch was stopped keeps its bytes, one that comes back
+continues from its last counters. \`seedwatch_target_counter_save_errors_total\` counts polls
+whose counters could not be saved (they are saved with the next one).
 
 ### Which client provides which figure
 
