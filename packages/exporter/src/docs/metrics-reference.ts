@@ -336,7 +336,7 @@ the new starting point; a removed torrent's bytes stay with its tracker. The tot
 torrent's last counters are saved in the state database after each poll, before the new figures
 can be scraped, so a restart of seedwatch (or a kill -9) neither adds a torrent's bytes again nor
 loses any: a torrent removed while seedwatch was stopped keeps its bytes, one that comes back
-continues from its last counters. \`seedwatch_target_counter_save_errors_total\` counts polls
+continues from its last counters. \`seedwatch_target_state_save_errors_total\` counts polls
 whose counters could not be saved (they are saved with the next one).
 
 ### Which client provides which figure

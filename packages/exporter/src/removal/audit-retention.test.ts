@@ -42,13 +42,13 @@ describe("the audit: section", () => {
       "/etc/seedwatch.yml:2:31: audit.dry_runs.max_age: expected at least 1m",
     ]);
     assert.deepEqual(problems("audit: { dry_runs: { max_entries: 0 } }\n"), [
-      "/etc/seedwatch.yml:2:35: audit.dry_runs.max_entries: Too small: expected number to be >=1",
+      "/etc/seedwatch.yml:2:35: audit.dry_runs.max_entries: expected at least 1",
     ]);
     assert.deepEqual(problems("audit: { dry_runs: { max_torrents: 5 } }\n"), [
-      '/etc/seedwatch.yml:2:20: audit.dry_runs: Unrecognized key: "max_torrents"',
+      "/etc/seedwatch.yml:2:22: audit.dry_runs.max_torrents: unknown key",
     ]);
     assert.deepEqual(problems("audit: { refusals: {} }\n"), [
-      '/etc/seedwatch.yml:2:8: audit: Unrecognized key: "refusals"',
+      "/etc/seedwatch.yml:2:10: audit.refusals: unknown key",
     ]);
   });
 });

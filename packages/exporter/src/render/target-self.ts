@@ -57,7 +57,7 @@ export const TARGET_SELF = {
     labelNames: S,
   }),
   counterSaveErrors: defineCounter({
-    name: "seedwatch_target_counter_save_errors_total",
+    name: "seedwatch_target_state_save_errors_total",
     help: "Polls whose tracker counters could not be saved to the state database (kept in memory and saved with the next poll; a crash meanwhile loses them).",
     labelNames: S,
   }),
