@@ -107,6 +107,17 @@ function synced() {
 }
 
 describe("TorrentSync over recorded deluged 2.0.3 answers", () => {
+  it("fails an answer that brings a torrent under an id that is not an info-hash, and asks for a full one", () => {
+    const { sync } = synced();
+    const garbled = `${H1.slice(0, 39)}\ufffd`;
+    const torrents = { ...recordedFull(), [garbled]: recordedFull()[H1] as Status };
+    assert.throws(
+      () => sync.apply(answer(false, torrents), NO_URLS, at(1000)),
+      /a torrent id that is not an info-hash/,
+    );
+    assert.equal(sync.takeResyncWanted(), true);
+  });
+
   it("maps a full answer: every field, progress 0..1, Stalled seeding, label as category", () => {
     const { changes, unknown } = synced();
     assert.equal(changes.reset, true);

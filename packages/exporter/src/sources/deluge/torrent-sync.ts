@@ -1,10 +1,12 @@
 // Turns Deluge's torrent status answers (diffs or full lists) into torrent patches, tracker identity and removals.
 
+import { isInfoHash } from "../../model/info-hash.ts";
 import { Interner } from "../../model/interner.ts";
 import type { StateMapper, StatusCode } from "../../model/status.ts";
 import { TorrentStatus } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
 import { trackerHost } from "../../model/tracker.ts";
+import { SourceProtocolError } from "../errors.ts";
 import type { DelugeTorrentStatus, TorrentKey } from "./api.ts";
 import { delugeStatus } from "./states.ts";
 
@@ -180,8 +182,13 @@ export class TorrentSync {
     }
     const patches: TorrentPatch[] = [];
     let present = 0;
+    let garbled = false;
     for (const [hash, f] of answer.torrents) {
       const known = this.#known.get(hash);
+      if (known === undefined && !isInfoHash(hash)) {
+        garbled = true;
+        continue;
+      }
       if (known === undefined && !hasRequired(f)) {
         this.#resyncWanted = true;
         continue;
@@ -195,6 +202,13 @@ export class TorrentSync {
       if (patch !== undefined) patches.push(patch);
     }
 
+    if (garbled) {
+      // Some of this answer went into what we know: the next answer is a full one.
+      this.#resyncWanted = true;
+      throw new SourceProtocolError(
+        "core.get_torrents_status: a torrent id that is not an info-hash",
+      );
+    }
     let removed: string[] = [];
     const held = this.#known.size > present ? this.#missing(answer) : [];
     if (held.length > 0) {

@@ -88,6 +88,16 @@ function sync(unknown: string[] = []) {
 }
 
 describe("MaindataSync", () => {
+  it("fails a poll that brings a torrent under a key that is not an info-hash, and keeps its rid", () => {
+    const s = sync();
+    s.apply(full452(), NOW);
+    // One corrupted byte of a key: without the check, a second torrent with the same counters.
+    const garbled = `${H1.slice(0, 39)}\ufffd`;
+    const next = { rid: 2, torrents: { [garbled]: full452().torrents[H1] } };
+    assert.throws(() => s.apply(next, NOW), /a torrent's key is not an info-hash/);
+    assert.equal(s.rid, 1, "the next poll asks again from the last good answer");
+  });
+
   it("maps a 4.5.2 full update onto complete records, hosts only, never URLs", () => {
     const s = sync();
     const changes = s.apply(full452(), NOW);

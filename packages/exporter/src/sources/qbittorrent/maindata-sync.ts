@@ -1,5 +1,6 @@
 // Turns qBittorrent's incremental /sync/maindata answers into torrent patches, keeping the rid and the tracker map.
 
+import { isInfoHash } from "../../model/info-hash.ts";
 import { Interner } from "../../model/interner.ts";
 import type { StateMapper } from "../../model/status.ts";
 import { type StatusCode, TorrentStatus } from "../../model/status.ts";
@@ -96,6 +97,8 @@ export class MaindataSync {
 
   /** One entry of the answer's `torrents` object, mapped at once (the raw object can go). */
   torrent(hash: string, fields: unknown): void {
+    if (!this.#torrents.has(hash) && !isInfoHash(hash))
+      throw new SourceProtocolError("maindata: a torrent's key is not an info-hash");
     this.#patches.set(
       hash,
       this.#mapTorrent(hash, objectOf(fields, `torrents.${hash.slice(0, 40)}`) ?? {}),

@@ -324,6 +324,11 @@ describe("TorrentSync", () => {
       [[[1, hash(1), "a", 6, 0, 0, [null]]], /trackerStats entries must be objects/],
       [[[-1, hash(1), "a", 6, 0, 0, []]], /without a valid id/],
       [[[1, 42, "a", 6, 0, 0, []]], /torrent 1 has no valid hashString/],
+      [
+        [[1, `${hash(1).slice(0, 39)}\ufffd`, "a", 6, 0, 0, []]],
+        /torrent 1 has no valid hashString/,
+      ],
+      [[[1, hash(1).slice(1), "a", 6, 0, 0, []]], /torrent 1 has no valid hashString/],
       [[[1, hash(1), "a", 6, 0]], /a row has 5 values for 7 fields/],
       [["x"], /rows of a table or objects/],
     ];

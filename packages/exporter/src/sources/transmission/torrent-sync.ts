@@ -1,5 +1,6 @@
 // Turns torrent-get rows (full lists and recently-active answers) into torrent patches, keeping the id-to-hash table.
 
+import { isInfoHash } from "../../model/info-hash.ts";
 import { Interner } from "../../model/interner.ts";
 import type { StateMapper } from "../../model/status.ts";
 import type { TorrentPatch, TorrentRecord } from "../../model/torrent.ts";
@@ -473,11 +474,11 @@ function identity(raw: RawRow): { id: number; hash: string } {
   if (typeof id !== "number" || !Number.isInteger(id) || id < 0 || id > 0x7fffffff) {
     throw new SourceProtocolError("torrent-get: a torrent without a valid id");
   }
-  const hash = raw.hashString;
-  if (typeof hash !== "string" || hash === "" || hash.length > 128) {
+  const hash = typeof raw.hashString === "string" ? raw.hashString.toLowerCase() : "";
+  if (!isInfoHash(hash)) {
     throw new SourceProtocolError(`torrent-get: torrent ${id} has no valid hashString`);
   }
-  return { id, hash: hash.toLowerCase() };
+  return { id, hash };
 }
 
 /**
