@@ -131,6 +131,9 @@ describe("a password YAML cannot read is never printed", { timeout: 300_000 }, (
       const before = seedwatch.logs();
       const answer = await reload();
       assert.ok(!answer.body.includes(SECRET), `the reload answer printed it:\n${answer.body}`);
+      // The answer says the web config failed, where, and why, not "Reloaded".
+      assert.equal(answer.status, 500);
+      assert.match(answer.body, /^failed to reload config: web config: .*web\.yml:[23]:\d+: /);
       const log = await logged(before, /web config reload failed/);
       assert.ok(!log.includes(SECRET), `the log printed it:\n${log}`);
       assert.match(log, /web\.yml:[23]:\d+: /);

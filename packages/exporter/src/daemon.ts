@@ -247,7 +247,9 @@ export class Daemon {
 
   async #doReload(): Promise<{ ok: boolean; error?: string }> {
     const log = this.#options.log;
-    this.#web.reload();
+    const web = this.#web.reload();
+    // Both files are read; the answer tells of either failing (the log already has the details).
+    const webError = web.ok ? undefined : `web config: ${web.error.message}`;
     try {
       const config = loadConfig(this.#options.configFile);
       checkSupported(config);
@@ -262,7 +264,7 @@ export class Daemon {
       this.#reload.ok = true;
       this.#reload.at = Date.now();
       log.info("configuration reloaded", changes);
-      return { ok: true };
+      return webError === undefined ? { ok: true } : { ok: false, error: webError };
     } catch (error) {
       this.#reload.ok = false;
       const message =
@@ -270,7 +272,7 @@ export class Daemon {
           ? error.problems.join("; ")
           : String((error as Error).message ?? error);
       log.error("configuration reload failed, keeping the running configuration", { err: message });
-      return { ok: false, error: message };
+      return { ok: false, error: webError === undefined ? message : `${message}; ${webError}` };
     }
   }
 }
