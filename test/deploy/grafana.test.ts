@@ -15,9 +15,9 @@ import { type Seedwatch, startSeedwatch } from "@seedwatch/testbed/seedwatch";
 import { type Swarm, startSwarm } from "@seedwatch/testbed/swarm";
 import { parse } from "yaml";
 import { z } from "zod";
-import { DASHBOARDS } from "../../packages/exporter/src/docs/grafana-dashboards.ts";
-import { queriesOf } from "../../packages/exporter/src/docs/grafana-model.ts";
-import { seriesNames } from "../../packages/exporter/src/docs/metric-catalog.ts";
+import { seriesNames } from "../../tools/docs/metric-catalog.ts";
+import { DASHBOARDS } from "../../tools/grafana/dashboards.ts";
+import { queriesOf } from "../../tools/grafana/model.ts";
 import { metricsIn } from "./promql-names.ts";
 
 const ROOT = new URL("../../", import.meta.url);

@@ -138,6 +138,8 @@ describe("the packed seedwatch, installed in an empty folder", { timeout: 600_00
     for (const f of [...files, ...metricsFiles]) {
       assert.ok(!/\.ts$/.test(f) || f.endsWith(".d.ts"), f);
       assert.ok(!/\.test\.|\/fixtures\//.test(f), f);
+      // The docs and Grafana generators (tools/ at the repository's root) are not the daemon's.
+      assert.ok(!/^package\/(tools|dist\/docs)\//.test(f), f);
     }
   });
 

@@ -1,6 +1,6 @@
 // The Grafana dashboards shipped in deploy/grafana/: overview, per target, per tracker, and the instrument library's histograms.
 
-import { STATUS_NAMES } from "../model/status.ts";
+import { STATUS_NAMES } from "../../packages/exporter/src/model/status.ts";
 import {
   bars,
   buildDashboard,
@@ -13,7 +13,7 @@ import {
   textVariable,
   timeseries,
   UP_MAPPINGS,
-} from "./grafana-model.ts";
+} from "./model.ts";
 
 const T = 'name=~"$name"';
 const ONE = 'name="$name"';

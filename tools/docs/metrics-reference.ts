@@ -6,10 +6,14 @@ import {
   DEFAULT_MIN_REFRESH_INTERVAL,
   DEVICE_POLL_INTERVAL,
   TARGET_DEFAULTS,
-} from "../config/config.ts";
-import { formatDuration } from "../config/duration.ts";
-import { STATUS_NAMES } from "../model/status.ts";
-import { DOWNLOADER, PT, TARGET_LABELS } from "../render/torrent-metrics.ts";
+} from "../../packages/exporter/src/config/config.ts";
+import { formatDuration } from "../../packages/exporter/src/config/duration.ts";
+import { STATUS_NAMES } from "../../packages/exporter/src/model/status.ts";
+import {
+  DOWNLOADER,
+  PT,
+  TARGET_LABELS,
+} from "../../packages/exporter/src/render/torrent-metrics.ts";
 import { code, codeList, generatedNotice, table } from "./markdown.ts";
 import {
   displayName,
@@ -192,8 +196,9 @@ export function sessionSlotsByClient(): ReadonlyMap<string, ReadonlySet<string>>
       ].map((m) => m[1] as string),
     );
   const slots = new Map<string, ReadonlySet<string>>();
-  for (const client of CLIENTS) slots.set(client.kind, ids(`../sources/${client.kind}/index.ts`));
-  slots.set("list", ids("../collect/torrent-target.ts"));
+  for (const client of CLIENTS)
+    slots.set(client.kind, ids(`../../packages/exporter/src/sources/${client.kind}/index.ts`));
+  slots.set("list", ids("../../packages/exporter/src/collect/torrent-target.ts"));
   return slots;
 }
 
@@ -303,7 +308,7 @@ export async function renderMetricsReference(): Promise<string> {
   const count = groups.reduce((n, g) => n + g.families.length, 0);
   return `# Metrics reference
 
-${generatedNotice("packages/exporter/src/docs/metrics-reference.ts, from the metric catalogs")}
+${generatedNotice("tools/docs/metrics-reference.ts, from the metric catalogs")}
 
 Every metric family seedwatch exports (${count} with @seedwatch/instrument's), with its type, its
 labels and what it means. Names follow Prometheus's rules: base units (\`_bytes\`, \`_seconds\`),

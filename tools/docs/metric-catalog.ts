@@ -7,15 +7,19 @@ import {
   SESSION_CATALOG,
   SessionCollector,
 } from "@seedwatch/metrics";
+import { HOST_METRICS } from "../../packages/exporter/src/host/metrics.ts";
+import { DaemonCollector } from "../../packages/exporter/src/render/daemon-collector.ts";
+import { MINER } from "../../packages/exporter/src/render/miner-metrics.ts";
+import { TARGET_SELF } from "../../packages/exporter/src/render/target-self.ts";
+import {
+  DOWNLOADER,
+  PT,
+  TARGET_LABELS,
+} from "../../packages/exporter/src/render/torrent-metrics.ts";
+import { SESSION_PREFIX } from "../../packages/exporter/src/render/torrent-target-collector.ts";
 // The instrument library's catalog: not part of its public API, read here at generation time only.
-import { definitions, InstrumentMetrics } from "../../../instrument/src/metrics.ts";
-import { resolveOptions } from "../../../instrument/src/options.ts";
-import { HOST_METRICS } from "../host/metrics.ts";
-import { DaemonCollector } from "../render/daemon-collector.ts";
-import { MINER } from "../render/miner-metrics.ts";
-import { TARGET_SELF } from "../render/target-self.ts";
-import { DOWNLOADER, PT, TARGET_LABELS } from "../render/torrent-metrics.ts";
-import { SESSION_PREFIX } from "../render/torrent-target-collector.ts";
+import { definitions, InstrumentMetrics } from "../../packages/instrument/src/metrics.ts";
+import { resolveOptions } from "../../packages/instrument/src/options.ts";
 
 /** A syscode standing in for the one an app configures, replaced by `<SYSCODE>` in the reference. */
 export const EXAMPLE_SYSCODE = "A123456789";

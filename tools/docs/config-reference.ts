@@ -2,14 +2,14 @@
 
 import { basename } from "node:path";
 import type { z } from "zod";
-import type { Config, TargetConfig } from "../config/config.ts";
-import { formatDuration } from "../config/duration.ts";
-import { parseConfig } from "../config/load.ts";
-import { configSchema } from "../config/schema.ts";
-import { HISTORY_DEFAULTS } from "../history/history-config.ts";
-import { AUDIT_RETENTION_DEFAULTS } from "../removal/audit-retention.ts";
-import { compileRule } from "../removal/rule.ts";
-import { DEFAULT_WEB_POLICY } from "../web/access-policy.ts";
+import type { Config, TargetConfig } from "../../packages/exporter/src/config/config.ts";
+import { formatDuration } from "../../packages/exporter/src/config/duration.ts";
+import { parseConfig } from "../../packages/exporter/src/config/load.ts";
+import { configSchema } from "../../packages/exporter/src/config/schema.ts";
+import { HISTORY_DEFAULTS } from "../../packages/exporter/src/history/history-config.ts";
+import { AUDIT_RETENTION_DEFAULTS } from "../../packages/exporter/src/removal/audit-retention.ts";
+import { compileRule } from "../../packages/exporter/src/removal/rule.ts";
+import { DEFAULT_WEB_POLICY } from "../../packages/exporter/src/web/access-policy.ts";
 import { code, codeList, generatedNotice, table } from "./markdown.ts";
 
 /** One key of the file, flattened: `targets[].per_torrent.max_torrents`. */
@@ -487,7 +487,7 @@ export function renderConfigReference(): string {
   });
   return `# Configuration reference
 
-${generatedNotice("packages/exporter/src/docs/config-reference.ts, from the zod schema in packages/exporter/src/config/schema.ts")}
+${generatedNotice("tools/docs/config-reference.ts, from the zod schema in packages/exporter/src/config/schema.ts")}
 
 seedwatch reads one YAML file (\`--config.file\`, default \`seedwatch.yml\`, at most 1 MiB). It
 is validated strictly: an unknown key is an error, and every error names the file, the line and

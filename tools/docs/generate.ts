@@ -3,12 +3,12 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
+import { DASHBOARDS, renderDashboard } from "../grafana/dashboards.ts";
 import { renderConfigReference } from "./config-reference.ts";
-import { DASHBOARDS, renderDashboard } from "./grafana-dashboards.ts";
 import { renderMetricsReference } from "./metrics-reference.ts";
 
 /** The repository's root. */
-export const ROOT = new URL("../../../../", import.meta.url);
+export const ROOT = new URL("../../", import.meta.url);
 
 /** A generated file: its path from the root, its content, and how to compare it. */
 export interface GeneratedFile {
