@@ -1,5 +1,8 @@
 // Every metric family seedwatch and @seedwatch/instrument export, read from their catalogs, for the generated reference.
 
+import { resolveOptions } from "@seedwatch/instrument";
+// The instrument library's catalog: its histograms' definitions and the registry that renders them.
+import { definitions, InstrumentMetrics } from "@seedwatch/instrument/metrics";
 import {
   CollectingWriter,
   type MetricDefinition,
@@ -17,9 +20,6 @@ import {
   TARGET_LABELS,
 } from "../../packages/exporter/src/render/torrent-metrics.ts";
 import { SESSION_PREFIX } from "../../packages/exporter/src/render/torrent-target-collector.ts";
-// The instrument library's catalog: not part of its public API, read here at generation time only.
-import { definitions, InstrumentMetrics } from "../../packages/instrument/src/metrics.ts";
-import { resolveOptions } from "../../packages/instrument/src/options.ts";
 
 /** A syscode standing in for the one an app configures, replaced by `<SYSCODE>` in the reference. */
 export const EXAMPLE_SYSCODE = "A123456789";
