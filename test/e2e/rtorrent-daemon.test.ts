@@ -12,10 +12,8 @@ import { type Opentracker, startOpentracker } from "@seedwatch/testbed/opentrack
 import { type RtorrentInstance, startRtorrent } from "@seedwatch/testbed/rtorrent";
 import { type Seedwatch, startSeedwatch } from "@seedwatch/testbed/seedwatch";
 import { type GeneratedTorrent, makeTorrents } from "@seedwatch/testbed/torrents";
-import {
-  parseMethodResponse,
-  type XmlRpcValue,
-} from "../../packages/exporter/src/sources/rtorrent/xmlrpc.ts";
+import { parseMethodResponse } from "../../packages/exporter/src/sources/rtorrent/xmlrpc/reader.ts";
+import type { XmlRpcValue } from "../../packages/exporter/src/sources/rtorrent/xmlrpc/value.ts";
 import * as checks from "../support/client-checks.ts";
 import type { Samples } from "../support/exposition.ts";
 

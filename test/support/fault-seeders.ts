@@ -19,10 +19,8 @@ import {
   type Transmission,
   type TransmissionSnapshot,
 } from "@seedwatch/testbed/transmission";
-import {
-  parseMethodResponse,
-  type XmlRpcValue,
-} from "../../packages/exporter/src/sources/rtorrent/xmlrpc.ts";
+import { parseMethodResponse } from "../../packages/exporter/src/sources/rtorrent/xmlrpc/reader.ts";
+import type { XmlRpcValue } from "../../packages/exporter/src/sources/rtorrent/xmlrpc/value.ts";
 
 /** A torrent's all-time counters as its client reports them. */
 export interface ClientCounters {

@@ -20,7 +20,7 @@ import {
 } from "../errors.ts";
 import { RtorrentApi } from "./api.ts";
 import { createTransport } from "./transport.ts";
-import { XmlRpcFaultError } from "./xmlrpc.ts";
+import { XmlRpcFaultError } from "./xmlrpc/fault.ts";
 
 const signal = () => AbortSignal.timeout(15_000);
 const LABEL = "Films & <TV> 100% ü";

@@ -3,16 +3,12 @@
 import { HELD_LIST_BYTES, STATUS_ANSWER_BYTES, TABLE_ANSWER_BYTES } from "../answer-limits.ts";
 import { SourceProtocolError } from "../errors.ts";
 import type { RtorrentTransport } from "./transport.ts";
-import {
-  describeValue,
-  encodeMethodCall,
-  multicallResults,
-  parseMethodResponse,
-  type XmlRpcFaultError,
-  type XmlRpcLimits,
-  type XmlRpcParam,
-  type XmlRpcValue,
-} from "./xmlrpc.ts";
+import { encodeMethodCall } from "./xmlrpc/encoder.ts";
+import type { XmlRpcFaultError } from "./xmlrpc/fault.ts";
+import type { XmlRpcLimits } from "./xmlrpc/limits.ts";
+import { multicallResults } from "./xmlrpc/multicall.ts";
+import { parseMethodResponse } from "./xmlrpc/reader.ts";
+import { describeValue, type XmlRpcParam, type XmlRpcValue } from "./xmlrpc/value.ts";
 
 type Kind = "string" | "int" | "bool" | "ratio" | "label" | "epoch-text";
 

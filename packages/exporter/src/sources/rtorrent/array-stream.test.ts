@@ -4,7 +4,9 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { SourceProtocolError } from "../errors.ts";
 import { ArrayResponseStream, type ArrayStreamOptions } from "./array-stream.ts";
-import { parseMethodResponse, XmlRpcFaultError, type XmlRpcValue } from "./xmlrpc.ts";
+import { XmlRpcFaultError } from "./xmlrpc/fault.ts";
+import { parseMethodResponse } from "./xmlrpc/reader.ts";
+import type { XmlRpcValue } from "./xmlrpc/value.ts";
 
 /** Answers recorded from rTorrent 0.9.8: the poll's list, and a fault (an unknown view). */
 const LIST = readFileSync(new URL("./fixtures/d-multicall2.xml", import.meta.url));

@@ -1,12 +1,9 @@
 // Reads an XML-RPC answer whose value is an array one element at a time, as its bytes arrive.
 
 import { SourceProtocolError } from "../errors.ts";
-import {
-  parseMethodResponse,
-  type XmlRpcLimits,
-  type XmlRpcValue,
-  XmlRpcValueReader,
-} from "./xmlrpc.ts";
+import type { XmlRpcLimits } from "./xmlrpc/limits.ts";
+import { parseMethodResponse, XmlRpcValueReader } from "./xmlrpc/reader.ts";
+import type { XmlRpcValue } from "./xmlrpc/value.ts";
 
 /** Bounds of a streamed answer. */
 export interface ArrayStreamOptions extends XmlRpcLimits {

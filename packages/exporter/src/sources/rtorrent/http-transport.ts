@@ -4,7 +4,7 @@ import { HttpClient, type HttpResponse, type TlsOptions } from "../../net/http-c
 import { STATUS_ANSWER_BYTES } from "../answer-limits.ts";
 import { describeUrl, SourceAuthError, SourceHttpError } from "../errors.ts";
 import type { RtorrentTransport } from "./transport.ts";
-import { DEFAULT_MAX_RESPONSE_BYTES } from "./xmlrpc.ts";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./xmlrpc/limits.ts";
 
 /** Options of the HTTP transport. */
 export interface HttpXmlRpcTransportOptions {

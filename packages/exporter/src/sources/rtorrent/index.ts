@@ -12,13 +12,10 @@ import { decodeListRow, type ListedTorrent, listParams } from "./list-query.ts";
 import { TorrentListSync } from "./list-sync.ts";
 import { RTORRENT_STATES } from "./states.ts";
 import { createTransport, type RtorrentTransport } from "./transport.ts";
-import {
-  describeValue,
-  encodeMethodCall,
-  XmlRpcFaultError,
-  type XmlRpcLimits,
-  type XmlRpcValue,
-} from "./xmlrpc.ts";
+import { encodeMethodCall } from "./xmlrpc/encoder.ts";
+import { XmlRpcFaultError } from "./xmlrpc/fault.ts";
+import type { XmlRpcLimits } from "./xmlrpc/limits.ts";
+import { describeValue, type XmlRpcValue } from "./xmlrpc/value.ts";
 
 /** Where and how to reach one rTorrent. */
 export interface RtorrentOptions {

@@ -2,7 +2,7 @@
 
 import { SourceProtocolError } from "../errors.ts";
 import { decodeLabel, TORRENT_FIELDS, TRACKER_FIELDS } from "./api.ts";
-import { describeValue, type XmlRpcValue } from "./xmlrpc.ts";
+import { describeValue, type XmlRpcValue } from "./xmlrpc/value.ts";
 
 /** One item of the list, decoded. Field meanings are those of TORRENT_FIELDS in api.ts. */
 export interface ListedTorrent {

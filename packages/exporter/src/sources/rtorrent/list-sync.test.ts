@@ -8,7 +8,8 @@ import { ArrayResponseStream } from "./array-stream.ts";
 import { decodeListRow, type ListedTorrent, listParams } from "./list-query.ts";
 import { TorrentListSync } from "./list-sync.ts";
 import { RTORRENT_STATES } from "./states.ts";
-import { parseMethodResponse, type XmlRpcValue } from "./xmlrpc.ts";
+import { parseMethodResponse } from "./xmlrpc/reader.ts";
+import type { XmlRpcValue } from "./xmlrpc/value.ts";
 
 /** rTorrent 0.9.8's answer to `d.multicall2(listParams())`, recorded from the real daemon. */
 const RECORDED = readFileSync(new URL("./fixtures/d-multicall2.xml", import.meta.url));

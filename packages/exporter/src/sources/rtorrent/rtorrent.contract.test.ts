@@ -26,7 +26,8 @@ import {
 } from "../errors.ts";
 import type { PollResult } from "../source.ts";
 import { RtorrentSource } from "./index.ts";
-import { parseMethodResponse, type XmlRpcValue } from "./xmlrpc.ts";
+import { parseMethodResponse } from "./xmlrpc/reader.ts";
+import type { XmlRpcValue } from "./xmlrpc/value.ts";
 
 const PASSKEY = "0123456789abcdef0123456789abcdef";
 const LABEL = "Films & TV/4K 100%";

@@ -9,7 +9,7 @@ import {
   SourceTimeoutError,
 } from "../errors.ts";
 import type { RtorrentTransport } from "./transport.ts";
-import { DEFAULT_MAX_RESPONSE_BYTES } from "./xmlrpc.ts";
+import { DEFAULT_MAX_RESPONSE_BYTES } from "./xmlrpc/limits.ts";
 
 /** Where an SCGI URL points. */
 export type ScgiAddress =

@@ -1,19 +1,11 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { SourceProtocolError } from "../errors.ts";
-import {
-  encodeMethodCall,
-  encodeXmlRpcValue,
-  escapeXmlText,
-  multicallResults,
-  parseMethodResponse,
-  XmlRpcDouble,
-  XmlRpcFaultError,
-  type XmlRpcParam,
-  type XmlRpcValue,
-  XmlRpcValueReader,
-} from "./xmlrpc.ts";
+import { SourceProtocolError } from "../../errors.ts";
+import { XmlRpcFaultError } from "./fault.ts";
+import { parseMethodResponse, XmlRpcValueReader } from "./reader.ts";
+import type { XmlRpcValue } from "./value.ts";
 
 const HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<methodResponse>\n<params>\n<param>';
 const TAIL = "</param>\n</params>\n</methodResponse>\n";
@@ -43,62 +35,13 @@ function rejects(doc: string | Buffer, pattern: RegExp, limits = {}): void {
   );
 }
 
-// Captured verbatim from Debian's rtorrent 0.9.8 over SCGI.
-const RTORRENT_VERSION = `<?xml version="1.0" encoding="UTF-8"?>
-<methodResponse>
-<params>
-<param><value><string>0.9.8</string></value></param>
-</params>
-</methodResponse>
-`;
-const RTORRENT_FAULT = `<?xml version="1.0" encoding="UTF-8"?>
-<methodResponse>
-<fault>
-<value><struct>
-<member><name>faultCode</name>
-<value><i4>-506</i4></value></member>
-<member><name>faultString</name>
-<value><string>Method 'nope.x' not defined</string></value></member>
-</struct></value>
-</fault>
-</methodResponse>
-`;
-const RTORRENT_MULTICALL = `<?xml version="1.0" encoding="UTF-8"?>
-<methodResponse>
-<params>
-<param><value><array><data>
-<value><array><data>
-<value><i8>0</i8></value>
-</data></array></value>
-<value><struct>
-<member><name>faultCode</name>
-<value><i4>-506</i4></value></member>
-<member><name>faultString</name>
-<value><string>Method 'x.y' not defined</string></value></member>
-</struct></value>
-</data></array></value></param>
-</params>
-</methodResponse>
-`;
-const RTORRENT_D_MULTICALL = `<?xml version="1.0" encoding="UTF-8"?>
-<methodResponse>
-<params>
-<param><value><array><data>
-<value><array><data>
-<value><string>609DDE453ED48C1E8436888B0EA1A928C8B06A6C</string></value>
-<value><array><data>
-<value><array><data>
-<value><string>http://127.0.0.1:9/announce?passkey=abc</string></value>
-<value><i8>0</i8></value>
-<value><i8>1</i8></value>
-<value><i8>1</i8></value>
-</data></array></value>
-</data></array></value>
-</data></array></value>
-</data></array></value></param>
-</params>
-</methodResponse>
-`;
+/** rTorrent 0.9.8's own answers, captured verbatim over SCGI. */
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8");
+const RTORRENT_VERSION = fixture("system-client-version.xml");
+const RTORRENT_FAULT = fixture("unknown-method-fault.xml");
+const RTORRENT_MULTICALL = fixture("system-multicall.xml");
+const RTORRENT_D_MULTICALL = fixture("d-multicall2-tracker.xml");
 
 describe("parseMethodResponse: fixed vectors", () => {
   it("reads rTorrent's own answers", () => {
@@ -127,18 +70,6 @@ describe("parseMethodResponse: fixed vectors", () => {
         return true;
       },
     );
-  });
-
-  it("splits system.multicall results into values and faults", () => {
-    const results = multicallResults(parseMethodResponse(RTORRENT_MULTICALL), 2, "w");
-    assert.equal(results[0], 0);
-    assert.ok(results[1] instanceof XmlRpcFaultError);
-    assert.equal(results[1].faultCode, -506);
-    assert.throws(
-      () => multicallResults(parseMethodResponse(RTORRENT_MULTICALL), 3, "w"),
-      SourceProtocolError,
-    );
-    assert.throws(() => multicallResults([["a", "b"]], 1, "w"), SourceProtocolError);
   });
 
   it("decodes every XML-RPC type and its spellings", () => {
@@ -322,150 +253,7 @@ describe("XmlRpcValueReader", () => {
   });
 });
 
-describe("encodeMethodCall", () => {
-  it("writes the exact document rTorrent expects", () => {
-    assert.equal(
-      encodeMethodCall("d.multicall2", [
-        "",
-        "main",
-        "d.hash=",
-        1,
-        2 ** 40,
-        true,
-        null,
-        new XmlRpcDouble(2),
-      ]),
-      '<?xml version="1.0"?><methodCall><methodName>d.multicall2</methodName><params>' +
-        "<param><value><string></string></value></param>" +
-        "<param><value><string>main</string></value></param>" +
-        "<param><value><string>d.hash=</string></value></param>" +
-        "<param><value><i4>1</i4></value></param>" +
-        "<param><value><i8>1099511627776</i8></value></param>" +
-        "<param><value><boolean>1</boolean></value></param>" +
-        "<param><value><nil/></value></param>" +
-        "<param><value><double>2</double></value></param>" +
-        "</params></methodCall>",
-    );
-    assert.equal(
-      encodeXmlRpcValue({ a: [Buffer.from("hi"), -1.5, 2n ** 62n] }),
-      "<struct><member><name>a</name><value><array><data><value><base64>aGk=</base64></value>" +
-        "<value><double>-1.5</double></value><value><i8>4611686018427387904</i8></value></data></array></value></member></struct>",
-    );
-    assert.equal(escapeXmlText("a<b>&c\r\u0001"), "a&lt;b&gt;&amp;c&#xD;&#x1;");
-  });
-
-  it("refuses what XML-RPC cannot carry, with a TypeError", () => {
-    assert.throws(() => encodeMethodCall("bad name", []), TypeError);
-    assert.throws(() => encodeXmlRpcValue(Number.NaN), /finite/);
-    assert.throws(() => encodeXmlRpcValue(Number.POSITIVE_INFINITY), /finite/);
-    assert.throws(() => encodeXmlRpcValue(2n ** 63n), /64-bit/);
-    assert.throws(() => encodeXmlRpcValue("a\u0000b"), /NUL/);
-    assert.throws(() => encodeXmlRpcValue("\uD800"), /well-formed/);
-    assert.throws(
-      () => encodeXmlRpcValue(new Map() as unknown as XmlRpcParam),
-      /Map is not an XML-RPC value/,
-    );
-    assert.throws(() => encodeXmlRpcValue(undefined as unknown as XmlRpcParam), /undefined is not/);
-    const cycle: unknown[] = [];
-    cycle.push(cycle);
-    assert.throws(() => encodeXmlRpcValue(cycle as XmlRpcParam), /cycle/);
-  });
-});
-
-/** Text XML-RPC can carry: well-formed, no NUL. */
-const xmlText = fc
-  .array(
-    fc.oneof(
-      fc.constantFrom("&", "<", ">", "\r", "\n", "]]>", "&amp;", " ", "\t"),
-      fc.string({ unit: "binary", maxLength: 4 }),
-    ),
-    { maxLength: 8 },
-  )
-  .map((parts) => parts.join(""))
-  .filter((s) => s.isWellFormed() && !s.includes("\u0000"));
-
-type Pair = [XmlRpcParam, XmlRpcValue];
-
-/** A parameter and the value it must decode to. */
-const pair: fc.Arbitrary<[XmlRpcParam, XmlRpcValue]> = fc.letrec<{
-  value: [XmlRpcParam, XmlRpcValue];
-}>((tie) => ({
-  value: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    xmlText.map((s): Pair => [s, s]),
-    fc.integer().map((n): Pair => [n, n]),
-    fc.maxSafeInteger().map((n): Pair => [n, n]),
-    fc
-      .oneof(
-        fc.bigInt({ min: 2n ** 53n, max: 2n ** 63n - 1n }),
-        fc.bigInt({ min: -(2n ** 63n), max: -(2n ** 53n) }),
-      )
-      .map((n): Pair => [n, n]),
-    fc.boolean().map((b): Pair => [b, b]),
-    fc.double({ noNaN: true, noDefaultInfinity: true }).map((d): Pair => [new XmlRpcDouble(d), d]),
-    fc.uint8Array({ maxLength: 64 }).map((bytes): Pair => [bytes, Buffer.from(bytes)]),
-    fc.constant<[XmlRpcParam, XmlRpcValue]>([null, null]),
-    fc
-      .array(tie("value"), { maxLength: 5 })
-      .map((items): Pair => [items.map((i) => i[0]), items.map((i) => i[1])]),
-    fc.array(fc.tuple(xmlText, tie("value")), { maxLength: 5 }).map((members): Pair => {
-      const param: Record<string, XmlRpcParam> = {};
-      const value: Record<string, XmlRpcValue> = {};
-      for (const [name, [p, v]] of members) {
-        Object.defineProperty(param, name, {
-          value: p,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-        Object.defineProperty(value, name, {
-          value: v,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      }
-      return [param, value];
-    }),
-  ),
-})).value;
-
-describe("XML-RPC properties", () => {
-  it("round-trips every encodable value through encode and parse", () => {
-    fc.assert(
-      fc.property(pair, ([param, expected]) => {
-        assert.deepEqual(parseMethodResponse(response(encodeXmlRpcValue(param))), expected);
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  it("escapes any text so that it parses back unchanged", () => {
-    fc.assert(
-      fc.property(xmlText, (text) => {
-        const escaped = escapeXmlText(text);
-        assert.ok(!escaped.includes("<") && !escaped.includes("\r"));
-        assert.equal(parseValue(`<string>${escaped}</string>`), text);
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  it("rejects every proper prefix of a valid response with a SourceProtocolError", () => {
-    fc.assert(
-      fc.property(
-        pair.chain(([param]) => {
-          const doc = `<?xml version="1.0"?><methodResponse><params><param><value>${encodeXmlRpcValue(param)}</value></param></params></methodResponse>`;
-          return fc.tuple(fc.constant(doc), fc.nat({ max: doc.length - 1 }));
-        }),
-        ([doc, cut]) => {
-          assert.throws(() => parseMethodResponse(doc.slice(0, cut)), SourceProtocolError);
-        },
-      ),
-      { numRuns: 500 },
-    );
-  });
-
+describe("parseMethodResponse properties", () => {
   it("answers mutated responses with a value or a SourceProtocolError, never anything else", () => {
     const base = [RTORRENT_D_MULTICALL, RTORRENT_MULTICALL, RTORRENT_FAULT, RTORRENT_VERSION];
     const mutation = fc.tuple(
