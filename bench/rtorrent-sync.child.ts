@@ -8,9 +8,9 @@ import {
   TRACKER_FIELDS,
   type TrackerField,
 } from "../packages/exporter/src/sources/rtorrent/api.ts";
+import { createTransport } from "../packages/exporter/src/sources/rtorrent/create-transport.ts";
 import { TorrentListSync } from "../packages/exporter/src/sources/rtorrent/list-sync.ts";
 import { RTORRENT_STATES } from "../packages/exporter/src/sources/rtorrent/states.ts";
-import { createTransport } from "../packages/exporter/src/sources/rtorrent/transport.ts";
 import type { PollResult, TorrentSource } from "../packages/exporter/src/sources/source.ts";
 import { runSyncChild } from "./sync-child.ts";
 

@@ -19,7 +19,7 @@ import {
   SourceProtocolError,
 } from "../errors.ts";
 import { RtorrentApi } from "./api.ts";
-import { createTransport } from "./transport.ts";
+import { createTransport } from "./create-transport.ts";
 import { XmlRpcFaultError } from "./xmlrpc/fault.ts";
 
 const signal = () => AbortSignal.timeout(15_000);

@@ -5,7 +5,6 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { SourceAuthError, SourceHttpError } from "../errors.ts";
 import { HttpXmlRpcTransport } from "./http-transport.ts";
-import { createTransport } from "./transport.ts";
 
 describe("HttpXmlRpcTransport against a local HTTP server", () => {
   let seen: IncomingMessage | undefined;
@@ -79,13 +78,5 @@ describe("HttpXmlRpcTransport against a local HTTP server", () => {
       (error: unknown) => error instanceof SourceHttpError && error.status === 500,
     );
     for (const t of [wrong, none, failing]) t.close();
-  });
-
-  it("is what createTransport picks for http(s) URLs, and refuses unknown schemes", () => {
-    const transport = createTransport(`${base}/RPC2`);
-    assert.ok(transport instanceof HttpXmlRpcTransport);
-    transport.close();
-    assert.throws(() => createTransport("ftp://x/RPC2"), /must be scgi:\/\/host:port/);
-    assert.throws(() => createTransport("not a url"), TypeError);
   });
 });
