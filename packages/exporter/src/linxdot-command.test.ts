@@ -54,7 +54,7 @@ describe("seedwatch linxdot: options", () => {
     );
   });
 
-  it("lets the original's short and long options win over the environment", () => {
+  it("lets linxdot_exporter's short and long options win over the environment", () => {
     const short = options(
       [
         "-o",

@@ -84,7 +84,7 @@ export interface LinxdotIo {
 
 /**
  * Reads linxdot_exporter's options from `argv`, each falling back to its environment variable
- * and then to the original's default. Empty variables count as unset, as they did there.
+ * and then to linxdot_exporter's default. Empty variables count as unset, as they did there.
  */
 export function parseLinxdotArgs(argv: readonly string[], env: NodeJS.ProcessEnv): LinxdotArgs {
   let values: Record<string, string | boolean | undefined>;

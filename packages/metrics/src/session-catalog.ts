@@ -1,4 +1,4 @@
-// The torrent session-statistics catalog (seed 003): 99 metrics in 8 categories, in slot order.
+// The torrent session-statistics catalog (irontide-session's `stats`): 99 metrics in 8 categories, in slot order.
 
 import { defineCatalog } from "./catalog.ts";
 import {

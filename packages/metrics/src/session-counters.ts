@@ -16,7 +16,7 @@ const B_STARTED_AT = 0;
 const B_PREVIOUS_AT = 1;
 const B_PREVIOUS_TOTALS = 2;
 
-/** Slots whose values `snapshot()` derives, as the seed's `snapshot()` does. */
+/** Slots whose values `snapshot()` derives, as irontide-session's `snapshot()` does. */
 export interface SessionDerivations {
   /** Gauge filled with the seconds since the start time. */
   readonly uptime?: number;

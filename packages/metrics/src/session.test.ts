@@ -18,11 +18,11 @@ import { assertPromtoolClean } from "./testing/promtool.ts";
 const M = SESSION_METRIC;
 
 describe("the session catalog", () => {
-  it("has the seed's 99 metrics in 8 categories, with its indices", () => {
+  it("has irontide-session's 99 metrics in 8 categories, with its indices", () => {
     assert.equal(NUM_SESSION_METRICS, 99);
     const categories = new Set(SESSION_CATALOG.entries.map((e) => e.category));
     assert.deepEqual([...categories], Object.values(SESSION_CATEGORIES));
-    // Indices the seed and its 0.165 source pin down.
+    // Indices irontide-session 0.165's source pins down.
     assert.equal(M.NET_BYTES_SENT, 0);
     assert.equal(M.NET_TCP_BYTES_SENT, 8);
     assert.equal(M.DISK_READ_COUNT, 12);

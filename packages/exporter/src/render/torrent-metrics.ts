@@ -7,7 +7,7 @@ export const TARGET_LABELS = ["name", "host", "client"] as const;
 const T = TARGET_LABELS;
 const TORRENT = [...T, "torrent_hash", "torrent_name", "tracker"];
 
-/** pt-exporter's metric table (types fixed where the seed's broke Prometheus rules), plus aggregates. */
+/** pt-exporter's metric table (its types fixed where they broke Prometheus rules), plus aggregates. */
 export const PT = {
   up: defineGauge({
     name: "pt_up",
