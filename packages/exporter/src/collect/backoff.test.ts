@@ -24,4 +24,22 @@ describe("backoffDelay", () => {
       [10, 20, 40, 300, 300, 300],
     );
   });
+
+  it("backs off alike for every other reason, never below the interval, and stays bounded however long it fails", () => {
+    for (const reason of ["timeout", "connection", "http", "protocol", "other"] as const) {
+      assert.deepEqual(
+        [1, 2, 5, 6, 1000, 1e6].map((f) => backoffDelay(reason, f, 10 * SECOND) / SECOND),
+        [10, 20, 160, 300, 300, 300],
+        reason,
+      );
+      // An interval beyond five minutes is the delay itself: polls never come faster than asked.
+      assert.deepEqual(
+        [1, 2, 1e6].map((f) => backoffDelay(reason, f, 15 * MINUTE) / MINUTE),
+        [15, 15, 15],
+        reason,
+      );
+    }
+    assert.equal(backoffDelay("auth", 1e6, 10 * SECOND), 60 * MINUTE);
+    assert.equal(backoffDelay("banned", 1e6, 10 * SECOND), 5 * MINUTE);
+  });
 });

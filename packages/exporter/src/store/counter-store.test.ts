@@ -123,6 +123,109 @@ describe("CounterStore", () => {
     );
   });
 
+  it("keeps each target's journal apart, departure times included, and folds it in at compactAfterTorrents", () => {
+    const db = openDatabase(":memory:");
+    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+    const store = new CounterStore(db, { compactAfterSaves: 100, compactAfterTorrents: 3 });
+    const at = (uploaded: number, removedAt: number | null = null) => ({
+      tracker: "a",
+      uploaded,
+      downloaded: 0,
+      removedAt,
+    });
+    store.save("one", { totals: [], torrents: [["h1", at(1)]], forgotten: [] });
+    store.save("two", { totals: [], torrents: [["h1", at(7, 1234)]], forgotten: [] });
+    store.save("one", { totals: [], torrents: [["h2", at(2, 5678)]], forgotten: [] });
+    assert.equal(count("SELECT count(*) AS n FROM counter_journal"), 3);
+    const reader = new CounterStore(db);
+    assert.deepEqual([...reader.load("two").torrents], [["h1", at(7, 1234)]]);
+    assert.deepEqual(
+      [...reader.load("one").torrents].sort(),
+      [
+        ["h1", at(1)],
+        ["h2", at(2, 5678)],
+      ],
+      "a departed torrent keeps when it left, through the journal",
+    );
+    // A third distinct torrent of "one" reaches compactAfterTorrents: its journal is folded in,
+    // and "two"'s journal stays as it is.
+    store.save("one", { totals: [], torrents: [["h3", at(3)]], forgotten: [] });
+    assert.equal(count("SELECT count(*) AS n FROM counter_journal WHERE target = 'one'"), 0);
+    assert.equal(count("SELECT count(*) AS n FROM counter_journal WHERE target = 'two'"), 1);
+    assert.equal(count("SELECT count(*) AS n FROM torrent_counters WHERE target = 'one'"), 3);
+    assert.deepEqual([...new CounterStore(db).load("one").torrents].sort(), [
+      ["h1", at(1)],
+      ["h2", at(2, 5678)],
+      ["h3", at(3)],
+    ]);
+    assert.deepEqual([...new CounterStore(db).load("two").torrents], [["h1", at(7, 1234)]]);
+  });
+
+  it("leaves the journal as it was when a compaction fails, and folds it all in with the next save", () => {
+    const db = openDatabase(":memory:");
+    const store = new CounterStore(db, { compactAfterSaves: 2 });
+    const at = (uploaded: number) => ({ tracker: "a", uploaded, downloaded: 0, removedAt: null });
+    store.save("box", { totals: [], torrents: [["h1", at(1)]], forgotten: [] });
+    db.exec(`CREATE TRIGGER full BEFORE INSERT ON torrent_counters
+      BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    const second = {
+      totals: [],
+      torrents: [["h2", at(2)]] as Array<[string, ReturnType<typeof at>]>,
+      forgotten: [],
+    };
+    assert.throws(() => store.save("box", second), /disk is full/);
+    assert.deepEqual([...new CounterStore(db).load("box").torrents], [["h1", at(1)]]);
+    db.exec("DROP TRIGGER full");
+    // The table sends what it could not save again, with what changed since.
+    store.save("box", { totals: [], torrents: [...second.torrents, ["h3", at(3)]], forgotten: [] });
+    const rows = db.prepare("SELECT hash, uploaded FROM torrent_counters ORDER BY hash").all();
+    assert.deepEqual(
+      rows.map((row) => `${row.hash}=${row.uploaded}`),
+      ["h1=1", "h2=2", "h3=3"],
+      "the first save's journal entry is folded in too",
+    );
+    assert.equal(
+      (db.prepare("SELECT count(*) AS n FROM counter_journal").get() as { n: number }).n,
+      0,
+    );
+  });
+
+  it("credits torrents first seen after a migration on top of the retired totals", async () => {
+    const dir = await tempDir("counter-store");
+    const file = join(dir.path, "state.db");
+    const old = new DatabaseSync(file);
+    old.exec(`CREATE TABLE retired_bytes (target TEXT NOT NULL, tracker TEXT NOT NULL,
+      uploaded INTEGER NOT NULL, downloaded INTEGER NOT NULL, PRIMARY KEY (target, tracker)) STRICT;
+      INSERT INTO retired_bytes VALUES ('box', 'a.example', 500, 7);
+      PRAGMA user_version = 1;`);
+    old.close();
+    const db = openDatabase(file);
+    try {
+      const store = new CounterStore(db);
+      const table = new TorrentTable(namer, { restored: store.load("box") });
+      table.apply({
+        reset: true,
+        removed: [],
+        patches: [{ hash: "h", uploaded: 100, downloaded: 1, trackerHosts: ["a.example"] }],
+      });
+      store.save("box", table.counterChanges());
+      table.markCountersSaved();
+      assert.deepEqual(table.trackers.get("a.example")?.uploaded, 600);
+      // After another restart the torrent is known: nothing is credited twice.
+      const again = new TorrentTable(namer, { restored: new CounterStore(db).load("box") });
+      again.apply({
+        reset: true,
+        removed: [],
+        patches: [{ hash: "h", uploaded: 100, downloaded: 1, trackerHosts: ["a.example"] }],
+      });
+      assert.equal(again.trackers.get("a.example")?.uploaded, 600);
+      assert.equal(again.trackers.get("a.example")?.downloaded, 8);
+    } finally {
+      db.close();
+      await dir.remove();
+    }
+  });
+
   it("migrates the retired totals of the previous schema into tracker totals", async () => {
     const dir = await tempDir("counter-store");
     const file = join(dir.path, "state.db");
