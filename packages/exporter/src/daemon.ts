@@ -14,7 +14,7 @@ import { AuditLog } from "./removal/audit-log.ts";
 import { AuditPruner } from "./removal/audit-pruner.ts";
 import { REMOVAL_DISABLED } from "./removal/removal-config.ts";
 import { RemovalService } from "./removal/removal-service.ts";
-import { DaemonCollector, type ReloadStatus } from "./render/daemon-collector.ts";
+import { type ConfigReloadStatus, DaemonCollector } from "./render/daemon-collector.ts";
 import { createTorrentSource } from "./sources/registry.ts";
 import { CounterStore } from "./store/counter-store.ts";
 import { openDatabase } from "./store/database.ts";
@@ -84,7 +84,7 @@ export class Daemon {
   readonly #history: HistoryService;
   readonly #auditPruner: AuditPruner;
   readonly #access: AccessControl;
-  readonly #reload: ReloadStatus = { ok: true, at: Date.now() };
+  readonly #reload: ConfigReloadStatus = { ok: true, at: Date.now() };
   #config: Config;
   #reloading: Promise<{ ok: boolean; error?: string }> | undefined;
 
