@@ -163,8 +163,6 @@ describe("TorrentTable", () => {
       patches: [{ hash: "1", trackerHosts: ["x.other.example"] }],
     });
     assert.equal(table.get("1")?.tracker, "Other");
-    table.rename(new TrackerNamer({ rename: {}, categoryAsTracker: true }));
-    assert.equal(table.get("1")?.tracker, "x.other.example");
   });
 
   it("seeds tracker totals from storage", () => {

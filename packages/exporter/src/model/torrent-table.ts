@@ -187,13 +187,6 @@ export class TorrentTable {
     this.#version++;
   }
 
-  /** Re-identifies every torrent's tracker with new naming rules (after a config reload). */
-  rename(namer: TrackerNamer): void {
-    this.#namer = namer;
-    for (const state of this.#rows.values()) this.#modify(state, { hash: state.row.hash });
-    this.#version++;
-  }
-
   /** The torrent with this hash. */
   get(hash: string): TorrentRow | undefined {
     return this.#rows.get(hash)?.row;

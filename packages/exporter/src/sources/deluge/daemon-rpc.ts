@@ -13,10 +13,8 @@ import {
   SourceTimeoutError,
 } from "../errors.ts";
 import {
-  type DelugeApi,
   DelugeRemoteError,
   type DelugeTransport,
-  RpcDelugeApi,
   type TransportRequestOptions,
   type TransportResult,
 } from "./api.ts";
@@ -56,11 +54,6 @@ export interface DaemonRpcOptions {
   readonly maxDepth?: number;
   /** Receives `RPC_EVENT`s (after a `daemon.set_event_interest` call). */
   readonly onEvent?: (name: string, args: readonly RencodeValue[]) => void;
-}
-
-/** A DelugeApi over a dedicated daemon connection. */
-export function daemonDelugeApi(options: DaemonRpcOptions): DelugeApi {
-  return new RpcDelugeApi(new DaemonRpcClient(options));
 }
 
 /** Deluge's message types (`deluge/core/rpcserver.py`). */

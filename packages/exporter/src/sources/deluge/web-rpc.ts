@@ -8,13 +8,7 @@ import {
   SourceHttpError,
   SourceProtocolError,
 } from "../errors.ts";
-import {
-  type DelugeApi,
-  DelugeRemoteError,
-  type DelugeTransport,
-  RpcDelugeApi,
-  type TransportResult,
-} from "./api.ts";
+import { DelugeRemoteError, type DelugeTransport, type TransportResult } from "./api.ts";
 import { answerLimit } from "./call-limits.ts";
 import type { RencodeValue } from "./rencode.ts";
 
@@ -45,11 +39,6 @@ export interface WebRpcOptions {
    * `web.connected` per poll, whose calls come in a burst).
    */
   readonly daemonCheckIntervalMs?: number;
-}
-
-/** A DelugeApi through deluge-web. */
-export function webDelugeApi(options: WebRpcOptions, http: HttpClient): DelugeApi {
-  return new RpcDelugeApi(new WebRpcClient(options, http));
 }
 
 /** Counts what the session costs, for self metrics and tests. */

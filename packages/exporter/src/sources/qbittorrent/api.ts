@@ -110,15 +110,6 @@ export class QbittorrentApi {
       .trim();
   }
 
-  /** The Web API version, e.g. `2.8.19`. */
-  async webapiVersion(signal: AbortSignal): Promise<string> {
-    return (
-      await this.#call("GET", "api/v2/app/webapiVersion", undefined, signal, TINY_ANSWER_BYTES)
-    ).body
-      .toString()
-      .trim();
-  }
-
   /** Deletes torrents, with or without their data. */
   async deleteTorrents(
     hashes: readonly string[],
