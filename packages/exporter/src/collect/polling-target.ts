@@ -39,7 +39,6 @@ export abstract class PollingTarget implements Target {
     consecutiveFailures: 0,
     notBefore: 0,
   };
-  #generation = 0;
   readonly #now: () => number;
   readonly #closing = new AbortController();
   #inflight: Promise<void> | undefined;
@@ -60,10 +59,6 @@ export abstract class PollingTarget implements Target {
 
   get health(): TargetHealth {
     return this.#health;
-  }
-
-  get generation(): number {
-    return this.#generation;
   }
 
   abstract get bytesReceived(): number;
@@ -200,8 +195,6 @@ export abstract class PollingTarget implements Target {
         consecutiveFailures: failures,
         notBefore: started + delay,
       };
-    } finally {
-      this.#generation++;
     }
   }
 }

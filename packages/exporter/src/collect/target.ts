@@ -34,8 +34,6 @@ export interface TargetSummary {
 export interface Target {
   readonly config: TargetConfig;
   readonly health: TargetHealth;
-  /** Changes whenever health or data change (renderers cache on it). */
-  readonly generation: number;
   readonly polls: number;
   readonly errors: ReadonlyMap<PollFailureReason, number>;
   /** Bytes received from the target so far. */
