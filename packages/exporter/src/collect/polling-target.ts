@@ -2,7 +2,7 @@
 
 import type { TargetConfig } from "../config/config.ts";
 import type { Logger } from "../log.ts";
-import { SourceError } from "../sources/errors.ts";
+import { SourceError } from "../net/errors.ts";
 import { backoffDelay } from "./backoff.ts";
 import type { PollFailureReason, Target, TargetHealth, TargetSummary } from "./target.ts";
 

@@ -7,7 +7,7 @@ import {
   SourceBannedError,
   type SourceError,
   SourceHttpError,
-} from "../sources/errors.ts";
+} from "../net/errors.ts";
 import type { PollResult, TorrentSource } from "../sources/source.ts";
 import { TargetSet } from "./target-set.ts";
 

@@ -2,7 +2,7 @@
 
 import type { Collector } from "@seedwatch/metrics";
 import type { TargetConfig } from "../config/config.ts";
-import type { PollErrorReason } from "../sources/errors.ts";
+import type { PollErrorReason } from "../net/errors.ts";
 
 /** A target's health, as renderers, the landing page and the dashboard read it. */
 export interface TargetHealth {

@@ -4,14 +4,14 @@ import { readFileSync } from "node:fs";
 import { type ConnectionOptions, connect, type TLSSocket } from "node:tls";
 import { promisify } from "node:util";
 import { deflateSync, inflate } from "node:zlib";
-import { TINY_ANSWER_BYTES } from "../answer-limits.ts";
 import {
   describeUrl,
   SourceAuthError,
   SourceConnectionError,
   SourceProtocolError,
   SourceTimeoutError,
-} from "../errors.ts";
+} from "../../net/errors.ts";
+import { TINY_ANSWER_BYTES } from "../answer-limits.ts";
 import {
   DelugeRemoteError,
   type DelugeTransport,

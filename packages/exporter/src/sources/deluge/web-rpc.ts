@@ -1,13 +1,13 @@
 // The deluge-web JSON-RPC client (http://host:8112/json): password login, the right daemon, calls, re-login.
 
-import type { HttpClient, HttpResponse } from "../../net/http-client.ts";
 import {
   describeUrl,
   SourceAuthError,
   SourceConnectionError,
   SourceHttpError,
   SourceProtocolError,
-} from "../errors.ts";
+} from "../../net/errors.ts";
+import type { HttpClient, HttpResponse } from "../../net/http-client.ts";
 import { DelugeRemoteError, type DelugeTransport, type TransportResult } from "./api.ts";
 import { answerLimit } from "./call-limits.ts";
 import type { RencodeValue } from "./rencode.ts";

@@ -2,9 +2,14 @@
 
 import { createHash } from "node:crypto";
 import type { Secret } from "../../config/secret.ts";
+import {
+  describeUrl,
+  SourceAuthError,
+  SourceHttpError,
+  SourceProtocolError,
+} from "../../net/errors.ts";
 import type { HttpClient, HttpResponse } from "../../net/http-client.ts";
 import { STATUS_ANSWER_BYTES } from "../answer-limits.ts";
-import { describeUrl, SourceAuthError, SourceHttpError, SourceProtocolError } from "../errors.ts";
 import { type LinxdotSystemInfo, parseSystemInfo } from "./system-info.ts";
 
 /** How to log in to the miner's dashboard. */

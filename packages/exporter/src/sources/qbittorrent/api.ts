@@ -1,5 +1,12 @@
 // The qBittorrent Web API session: one login kept for the target's life, re-login only on 403.
 
+import {
+  describeUrl,
+  SourceAuthError,
+  SourceBannedError,
+  SourceHttpError,
+  SourceProtocolError,
+} from "../../net/errors.ts";
 import type { HttpClient, HttpRequest, HttpResponse } from "../../net/http-client.ts";
 import { JsonObjectStream } from "../../net/json-object-stream.ts";
 import {
@@ -8,13 +15,6 @@ import {
   STREAMED_LIST_BYTES,
   TINY_ANSWER_BYTES,
 } from "../answer-limits.ts";
-import {
-  describeUrl,
-  SourceAuthError,
-  SourceBannedError,
-  SourceHttpError,
-  SourceProtocolError,
-} from "../errors.ts";
 import { isBanAnswer } from "./ban-answer.ts";
 
 /** Credentials: a user and password, or (qBittorrent 5.2+) an API key. */
