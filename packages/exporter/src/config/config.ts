@@ -5,9 +5,9 @@ import type { TrackerNaming } from "../model/tracker.ts";
 import type { TlsOptions } from "../net/http-client.ts";
 import type { AuditRetention } from "../removal/audit-retention.ts";
 import type { RemovalPolicy } from "../removal/removal-config.ts";
+import type { Secret } from "../settings/secret.ts";
 import type { WebAccessPolicy } from "../web/access-policy.ts";
 import type { TargetType } from "./schema.ts";
-import type { Secret } from "./secret.ts";
 
 /** One target, with every option resolved. */
 export interface TargetConfig {

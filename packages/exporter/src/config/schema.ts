@@ -4,8 +4,8 @@ import { z } from "zod";
 import { historySchema } from "../history/history-config.ts";
 import { auditSchema } from "../removal/audit-retention.ts";
 import { removalSchema } from "../removal/removal-config.ts";
+import { parseDuration } from "../settings/duration.ts";
 import { webSchema } from "../web/access-policy.ts";
-import { parseDuration } from "./duration.ts";
 
 /** Target kinds the daemon knows. */
 export const TARGET_TYPES = [

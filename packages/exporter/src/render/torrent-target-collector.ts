@@ -11,10 +11,10 @@ import {
   SessionCollector,
 } from "@seedwatch/metrics";
 import type { TorrentTarget } from "../collect/torrent-target.ts";
-import { publicUrl } from "../config/redact-url.ts";
 import type { Logger } from "../log.ts";
 import { statusName } from "../model/status.ts";
 import type { TorrentRow } from "../model/torrent-table.ts";
+import { publicUrl } from "../settings/redact-url.ts";
 import { omittedTorrents, perTorrentCap } from "./per-torrent-cap.ts";
 import { renderTargetSelf, TARGET_SELF, targetSelfLabels } from "./target-self.ts";
 import { DOWNLOADER, PT, TARGET_LABELS } from "./torrent-metrics.ts";

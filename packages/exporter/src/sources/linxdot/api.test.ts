@@ -8,7 +8,6 @@ import {
   type LinxdotSimulatorOptions,
   startLinxdotSimulator,
 } from "@seedwatch/testbed/linxdot-simulator";
-import { Secret } from "../../config/secret.ts";
 import {
   SourceAuthError,
   SourceError,
@@ -17,6 +16,7 @@ import {
   SourceTimeoutError,
 } from "../../net/errors.ts";
 import { HttpClient } from "../../net/http-client.ts";
+import { Secret } from "../../settings/secret.ts";
 import { LinxdotApi, loginForm } from "./api.ts";
 
 const PASSWORD = "sim-pässword";
