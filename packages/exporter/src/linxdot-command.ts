@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { Registry, serveMetrics } from "@seedwatch/metrics";
-import type { TargetConfig } from "./config/config.ts";
+import type { TargetConfig } from "./collect/target-config.ts";
 import { TARGET_DEFAULTS } from "./config/config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Secret } from "./settings/secret.ts";

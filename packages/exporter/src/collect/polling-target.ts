@@ -1,10 +1,10 @@
 // The poll loop every target shares: timeouts, single-flight refreshes, backoff, health, transition logs.
 
-import type { TargetConfig } from "../config/config.ts";
 import type { Logger } from "../log.ts";
 import { SourceError } from "../net/errors.ts";
 import { backoffDelay } from "./backoff.ts";
 import type { PollFailureReason, Target, TargetHealth, TargetSummary } from "./target.ts";
+import type { TargetConfig } from "./target-config.ts";
 
 /** Every poll failure reason, in export order. */
 export const POLL_ERROR_REASONS: readonly PollFailureReason[] = [

@@ -1,6 +1,5 @@
 // Builds the right target and collector for each configured type, from a plain map (no import side effects).
 
-import type { TargetConfig } from "../config/config.ts";
 import type { Logger } from "../log.ts";
 import { TorrentTargetCollector } from "../render/torrent-target-collector.ts";
 import { buildLinxdotTarget } from "../sources/linxdot/index.ts";
@@ -8,6 +7,7 @@ import { TORRENT_SOURCE_TYPES } from "../sources/registry.ts";
 import type { SourceContext, TorrentSource } from "../sources/source.ts";
 import type { CounterStore } from "../store/counter-store.ts";
 import type { TargetEntry } from "./target.ts";
+import type { TargetConfig } from "./target-config.ts";
 import { TorrentTarget } from "./torrent-target.ts";
 
 /** What building a target may use. */

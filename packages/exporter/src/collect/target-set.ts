@@ -2,8 +2,8 @@
 
 import { createHash } from "node:crypto";
 import type { Collector } from "@seedwatch/metrics";
-import type { Config, TargetConfig } from "../config/config.ts";
 import type { Target, TargetEntry } from "./target.ts";
+import type { TargetConfig } from "./target-config.ts";
 import { buildTarget, type TargetDeps } from "./target-kinds.ts";
 
 interface Entry extends TargetEntry {
@@ -26,7 +26,9 @@ export class TargetSet {
   }
 
   /** Makes the set match `config`'s targets; returns the names started, kept and stopped. */
-  async apply(config: Config): Promise<{ started: string[]; kept: string[]; stopped: string[] }> {
+  async apply(config: {
+    readonly targets: readonly TargetConfig[];
+  }): Promise<{ started: string[]; kept: string[]; stopped: string[] }> {
     const wanted = new Map(config.targets.map((t) => [t.name, t]));
     const stopped: string[] = [];
     const kept: string[] = [];

@@ -1,8 +1,8 @@
 // What the daemon needs from any target, torrent client or device: health, a poll loop, a collector.
 
 import type { Collector } from "@seedwatch/metrics";
-import type { TargetConfig } from "../config/config.ts";
 import type { PollErrorReason } from "../net/errors.ts";
+import type { TargetConfig } from "./target-config.ts";
 
 /** A target's health, as renderers, the landing page and the dashboard read it. */
 export interface TargetHealth {

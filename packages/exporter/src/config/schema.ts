@@ -1,23 +1,12 @@
 // The YAML configuration's shape, validated strictly: unknown keys are errors, every error has a field path.
 
 import { z } from "zod";
+import { TARGET_TYPES, type TargetType } from "../collect/target-config.ts";
 import { historySchema } from "../history/history-config.ts";
 import { auditSchema } from "../removal/audit-retention.ts";
 import { removalSchema } from "../removal/removal-config.ts";
 import { parseDuration } from "../settings/duration.ts";
 import { webSchema } from "../web/access-policy.ts";
-
-/** Target kinds the daemon knows. */
-export const TARGET_TYPES = [
-  "qbittorrent",
-  "transmission",
-  "deluge",
-  "rtorrent",
-  "linxdot",
-] as const;
-
-/** One target kind. */
-export type TargetType = (typeof TARGET_TYPES)[number];
 
 const duration = z
   .union([z.string(), z.number()])

@@ -1,6 +1,6 @@
 // The torrent-client kinds the daemon can poll, dispatched from a plain map (no import side effects).
 
-import type { TargetConfig } from "../config/config.ts";
+import type { TargetConfig } from "../collect/target-config.ts";
 import { DelugeSource } from "./deluge/index.ts";
 import { QbittorrentSource } from "./qbittorrent/index.ts";
 import { RtorrentSource } from "./rtorrent/index.ts";

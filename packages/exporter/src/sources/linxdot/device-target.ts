@@ -2,7 +2,7 @@
 
 import { PollingTarget } from "../../collect/polling-target.ts";
 import type { TargetSummary } from "../../collect/target.ts";
-import type { TargetConfig } from "../../config/config.ts";
+import type { TargetConfig } from "../../collect/target-config.ts";
 import type { Logger } from "../../log.ts";
 import { HttpClient } from "../../net/http-client.ts";
 import { LinxdotApi } from "./api.ts";

@@ -1,7 +1,7 @@
 // The Linxdot device kind for the daemon: builds a miner target and its collector from a target's config.
 
 import type { TargetEntry } from "../../collect/target.ts";
-import type { TargetConfig } from "../../config/config.ts";
+import type { TargetConfig } from "../../collect/target-config.ts";
 import type { Logger } from "../../log.ts";
 import { LinxdotCollector } from "../../render/miner-collector.ts";
 import { LinxdotTarget } from "./device-target.ts";
