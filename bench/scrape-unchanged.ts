@@ -14,6 +14,7 @@ import { parseConfig } from "../packages/exporter/src/config/load.ts";
 import { silentLogger } from "../packages/exporter/src/log.ts";
 import { EMPTY_TORRENT } from "../packages/exporter/src/model/torrent.ts";
 import type { ClientStatus, PollResult } from "../packages/exporter/src/sources/source.ts";
+import { buildTarget } from "../packages/exporter/src/target-kinds.ts";
 import { coreRoutes } from "../packages/exporter/src/web/core-routes.ts";
 import { createRouter } from "../packages/exporter/src/web/router.ts";
 
@@ -57,20 +58,22 @@ targets:
   {},
 );
 let listed = false;
-const targets = new TargetSet({
-  log: silentLogger,
-  counters: undefined,
-  createSource: () => ({
-    bytesReceived: 0,
-    poll: async () => {
-      if (listed) return { reset: false, removed: [], patches: [], client: CLIENT };
-      listed = true;
-      return firstList();
-    },
-    remove: async () => {},
-    close: async () => {},
+const targets = new TargetSet((target) =>
+  buildTarget(target, {
+    log: silentLogger,
+    counters: undefined,
+    createSource: () => ({
+      bytesReceived: 0,
+      poll: async () => {
+        if (listed) return { reset: false, removed: [], patches: [], client: CLIENT };
+        listed = true;
+        return firstList();
+      },
+      remove: async () => {},
+      close: async () => {},
+    }),
   }),
-});
+);
 await targets.apply(config);
 await targets.refresh(Date.now() + 60_000, undefined, 0);
 

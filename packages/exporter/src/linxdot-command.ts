@@ -6,10 +6,10 @@ import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { Registry, serveMetrics } from "@seedwatch/metrics";
 import type { TargetConfig } from "./collect/target-config.ts";
-import { buildTarget } from "./collect/target-kinds.ts";
 import { TARGET_DEFAULTS } from "./config/config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Secret } from "./settings/secret.ts";
+import { buildTarget } from "./target-kinds.ts";
 import { VERSION } from "./version.ts";
 import { escapeHtml } from "./web/landing-page.ts";
 import { collectDeadline, scrapeDeadline } from "./web/scrape-deadline.ts";
@@ -236,13 +236,7 @@ async function serve(options: LinxdotOptions, log: Logger, io: LinxdotIo): Promi
     timeout: Math.min(TARGET_DEFAULTS.timeout, interval),
     plainCredentials: options.plainCredentials,
   };
-  const { target, collector } = buildTarget(config, {
-    log,
-    counters: undefined,
-    createSource: () => {
-      throw new Error("the standalone Linxdot exporter has no torrent client");
-    },
-  });
+  const { target, collector } = buildTarget(config, { log, counters: undefined });
   const registry = new Registry({
     collectorMetricsPrefix: "seedwatch",
     onCollectorError: (name, error) =>

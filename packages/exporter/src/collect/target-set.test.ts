@@ -9,6 +9,7 @@ import {
   SourceHttpError,
 } from "../net/errors.ts";
 import type { PollResult, TorrentSource } from "../sources/source.ts";
+import { buildTarget } from "../target-kinds.ts";
 import { TargetSet } from "./target-set.ts";
 
 const YAML = `
@@ -72,11 +73,13 @@ describe("TargetSet.apply", () => {
     it(`makes a kept target that is backing off (${error.reason}) poll again at once`, async () => {
       const scripted = scriptedSource();
       scripted.failWith(error);
-      const set = new TargetSet({
-        log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
-        counters: undefined,
-        createSource: () => scripted.source,
-      });
+      const set = new TargetSet((config) =>
+        buildTarget(config, {
+          log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
+          counters: undefined,
+          createSource: () => scripted.source,
+        }),
+      );
       const config = parseConfig(YAML, "t.yml", {});
       try {
         const first = scripted.nextPoll(10_000);
@@ -123,11 +126,13 @@ describe("TargetSet.apply during a poll", () => {
       remove: async () => {},
       close: async () => {},
     };
-    const set = new TargetSet({
-      log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
-      counters: undefined,
-      createSource: () => source,
-    });
+    const set = new TargetSet((config) =>
+      buildTarget(config, {
+        log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
+        counters: undefined,
+        createSource: () => source,
+      }),
+    );
     try {
       await set.apply(parseConfig(YAML, "t.yml", {}));
       await waitUntil(() => release !== undefined);

@@ -2,9 +2,17 @@
 
 import { createHash } from "node:crypto";
 import type { Collector } from "@seedwatch/metrics";
-import type { Target, TargetEntry } from "./target.ts";
+import type { Target } from "./target.ts";
 import type { TargetConfig } from "./target-config.ts";
-import { buildTarget, type TargetDeps } from "./target-kinds.ts";
+
+/** A target and the collector that exports it. */
+export interface TargetEntry {
+  readonly target: Target;
+  readonly collector: Collector;
+}
+
+/** Builds a configured target and its collector (the daemon's map of kinds, src/target-kinds.ts). */
+export type TargetBuilder = (config: TargetConfig) => TargetEntry;
 
 interface Entry extends TargetEntry {
   readonly fingerprint: string;
@@ -19,10 +27,10 @@ interface Entry extends TargetEntry {
  */
 export class TargetSet {
   readonly #entries = new Map<string, Entry>();
-  readonly #deps: TargetDeps;
+  readonly #build: TargetBuilder;
 
-  constructor(deps: TargetDeps) {
-    this.#deps = deps;
+  constructor(build: TargetBuilder) {
+    this.#build = build;
   }
 
   /** Makes the set match `config`'s targets; returns the names started, kept and stopped. */
@@ -47,7 +55,7 @@ export class TargetSet {
         kept.push(name);
         continue;
       }
-      const entry = buildTarget(targetConfig, this.#deps);
+      const entry = this.#build(targetConfig);
       this.#entries.set(name, { ...entry, fingerprint: fingerprint(targetConfig) });
       entry.target.start();
       started.push(name);

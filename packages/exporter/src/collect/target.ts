@@ -1,6 +1,5 @@
-// What the daemon needs from any target, torrent client or device: health, a poll loop, a collector.
+// What the daemon needs from any target, torrent client or device: its health and its poll loop.
 
-import type { Collector } from "@seedwatch/metrics";
 import type { PollErrorReason } from "../net/errors.ts";
 import type { TargetConfig } from "./target-config.ts";
 
@@ -55,10 +54,4 @@ export interface Target {
    * a poll in flight is not doubled, but if it fails the target tries again at once.
    */
   retryNow(): void;
-}
-
-/** A target and the collector that exports it. */
-export interface TargetEntry {
-  readonly target: Target;
-  readonly collector: Collector;
 }

@@ -11,9 +11,9 @@ import {
   startLinxdotSimulator,
 } from "@seedwatch/testbed/linxdot-simulator";
 import type { DeviceTarget } from "../../collect/device-target.ts";
-import { buildTarget } from "../../collect/target-kinds.ts";
 import { parseConfig } from "../../config/load.ts";
 import { silentLogger } from "../../log.ts";
+import { buildTarget } from "../../target-kinds.ts";
 import type { LinxdotSystemInfo } from "./system-info.ts";
 
 type LinxdotTarget = DeviceTarget<LinxdotSystemInfo>;
@@ -47,9 +47,6 @@ async function setup(options: { device?: LinxdotSimulatorOptions; target?: strin
   const entry = buildTarget(config.targets[0] as never, {
     log: silentLogger,
     counters: undefined,
-    createSource: () => {
-      throw new Error("not a torrent client");
-    },
     now: clock.now,
   });
   const target = entry.target as LinxdotTarget;
