@@ -26,13 +26,13 @@ export interface TargetDeps {
   readonly now?: () => number;
 }
 
-/** How one kind of target is built. */
-export type TargetKind = (config: TargetConfig, deps: TargetDeps) => TargetEntry;
+/** How one type of target is built: its target (which carries its kind) and its collector. */
+export type TargetFactory = (config: TargetConfig, deps: TargetDeps) => TargetEntry;
 
 /** A torrent client: its source's changes kept in a table, rendered by the torrent collector. */
 function torrentClient(
   createSource: (config: TargetConfig, context: SourceContext) => TorrentSource,
-): TargetKind {
+): TargetFactory {
   return (config, deps) => {
     const target = new TorrentTarget(config, {
       log: deps.log,
@@ -44,7 +44,7 @@ function torrentClient(
   };
 }
 
-const linxdot: TargetKind = (config, deps) => {
+const linxdot: TargetFactory = (config, deps) => {
   const { username, password } = config;
   if (username === undefined || password === undefined)
     throw new Error(`target ${config.name}: a linxdot target needs username and password`);
@@ -65,7 +65,7 @@ const linxdot: TargetKind = (config, deps) => {
  * import side effects. A type of the config's list (collect/target-config.ts) without an entry
  * here does not compile.
  */
-export const TARGET_KINDS: Readonly<Record<TargetType, TargetKind>> = {
+export const TARGET_KINDS: Readonly<Record<TargetType, TargetFactory>> = {
   qbittorrent: torrentClient(
     (config, context) =>
       new QbittorrentSource(
@@ -123,7 +123,7 @@ export const TARGET_KINDS: Readonly<Record<TargetType, TargetKind>> = {
 
 /** Builds the target and the collector of a configured target. */
 export function buildTarget(config: TargetConfig, deps: TargetDeps): TargetEntry {
-  const build = TARGET_KINDS[config.type] as TargetKind | undefined;
+  const build = TARGET_KINDS[config.type] as TargetFactory | undefined;
   if (build === undefined)
     throw new Error(`target ${config.name}: type ${config.type} is not supported`);
   return build(config, deps);

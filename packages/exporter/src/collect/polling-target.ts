@@ -3,7 +3,13 @@
 import type { Logger } from "../log.ts";
 import { SourceError } from "../net/errors.ts";
 import { backoffDelay } from "./backoff.ts";
-import type { PollFailureReason, Target, TargetHealth, TargetSummary } from "./target.ts";
+import type {
+  PollFailureReason,
+  Target,
+  TargetHealth,
+  TargetKind,
+  TargetSummary,
+} from "./target.ts";
 import type { TargetConfig } from "./target-config.ts";
 
 /** Every poll failure reason, in export order. */
@@ -61,6 +67,7 @@ export abstract class PollingTarget implements Target {
     return this.#health;
   }
 
+  abstract readonly kind: TargetKind;
   abstract get bytesReceived(): number;
   abstract summary(): TargetSummary;
 

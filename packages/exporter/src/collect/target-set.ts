@@ -2,17 +2,18 @@
 
 import { createHash } from "node:crypto";
 import type { Collector } from "@seedwatch/metrics";
-import type { Target } from "./target.ts";
+import type { DeviceTarget } from "./device-target.ts";
 import type { TargetConfig } from "./target-config.ts";
+import type { TorrentTarget } from "./torrent-target.ts";
+
+/** A target of either kind; its `kind` tells which. */
+export type AnyTarget = TorrentTarget | DeviceTarget<unknown>;
 
 /** A target and the collector that exports it. */
 export interface TargetEntry {
-  readonly target: Target;
+  readonly target: AnyTarget;
   readonly collector: Collector;
 }
-
-/** Builds a configured target and its collector (the daemon's map of kinds, src/target-kinds.ts). */
-export type TargetBuilder = (config: TargetConfig) => TargetEntry;
 
 interface Entry extends TargetEntry {
   readonly fingerprint: string;
@@ -27,9 +28,10 @@ interface Entry extends TargetEntry {
  */
 export class TargetSet {
   readonly #entries = new Map<string, Entry>();
-  readonly #build: TargetBuilder;
+  readonly #build: (config: TargetConfig) => TargetEntry;
 
-  constructor(build: TargetBuilder) {
+  /** `build` makes a configured target and its collector (the daemon's map, src/target-kinds.ts). */
+  constructor(build: (config: TargetConfig) => TargetEntry) {
     this.#build = build;
   }
 
@@ -64,13 +66,24 @@ export class TargetSet {
   }
 
   /** The target with this name. */
-  get(name: string): Target | undefined {
+  get(name: string): AnyTarget | undefined {
     return this.#entries.get(name)?.target;
   }
 
   /** Every target, in config order. */
-  get targets(): Target[] {
+  get targets(): AnyTarget[] {
     return [...this.#entries.values()].map((e) => e.target);
+  }
+
+  /** The torrent-client target with this name (undefined for a device or an unknown name). */
+  torrentTarget(name: string): TorrentTarget | undefined {
+    const target = this.get(name);
+    return target?.kind === "torrent" ? target : undefined;
+  }
+
+  /** Every torrent-client target, in config order. */
+  torrentTargets(): TorrentTarget[] {
+    return this.targets.filter((t) => t.kind === "torrent");
   }
 
   /** The collectors of every target, or of one. */

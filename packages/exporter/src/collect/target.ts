@@ -29,8 +29,12 @@ export interface TargetSummary {
   readonly model?: string;
 }
 
+/** Whether a target is a torrent client (a table of torrents) or a device (a snapshot of figures). */
+export type TargetKind = "torrent" | "device";
+
 /** A configured target, whatever its kind. */
 export interface Target {
+  readonly kind: TargetKind;
   readonly config: TargetConfig;
   readonly health: TargetHealth;
   readonly polls: number;

@@ -32,6 +32,7 @@ export interface TorrentTargetDeps {
  * per-tracker counters carry on when the client is back.
  */
 export class TorrentTarget extends PollingTarget {
+  readonly kind = "torrent";
   readonly table: TorrentTable;
   readonly session: SessionCounters;
   /** Client figures of the last successful poll. */
