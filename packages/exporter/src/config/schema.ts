@@ -7,6 +7,7 @@ import { auditSchema } from "../removal/audit-retention.ts";
 import { removalSchema } from "../removal/removal-config.ts";
 import { parseDuration } from "../settings/duration.ts";
 import { webSchema } from "../web/access-policy.ts";
+import { DEVICE_TYPES } from "./config.ts";
 
 const duration = z
   .union([z.string(), z.number()])
@@ -108,7 +109,7 @@ export const configSchema = z
           message: "plain_credentials is only for linxdot",
         });
       }
-      if (t.removal !== undefined && t.type === "linxdot") {
+      if (t.removal !== undefined && DEVICE_TYPES.includes(t.type)) {
         ctx.addIssue({
           code: "custom",
           path: ["targets", i, "removal"],
