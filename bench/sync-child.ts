@@ -10,10 +10,10 @@ import { TargetSet } from "../packages/exporter/src/collect/target-set.ts";
 import type { Config } from "../packages/exporter/src/config/config.ts";
 import { parseConfig } from "../packages/exporter/src/config/load.ts";
 import { silentLogger } from "../packages/exporter/src/log.ts";
-import { createTorrentSource } from "../packages/exporter/src/sources/registry.ts";
 import type { TorrentSource } from "../packages/exporter/src/sources/source.ts";
 import { CounterStore } from "../packages/exporter/src/store/counter-store.ts";
 import { openDatabase } from "../packages/exporter/src/store/database.ts";
+import { buildTarget } from "../packages/exporter/src/target-kinds.ts";
 import { coreRoutes } from "../packages/exporter/src/web/core-routes.ts";
 import { createRouter } from "../packages/exporter/src/web/router.ts";
 
@@ -74,11 +74,14 @@ targets:
   );
   // Tracker counters are saved after every poll to a real database file, as the daemon does.
   const stateDir = mkdtempSync(join(tmpdir(), "seedwatch-bench-"));
-  const targets = new TargetSet({
-    log: silentLogger,
-    counters: new CounterStore(openDatabase(join(stateDir, "state.db"))),
-    createSource: ours ? createTorrentSource : (c) => options.baseline(c.url),
-  });
+  const counters = new CounterStore(openDatabase(join(stateDir, "state.db")));
+  const targets = new TargetSet((target) =>
+    buildTarget(target, {
+      log: silentLogger,
+      counters,
+      ...(ours ? {} : { createSource: (c) => options.baseline(c.url) }),
+    }),
+  );
   await targets.apply(config);
   const target = targets.get("sim");
   if (target === undefined) throw new Error("the benchmark config has no target named sim");

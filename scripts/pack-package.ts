@@ -142,7 +142,11 @@ export function packedManifest(
   declarations: boolean,
 ): Manifest {
   const out: Manifest = { ...manifest };
-  const js = (source: string) => toDist(source, ".js");
+  const js = (source: string) => {
+    if (!existsSync(join(dir, source)))
+      throw new Error(`package.json names ${source}, which does not exist: fix package.json`);
+    return toDist(source, ".js");
+  };
   if (typeof manifest.bin === "string") out.bin = js(manifest.bin);
   else if (manifest.bin !== undefined)
     out.bin = Object.fromEntries(Object.entries(manifest.bin).map(([k, v]) => [k, js(v)]));
@@ -153,18 +157,11 @@ export function packedManifest(
     for (const [key, value] of Object.entries(entries)) {
       if (typeof value !== "string")
         throw new Error(`exports["${key}"]: expected a path to a .ts file under src/`);
-      if (!existsSync(join(dir, value))) {
-        process.stderr.write(
-          `pack-package: exports["${key}"] names ${value}, which does not exist; left out of the packed manifest\n`,
-        );
-        continue;
-      }
       mapped[key] = declarations
         ? { types: toDist(value, ".d.ts"), default: js(value) }
         : js(value);
     }
-    if (Object.keys(mapped).length > 0) out.exports = mapped;
-    else delete out.exports;
+    out.exports = mapped;
   }
   out.files = [OUT_DIR, ...copies.map((c) => c.to)];
   const scripts = { ...manifest.scripts };

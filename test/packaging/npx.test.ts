@@ -146,6 +146,7 @@ describe("the packed seedwatch, installed in an empty folder", { timeout: 600_00
   it("points bin and exports at dist/ inside the tarball, and leaves the manifests in the tree as they were", async () => {
     const packed = await tarManifest(seedwatchTgz);
     assert.deepEqual(packed.bin, { seedwatch: "./dist/main.js" });
+    assert.equal(packed.exports, undefined, "seedwatch is a command: no exports");
     assert.deepEqual(packed.files, ["dist", "dashboard"]);
     assert.equal(packed.scripts, undefined);
     assert.deepEqual((await tarManifest(metricsTgz)).exports, {

@@ -3,12 +3,12 @@
 import { basename } from "node:path";
 import type { z } from "zod";
 import type { Config, TargetConfig } from "../../packages/exporter/src/config/config.ts";
-import { formatDuration } from "../../packages/exporter/src/config/duration.ts";
 import { parseConfig } from "../../packages/exporter/src/config/load.ts";
 import { configSchema } from "../../packages/exporter/src/config/schema.ts";
 import { HISTORY_DEFAULTS } from "../../packages/exporter/src/history/history-config.ts";
 import { AUDIT_RETENTION_DEFAULTS } from "../../packages/exporter/src/removal/audit-retention.ts";
 import { compileRule } from "../../packages/exporter/src/removal/rule.ts";
+import { formatDuration } from "../../packages/exporter/src/settings/duration.ts";
 import { DEFAULT_WEB_POLICY } from "../../packages/exporter/src/web/access-policy.ts";
 import { code, codeList, generatedNotice, table } from "./markdown.ts";
 

@@ -7,7 +7,7 @@ import {
   DEVICE_POLL_INTERVAL,
   TARGET_DEFAULTS,
 } from "../../packages/exporter/src/config/config.ts";
-import { formatDuration } from "../../packages/exporter/src/config/duration.ts";
+import { formatDuration } from "../../packages/exporter/src/settings/duration.ts";
 import { STATUS_NAMES } from "../../packages/exporter/src/model/status.ts";
 import {
   DOWNLOADER,

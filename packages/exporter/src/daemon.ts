@@ -3,7 +3,6 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { DatabaseSync } from "node:sqlite";
-import { TARGET_BUILDERS } from "./collect/target-kinds.ts";
 import { TargetSet } from "./collect/target-set.ts";
 import type { Config } from "./config/config.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
@@ -14,10 +13,10 @@ import { AuditLog } from "./removal/audit-log.ts";
 import { AuditPruner } from "./removal/audit-pruner.ts";
 import { REMOVAL_DISABLED } from "./removal/removal-config.ts";
 import { RemovalService } from "./removal/removal-service.ts";
-import { DaemonCollector, type ReloadStatus } from "./render/daemon-collector.ts";
-import { createTorrentSource } from "./sources/registry.ts";
+import { type ConfigReloadStatus, DaemonCollector } from "./render/daemon-collector.ts";
 import { CounterStore } from "./store/counter-store.ts";
 import { openDatabase } from "./store/database.ts";
+import { buildTarget, TARGET_KINDS } from "./target-kinds.ts";
 import { AccessControl } from "./web/access-policy.ts";
 import { apiRoutes } from "./web/api-routes.ts";
 import { coreRoutes } from "./web/core-routes.ts";
@@ -43,7 +42,7 @@ export interface DaemonOptions {
 /** Checks what loading alone cannot: that every target's type can be built here. */
 export function checkSupported(config: Config): void {
   const problems = config.targets
-    .filter((t) => !(t.type in TARGET_BUILDERS))
+    .filter((t) => !(t.type in TARGET_KINDS))
     .map(
       (t) =>
         `${config.file}: target ${t.name}: type ${t.type} is not supported by this version of seedwatch`,
@@ -84,7 +83,7 @@ export class Daemon {
   readonly #history: HistoryService;
   readonly #auditPruner: AuditPruner;
   readonly #access: AccessControl;
-  readonly #reload: ReloadStatus = { ok: true, at: Date.now() };
+  readonly #reload: ConfigReloadStatus = { ok: true, at: Date.now() };
   #config: Config;
   #reloading: Promise<{ ok: boolean; error?: string }> | undefined;
 
@@ -93,11 +92,8 @@ export class Daemon {
     this.#options = options;
     this.#config = config;
     this.#db = db;
-    this.#targets = new TargetSet({
-      log,
-      counters: new CounterStore(db),
-      createSource: createTorrentSource,
-    });
+    const counters = new CounterStore(db);
+    this.#targets = new TargetSet((target) => buildTarget(target, { log, counters }));
     // Host paths are fixed for the daemon's life: a reload that changes them needs a restart.
     this.#host = config.host.enabled
       ? new HostSampler({

@@ -5,11 +5,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { Registry, serveMetrics } from "@seedwatch/metrics";
-import type { TargetConfig } from "./config/config.ts";
+import type { TargetConfig } from "./collect/target-config.ts";
 import { TARGET_DEFAULTS } from "./config/config.ts";
-import { Secret } from "./config/secret.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { buildLinxdotTarget } from "./sources/linxdot/index.ts";
+import { Secret } from "./settings/secret.ts";
+import { buildTarget } from "./target-kinds.ts";
 import { VERSION } from "./version.ts";
 import { escapeHtml } from "./web/landing-page.ts";
 import { collectDeadline, scrapeDeadline } from "./web/scrape-deadline.ts";
@@ -236,7 +236,7 @@ async function serve(options: LinxdotOptions, log: Logger, io: LinxdotIo): Promi
     timeout: Math.min(TARGET_DEFAULTS.timeout, interval),
     plainCredentials: options.plainCredentials,
   };
-  const { target, collector } = buildLinxdotTarget(config, { log });
+  const { target, collector } = buildTarget(config, { log, counters: undefined });
   const registry = new Registry({
     collectorMetricsPrefix: "seedwatch",
     onCollectorError: (name, error) =>

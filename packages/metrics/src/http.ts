@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { constants, gzip } from "node:zlib";
+import { acceptsGzip } from "./accept-encoding.ts";
 import { CONTENT_TYPES, encode, negotiateFormat } from "./exposition.ts";
 import type { CollectOptions, Registry } from "./registry.ts";
 
@@ -10,18 +11,6 @@ const gzipAsync = promisify(gzip);
 // Level 1 compresses a large exposition about as well as level 6 (both ~16x) in a third of the time.
 const GZIP_OPTIONS = { level: 1 };
 const GZIP_MIN_BYTES = 1024;
-
-/** Whether an `Accept-Encoding` header accepts gzip (with a non-zero quality). */
-export function acceptsGzip(header: string | undefined): boolean {
-  if (header === undefined) return false;
-  for (const part of header.split(",")) {
-    const [coding = "", ...params] = part.split(";").map((p) => p.trim().toLowerCase());
-    if (coding !== "gzip" && coding !== "*") continue;
-    const q = params.find((p) => p.startsWith("q="));
-    return q === undefined || Number.parseFloat(q.slice(2)) > 0;
-  }
-  return false;
-}
 
 /** The body and headers of a metrics response. */
 export interface EncodedMetrics {

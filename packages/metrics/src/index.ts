@@ -1,5 +1,6 @@
 // @seedwatch/metrics: the public API.
 
+export { acceptsGzip } from "./accept-encoding.ts";
 export type {
   Catalog,
   CatalogEntry,
@@ -40,7 +41,7 @@ export { Gauge, GaugeChild } from "./gauge.ts";
 export type { HistogramOptions, HistogramRecorder } from "./histogram.ts";
 export { Histogram } from "./histogram.ts";
 export type { EncodedMetrics } from "./http.ts";
-export { acceptsGzip, encodeForRequest, serveMetrics } from "./http.ts";
+export { encodeForRequest, serveMetrics } from "./http.ts";
 export type { LabelValues, RenderedLabels } from "./labels.ts";
 export { joinLabels, LabelError, renderLabels, renderLabelsFor } from "./labels.ts";
 export { MetricNameError } from "./names.ts";

@@ -1,6 +1,6 @@
 // How long a target waits before the next poll after failures, by what went wrong.
 
-import type { PollErrorReason } from "../sources/errors.ts";
+import type { PollErrorReason } from "../net/errors.ts";
 
 const MINUTE = 60_000;
 

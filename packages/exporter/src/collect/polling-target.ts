@@ -1,10 +1,16 @@
 // The poll loop every target shares: timeouts, single-flight refreshes, backoff, health, transition logs.
 
-import type { TargetConfig } from "../config/config.ts";
 import type { Logger } from "../log.ts";
-import { SourceError } from "../sources/errors.ts";
+import { SourceError } from "../net/errors.ts";
 import { backoffDelay } from "./backoff.ts";
-import type { PollFailureReason, Target, TargetHealth, TargetSummary } from "./target.ts";
+import type {
+  PollFailureReason,
+  Target,
+  TargetHealth,
+  TargetKind,
+  TargetSummary,
+} from "./target.ts";
+import type { TargetConfig } from "./target-config.ts";
 
 /** Every poll failure reason, in export order. */
 export const POLL_ERROR_REASONS: readonly PollFailureReason[] = [
@@ -39,7 +45,6 @@ export abstract class PollingTarget implements Target {
     consecutiveFailures: 0,
     notBefore: 0,
   };
-  #generation = 0;
   readonly #now: () => number;
   readonly #closing = new AbortController();
   #inflight: Promise<void> | undefined;
@@ -62,10 +67,7 @@ export abstract class PollingTarget implements Target {
     return this.#health;
   }
 
-  get generation(): number {
-    return this.#generation;
-  }
-
+  abstract readonly kind: TargetKind;
   abstract get bytesReceived(): number;
   abstract summary(): TargetSummary;
 
@@ -200,8 +202,6 @@ export abstract class PollingTarget implements Target {
         consecutiveFailures: failures,
         notBefore: started + delay,
       };
-    } finally {
-      this.#generation++;
     }
   }
 }

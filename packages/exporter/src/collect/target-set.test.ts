@@ -7,8 +7,9 @@ import {
   SourceBannedError,
   type SourceError,
   SourceHttpError,
-} from "../sources/errors.ts";
+} from "../net/errors.ts";
 import type { PollResult, TorrentSource } from "../sources/source.ts";
+import { buildTarget } from "../target-kinds.ts";
 import { TargetSet } from "./target-set.ts";
 import type { TorrentTarget } from "./torrent-target.ts";
 
@@ -73,11 +74,13 @@ describe("TargetSet.apply", () => {
     it(`makes a kept target that is backing off (${error.reason}) poll again at once`, async () => {
       const scripted = scriptedSource();
       scripted.failWith(error);
-      const set = new TargetSet({
-        log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
-        counters: undefined,
-        createSource: () => scripted.source,
-      });
+      const set = new TargetSet((config) =>
+        buildTarget(config, {
+          log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
+          counters: undefined,
+          createSource: () => scripted.source,
+        }),
+      );
       const config = parseConfig(YAML, "t.yml", {});
       try {
         const first = scripted.nextPoll(10_000);
@@ -124,11 +127,13 @@ describe("TargetSet.apply during a poll", () => {
       remove: async () => {},
       close: async () => {},
     };
-    const set = new TargetSet({
-      log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
-      counters: undefined,
-      createSource: () => source,
-    });
+    const set = new TargetSet((config) =>
+      buildTarget(config, {
+        log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
+        counters: undefined,
+        createSource: () => source,
+      }),
+    );
     try {
       await set.apply(parseConfig(YAML, "t.yml", {}));
       await waitUntil(() => release !== undefined);
@@ -172,30 +177,32 @@ describe("TargetSet.apply: what a reload keeps", () => {
   it("keeps an unchanged target with its session and counters, replaces a changed one (secret, URL, any setting), stops a removed one", async () => {
     let uploaded = 100;
     const made: Array<{ name: string; url: string; password: string; closed: boolean }> = [];
-    const set = new TargetSet({
-      log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
-      counters: undefined,
-      createSource: (config) => {
-        const record = {
-          name: config.name,
-          url: config.url,
-          password: config.password?.reveal() ?? "",
-          closed: false,
-        };
-        made.push(record);
-        return {
-          bytesReceived: 0,
-          poll: async () => ({
-            ...RESULT,
-            patches: [{ hash: HASH, name: "t", uploaded, trackerHosts: ["a.example"] }],
-          }),
-          remove: async () => {},
-          close: async () => {
-            record.closed = true;
-          },
-        };
-      },
-    });
+    const set = new TargetSet((config) =>
+      buildTarget(config, {
+        log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
+        counters: undefined,
+        createSource: (config) => {
+          const record = {
+            name: config.name,
+            url: config.url,
+            password: config.password?.reveal() ?? "",
+            closed: false,
+          };
+          made.push(record);
+          return {
+            bytesReceived: 0,
+            poll: async () => ({
+              ...RESULT,
+              patches: [{ hash: HASH, name: "t", uploaded, trackerHosts: ["a.example"] }],
+            }),
+            remove: async () => {},
+            close: async () => {
+              record.closed = true;
+            },
+          };
+        },
+      }),
+    );
     const sourcesOf = (name: string) => made.filter((m) => m.name === name);
     try {
       assert.deepEqual(await set.apply(parseConfig(yaml(BEFORE), "t.yml", {})), {
@@ -249,16 +256,18 @@ describe("TargetSet.apply: what a reload keeps", () => {
   });
 
   it("keeps a target whose settings are equal after parsing, however they are written", async () => {
-    const set = new TargetSet({
-      log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
-      counters: undefined,
-      createSource: () => ({
-        bytesReceived: 0,
-        poll: async () => RESULT,
-        remove: async () => {},
-        close: async () => {},
+    const set = new TargetSet((config) =>
+      buildTarget(config, {
+        log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
+        counters: undefined,
+        createSource: () => ({
+          bytesReceived: 0,
+          poll: async () => RESULT,
+          remove: async () => {},
+          close: async () => {},
+        }),
       }),
-    });
+    );
     try {
       await set.apply(
         parseConfig(

@@ -2,9 +2,18 @@
 
 import { createHash } from "node:crypto";
 import type { Collector } from "@seedwatch/metrics";
-import type { Config, TargetConfig } from "../config/config.ts";
-import type { Target, TargetEntry } from "./target.ts";
-import { buildTarget, type TargetDeps } from "./target-kinds.ts";
+import type { DeviceTarget } from "./device-target.ts";
+import type { TargetConfig } from "./target-config.ts";
+import type { TorrentTarget } from "./torrent-target.ts";
+
+/** A target of either kind; its `kind` tells which. */
+export type AnyTarget = TorrentTarget | DeviceTarget<unknown>;
+
+/** A target and the collector that exports it. */
+export interface TargetEntry {
+  readonly target: AnyTarget;
+  readonly collector: Collector;
+}
 
 interface Entry extends TargetEntry {
   readonly fingerprint: string;
@@ -19,14 +28,17 @@ interface Entry extends TargetEntry {
  */
 export class TargetSet {
   readonly #entries = new Map<string, Entry>();
-  readonly #deps: TargetDeps;
+  readonly #build: (config: TargetConfig) => TargetEntry;
 
-  constructor(deps: TargetDeps) {
-    this.#deps = deps;
+  /** `build` makes a configured target and its collector (the daemon's map, src/target-kinds.ts). */
+  constructor(build: (config: TargetConfig) => TargetEntry) {
+    this.#build = build;
   }
 
   /** Makes the set match `config`'s targets; returns the names started, kept and stopped. */
-  async apply(config: Config): Promise<{ started: string[]; kept: string[]; stopped: string[] }> {
+  async apply(config: {
+    readonly targets: readonly TargetConfig[];
+  }): Promise<{ started: string[]; kept: string[]; stopped: string[] }> {
     const wanted = new Map(config.targets.map((t) => [t.name, t]));
     const stopped: string[] = [];
     const kept: string[] = [];
@@ -45,7 +57,7 @@ export class TargetSet {
         kept.push(name);
         continue;
       }
-      const entry = buildTarget(targetConfig, this.#deps);
+      const entry = this.#build(targetConfig);
       this.#entries.set(name, { ...entry, fingerprint: fingerprint(targetConfig) });
       entry.target.start();
       started.push(name);
@@ -54,13 +66,24 @@ export class TargetSet {
   }
 
   /** The target with this name. */
-  get(name: string): Target | undefined {
+  get(name: string): AnyTarget | undefined {
     return this.#entries.get(name)?.target;
   }
 
   /** Every target, in config order. */
-  get targets(): Target[] {
+  get targets(): AnyTarget[] {
     return [...this.#entries.values()].map((e) => e.target);
+  }
+
+  /** The torrent-client target with this name (undefined for a device or an unknown name). */
+  torrentTarget(name: string): TorrentTarget | undefined {
+    const target = this.get(name);
+    return target?.kind === "torrent" ? target : undefined;
+  }
+
+  /** Every torrent-client target, in config order. */
+  torrentTargets(): TorrentTarget[] {
+    return this.targets.filter((t) => t.kind === "torrent");
   }
 
   /** The collectors of every target, or of one. */

@@ -1,8 +1,7 @@
-// What the daemon needs from any target, torrent client or device: health, a poll loop, a collector.
+// What the daemon needs from any target, torrent client or device: its health and its poll loop.
 
-import type { Collector } from "@seedwatch/metrics";
-import type { TargetConfig } from "../config/config.ts";
-import type { PollErrorReason } from "../sources/errors.ts";
+import type { PollErrorReason } from "../net/errors.ts";
+import type { TargetConfig } from "./target-config.ts";
 
 /** A target's health, as renderers, the landing page and the dashboard read it. */
 export interface TargetHealth {
@@ -30,12 +29,14 @@ export interface TargetSummary {
   readonly model?: string;
 }
 
+/** Whether a target is a torrent client (a table of torrents) or a device (a snapshot of figures). */
+export type TargetKind = "torrent" | "device";
+
 /** A configured target, whatever its kind. */
 export interface Target {
+  readonly kind: TargetKind;
   readonly config: TargetConfig;
   readonly health: TargetHealth;
-  /** Changes whenever health or data change (renderers cache on it). */
-  readonly generation: number;
   readonly polls: number;
   readonly errors: ReadonlyMap<PollFailureReason, number>;
   /** Bytes received from the target so far. */
@@ -57,10 +58,4 @@ export interface Target {
    * a poll in flight is not doubled, but if it fails the target tries again at once.
    */
   retryNow(): void;
-}
-
-/** A target and the collector that exports it. */
-export interface TargetEntry {
-  readonly target: Target;
-  readonly collector: Collector;
 }

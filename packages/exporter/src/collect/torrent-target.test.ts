@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { parseConfig } from "../config/load.ts";
 import { createLogger } from "../log.ts";
 import { EMPTY_TORRENT } from "../model/torrent.ts";
-import { SourceAuthError } from "../sources/errors.ts";
+import { SourceAuthError } from "../net/errors.ts";
 import type { PollResult, SourceContext, TorrentSource } from "../sources/source.ts";
 import { CounterStore } from "../store/counter-store.ts";
 import { openDatabase } from "../store/database.ts";

@@ -5,7 +5,6 @@ import {
   SESSION_METRIC as M,
   type SessionCounters,
 } from "@seedwatch/metrics";
-import type { TargetConfig } from "../config/config.ts";
 import type { Logger } from "../log.ts";
 import { TorrentStatus } from "../model/status.ts";
 import { TorrentTable } from "../model/torrent-table.ts";
@@ -14,6 +13,7 @@ import type { ClientStatus, SourceContext, TorrentSource } from "../sources/sour
 import type { CounterStore } from "../store/counter-store.ts";
 import { PollingTarget } from "./polling-target.ts";
 import type { TargetSummary } from "./target.ts";
+import type { TargetConfig } from "./target-config.ts";
 
 const PROGRESS_EVERY_MS = 5000;
 
@@ -32,6 +32,7 @@ export interface TorrentTargetDeps {
  * per-tracker counters carry on when the client is back.
  */
 export class TorrentTarget extends PollingTarget {
+  readonly kind = "torrent";
   readonly table: TorrentTable;
   readonly session: SessionCounters;
   /** Client figures of the last successful poll. */

@@ -1,39 +1,12 @@
 // The daemon's configuration as the rest of the code sees it: defaults merged, secrets wrapped.
 
+import type { TargetConfig } from "../collect/target-config.ts";
 import type { HistoryConfig } from "../history/history-config.ts";
-import type { TrackerNaming } from "../model/tracker.ts";
-import type { TlsOptions } from "../net/http-client.ts";
 import type { AuditRetention } from "../removal/audit-retention.ts";
 import type { RemovalPolicy } from "../removal/removal-config.ts";
 import type { WebAccessPolicy } from "../web/access-policy.ts";
-import type { TargetType } from "./schema.ts";
-import type { Secret } from "./secret.ts";
 
-/** One target, with every option resolved. */
-export interface TargetConfig {
-  readonly name: string;
-  readonly type: TargetType;
-  readonly url: string;
-  readonly username: string | undefined;
-  readonly password: Secret | undefined;
-  readonly apiKey: Secret | undefined;
-  /** Background poll period, ms. */
-  readonly pollInterval: number;
-  /** Time limit of one poll, ms. */
-  readonly timeout: number;
-  /**
-   * A scrape re-polls the target only when its data is older than this, ms. For devices it
-   * equals the poll interval: a device is asked at most once per interval, however often
-   * Prometheus scrapes.
-   */
-  readonly minRefreshInterval: number;
-  /** Linxdot: send the credentials as they are instead of MD5-hashed. */
-  readonly plainCredentials: boolean;
-  readonly perTorrent: { readonly enabled: boolean; readonly maxTorrents: number };
-  readonly tracker: TrackerNaming;
-  readonly compat: { readonly downloaderExporter: boolean };
-  readonly tls: TlsOptions;
-}
+export type { TargetConfig };
 
 /** The whole configuration. */
 export interface Config {

@@ -5,6 +5,19 @@ import { dirname, resolve } from "node:path";
 import { buildHistoryConfig } from "../history/history-config.ts";
 import { buildAuditRetention } from "../removal/audit-retention.ts";
 import { buildRemovalPolicy } from "../removal/removal-config.ts";
+import {
+  type DataMaps,
+  type FieldPath,
+  formatFieldPath,
+  HIDDEN_KEY,
+  mayNameUnknownKey,
+  valueAt,
+} from "../settings/field-path.ts";
+import { describeIssue } from "../settings/issue-wording.ts";
+import { type CappedRead, formatBytes, readCapped } from "../settings/read-capped.ts";
+import { redactUrl } from "../settings/redact-url.ts";
+import { REDACTED, Secret } from "../settings/secret.ts";
+import { readYaml } from "../settings/yaml-reader.ts";
 import { buildWebPolicy } from "../web/access-policy.ts";
 import {
   type Config,
@@ -15,20 +28,7 @@ import {
   TARGET_DEFAULTS,
   type TargetConfig,
 } from "./config.ts";
-import {
-  type DataMaps,
-  type FieldPath,
-  formatFieldPath,
-  HIDDEN_KEY,
-  mayNameUnknownKey,
-  valueAt,
-} from "./field-path.ts";
-import { describeIssue } from "./issue-wording.ts";
-import { type CappedRead, formatBytes, readCapped } from "./read-capped.ts";
-import { redactUrl } from "./redact-url.ts";
 import { configSchema, type RawConfig } from "./schema.ts";
-import { REDACTED, Secret } from "./secret.ts";
-import { readYaml } from "./yaml-reader.ts";
 
 /**
  * Largest config file read. A target is ~200 bytes and a `tracker.rename` entry 30-50, so this

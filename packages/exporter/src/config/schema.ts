@@ -1,23 +1,13 @@
 // The YAML configuration's shape, validated strictly: unknown keys are errors, every error has a field path.
 
 import { z } from "zod";
+import { TARGET_TYPES, type TargetType } from "../collect/target-config.ts";
 import { historySchema } from "../history/history-config.ts";
 import { auditSchema } from "../removal/audit-retention.ts";
 import { removalSchema } from "../removal/removal-config.ts";
+import { parseDuration } from "../settings/duration.ts";
 import { webSchema } from "../web/access-policy.ts";
-import { parseDuration } from "./duration.ts";
-
-/** Target kinds the daemon knows. */
-export const TARGET_TYPES = [
-  "qbittorrent",
-  "transmission",
-  "deluge",
-  "rtorrent",
-  "linxdot",
-] as const;
-
-/** One target kind. */
-export type TargetType = (typeof TARGET_TYPES)[number];
+import { DEVICE_TYPES } from "./config.ts";
 
 const duration = z
   .union([z.string(), z.number()])
@@ -119,7 +109,7 @@ export const configSchema = z
           message: "plain_credentials is only for linxdot",
         });
       }
-      if (t.removal !== undefined && t.type === "linxdot") {
+      if (t.removal !== undefined && DEVICE_TYPES.includes(t.type)) {
         ctx.addIssue({
           code: "custom",
           path: ["targets", i, "removal"],

@@ -3,9 +3,9 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { parseDuration } from "../config/duration.ts";
-import { Secret } from "../config/secret.ts";
 import type { TlsOptions } from "../net/http-client.ts";
+import { parseDuration } from "../settings/duration.ts";
+import { Secret } from "../settings/secret.ts";
 import { DEFAULT_RESOLUTION_MS } from "./levels.ts";
 
 /** Where the dashboard's history comes from. */

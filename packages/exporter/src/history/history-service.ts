@@ -2,7 +2,6 @@
 
 import type { DatabaseSync } from "node:sqlite";
 import type { TargetSet } from "../collect/target-set.ts";
-import { TorrentTarget } from "../collect/torrent-target.ts";
 import type { HostSnapshot } from "../host/snapshot.ts";
 import type { Logger } from "../log.ts";
 import { ArchiveStore } from "./archive-store.ts";
@@ -52,7 +51,7 @@ export class HistoryService {
       this.#sampler = new HistorySampler({
         store,
         resolutionMs: config.resolution,
-        targets: () => deps.targets.targets.filter((t) => t instanceof TorrentTarget),
+        targets: () => deps.targets.torrentTargets(),
         host: deps.host,
         log,
       });

@@ -1,7 +1,7 @@
 // Calls a Prometheus-compatible query_range API (Prometheus, Thanos, Mimir, VictoriaMetrics): auth, TLS, time limit, typed errors.
 
+import { describeUrl } from "../net/errors.ts";
 import { HttpClient } from "../net/http-client.ts";
-import { describeUrl } from "../sources/errors.ts";
 import { HistoryUpstreamError } from "./backend.ts";
 import type { PrometheusHistoryConfig } from "./history-config.ts";
 

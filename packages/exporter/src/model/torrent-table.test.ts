@@ -135,6 +135,30 @@ describe("TorrentTable", () => {
     );
   });
 
+  it("moves its version only when an update changes a torrent, so caches survive idle polls", () => {
+    const table = new TorrentTable(namer);
+    const full = () => [torrent("1", { tags: ["a", "b"] }), torrent("2")];
+    table.apply({ reset: true, removed: [], patches: full() });
+    const listed = table.version;
+    table.apply({ reset: false, removed: [], patches: [] });
+    assert.equal(table.version, listed, "an empty update");
+    table.apply({ reset: true, removed: [], patches: full() });
+    assert.equal(table.version, listed, "the same full list again, in new objects and arrays");
+    table.apply({ reset: false, removed: ["gone"], patches: [{ hash: "1", uploaded: 0 }] });
+    assert.equal(table.version, listed, "an unknown removal and a patch to the same value");
+
+    table.apply({ reset: false, removed: [], patches: [{ hash: "1", uploadRate: 5 }] });
+    assert.equal(table.version, listed + 1, "a changed rate");
+    table.apply({ reset: false, removed: [], patches: [{ hash: "1", tags: ["a"] }] });
+    assert.equal(table.version, listed + 2, "a changed list");
+    table.apply({ reset: false, removed: [], patches: [torrent("3")] });
+    assert.equal(table.version, listed + 3, "a new torrent");
+    table.apply({ reset: false, removed: ["3"], patches: [] });
+    assert.equal(table.version, listed + 4, "a removed torrent");
+    table.apply({ reset: true, removed: [], patches: [torrent("2")] });
+    assert.equal(table.version, listed + 5, "a torrent a full list leaves out");
+  });
+
   it("keeps the tracker identity while the working tracker flips, and renames", () => {
     const renaming = new TrackerNamer({
       rename: { "t1.site.example": "Site", "*.other.example": "Other" },
@@ -163,8 +187,6 @@ describe("TorrentTable", () => {
       patches: [{ hash: "1", trackerHosts: ["x.other.example"] }],
     });
     assert.equal(table.get("1")?.tracker, "Other");
-    table.rename(new TrackerNamer({ rename: {}, categoryAsTracker: true }));
-    assert.equal(table.get("1")?.tracker, "x.other.example");
   });
 
   it("seeds tracker totals from storage", () => {

@@ -155,7 +155,11 @@ export class TorrentTable {
     }
   }
 
-  /** Increases on every applied update; renderers cache on it. */
+  /**
+   * Increases when an update changes what the table holds (a torrent added, removed, or a field
+   * of one changed); an update that changes nothing leaves it as it was, so renderers and views
+   * that cache on it keep their copy across polls of an idle client.
+   */
   get version(): number {
     return this.#version;
   }
@@ -168,30 +172,35 @@ export class TorrentTable {
   /** Applies one poll's changes. */
   apply(update: TableUpdate): void {
     const patches = [...update.patches];
+    let changed = false;
     if (update.reset) {
       const present = new Set(patches.map((p) => p.hash));
-      for (const [hash, state] of this.#rows) if (!present.has(hash)) this.#remove(hash, state);
+      for (const [hash, state] of this.#rows) {
+        if (present.has(hash)) continue;
+        this.#remove(hash, state);
+        changed = true;
+      }
     }
     for (const patch of patches) {
       const state = this.#rows.get(patch.hash);
-      if (state === undefined) this.#insert(patch);
-      else this.#modify(state, patch);
+      if (state === undefined) {
+        this.#insert(patch);
+        changed = true;
+      } else if (changes(state.row, patch)) {
+        this.#modify(state, patch);
+        changed = true;
+      }
     }
     for (const hash of update.removed) {
       const state = this.#rows.get(hash);
-      if (state !== undefined) this.#remove(hash, state);
+      if (state === undefined) continue;
+      this.#remove(hash, state);
+      changed = true;
     }
     const now = this.#now();
     if (update.reset) this.#ledger.confirmRestoredGone(now);
     this.#ledger.prune(now);
-    this.#version++;
-  }
-
-  /** Re-identifies every torrent's tracker with new naming rules (after a config reload). */
-  rename(namer: TrackerNamer): void {
-    this.#namer = namer;
-    for (const state of this.#rows.values()) this.#modify(state, { hash: state.row.hash });
-    this.#version++;
+    if (changed) this.#version++;
   }
 
   /** The torrent with this hash. */
@@ -412,6 +421,19 @@ export class TorrentTable {
     cell.torrents += sign;
     if (cell.torrents === 0) this.#cells.delete(key);
   }
+}
+
+/** Whether a patch sets any field of the row to another value (lists compared item by item). */
+function changes(row: Row, patch: TorrentPatch): boolean {
+  for (const key in patch) {
+    const value = patch[key as keyof TorrentPatch];
+    const current = row[key as keyof Row];
+    if (value === current) continue;
+    if (!Array.isArray(value) || !Array.isArray(current)) return true;
+    if (value.length !== current.length || value.some((item, i) => item !== current[i]))
+      return true;
+  }
+  return false;
 }
 
 /** The pyrotorque classes of a torrent, as bit flags. */

@@ -7,11 +7,7 @@ import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { createGzip, gzipSync } from "node:zlib";
 import { freePort, waitFor } from "@seedwatch/metrics/testing";
-import {
-  SourceConnectionError,
-  SourceProtocolError,
-  SourceTimeoutError,
-} from "../sources/errors.ts";
+import { SourceConnectionError, SourceProtocolError, SourceTimeoutError } from "./errors.ts";
 import { ERROR_BODY_BYTES, HttpClient, wireLimit } from "./http-client.ts";
 
 const LIMIT = 64 * 1024;

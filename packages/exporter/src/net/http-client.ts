@@ -10,7 +10,7 @@ import {
   SourceConnectionError,
   SourceProtocolError,
   SourceTimeoutError,
-} from "../sources/errors.ts";
+} from "./errors.ts";
 
 /** TLS options for self-signed seedboxes. */
 export interface TlsOptions {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { SourceProtocolError } from "../sources/errors.ts";
+import { SourceProtocolError } from "./errors.ts";
 import { JsonObjectStream } from "./json-object-stream.ts";
 
 function read(text: string, cuts: readonly number[], streamed = new Set(["torrents"])) {

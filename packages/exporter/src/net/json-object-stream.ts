@@ -1,6 +1,6 @@
 // Reads a large JSON object from a byte stream without ever holding its whole text.
 
-import { SourceProtocolError } from "../sources/errors.ts";
+import { SourceProtocolError } from "./errors.ts";
 import { isJsonSpace, JsonValueCapture } from "./json-value-capture.ts";
 
 /** What to do with the object's members. */

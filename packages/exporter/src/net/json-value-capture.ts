@@ -1,6 +1,6 @@
 // Captures one JSON value from a byte stream, chunk by chunk, and parses it once it is whole.
 
-import { SourceProtocolError } from "../sources/errors.ts";
+import { SourceProtocolError } from "./errors.ts";
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

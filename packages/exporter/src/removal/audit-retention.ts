@@ -1,7 +1,7 @@
 // The `audit:` section of the config: how long, and how much, of each kind of audit log entry is kept.
 
 import { z } from "zod";
-import { parseDuration } from "../config/duration.ts";
+import { parseDuration } from "../settings/duration.ts";
 
 /**
  * The kinds of audit log entry, each kept for its own time and count: real removals (something

@@ -1,8 +1,7 @@
 // Plans, performs, verifies and audits torrent removals on torrent targets; HTTP-free so every entry point shares it.
 
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Target } from "../collect/target.ts";
-import { TorrentTarget } from "../collect/torrent-target.ts";
+import type { TorrentTarget } from "../collect/torrent-target.ts";
 import type { Logger } from "../log.ts";
 import type { AuditLog, AuditResult, AuditVia } from "./audit-log.ts";
 import type { RemovalPolicy } from "./removal-config.ts";
@@ -18,7 +17,7 @@ import {
 
 /** What the service needs from the daemon. */
 export interface RemovalServiceOptions {
-  readonly targets: { get(name: string): Target | undefined };
+  readonly targets: { torrentTarget(name: string): TorrentTarget | undefined };
   /** The removal settings of a target (reloaded with the config). */
   readonly policy: (target: string) => RemovalPolicy;
   readonly audit: AuditLog;
@@ -297,8 +296,7 @@ export class RemovalService {
   }
 
   #target(name: string): TorrentTarget | undefined {
-    const target = this.#options.targets.get(name);
-    return target instanceof TorrentTarget ? target : undefined;
+    return this.#options.targets.torrentTarget(name);
   }
 }
 

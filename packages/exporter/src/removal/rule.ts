@@ -1,8 +1,8 @@
 // Removal rules: their format (the same in seedwatch.yml and in a request), validation, and the compiled form.
 
 import { z } from "zod";
-import { parseDuration } from "../config/duration.ts";
 import { STATUS_NAMES, type StatusCode } from "../model/status.ts";
+import { parseDuration } from "../settings/duration.ts";
 import { parseByteSize } from "./byte-size.ts";
 
 /** Most torrents one removal may touch; a bigger selection asks for a `limit`. */

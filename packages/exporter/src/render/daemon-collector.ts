@@ -46,8 +46,8 @@ const MAX_FDS = defineGauge({
   help: "Maximum number of open file descriptors.",
 });
 
-/** Whether and when the configuration last loaded. */
-export interface ReloadStatus {
+/** Whether and when seedwatch.yml last loaded (web-config.yml has its WebConfigReloadStatus). */
+export interface ConfigReloadStatus {
   ok: boolean;
   /** ms since the epoch of the last successful load. */
   at: number;
@@ -56,11 +56,11 @@ export interface ReloadStatus {
 /** Collects the daemon's own metrics. */
 export class DaemonCollector implements Collector {
   readonly name = "daemon";
-  readonly #reload: ReloadStatus;
+  readonly #reload: ConfigReloadStatus;
   readonly #startSeconds = Math.floor((Date.now() - performance.now()) / 1000);
   readonly #maxFds = readMaxFds();
 
-  constructor(reload: ReloadStatus) {
+  constructor(reload: ConfigReloadStatus) {
     this.#reload = reload;
   }
 

@@ -7,9 +7,10 @@ import {
   type RenderedLabels,
   renderLabels,
 } from "@seedwatch/metrics";
-import type { LinxdotTarget } from "../sources/linxdot/device-target.ts";
-import { pythonRound3 } from "../sources/linxdot/python-round.ts";
+import type { DeviceTarget } from "../collect/device-target.ts";
+import type { LinxdotSystemInfo } from "../sources/linxdot/system-info.ts";
 import { MINER, MINER_INFO_LABELS, MINER_LABELS } from "./miner-metrics.ts";
+import { pythonRound3 } from "./python-round.ts";
 import { renderTargetSelf, targetSelfLabels } from "./target-self.ts";
 
 /**
@@ -20,11 +21,11 @@ import { renderTargetSelf, targetSelfLabels } from "./target-self.ts";
  */
 export class LinxdotCollector implements Collector {
   readonly name: string;
-  readonly #target: LinxdotTarget;
+  readonly #target: DeviceTarget<LinxdotSystemInfo>;
   readonly #head: RenderedLabels;
   readonly #self: RenderedLabels;
 
-  constructor(target: LinxdotTarget) {
+  constructor(target: DeviceTarget<LinxdotSystemInfo>) {
     this.name = `target:${target.config.name}`;
     this.#target = target;
     this.#head = renderLabels(MINER_LABELS, [target.config.name]);
@@ -34,7 +35,7 @@ export class LinxdotCollector implements Collector {
   collect(w: MetricWriter): void {
     const target = this.#target;
     const head = this.#head;
-    const system = target.system;
+    const system = target.snapshot;
     const up = target.health.up && system !== undefined;
     w.family(MINER.up).sample(head, up ? 1 : 0);
     renderTargetSelf(w, target, this.#self);

@@ -1,4 +1,4 @@
-// Renders one torrent target's families, re-rendering only when its table or health changed.
+// Renders one torrent target's families; what grows with its torrents is re-rendered only when its table changed.
 
 import {
   CollectingWriter,
@@ -11,10 +11,10 @@ import {
   SessionCollector,
 } from "@seedwatch/metrics";
 import type { TorrentTarget } from "../collect/torrent-target.ts";
-import { publicUrl } from "../config/redact-url.ts";
 import type { Logger } from "../log.ts";
 import { statusName } from "../model/status.ts";
 import type { TorrentRow } from "../model/torrent-table.ts";
+import { publicUrl } from "../settings/redact-url.ts";
 import { omittedTorrents, perTorrentCap } from "./per-torrent-cap.ts";
 import { renderTargetSelf, TARGET_SELF, targetSelfLabels } from "./target-self.ts";
 import { DOWNLOADER, PT, TARGET_LABELS } from "./torrent-metrics.ts";
@@ -43,8 +43,15 @@ export class TorrentTargetCollector implements Collector {
   readonly #self: RenderedLabels;
   readonly #session: SessionCollector;
   readonly #rowLabels = new WeakMap<TorrentRow, RowLabels>();
+  /**
+   * The families that grow with the torrents (aggregates, per-torrent series and their
+   * downloader-exporter twins), as rendered for `#cacheKey`: the table's version and the client
+   * version in downloader-exporter's labels. Everything else (health, poll counts, client rates,
+   * session figures) changes with every poll and costs a few lines, so it is rendered every time.
+   */
   #cacheKey = "";
-  #cache = new CollectingWriter();
+  #tableFamilies = new CollectingWriter();
+  #downloaderTableFamilies = new CollectingWriter();
   /** Whether the last rendering was over the per-torrent cap (logged when that changes). */
   #overCap = false;
 
@@ -66,19 +73,7 @@ export class TorrentTargetCollector implements Collector {
     });
   }
 
-  collect(writer: MetricWriter): void {
-    const key = `${this.#target.table.version}:${this.#target.generation}`;
-    if (key !== this.#cacheKey) {
-      const fresh = new CollectingWriter();
-      this.#render(fresh);
-      this.#cache = fresh;
-      this.#cacheKey = key;
-    }
-    for (const family of this.#cache.families.values())
-      writer.family(family.def).appendChunks(family.chunks());
-  }
-
-  #render(w: CollectingWriter): void {
+  collect(w: MetricWriter): void {
     const target = this.#target;
     const config = target.config;
     const up = target.health.up;
@@ -105,13 +100,23 @@ export class TorrentTargetCollector implements Collector {
       w.family(PT.uploadSpeedBytes).sample(head, client.uploadRate);
       if (client.freeSpace !== undefined) w.family(PT.freeSpace).sample(head, client.freeSpace);
     }
-    this.#renderAggregates(w);
-    this.#renderPerTorrent(w);
+    const key = `${target.table.version}\u0000${target.client?.version ?? ""}`;
+    if (key !== this.#cacheKey) {
+      this.#tableFamilies = new CollectingWriter();
+      this.#renderAggregates(this.#tableFamilies);
+      this.#renderPerTorrent(this.#tableFamilies);
+      this.#downloaderTableFamilies = new CollectingWriter();
+      if (config.compat.downloaderExporter)
+        this.#renderDownloaderTable(this.#downloaderTableFamilies, downloaderHead);
+      this.#cacheKey = key;
+    }
+    replay(w, this.#tableFamilies);
     this.#session.collect(w);
-    if (config.compat.downloaderExporter) this.#renderDownloader(w, downloaderHead);
+    if (config.compat.downloaderExporter) this.#renderDownloaderClient(w, downloaderHead);
+    replay(w, this.#downloaderTableFamilies);
   }
 
-  #renderSelf(w: CollectingWriter): void {
+  #renderSelf(w: MetricWriter): void {
     renderTargetSelf(w, this.#target, this.#self);
     w.family(TARGET_SELF.torrents).sample(this.#self, this.#target.table.size);
     w.family(TARGET_SELF.counterSaveErrors).sample(this.#self, this.#target.counterSaveErrors);
@@ -193,17 +198,19 @@ export class TorrentTargetCollector implements Collector {
     }
   }
 
-  #renderDownloader(w: CollectingWriter, head: RenderedLabels): void {
+  #renderDownloaderClient(w: MetricWriter, head: RenderedLabels): void {
+    const client = this.#target.client;
+    if (client === undefined) return;
+    if (client.downloadedTotal !== undefined)
+      w.family(DOWNLOADER.downloadedTotal).sample(head, client.downloadedTotal);
+    if (client.uploadedTotal !== undefined)
+      w.family(DOWNLOADER.uploadedTotal).sample(head, client.uploadedTotal);
+    w.family(DOWNLOADER.downloadSpeed).sample(head, client.downloadRate);
+    w.family(DOWNLOADER.uploadSpeed).sample(head, client.uploadRate);
+  }
+
+  #renderDownloaderTable(w: CollectingWriter, head: RenderedLabels): void {
     const target = this.#target;
-    const client = target.client;
-    if (client !== undefined) {
-      if (client.downloadedTotal !== undefined)
-        w.family(DOWNLOADER.downloadedTotal).sample(head, client.downloadedTotal);
-      if (client.uploadedTotal !== undefined)
-        w.family(DOWNLOADER.uploadedTotal).sample(head, client.uploadedTotal);
-      w.family(DOWNLOADER.downloadSpeed).sample(head, client.downloadRate);
-      w.family(DOWNLOADER.uploadSpeed).sample(head, client.uploadRate);
-    }
     const counts = w.family(DOWNLOADER.torrentsCount);
     for (const cell of target.table.stateCells) {
       const labels = renderLabels(
@@ -242,4 +249,9 @@ export class TorrentTargetCollector implements Collector {
     this.#rowLabels.set(row, { name: row.name, tracker: row.tracker, labels });
     return labels;
   }
+}
+
+/** Writes the families a cache holds, in the order they were rendered. */
+function replay(w: MetricWriter, cache: CollectingWriter): void {
+  for (const family of cache.families.values()) w.family(family.def).appendChunks(family.chunks());
 }

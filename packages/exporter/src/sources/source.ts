@@ -1,4 +1,4 @@
-// What every torrent-client source gives the daemon: changes since its last poll, plus global figures.
+// What a source gives the daemon: a torrent client's changes since its last poll, or a device's snapshot.
 
 import type { SessionCounters } from "@seedwatch/metrics";
 import type { TorrentPatch } from "../model/torrent.ts";
@@ -55,6 +55,32 @@ export interface TorrentSource {
   /** Removes torrents, with or without their data. */
   remove(hashes: readonly string[], deleteData: boolean, signal: AbortSignal): Promise<void>;
   /** Bytes received from the client so far (on the wire), for self metrics and benchmarks. */
+  readonly bytesReceived: number;
+  /** Ends the session and frees sockets. */
+  close(): Promise<void>;
+}
+
+/** What a device source is given. */
+export interface DeviceContext {
+  /** The target's name, for messages. */
+  readonly target: string;
+  /** Writes a debug log line about a poll (under the target's name). */
+  readonly debug: (message: string, fields: Readonly<Record<string, unknown>>) => void;
+}
+
+/** What a device says about itself: for the landing page, the API and the "target is up" log line. */
+export interface DeviceDescription {
+  readonly model: string;
+  readonly firmware: string;
+}
+
+/** A device's remote API (a miner, say): every poll answers a complete snapshot of its figures. */
+export interface DeviceSource<Snapshot> {
+  /** The device's figures now. Never called twice at once. Throws a SourceError on failure. */
+  poll(signal: AbortSignal): Promise<Snapshot>;
+  /** The model and firmware a snapshot names. */
+  describe(snapshot: Snapshot): DeviceDescription;
+  /** Bytes received from the device so far (on the wire), for self metrics. */
   readonly bytesReceived: number;
   /** Ends the session and frees sockets. */
   close(): Promise<void>;

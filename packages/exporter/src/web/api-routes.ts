@@ -1,7 +1,7 @@
 // The dashboard's JSON API: overview, live events, per-tracker tables and paged torrent lists.
 
 import type { TargetSet } from "../collect/target-set.ts";
-import { TorrentTarget } from "../collect/torrent-target.ts";
+import type { TorrentTarget } from "../collect/torrent-target.ts";
 import type { HostSnapshot } from "../host/snapshot.ts";
 import type { Logger } from "../log.ts";
 import { LiveFeed } from "./live-feed.ts";
@@ -33,10 +33,8 @@ export function apiRoutes(context: ApiRouteContext): { routes: Route[]; feed: Li
   };
   const feed = new LiveFeed({ build, log: context.log });
   const listers = new WeakMap<TorrentTarget, TorrentLister>();
-  const torrentTarget = (name: string | undefined): TorrentTarget | undefined => {
-    const target = name === undefined ? undefined : context.targets.get(name);
-    return target instanceof TorrentTarget ? target : undefined;
-  };
+  const torrentTarget = (name: string | undefined): TorrentTarget | undefined =>
+    name === undefined ? undefined : context.targets.torrentTarget(name);
   const routes: Route[] = [
     {
       method: "GET",

@@ -3,7 +3,6 @@
 import { type Collector, Registry, serveMetrics } from "@seedwatch/metrics";
 import { stringify } from "yaml";
 import type { TargetSet } from "../collect/target-set.ts";
-import type { Config } from "../config/config.ts";
 import type { Logger } from "../log.ts";
 import { crossSiteProblem } from "./csrf.ts";
 import { landingPage } from "./landing-page.ts";
@@ -15,7 +14,8 @@ export interface CoreRouteContext {
   readonly targets: TargetSet;
   /** Daemon-wide collectors (build info, reload status, process, host). */
   readonly daemonCollectors: readonly Collector[];
-  readonly config: () => Config;
+  /** The configuration in force; `/config` shows its `redacted` form (secrets replaced). */
+  readonly config: () => { readonly redacted: unknown };
   readonly reload: () => Promise<{ ok: boolean; error?: string }>;
   /** Origins allowed to send state changes besides the daemon's own (`web.allowed_origins`). */
   readonly allowedOrigins: () => readonly string[];

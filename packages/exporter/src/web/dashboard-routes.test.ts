@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { createLogger } from "../log.ts";
-import { acceptsGzip, dashboardRoutes } from "./dashboard-routes.ts";
+import { dashboardRoutes } from "./dashboard-routes.ts";
 import { createRouter } from "./router.ts";
 
 interface Answer {
@@ -166,20 +166,5 @@ describe("dashboard routes", () => {
     const later = new Date(Date.now() + 5000);
     await utimes(join(dist, "index.html"), later, later);
     assert.equal((await get("/")).body.toString(), "<!doctype html><p>REBUILT</p>");
-  });
-});
-
-describe("acceptsGzip", () => {
-  it("reads Accept-Encoding as RFC 9110 says", () => {
-    assert.equal(acceptsGzip(undefined), false);
-    assert.equal(acceptsGzip(""), false);
-    assert.equal(acceptsGzip("gzip"), true);
-    assert.equal(acceptsGzip("deflate, GZIP;q=0.5"), true);
-    assert.equal(acceptsGzip("gzip;q=0"), false);
-    assert.equal(acceptsGzip("gzip; q=0.000"), false);
-    assert.equal(acceptsGzip("br"), false);
-    assert.equal(acceptsGzip("*"), true);
-    assert.equal(acceptsGzip("*;q=0"), false);
-    assert.equal(acceptsGzip("gzip;q=0, *"), false);
   });
 });

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { acceptsGzip } from "@seedwatch/metrics";
 import type { Logger } from "../log.ts";
 import { type Route, send } from "./route.ts";
 
@@ -127,20 +128,6 @@ export function dashboardRoutes(options: DashboardRouteOptions): Route[] {
       },
     },
   ];
-}
-
-/** Whether an Accept-Encoding header accepts gzip (present with a q above 0, or `*`). */
-export function acceptsGzip(header: string | undefined): boolean {
-  if (header === undefined) return false;
-  let star = false;
-  for (const part of header.split(",")) {
-    const [coding = "", ...params] = part.trim().toLowerCase().split(";");
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    const accepted = q === undefined || Number(q.slice(2)) > 0;
-    if (coding.trim() === "gzip") return accepted;
-    if (coding.trim() === "*") star = accepted;
-  }
-  return star;
 }
 
 function serve(

@@ -1,6 +1,6 @@
 // The history API the dashboard charts from: one series instance over a time range, and the list of series.
 
-import type { TargetSet } from "../collect/target-set.ts";
+import type { Target } from "../collect/target.ts";
 import { type HistoryBackend, HistoryUpstreamError } from "../history/backend.ts";
 import { parseHistoryQuery } from "../history/query.ts";
 import { SERIES } from "../history/series.ts";
@@ -14,7 +14,7 @@ export interface HistoryRouteContext {
   /** Sample period of the embedded archive, ms. */
   readonly resolution: number;
   /** The configured targets (a TargetSet). */
-  readonly targets: Pick<TargetSet, "get">;
+  readonly targets: { get(name: string): Target | undefined };
   /** The configured host paths (file system series). */
   readonly hostPaths: readonly string[];
   readonly log: Logger;

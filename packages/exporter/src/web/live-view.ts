@@ -1,7 +1,7 @@
 // The dashboard's data: an overview of every target and the host, per-tracker tables, paged torrent lists.
 
-import type { Target } from "../collect/target.ts";
-import { TorrentTarget } from "../collect/torrent-target.ts";
+import type { AnyTarget } from "../collect/target-set.ts";
+import type { TorrentTarget } from "../collect/torrent-target.ts";
 import type { HostSnapshot } from "../host/snapshot.ts";
 import { STATUS_NAMES } from "../model/status.ts";
 import type { TorrentRow } from "../model/torrent-table.ts";
@@ -86,13 +86,13 @@ export const TORRENT_SORT_KEYS = [
 export type TorrentSortKey = (typeof TORRENT_SORT_KEYS)[number];
 
 /** Builds the overview of every target. */
-export function overview(targets: readonly Target[], host: HostSnapshot | null): Overview {
+export function overview(targets: readonly AnyTarget[], host: HostSnapshot | null): Overview {
   return {
     at: Date.now(),
     host,
     targets: targets.map((t): TargetOverview => {
       const summary = t.summary();
-      const torrent = t instanceof TorrentTarget ? t : undefined;
+      const torrent = t.kind === "torrent" ? t : undefined;
       const client = torrent?.client;
       return {
         name: t.config.name,

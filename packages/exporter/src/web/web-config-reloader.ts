@@ -23,7 +23,7 @@ export type ReloadOutcome =
   | { readonly ok: false; readonly error: WebConfigError };
 
 /** The reload history, for `*_config_last_reload_successful`-style metrics. */
-export interface ReloadStatus {
+export interface WebConfigReloadStatus {
   /** Whether the files on disk are the ones in use (the last attempt succeeded). */
   readonly ok: boolean;
   readonly lastSuccess: Date;
@@ -72,7 +72,7 @@ export class WebConfigReloader {
   #racy = false;
   #lastCheck = Number.NEGATIVE_INFINITY;
   #failedKey: string | undefined;
-  #status: ReloadStatus;
+  #status: WebConfigReloadStatus;
 
   constructor(file: string, initial: LoadedWebConfig, options: WebConfigReloaderOptions = {}) {
     this.file = file;
@@ -96,7 +96,7 @@ export class WebConfigReloader {
   }
 
   /** How reloading has gone. */
-  get status(): ReloadStatus {
+  get status(): WebConfigReloadStatus {
     return this.#status;
   }
 

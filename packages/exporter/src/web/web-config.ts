@@ -9,10 +9,10 @@ import {
   HIDDEN_KEY,
   mayNameUnknownKey,
   valueAt,
-} from "../config/field-path.ts";
-import { describeIssue } from "../config/issue-wording.ts";
-import { formatBytes, readCapped } from "../config/read-capped.ts";
-import { readYaml, type YamlText } from "../config/yaml-reader.ts";
+} from "../settings/field-path.ts";
+import { describeIssue } from "../settings/issue-wording.ts";
+import { formatBytes, readCapped } from "../settings/read-capped.ts";
+import { readYaml, type YamlText } from "../settings/yaml-reader.ts";
 import { parseGoDuration } from "./go-duration.ts";
 import { bcryptCost } from "./hash-password.ts";
 import type { RateLimitConfig } from "./rate-limit.ts";

@@ -33,8 +33,8 @@ import {
   type LoadedWebConfig,
   loadWebConfigFiles,
   type ReloadOutcome,
-  type ReloadStatus,
   WebConfigReloader,
+  type WebConfigReloadStatus,
 } from "./web-config-reloader.ts";
 
 /**
@@ -88,7 +88,7 @@ export interface WebServer {
   readonly authStats: BasicAuthStats;
   /** Open connections, and those refused by the per-client limit. */
   readonly connectionStats: ClientConnectionStats;
-  readonly reloadStatus: ReloadStatus;
+  readonly reloadStatus: WebConfigReloadStatus;
   /**
    * Checks the request's basic-auth credentials against the current users: the principal, or
    * undefined when it must be refused. With no users configured every request passes with
@@ -248,7 +248,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
   // Attached last so it runs first: a refused connection costs no reload check and no handshake.
   connections.attach(server);
 
-  const neverReloaded: ReloadStatus = {
+  const neverReloaded: WebConfigReloadStatus = {
     ok: true,
     lastSuccess: new Date(),
     lastError: undefined,

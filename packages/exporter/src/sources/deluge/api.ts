@@ -1,7 +1,7 @@
 // The Deluge calls the source needs, typed and checked, over either transport (daemon RPC or deluge-web).
 
 import { knownFreeSpace } from "../../model/free-space.ts";
-import { SourceProtocolError } from "../errors.ts";
+import { SourceProtocolError } from "../../net/errors.ts";
 import type { RencodeValue } from "./rencode.ts";
 
 /*

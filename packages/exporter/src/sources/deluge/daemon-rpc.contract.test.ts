@@ -7,7 +7,7 @@ import { waitFor } from "@seedwatch/metrics/testing";
 import { tempDir } from "@seedwatch/testbed";
 import { type DelugeInstance, startDeluged } from "@seedwatch/testbed/deluge";
 import { type GeneratedTorrent, makeTorrents } from "@seedwatch/testbed/torrents";
-import { SourceAuthError, SourceConnectionError } from "../errors.ts";
+import { SourceAuthError, SourceConnectionError } from "../../net/errors.ts";
 import {
   DelugeRemoteError,
   RpcDelugeApi,

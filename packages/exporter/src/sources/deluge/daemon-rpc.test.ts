@@ -15,7 +15,7 @@ import {
   SourceConnectionError,
   SourceProtocolError,
   SourceTimeoutError,
-} from "../errors.ts";
+} from "../../net/errors.ts";
 import { RpcDelugeApi } from "./api.ts";
 import { deflatedBound } from "./call-limits.ts";
 import { DaemonRpcClient } from "./daemon-rpc.ts";

@@ -4,19 +4,17 @@ import { readFileSync } from "node:fs";
 import { type ConnectionOptions, connect, type TLSSocket } from "node:tls";
 import { promisify } from "node:util";
 import { deflateSync, inflate } from "node:zlib";
-import { TINY_ANSWER_BYTES } from "../answer-limits.ts";
 import {
   describeUrl,
   SourceAuthError,
   SourceConnectionError,
   SourceProtocolError,
   SourceTimeoutError,
-} from "../errors.ts";
+} from "../../net/errors.ts";
+import { TINY_ANSWER_BYTES } from "../answer-limits.ts";
 import {
-  type DelugeApi,
   DelugeRemoteError,
   type DelugeTransport,
-  RpcDelugeApi,
   type TransportRequestOptions,
   type TransportResult,
 } from "./api.ts";
@@ -56,11 +54,6 @@ export interface DaemonRpcOptions {
   readonly maxDepth?: number;
   /** Receives `RPC_EVENT`s (after a `daemon.set_event_interest` call). */
   readonly onEvent?: (name: string, args: readonly RencodeValue[]) => void;
-}
-
-/** A DelugeApi over a dedicated daemon connection. */
-export function daemonDelugeApi(options: DaemonRpcOptions): DelugeApi {
-  return new RpcDelugeApi(new DaemonRpcClient(options));
 }
 
 /** Deluge's message types (`deluge/core/rpcserver.py`). */

@@ -19,7 +19,7 @@ import {
 } from "../../../../../test/support/deluge-swarm.ts";
 import { TorrentTable } from "../../model/torrent-table.ts";
 import { TrackerNamer } from "../../model/tracker.ts";
-import { SourceAuthError, SourceConnectionError, SourceTimeoutError } from "../errors.ts";
+import { SourceAuthError, SourceConnectionError, SourceTimeoutError } from "../../net/errors.ts";
 import type { PollResult } from "../source.ts";
 import {
   DelugeSource,

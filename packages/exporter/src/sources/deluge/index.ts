@@ -2,8 +2,8 @@
 
 import { SESSION_METRIC as M, type SessionCounters } from "@seedwatch/metrics";
 import { StateMapper } from "../../model/status.ts";
+import { SourceConnectionError, SourceProtocolError } from "../../net/errors.ts";
 import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
-import { SourceConnectionError, SourceProtocolError } from "../errors.ts";
 import type { ClientStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { type DelugeApi, type DelugeTransport, RpcDelugeApi, type TorrentsStatus } from "./api.ts";
 import { DaemonRpcClient } from "./daemon-rpc.ts";

@@ -6,7 +6,7 @@ import type { StateMapper, StatusCode } from "../../model/status.ts";
 import { TorrentStatus } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
 import { trackerHost } from "../../model/tracker.ts";
-import { SourceProtocolError } from "../errors.ts";
+import { SourceProtocolError } from "../../net/errors.ts";
 import type { DelugeTorrentStatus, TorrentKey } from "./api.ts";
 import { delugeStatus } from "./states.ts";
 

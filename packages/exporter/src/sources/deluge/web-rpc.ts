@@ -1,20 +1,14 @@
 // The deluge-web JSON-RPC client (http://host:8112/json): password login, the right daemon, calls, re-login.
 
-import type { HttpClient, HttpResponse } from "../../net/http-client.ts";
 import {
   describeUrl,
   SourceAuthError,
   SourceConnectionError,
   SourceHttpError,
   SourceProtocolError,
-} from "../errors.ts";
-import {
-  type DelugeApi,
-  DelugeRemoteError,
-  type DelugeTransport,
-  RpcDelugeApi,
-  type TransportResult,
-} from "./api.ts";
+} from "../../net/errors.ts";
+import type { HttpClient, HttpResponse } from "../../net/http-client.ts";
+import { DelugeRemoteError, type DelugeTransport, type TransportResult } from "./api.ts";
 import { answerLimit } from "./call-limits.ts";
 import type { RencodeValue } from "./rencode.ts";
 
@@ -45,11 +39,6 @@ export interface WebRpcOptions {
    * `web.connected` per poll, whose calls come in a burst).
    */
   readonly daemonCheckIntervalMs?: number;
-}
-
-/** A DelugeApi through deluge-web. */
-export function webDelugeApi(options: WebRpcOptions, http: HttpClient): DelugeApi {
-  return new RpcDelugeApi(new WebRpcClient(options, http));
 }
 
 /** Counts what the session costs, for self metrics and tests. */

@@ -8,15 +8,15 @@ import {
   type LinxdotSimulatorOptions,
   startLinxdotSimulator,
 } from "@seedwatch/testbed/linxdot-simulator";
-import { Secret } from "../../config/secret.ts";
-import { HttpClient } from "../../net/http-client.ts";
 import {
   SourceAuthError,
   SourceError,
   SourceHttpError,
   SourceProtocolError,
   SourceTimeoutError,
-} from "../errors.ts";
+} from "../../net/errors.ts";
+import { HttpClient } from "../../net/http-client.ts";
+import { Secret } from "../../settings/secret.ts";
 import { LinxdotApi, loginForm } from "./api.ts";
 
 const PASSWORD = "sim-pässword";

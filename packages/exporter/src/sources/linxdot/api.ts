@@ -1,10 +1,15 @@
 // A Linxdot miner's dashboard API as linxdot_exporter 1.0.1 speaks it: POST /login_odd, a cookie session, GET /info/system.
 
 import { createHash } from "node:crypto";
-import type { Secret } from "../../config/secret.ts";
+import {
+  describeUrl,
+  SourceAuthError,
+  SourceHttpError,
+  SourceProtocolError,
+} from "../../net/errors.ts";
 import type { HttpClient, HttpResponse } from "../../net/http-client.ts";
+import type { Secret } from "../../settings/secret.ts";
 import { STATUS_ANSWER_BYTES } from "../answer-limits.ts";
-import { describeUrl, SourceAuthError, SourceHttpError, SourceProtocolError } from "../errors.ts";
 import { type LinxdotSystemInfo, parseSystemInfo } from "./system-info.ts";
 
 /** How to log in to the miner's dashboard. */

@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { SourceProtocolError } from "../errors.ts";
+import { SourceProtocolError } from "../../net/errors.ts";
 import { parseSystemInfo } from "./system-info.ts";
 
 const WHERE = "GET http://miner/info/system";

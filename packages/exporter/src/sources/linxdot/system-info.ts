@@ -1,6 +1,6 @@
 // The answer of a Linxdot miner's GET /info/system, checked field by field: what we keep and how it may arrive.
 
-import { SourceProtocolError } from "../errors.ts";
+import { SourceProtocolError } from "../../net/errors.ts";
 
 /** What the miner says about itself (the fields linxdot_exporter 1.0.1 reads). */
 export interface LinxdotSystemInfo {

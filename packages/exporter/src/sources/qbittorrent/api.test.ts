@@ -4,14 +4,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
-import { HttpClient } from "../../net/http-client.ts";
 import {
   SourceAuthError,
   SourceBannedError,
   SourceError,
   SourceHttpError,
   SourceProtocolError,
-} from "../errors.ts";
+} from "../../net/errors.ts";
+import { HttpClient } from "../../net/http-client.ts";
 import { QbittorrentApi } from "./api.ts";
 import { BAN_TEXT } from "./ban-answer.ts";
 

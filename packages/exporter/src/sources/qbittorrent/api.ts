@@ -1,5 +1,12 @@
 // The qBittorrent Web API session: one login kept for the target's life, re-login only on 403.
 
+import {
+  describeUrl,
+  SourceAuthError,
+  SourceBannedError,
+  SourceHttpError,
+  SourceProtocolError,
+} from "../../net/errors.ts";
 import type { HttpClient, HttpRequest, HttpResponse } from "../../net/http-client.ts";
 import { JsonObjectStream } from "../../net/json-object-stream.ts";
 import {
@@ -8,13 +15,6 @@ import {
   STREAMED_LIST_BYTES,
   TINY_ANSWER_BYTES,
 } from "../answer-limits.ts";
-import {
-  describeUrl,
-  SourceAuthError,
-  SourceBannedError,
-  SourceHttpError,
-  SourceProtocolError,
-} from "../errors.ts";
 import { isBanAnswer } from "./ban-answer.ts";
 
 /** Credentials: a user and password, or (qBittorrent 5.2+) an API key. */
@@ -105,15 +105,6 @@ export class QbittorrentApi {
   async version(signal: AbortSignal): Promise<string> {
     return (
       await this.#call("GET", "api/v2/app/version", undefined, signal, TINY_ANSWER_BYTES)
-    ).body
-      .toString()
-      .trim();
-  }
-
-  /** The Web API version, e.g. `2.8.19`. */
-  async webapiVersion(signal: AbortSignal): Promise<string> {
-    return (
-      await this.#call("GET", "api/v2/app/webapiVersion", undefined, signal, TINY_ANSWER_BYTES)
     ).body
       .toString()
       .trim();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { StateMapper, TorrentStatus } from "../../model/status.ts";
-import { SourceProtocolError } from "../errors.ts";
+import { SourceProtocolError } from "../../net/errors.ts";
 import { sessionCookie } from "./api.ts";
 import { MaindataSync } from "./maindata-sync.ts";
 import { QBITTORRENT_STATES } from "./states.ts";

@@ -5,7 +5,7 @@ import { Interner } from "../../model/interner.ts";
 import type { StateMapper } from "../../model/status.ts";
 import { type StatusCode, TorrentStatus } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
-import { SourceProtocolError } from "../errors.ts";
+import { SourceProtocolError } from "../../net/errors.ts";
 
 /** The global figures of `server_state`, merged across partial updates. */
 export interface ServerState {

@@ -6,7 +6,7 @@ import { type Swarm, startSwarm } from "@seedwatch/testbed/swarm";
 import { TorrentStatus } from "../../model/status.ts";
 import { TorrentTable } from "../../model/torrent-table.ts";
 import { TrackerNamer, trackerHost } from "../../model/tracker.ts";
-import { SourceAuthError, SourceTimeoutError } from "../errors.ts";
+import { SourceAuthError, SourceTimeoutError } from "../../net/errors.ts";
 import type { PollResult } from "../source.ts";
 import { QbittorrentSource } from "./index.ts";
 import { QBITTORRENT_STATES } from "./states.ts";

@@ -17,7 +17,7 @@ import {
   SourceConnectionError,
   SourceHttpError,
   SourceProtocolError,
-} from "../errors.ts";
+} from "../../net/errors.ts";
 import { RtorrentApi } from "./api.ts";
 import { createTransport } from "./create-transport.ts";
 import { XmlRpcFaultError } from "./xmlrpc/fault.ts";

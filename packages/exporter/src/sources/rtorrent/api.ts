@@ -1,7 +1,7 @@
 // Typed calls to rTorrent 0.9.8's XML-RPC: the torrent list with trackers, globals, versions, labels, removal.
 
+import { SourceProtocolError } from "../../net/errors.ts";
 import { HELD_LIST_BYTES, STATUS_ANSWER_BYTES, TABLE_ANSWER_BYTES } from "../answer-limits.ts";
-import { SourceProtocolError } from "../errors.ts";
 import type { RtorrentTransport } from "./transport.ts";
 import { encodeMethodCall } from "./xmlrpc/encoder.ts";
 import type { XmlRpcFaultError } from "./xmlrpc/fault.ts";

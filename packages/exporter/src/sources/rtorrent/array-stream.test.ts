@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { SourceProtocolError } from "../errors.ts";
+import { SourceProtocolError } from "../../net/errors.ts";
 import { ArrayResponseStream, type ArrayStreamOptions } from "./array-stream.ts";
 import { XmlRpcFaultError } from "./xmlrpc/fault.ts";
 import { parseMethodResponse } from "./xmlrpc/reader.ts";

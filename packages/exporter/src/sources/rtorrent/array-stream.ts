@@ -1,6 +1,6 @@
 // Reads an XML-RPC answer whose value is an array one element at a time, as its bytes arrive.
 
-import { SourceProtocolError } from "../errors.ts";
+import { SourceProtocolError } from "../../net/errors.ts";
 import type { XmlRpcLimits } from "./xmlrpc/limits.ts";
 import { parseMethodResponse, XmlRpcValueReader } from "./xmlrpc/reader.ts";
 import type { XmlRpcValue } from "./xmlrpc/value.ts";

@@ -1,7 +1,7 @@
 // Picks the transport for an rTorrent URL by its scheme: SCGI over TCP or a Unix socket, or HTTP(S).
 
+import { describeUrl } from "../../net/errors.ts";
 import type { TlsOptions } from "../../net/http-client.ts";
-import { describeUrl } from "../errors.ts";
 import { HttpXmlRpcTransport } from "./http-transport.ts";
 import { ScgiTransport } from "./scgi.ts";
 import type { RtorrentTransport } from "./transport.ts";

@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { SourceAuthError, SourceHttpError } from "../errors.ts";
+import { SourceAuthError, SourceHttpError } from "../../net/errors.ts";
 import { HttpXmlRpcTransport } from "./http-transport.ts";
 
 describe("HttpXmlRpcTransport against a local HTTP server", () => {

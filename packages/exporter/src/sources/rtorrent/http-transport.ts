@@ -1,8 +1,8 @@
 // XML-RPC over HTTP(S) for rTorrent behind a web server (nginx `scgi_pass`, ruTorrent's /RPC2).
 
+import { describeUrl, SourceAuthError, SourceHttpError } from "../../net/errors.ts";
 import { HttpClient, type HttpResponse, type TlsOptions } from "../../net/http-client.ts";
 import { STATUS_ANSWER_BYTES } from "../answer-limits.ts";
-import { describeUrl, SourceAuthError, SourceHttpError } from "../errors.ts";
 import type { RtorrentTransport } from "./transport.ts";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./xmlrpc/limits.ts";
 

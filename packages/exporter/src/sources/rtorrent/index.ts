@@ -3,8 +3,8 @@
 import { SESSION_METRIC as M, type SessionCounters } from "@seedwatch/metrics";
 import { knownFreeSpace } from "../../model/free-space.ts";
 import { StateMapper } from "../../model/status.ts";
+import { SourceProtocolError } from "../../net/errors.ts";
 import type { TlsOptions } from "../../net/http-client.ts";
-import { SourceProtocolError } from "../errors.ts";
 import type { PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { RtorrentApi, type RtorrentCall } from "./api.ts";
 import { ArrayResponseStream } from "./array-stream.ts";

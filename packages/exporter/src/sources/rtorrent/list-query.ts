@@ -1,6 +1,6 @@
 // The one d.multicall2 a poll sends: only the fields the model uses, integers packed with `cat`, trackers nested.
 
-import { SourceProtocolError } from "../errors.ts";
+import { SourceProtocolError } from "../../net/errors.ts";
 import { decodeLabel, TORRENT_FIELDS, TRACKER_FIELDS } from "./api.ts";
 import { describeValue, type XmlRpcValue } from "./xmlrpc/value.ts";
 

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { TorrentStatus as S, StateMapper } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
-import { SourceProtocolError } from "../errors.ts";
+import { SourceProtocolError } from "../../net/errors.ts";
 import { ArrayResponseStream } from "./array-stream.ts";
 import { decodeListRow, type ListedTorrent, listParams } from "./list-query.ts";
 import { TorrentListSync } from "./list-sync.ts";

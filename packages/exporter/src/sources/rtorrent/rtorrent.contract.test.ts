@@ -23,7 +23,7 @@ import {
   SourceHttpError,
   SourceProtocolError,
   SourceTimeoutError,
-} from "../errors.ts";
+} from "../../net/errors.ts";
 import type { PollResult } from "../source.ts";
 import { RtorrentSource } from "./index.ts";
 import { parseMethodResponse } from "./xmlrpc/reader.ts";

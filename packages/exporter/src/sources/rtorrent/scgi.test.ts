@@ -10,7 +10,7 @@ import {
   SourceHttpError,
   SourceProtocolError,
   SourceTimeoutError,
-} from "../errors.ts";
+} from "../../net/errors.ts";
 import { encodeScgiRequest, parseScgiUrl, ScgiTransport, splitScgiResponse } from "./scgi.ts";
 
 describe("SCGI framing", () => {

@@ -1,13 +1,13 @@
 // SCGI transport for rTorrent's XML-RPC: one request per connection, over TCP or a Unix socket.
 
 import { connect, type Socket } from "node:net";
-import { STATUS_ANSWER_BYTES } from "../answer-limits.ts";
 import {
   SourceConnectionError,
   SourceHttpError,
   SourceProtocolError,
   SourceTimeoutError,
-} from "../errors.ts";
+} from "../../net/errors.ts";
+import { STATUS_ANSWER_BYTES } from "../answer-limits.ts";
 import type { RtorrentTransport } from "./transport.ts";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./xmlrpc/limits.ts";
 

@@ -1,14 +1,14 @@
 // The Transmission RPC session: Basic auth, the X-Transmission-Session-Id 409 handshake, the dialect, streamed torrent lists.
 
-import type { HttpClient, HttpResponse } from "../../net/http-client.ts";
-import { STATUS_ANSWER_BYTES, STREAMED_LIST_BYTES } from "../answer-limits.ts";
 import {
   describeUrl,
   SourceAuthError,
   SourceBannedError,
   SourceHttpError,
   SourceProtocolError,
-} from "../errors.ts";
+} from "../../net/errors.ts";
+import type { HttpClient, HttpResponse } from "../../net/http-client.ts";
+import { STATUS_ANSWER_BYTES, STREAMED_LIST_BYTES } from "../answer-limits.ts";
 import {
   type Dialect,
   decodeAnswer,

@@ -1,6 +1,6 @@
 // Transmission's two RPC dialects: the legacy one (3.00, 4.0) and 4.1's JSON-RPC 2.0 with snake_case names.
 
-import { SourceProtocolError } from "../errors.ts";
+import { SourceProtocolError } from "../../net/errors.ts";
 
 /**
  * `legacy`: `{method, arguments, tag}` -> `{result: "success" | "<error>", arguments, tag}`, with

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { createSessionCounters, SESSION_METRIC as M } from "@seedwatch/metrics";
 import { TorrentStatus as S } from "../../model/status.ts";
-import { SourceAuthError, SourceBannedError, SourceProtocolError } from "../errors.ts";
+import { SourceAuthError, SourceBannedError, SourceProtocolError } from "../../net/errors.ts";
 import { rpcEndpoint } from "./api.ts";
 import { TransmissionSource } from "./index.ts";
 

@@ -1,7 +1,7 @@
 // Reads a JSON answer while it arrives, handing over one array's elements one by one (torrent-get rows).
 
+import { SourceProtocolError } from "../../net/errors.ts";
 import { isJsonSpace, JsonValueCapture } from "../../net/json-value-capture.ts";
-import { SourceProtocolError } from "../errors.ts";
 
 /** What to stream out of the answer. */
 export interface ArrayStreamOptions {

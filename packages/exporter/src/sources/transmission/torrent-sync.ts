@@ -4,7 +4,7 @@ import { isInfoHash } from "../../model/info-hash.ts";
 import { Interner } from "../../model/interner.ts";
 import type { StateMapper } from "../../model/status.ts";
 import type { TorrentPatch, TorrentRecord } from "../../model/torrent.ts";
-import { SourceProtocolError } from "../errors.ts";
+import { SourceProtocolError } from "../../net/errors.ts";
 import { snakeCase, TORRENT_FIELD_NAMES, type TorrentField, torrentFieldName } from "./dialect.ts";
 import { TR_ERROR, TR_STATUS, transmissionStatus } from "./states.ts";
 

@@ -21,7 +21,7 @@ import {
   SourceBannedError,
   SourceConnectionError,
   SourceTimeoutError,
-} from "../errors.ts";
+} from "../../net/errors.ts";
 import { TORRENT_FIELD_NAMES } from "./dialect.ts";
 import { type TransmissionOptions, TransmissionSource } from "./index.ts";
 

@@ -1,6 +1,6 @@
 // An XML-RPC fault: rTorrent's error answer, as an error, and the fault struct it comes in.
 
-import { SourceProtocolError } from "../../errors.ts";
+import { SourceProtocolError } from "../../../net/errors.ts";
 import { clip, type XmlRpcStruct, type XmlRpcValue } from "./value.ts";
 
 /** rTorrent answered with an XML-RPC fault (unknown method, unknown hash, bad target...). */

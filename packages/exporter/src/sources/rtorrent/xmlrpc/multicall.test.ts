@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { SourceProtocolError } from "../../errors.ts";
+import { SourceProtocolError } from "../../../net/errors.ts";
 import { XmlRpcFaultError } from "./fault.ts";
 import { multicallResults } from "./multicall.ts";
 import { parseMethodResponse } from "./reader.ts";

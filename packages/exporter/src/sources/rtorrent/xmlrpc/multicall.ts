@@ -1,6 +1,6 @@
 // A `system.multicall` result, split into each call's value or fault.
 
-import { SourceProtocolError } from "../../errors.ts";
+import { SourceProtocolError } from "../../../net/errors.ts";
 import { asFault, XmlRpcFaultError } from "./fault.ts";
 import { describeValue, type XmlRpcValue } from "./value.ts";
 

@@ -1,6 +1,6 @@
 // Reads XML-RPC answers: a whole methodResponse, or its `<value>` elements one at a time as they arrive.
 
-import { SourceProtocolError } from "../../errors.ts";
+import { SourceProtocolError } from "../../../net/errors.ts";
 import {
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_RESPONSE_BYTES,

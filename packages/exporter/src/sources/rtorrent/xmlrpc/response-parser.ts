@@ -1,6 +1,6 @@
 // The byte-level XML-RPC parser behind the reader: one pass over the bytes, no DOM, bounded.
 
-import { SourceProtocolError } from "../../errors.ts";
+import { SourceProtocolError } from "../../../net/errors.ts";
 import { asFault, XmlRpcFaultError } from "./fault.ts";
 import {
   clip,

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { SourceProtocolError } from "../../errors.ts";
+import { SourceProtocolError } from "../../../net/errors.ts";
 import { encodeXmlRpcValue, escapeXmlText } from "./encoder.ts";
 import { parseMethodResponse } from "./reader.ts";
 import { XmlRpcDouble, type XmlRpcParam, type XmlRpcValue } from "./value.ts";

@@ -1,7 +1,7 @@
 // Records fixtures/rtorrent/ (the golden test's replay) from Debian's real rtorrent, by hand.
 //
-// Run: node packages/exporter/src/render/golden/record-rtorrent.ts   (under a minute)
-// then: UPDATE_GOLDEN=1 node --test packages/exporter/src/render/golden/golden.test.ts
+// Run: node test/golden/record-rtorrent.ts   (under a minute)
+// then: UPDATE_GOLDEN=1 node --test test/golden/golden.test.ts
 //
 // Starts two opentrackers and rTorrent (SCGI over TCP) on loopback with the scenario's
 // torrents (seeding with a ruTorrent label, on two trackers with a label, paused, refused by

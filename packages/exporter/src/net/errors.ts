@@ -1,4 +1,4 @@
-// Typed errors of the sources: what went wrong talking to a client, never with a credential in it.
+// Typed errors of talking to a remote API (a client, a device, Prometheus): what went wrong, never with a credential in it.
 
 /** Why a poll failed; also the `reason` label of the poll error counter. */
 export type PollErrorReason = "auth" | "banned" | "timeout" | "connection" | "http" | "protocol";

@@ -1,7 +1,7 @@
 // Records fixtures/qbittorrent/ (the golden test's replay) from Debian's real qbittorrent-nox, by hand.
 //
-// Run: node packages/exporter/src/render/golden/record-qbittorrent.ts   (about six minutes)
-// then: UPDATE_GOLDEN=1 node --test packages/exporter/src/render/golden/golden.test.ts
+// Run: node test/golden/record-qbittorrent.ts   (about six minutes)
+// then: UPDATE_GOLDEN=1 node --test test/golden/golden.test.ts
 //
 // Starts two opentrackers and qbittorrent-nox on loopback with the scenario's torrents (seeding
 // with a category and a tag, on two trackers, paused with a tag, refused by its tracker, data

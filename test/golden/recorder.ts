@@ -155,6 +155,6 @@ export async function recordPolls(options: RecordOptions): Promise<void> {
     return;
   }
   console.log(
-    `${client}: the replay renders what the live client did; now run UPDATE_GOLDEN=1 node --test ${join("packages/exporter/src/render/golden", "golden.test.ts")}`,
+    `${client}: the replay renders what the live client did; now run UPDATE_GOLDEN=1 node --test ${join("test/golden", "golden.test.ts")}`,
   );
 }

@@ -1,6 +1,6 @@
 // What of a target URL may be shown: a query string or user info is a credential, like a password.
 
-import { REDACTED as SECRET } from "./secret.ts";
+import { REDACTED as SECRET } from "../settings/secret.ts";
 
 /** The URL's parts, split as written (so what is shown keeps the operator's spelling). */
 interface UrlParts {

@@ -1,7 +1,7 @@
 // Records fixtures/deluge/ (the golden test's replay) from Debian's real deluged, by hand.
 //
-// Run: node packages/exporter/src/render/golden/record-deluge.ts   (under a minute)
-// then: UPDATE_GOLDEN=1 node --test packages/exporter/src/render/golden/golden.test.ts
+// Run: node test/golden/record-deluge.ts   (under a minute)
+// then: UPDATE_GOLDEN=1 node --test test/golden/golden.test.ts
 //
 // Starts two opentrackers and deluged (Label plugin on) on loopback with the scenario's
 // torrents (seeding with a label, on two trackers, paused, refused by its tracker, data

@@ -1,12 +1,12 @@
 // A torrent target as the daemon builds it, its source pointed at a stand-in, polled and rendered as /probe would.
 
 import { Registry } from "@seedwatch/metrics";
-import { TorrentTarget } from "../../collect/torrent-target.ts";
-import type { TargetConfig } from "../../config/config.ts";
-import { parseConfig } from "../../config/load.ts";
-import { silentLogger } from "../../log.ts";
-import { createTorrentSource } from "../../sources/registry.ts";
-import { TorrentTargetCollector } from "../torrent-target-collector.ts";
+import type { TargetConfig } from "../../packages/exporter/src/collect/target-config.ts";
+import { TorrentTarget } from "../../packages/exporter/src/collect/torrent-target.ts";
+import { parseConfig } from "../../packages/exporter/src/config/load.ts";
+import { silentLogger } from "../../packages/exporter/src/log.ts";
+import { TorrentTargetCollector } from "../../packages/exporter/src/render/torrent-target-collector.ts";
+import { createTorrentSource } from "../../packages/exporter/src/target-kinds.ts";
 
 /**
  * The clients with a golden exposition, and how each golden target is configured: `url` is

@@ -10,10 +10,13 @@ import {
   type LinxdotSimulatorOptions,
   startLinxdotSimulator,
 } from "@seedwatch/testbed/linxdot-simulator";
+import type { DeviceTarget } from "../../collect/device-target.ts";
 import { parseConfig } from "../../config/load.ts";
 import { silentLogger } from "../../log.ts";
-import type { LinxdotTarget } from "./device-target.ts";
-import { buildLinxdotTarget } from "./index.ts";
+import { buildTarget } from "../../target-kinds.ts";
+import type { LinxdotSystemInfo } from "./system-info.ts";
+
+type LinxdotTarget = DeviceTarget<LinxdotSystemInfo>;
 
 /** A clock the test moves by hand, so "once per interval" is checked without waiting. */
 class Clock {
@@ -41,8 +44,9 @@ async function setup(options: { device?: LinxdotSimulatorOptions; target?: strin
     {},
   );
   const clock = new Clock();
-  const entry = buildLinxdotTarget(config.targets[0] as never, {
+  const entry = buildTarget(config.targets[0] as never, {
     log: silentLogger,
+    counters: undefined,
     now: clock.now,
   });
   const target = entry.target as LinxdotTarget;

@@ -13,7 +13,11 @@
 import { once } from "node:events";
 import { connect as connectTls, createServer, type Server, type TLSSocket } from "node:tls";
 import { inflateSync } from "node:zlib";
-import { type RencodeValue, rdecode, rencode } from "../../sources/deluge/rencode.ts";
+import {
+  type RencodeValue,
+  rdecode,
+  rencode,
+} from "../../packages/exporter/src/sources/deluge/rencode.ts";
 import type { StandIn } from "./http-exchanges.ts";
 import type { ExchangeInput, RecordingWriter } from "./recording.ts";
 import type { ReplayScript } from "./replay-script.ts";

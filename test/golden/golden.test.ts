@@ -10,7 +10,7 @@ import { FIXTURES, replayAndRender } from "./replay-recording.ts";
 // Each client's recorded answers (record-<client>.ts, run by hand against the real daemon)
 // replayed through the real source, table and collector: the exposition must be the committed
 // fixtures/<client>.prom line for line. After an intended change of the output:
-//   UPDATE_GOLDEN=1 node --test packages/exporter/src/render/golden/golden.test.ts
+//   UPDATE_GOLDEN=1 node --test test/golden/golden.test.ts
 describe("golden expositions from recorded client answers", () => {
   for (const client of Object.keys(GOLDEN_CLIENTS) as GoldenClient[]) {
     it(`${client}: renders fixtures/${client}.prom exactly, promtool-clean`, async (t) => {

@@ -1,7 +1,7 @@
 // Records fixtures/transmission/ (the golden test's replay) from Debian's real transmission-daemon, by hand.
 //
-// Run: node packages/exporter/src/render/golden/record-transmission.ts   (under a minute)
-// then: UPDATE_GOLDEN=1 node --test packages/exporter/src/render/golden/golden.test.ts
+// Run: node test/golden/record-transmission.ts   (under a minute)
+// then: UPDATE_GOLDEN=1 node --test test/golden/golden.test.ts
 //
 // Starts two opentrackers and transmission-daemon on loopback with the scenario's torrents
 // (seeding with two labels, on two trackers, paused with a label, refused by its tracker, data
