@@ -3,6 +3,8 @@
 /// <reference lib="dom" />
 
 import uPlot from "uplot";
+import { language, t } from "./i18n/translate.ts";
+import { legendTime, timeTickLabels } from "./time-labels.ts";
 
 /** One line of a chart. */
 export interface ChartLine {
@@ -69,12 +71,19 @@ export class Chart {
           },
         },
         axes: [
-          // uPlot's own time labels suit every range from minutes to a year.
-          axis,
+          // uPlot's tick spacing, with labels written in the page's language.
+          {
+            ...axis,
+            values: (_u, splits, _axis, _space, increment) =>
+              timeTickLabels(language(), splits, increment),
+          },
           { ...axis, size: 64, values: (_u, splits) => splits.map(format) },
         ],
         series: [
-          {},
+          {
+            label: t("chart.time"),
+            value: (_u, v) => (v === null || v === undefined ? "–" : legendTime(language(), v)),
+          },
           ...options.lines.map(
             (line): uPlot.Series => ({
               label: line.label,
