@@ -25,9 +25,19 @@ describe("time-axis labels", () => {
     ]);
   });
 
-  it("write seconds when ticks are under a minute apart", () => {
-    assert.deepEqual(timeTickLabels("zh-CN", [at("2026-12-07T08:00:30Z")], 30, "UTC"), [
-      "8:00:30\n12月7日",
+  it("write seconds as :ss after a full time at each new minute", () => {
+    const splits = [55, 60, 65, 70].map((s) => at("2026-12-07T08:00:00Z") + s);
+    assert.deepEqual(timeTickLabels("zh-CN", splits, 5, "UTC"), [
+      "8:00:55\n12月7日",
+      "8:01:00",
+      ":05",
+      ":10",
+    ]);
+    assert.deepEqual(timeTickLabels("en-US", splits, 5, "UTC"), [
+      "8:00:55 AM\nDec 7",
+      "8:01:00 AM",
+      ":05",
+      ":10",
     ]);
   });
 

@@ -21,8 +21,9 @@ function format(
 
 /**
  * Labels of time-axis ticks (`splits`, seconds since the epoch, `increment` seconds apart), as
- * uPlot's own do it but written by Intl in `language`: times of day with the date under the
- * first tick of each day, days with the year under the first of each year, months, years.
+ * uPlot's own do it but written by Intl in `language`: seconds as `:05` after a full time at
+ * each new minute, times of day with the date under the first tick of each day, days with the
+ * year under the first of each year, months, years.
  */
 export function timeTickLabels(
   language: string,
@@ -34,23 +35,32 @@ export function timeTickLabels(
   const year = f({ year: "numeric" });
   const monthDay = f({ month: "short", day: "numeric" });
   const month = f({ month: "short" });
-  const time =
-    increment < MINUTE
-      ? f({ hour: "numeric", minute: "2-digit", second: "2-digit" })
-      : f({ hour: "numeric", minute: "2-digit" });
-  let previous = "";
+  const minute = f({ hour: "numeric", minute: "2-digit" });
+  const second = f({ hour: "numeric", minute: "2-digit", second: "2-digit" });
+  let previousContext = "";
+  let previousMinute = "";
   return splits.map((seconds) => {
     const date = new Date(seconds * 1000);
     if (increment >= 365 * DAY) return year.format(date);
     // What must be said again when it changes from one tick to the next.
-    const [label, context] =
-      increment >= 28 * DAY
-        ? [month.format(date), year.format(date)]
-        : increment >= DAY
-          ? [monthDay.format(date), year.format(date)]
-          : [time.format(date), monthDay.format(date)];
-    const changed = context !== previous;
-    previous = context;
+    let label: string;
+    let context: string;
+    if (increment >= 28 * DAY) [label, context] = [month.format(date), year.format(date)];
+    else if (increment >= DAY) [label, context] = [monthDay.format(date), year.format(date)];
+    else {
+      context = monthDay.format(date);
+      label = minute.format(date);
+      if (increment < MINUTE) {
+        const sameMinute = label === previousMinute && context === previousContext;
+        previousMinute = label;
+        // Seconds are the same digits in every language and time zone.
+        label = sameMinute
+          ? `:${String(date.getUTCSeconds()).padStart(2, "0")}`
+          : second.format(date);
+      }
+    }
+    const changed = context !== previousContext;
+    previousContext = context;
     return changed ? `${label}\n${context}` : label;
   });
 }
