@@ -1,4 +1,5 @@
 // Unit tests of message formatting: placeholders, plural forms, numbers, HTML escaping.
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: seedwatch.yml's own ${VAR} syntax, written as text
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -44,7 +45,11 @@ describe("formatMessage", () => {
       formatMessage("en", "set {setting} (removal: { enabled: true })", { setting: "x" }),
       "set x (removal: { enabled: true })",
     );
-    assert.deepEqual([...placeholdersOf("a {b} { c } {d}")], ["b", "d"]);
+    assert.deepEqual([...placeholdersOf("a {b} { c } {d} ${E}")], ["b", "d"]);
+    assert.equal(
+      formatMessage("en", "set ${PASSWORD} in {file}", { file: "f" }),
+      "set ${PASSWORD} in f",
+    );
     assert.deepEqual([...placeholdersOf({ one: "an hour", other: "{count} hours" })], ["count"]);
   });
 

@@ -7,7 +7,8 @@ export type PluralForms = Readonly<Partial<Record<Intl.LDMLPluralRule, string>>>
 
 /**
  * A message: a sentence with `{name}` placeholders, or one sentence per plural form, chosen by
- * the `count` parameter. Braces that do not hold a name (`{ enabled: true }`) are literal text.
+ * the `count` parameter. Braces that do not hold a name (`{ enabled: true }`) are literal text,
+ * and so is `${NAME}`.
  */
 export type Message = string | PluralForms;
 
@@ -22,7 +23,8 @@ export class MessageFormatError extends Error {
   override name = "MessageFormatError";
 }
 
-const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*)\}/g;
+/** `{name}`, but not `${NAME}` (an environment variable, as seedwatch.yml writes one). */
+const PLACEHOLDER = /(?<!\$)\{([A-Za-z][A-Za-z0-9_]*)\}/g;
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
 const pluralRules = new Map<string, Intl.PluralRules>();
