@@ -7,6 +7,7 @@ import { checkSupported, Daemon } from "./daemon.ts";
 import { discover, discoveredConfig } from "./discover.ts";
 import { runLinxdot } from "./linxdot-command.ts";
 import { createLogger, LOG_LEVELS, type LogFormat, type LogLevel } from "./log.ts";
+import { runMigrate } from "./migrate/migrate-command.ts";
 import { VERSION } from "./version.ts";
 import { DEFAULT_BCRYPT_COST, hashPassword } from "./web/hash-password.ts";
 import { WebConfigError } from "./web/web-config-error.ts";
@@ -19,6 +20,8 @@ const USAGE = `usage: seedwatch [flags]            run the exporter daemon
        seedwatch hash-password [--cost N]
                                     read a password on stdin, print its bcrypt hash for web-config.yml
        seedwatch linxdot [options]  the standalone Linxdot miner exporter (seedwatch linxdot --help)
+       seedwatch migrate pt-exporter [--lang=en|zh-CN] [config.yaml]
+                                    print the seedwatch.yml equivalent to a pt-exporter config.yaml
 
 flags:
   --config.file=PATH         configuration file (default: seedwatch.yml)
@@ -56,6 +59,7 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
   if (first === "discover") return runDiscover(argv.slice(1), io);
   if (first === "hash-password") return runHashPassword(argv.slice(1), io);
   if (first === "linxdot") return runLinxdot(argv.slice(1), io);
+  if (first === "migrate") return runMigrate(argv.slice(1), io);
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
