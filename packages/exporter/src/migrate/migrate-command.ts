@@ -83,12 +83,18 @@ export async function runMigrate(argv: readonly string[], io: MigrateIo): Promis
   }
 }
 
+/** Flags of `seedwatch migrate`. */
+export const MIGRATE_FLAGS = {
+  lang: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 function parse(argv: readonly string[]) {
   return parseArgs({
     args: [...argv],
     strict: true,
     allowPositionals: true,
-    options: { lang: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: MIGRATE_FLAGS,
   });
 }
 

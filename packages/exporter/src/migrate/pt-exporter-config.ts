@@ -15,7 +15,7 @@ export class PtExporterConfigError extends Error {
 }
 
 /** What pt-exporter reads from its `config:` block (viper lower-cases every key). */
-const CONFIG_KEYS = new Set([
+export const PT_EXPORTER_SETTINGS: ReadonlySet<string> = new Set([
   "loglevel",
   "listen",
   "downloader-exporter",
@@ -26,6 +26,16 @@ const CONFIG_KEYS = new Set([
   "default",
   "maxupspeed",
   "maxdownspeed",
+]);
+
+/** What pt-exporter reads of each client (lower case). */
+export const PT_EXPORTER_CLIENT_KEYS: ReadonlySet<string> = new Set([
+  "type",
+  "host",
+  "username",
+  "password",
+  "max-up-speed",
+  "max-down-speed",
 ]);
 
 /** The client types pt-exporter polls, and the seedwatch type of each. */
@@ -159,7 +169,7 @@ export function convertPtExporterConfig(text: string, file: string, language: La
       );
   }
   for (const [lower, { key }] of settings)
-    if (!CONFIG_KEYS.has(lower)) global.push(...comment(1, say("key.unknown", { key })));
+    if (!PT_EXPORTER_SETTINGS.has(lower)) global.push(...comment(1, say("key.unknown", { key })));
 
   const names = new Set<string>();
   let clients = 0;
@@ -279,7 +289,7 @@ function convertClient(
     out.push(
       ...comment(
         2,
-        lowerKey === "max-up-speed" || lowerKey === "max-down-speed"
+        PT_EXPORTER_CLIENT_KEYS.has(lowerKey)
           ? say("target.maxSpeed", { key: written, value: goString(value) })
           : say("target.unknown", { key: written }),
       ),
