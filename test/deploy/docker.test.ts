@@ -2,7 +2,8 @@
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -174,8 +175,37 @@ describe("deploy/docker/Dockerfile (no tool here parses a Dockerfile without an 
         "COPY --from=dashboard /app/packages/dashboard/dist packages/dashboard/dist",
       ),
     );
+    // Every file the dashboard's sources import at run time from outside the dashboard is copied.
+    const copied = stage
+      .filter((line) => line.startsWith("COPY ") && !line.includes("--from="))
+      .flatMap((line) => line.split(/\s+/).slice(1, -1));
+    for (const file of dashboardRuntimeImports())
+      assert.ok(
+        copied.some((path) => file === path || file.startsWith(`${path}/`)),
+        `${file} is not copied into the dashboard stage`,
+      );
     // DEFAULT_DASHBOARD_DIR: packages/exporter/src/web -> ../../../dashboard/dist in this layout.
     const routes = readFileSync(`${ROOT}packages/exporter/src/web/dashboard-routes.ts`, "utf8");
     assert.match(routes, /new URL\("\.\.\/\.\.\/\.\.\/dashboard\/dist\/", import\.meta\.url\)/);
   });
 });
+
+/**
+ * Files outside packages/dashboard that the dashboard's sources import at run time (not
+ * `import type`, which the build drops), as repository paths.
+ */
+function dashboardRuntimeImports(): string[] {
+  const src = `${ROOT}packages/dashboard/src/`;
+  const files = readdirSync(src, { recursive: true, encoding: "utf8" }).filter(
+    (f) => f.endsWith(".ts") && !f.endsWith(".test.ts"),
+  );
+  const found = new Set<string>();
+  for (const file of files) {
+    const text = readFileSync(`${src}${file}`, "utf8");
+    for (const match of text.matchAll(/^import (?!type )[^;]*? from "(\.[^"]+)";/gms)) {
+      const path = relative(ROOT, resolve(dirname(`${src}${file}`), match[1] as string));
+      if (!path.startsWith("packages/dashboard/")) found.add(path);
+    }
+  }
+  return [...found];
+}

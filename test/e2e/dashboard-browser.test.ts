@@ -15,12 +15,38 @@ import { type Seedwatch, startSeedwatch } from "@seedwatch/testbed/seedwatch";
 import { type Swarm, startSwarm } from "@seedwatch/testbed/swarm";
 import { type GeneratedTorrent, makeTorrents } from "@seedwatch/testbed/torrents";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { EN } from "../../packages/dashboard/src/i18n/en.ts";
+import { CATALOGS } from "../../packages/dashboard/src/i18n/translate.ts";
 import { Samples } from "../support/exposition.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DASHBOARD = join(ROOT, "packages/dashboard");
 /** Regenerated with SEEDWATCH_UPDATE_SCREENSHOT=1 (like a golden file); otherwise written to a temp dir. */
 const SCREENSHOT = join(ROOT, "docs/dashboard.png");
+const SCREENSHOT_ZH = join(ROOT, "docs/dashboard.zh-CN.png");
+/** Latin words the Chinese page shows as they are: the product, abbreviations, units. */
+const LATIN_IN_CHINESE = new Set([
+  "Seedwatch",
+  "API",
+  "CPU",
+  "Tracker",
+  "KiB",
+  "MiB",
+  "GiB",
+  "TiB",
+]);
+/** Elements whose text is data (names of targets, torrents, trackers, clients), not the page's words. */
+const DATA_ELEMENTS = [
+  "[data-col=name]",
+  "[data-col=tracker]",
+  "[data-tracker] > th",
+  ".card-head h3",
+  ".meta",
+  "#detail-title",
+  "select[name=target]",
+  "select[name=language]",
+  ".error",
+].join(", ");
 /** The issue's budget for the whole page, compressed. */
 const PAGE_BUDGET_BYTES = 150_000;
 /** Without the background-networking flags Chromium keeps calling out of this closed network. */
@@ -43,10 +69,14 @@ const SEEDING = new Set(["uploading", "stalledUP", "forcedUP", "queuedUP"]);
 /** Builds the dashboard when dist/ is missing or older than a source (npm ci builds it too). */
 async function ensureBuilt(): Promise<void> {
   const built = await stat(join(DASHBOARD, "dist/index.html")).catch(() => undefined);
+  const files = async (dir: string) =>
+    (await readdir(dir, { recursive: true })).map((f) => join(dir, f));
   const sources = [
     join(DASHBOARD, "index.html"),
     join(DASHBOARD, "vite.config.ts"),
-    ...(await readdir(join(DASHBOARD, "src"))).map((f) => join(DASHBOARD, "src", f)),
+    ...(await files(join(DASHBOARD, "src"))),
+    // The language code the dashboard shares with the daemon's pages.
+    ...(await files(join(ROOT, "packages/exporter/src/web/i18n"))),
   ];
   const newest = Math.max(
     ...(await Promise.all(sources.map(async (f) => (await stat(f)).mtimeMs))),
@@ -114,6 +144,52 @@ describe("the dashboard in headless Chromium with real qBittorrents", { timeout:
     total: Number(await page.locator("[data-field=torrent-range]").getAttribute("data-total")),
   });
 
+  /** Waits until a page shows everything: live data, both cards up, torrents, both history charts. */
+  const loaded = async (p: Page) => {
+    await p.locator('[data-field=live-state][data-state="live"]').waitFor();
+    await p.locator('.card[data-state="up"]').nth(1).waitFor();
+    await p.locator("[data-table=torrents] tbody tr").first().waitFor();
+    await p.locator("[data-table=trackers] tbody tr").first().waitFor();
+    for (const chart of ["history:target", "history:host"])
+      await waitFor(`the ${chart} chart drawn`, async () =>
+        Number(await p.locator(`[data-chart="${chart}"]`).getAttribute("data-points")) > 0
+          ? true
+          : undefined,
+      );
+  };
+
+  /** Every string a reader sees or hears (text, titles, labels, placeholders), data left out. */
+  const visibleStrings = (p: Page) =>
+    p.evaluate((dataElements) => {
+      const strings: string[] = [document.title];
+      const isData = (node: Node) =>
+        (node instanceof Element ? node : node.parentElement)?.closest(dataElements) !== null;
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (parent === null || parent.closest("script, style, noscript") !== null) continue;
+        if (!isData(node) && (node.textContent ?? "").trim() !== "")
+          strings.push(node.textContent ?? "");
+      }
+      for (const element of document.body.querySelectorAll(
+        "[title], [aria-label], [placeholder]",
+      )) {
+        if (isData(element)) continue;
+        for (const name of ["title", "aria-label", "placeholder"]) {
+          const value = element.getAttribute(name);
+          if (value) strings.push(value);
+        }
+      }
+      return strings;
+    }, DATA_ELEMENTS);
+
+  /** Fails when a catalog key shows instead of its message (a key the catalog lacks). */
+  const assertNoKeys = (strings: readonly string[]) => {
+    const keys = Object.keys(EN);
+    const shown = strings.filter((s) => keys.some((key) => s.includes(key)));
+    assert.deepEqual(shown, [], "catalog keys shown as text");
+  };
+
   before(async () => {
     await ensureBuilt();
     extra = await tempDir("dashboard-browser");
@@ -145,7 +221,7 @@ describe("the dashboard in headless Chromium with real qBittorrents", { timeout:
       return targets.length === 2 && targets.every((t) => t.up) ? true : undefined;
     });
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: WIDE, colorScheme: "light" });
+    page = await browser.newPage({ viewport: WIDE, colorScheme: "light", locale: "en-US" });
     watch(page);
     page.on("requestfinished", async (request) => {
       const type = request.resourceType();
@@ -195,7 +271,7 @@ describe("the dashboard in headless Chromium with real qBittorrents", { timeout:
       await page.locator("#host [data-field=memory]").getAttribute("data-value"),
     );
     assert.ok(memory > 0 && memory < 1, `memory used share ${memory}`);
-    assert.match((await page.locator('[data-field="fs:/"]').textContent()) ?? "", /^\d+(\.\d)? %$/);
+    assert.match((await page.locator('[data-field="fs:/"]').textContent()) ?? "", /^\d+(\.\d)?%$/);
     assert.equal(await page.locator("#detail-title").textContent(), "seeder");
   });
 
@@ -490,6 +566,169 @@ describe("the dashboard in headless Chromium with real qBittorrents", { timeout:
         : join(extra.path, "dashboard.png");
     await writeFile(out, png);
     assert.ok((await readFile(out)).length > 20_000, "a screenshot with something on it");
+  });
+
+  it("speaks English to an en-US browser: no catalog key shows, status names in English", async () => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+    assert.equal(await page.locator("#targets-title").textContent(), "Targets");
+    assert.equal(await page.locator("[data-field=live-state]").textContent(), "live");
+    assertNoKeys(await visibleStrings(page));
+    const english = new Set<unknown>(
+      Object.entries(EN)
+        .filter(([k]) => k.startsWith("status."))
+        .map(([, v]) => v),
+    );
+    const statuses = await page.$$eval("[data-table=torrents] td[data-col=status]", (cells) =>
+      cells.map((c) => c.textContent ?? ""),
+    );
+    assert.ok(statuses.length > 0);
+    for (const status of statuses) assert.ok(english.has(status), status);
+  });
+
+  it("speaks Simplified Chinese to a zh-CN browser: every word from the catalog, statuses as pt-exporter's", async () => {
+    const fonts = await promisify(execFile)("fc-list", [":lang=zh", "family"]);
+    assert.ok(
+      fonts.stdout.trim() !== "",
+      "no Chinese font: install fonts-wqy-microhei (.ci/run does)",
+    );
+    const context = await browser.newContext({
+      viewport: WIDE,
+      colorScheme: "light",
+      locale: "zh-CN",
+    });
+    try {
+      const zh = await context.newPage();
+      watch(zh);
+      await zh.goto(`${seedwatch.url}/`);
+      await loaded(zh);
+      assert.equal(await zh.evaluate(() => document.documentElement.lang), "zh-CN");
+      assert.equal(await zh.locator("#targets-title").textContent(), "目标");
+      assert.equal(await zh.locator("#host-title").textContent(), "主机");
+      assert.equal(await zh.locator("[data-field=live-state]").textContent(), "实时");
+      assert.equal(
+        await zh.locator('[data-target="seeder"] [data-field=state]').textContent(),
+        "在线",
+      );
+      assert.match(
+        (await zh.locator('[data-chart="history:target"] [role=status]').textContent()) ?? "",
+        /^\d+ 个点，每点 .+：最小值、平均值与最大值。$/,
+      );
+      // The same figures as the English page, written the Chinese way.
+      assert.equal(
+        await zh
+          .locator('[data-target="seeder"] [data-field="class:total"]')
+          .getAttribute("data-value"),
+        String(swarm.torrents.length + late.length),
+      );
+      const zhStatuses = new Set<unknown>(
+        Object.entries(CATALOGS["zh-CN"])
+          .filter(([k]) => k.startsWith("status."))
+          .map(([, v]) => v),
+      );
+      const statuses = await zh.$$eval("[data-table=torrents] td[data-col=status]", (cells) =>
+        cells.map((c) => c.textContent ?? ""),
+      );
+      assert.ok(statuses.length > 0);
+      for (const status of statuses) assert.ok(zhStatuses.has(status), status);
+
+      const strings = await visibleStrings(zh);
+      assertNoKeys(strings);
+      const latin = strings
+        .flatMap((s) => s.match(/[A-Za-z]{2,}/g) ?? [])
+        .filter((word) => !LATIN_IN_CHINESE.has(word));
+      assert.deepEqual([...new Set(latin)], [], "English words on the Chinese page");
+
+      // For the screenshot: the last hour's history, and live charts with a few samples.
+      for (const chart of ["history:target", "history:host"])
+        await zh.locator(`[data-chart="${chart}"] button[data-range="3600000"]`).click();
+      const updated = () =>
+        zh.locator("[data-field=updated]").getAttribute("data-value").then(Number);
+      const since = await updated();
+      await waitFor(
+        "a few live updates",
+        async () => ((await updated()) >= since + 8000 ? true : undefined),
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      await zh.evaluate(() => window.scrollTo(0, 0));
+      const png = await zh.screenshot({ fullPage: true });
+      const out =
+        process.env.SEEDWATCH_UPDATE_SCREENSHOT === "1"
+          ? SCREENSHOT_ZH
+          : join(extra.path, "dashboard.zh-CN.png");
+      await writeFile(out, png);
+      assert.ok((await readFile(out)).length > 20_000, "a screenshot with something on it");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("switches language on the page, keeps the selected target, and remembers the choice", async () => {
+    const context = await browser.newContext({ viewport: WIDE, locale: "zh-CN" });
+    try {
+      const first = await context.newPage();
+      watch(first);
+      await first.goto(`${seedwatch.url}/`);
+      await loaded(first);
+      await first.locator('[data-target="leecher"] h3 a').click();
+      await waitFor("the leecher selected", async () =>
+        (await first.locator("#detail-title").textContent()) === "leecher" ? true : undefined,
+      );
+      await Promise.all([
+        first.waitForEvent("load"),
+        first.locator("select[name=language]").selectOption("en"),
+      ]);
+      await loaded(first);
+      assert.equal(await first.evaluate(() => document.documentElement.lang), "en");
+      assert.equal(await first.locator("#targets-title").textContent(), "Targets");
+      assert.equal(await first.locator("#detail-title").textContent(), "leecher");
+      assertNoKeys(await visibleStrings(first));
+
+      // A new page of the same browser, which still asks for Chinese, shows English: remembered.
+      const second = await context.newPage();
+      watch(second);
+      await second.goto(`${seedwatch.url}/`);
+      await loaded(second);
+      assert.equal(await second.locator("#targets-title").textContent(), "Targets");
+      assert.equal(await second.evaluate(() => localStorage.getItem("seedwatch.language")), "en");
+      await Promise.all([
+        second.waitForEvent("load"),
+        second.locator("select[name=language]").selectOption("zh-CN"),
+      ]);
+      await loaded(second);
+      assert.equal(await second.locator("#targets-title").textContent(), "目标");
+      assert.equal(await second.locator("select[name=language]").inputValue(), "zh-CN");
+
+      // ?lang= names the language for one page, whatever was stored.
+      await second.goto(`${seedwatch.url}/?lang=en`);
+      await loaded(second);
+      assert.equal(await second.locator("#targets-title").textContent(), "Targets");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("shows the removal confirmation page in the browser's language", async () => {
+    const hash = swarm.torrents[0]?.infoHash as string;
+    const context = await browser.newContext({ locale: "zh-CN" });
+    try {
+      const zh = await context.newPage();
+      watch(zh);
+      await zh.goto(`${seedwatch.url}/remove?target=seeder&hash=${hash}`);
+      assert.equal(await zh.locator("h1").textContent(), "要从 seeder 删除 1 个种子吗？");
+      assert.equal(await zh.evaluate(() => document.documentElement.lang), "zh-CN");
+      assert.match((await zh.locator("p.warn").first().textContent()) ?? "", /删除功能未开启/);
+    } finally {
+      await context.close();
+    }
+    const english = await browser.newPage({ locale: "en-US" });
+    watch(english);
+    try {
+      await english.goto(`${seedwatch.url}/remove?target=seeder&hash=${hash}`);
+      assert.equal(await english.locator("h1").textContent(), "Remove 1 torrent from seeder?");
+    } finally {
+      await english.close();
+    }
   });
 
   it("logs no error in the browser console and loses no request", () => {

@@ -115,7 +115,7 @@ describe("the removal audit log stays bounded under hostile requests to a real s
     const html = await httpCall(`${seedwatch.url}/audit?limit=500`);
     assert.equal(html.status, 200);
     assert.ok(html.body.length < 200_000, `page ${html.body.length} bytes`);
-    assert.match(html.body, /10000 not on the target/);
+    assert.match(html.body, /10,000 not on the target/);
   });
 
   it("keeps every torrent a removal removed identifiable, however many unknown hashes came along", async () => {

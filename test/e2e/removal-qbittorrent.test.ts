@@ -261,6 +261,33 @@ describe("removing torrents from a real qBittorrent through a real seedwatch", {
     assert.ok(await exists(file(2)));
   });
 
+  it("writes its pages in the language the browser asks for, English otherwise", async () => {
+    const link = `/remove?target=box&hash=${hash(2)}&deleteData=1`;
+    const chinese = await call(link, { headers: { "accept-language": "zh-CN,zh;q=0.9,en;q=0.8" } });
+    assert.equal(chinese.status, 200);
+    assert.match(chinese.body, /<html lang="zh-CN">/);
+    assert.match(chinese.body, /要从 box 删除 1 个种子吗？/);
+    assert.match(chinese.body, /这些种子已下载的文件将从磁盘上删除。/);
+    assert.match(String(chinese.headers.vary), /Accept-Language/);
+    const english = await call(link, { headers: { "accept-language": "fr-FR, en;q=0.5" } });
+    assert.match(english.body, /<html lang="en">/);
+    assert.match(english.body, /Remove 1 torrent from box\?/);
+    const expired = await call("/remove", {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "accept-language": "zh",
+      },
+      body: `target=box&hash=${hash(2)}&shown=${hash(2)}`,
+    });
+    assert.equal(expired.status, 403);
+    assert.match(expired.body, /<h1>确认已失效<\/h1>/);
+    const audit = await call("/audit?id=999999", { headers: { "accept-language": "zh-CN" } });
+    assert.equal(audit.status, 404);
+    assert.match(audit.body, /没有编号为 #999999 的审计日志条目。/);
+    assert.ok((await listed()).has(hash(2)), "nothing removed");
+  });
+
   it("removes what the confirmation page showed, once confirmed", async () => {
     const page = await call(`/remove?target=box&hash=${hash(2)}&deleteData=1`);
     const cookie = String(page.headers["set-cookie"]).split(";")[0] as string;

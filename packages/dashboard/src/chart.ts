@@ -3,6 +3,8 @@
 /// <reference lib="dom" />
 
 import uPlot from "uplot";
+import { language, t } from "./i18n/translate.ts";
+import { legendTime, timeTickLabels } from "./time-labels.ts";
 
 /** One line of a chart. */
 export interface ChartLine {
@@ -59,7 +61,10 @@ export class Chart {
         scales: {
           x: {
             time: true,
-            range: (_u, min, max) => options.xRange?.() ?? [min, max],
+            // One sample (a page just opened) would stretch the axis over years: show a minute.
+            range: (_u, min, max) =>
+              options.xRange?.() ??
+              (min === max && Number.isFinite(min) ? [min - 30, min + 30] : [min, max]),
           },
           y: {
             range:
@@ -69,12 +74,24 @@ export class Chart {
           },
         },
         axes: [
-          // uPlot's own time labels suit every range from minutes to a year.
-          axis,
-          { ...axis, size: 64, values: (_u, splits) => splits.map(format) },
+          // uPlot's tick spacing, with labels written in the page's language.
+          {
+            ...axis,
+            values: (_u, splits, _axis, _space, increment) =>
+              timeTickLabels(language(), splits, increment),
+          },
+          {
+            ...axis,
+            // As wide as the longest label ("1.54 MiB/s"), so none is cut off on the left.
+            size: (_u, values) => Math.max(48, ...(values ?? []).map(textWidth)) + 14,
+            values: (_u, splits) => splits.map(format),
+          },
         ],
         series: [
-          {},
+          {
+            label: t("chart.time"),
+            value: (_u, v) => (v === null || v === undefined ? "–" : legendTime(language(), v)),
+          },
           ...options.lines.map(
             (line): uPlot.Series => ({
               label: line.label,
@@ -123,6 +140,16 @@ export class Chart {
     const width = Math.max(this.#container.clientWidth, 200);
     if (width !== this.#plot.width) this.#plot.setSize({ width, height: this.#height });
   }
+}
+
+let measure: CanvasRenderingContext2D | null | undefined;
+
+/** The width of an axis label in CSS pixels (the axis font is 11px). */
+function textWidth(text: string): number {
+  measure ??= document.createElement("canvas").getContext("2d");
+  if (measure === null) return text.length * 7;
+  measure.font = "11px system-ui, sans-serif";
+  return Math.ceil(measure.measureText(text).width);
 }
 
 function lineColor(options: ChartOptions): string {

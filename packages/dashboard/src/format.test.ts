@@ -1,11 +1,12 @@
-// Unit tests of the dashboard's number formatting.
+// Unit tests of the dashboard's number formatting, in English and in Chinese.
 
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { afterEach, describe, it } from "node:test";
 import {
   formatBytes,
   formatCount,
   formatDuration,
+  formatLoad,
   formatNumber,
   formatPercent,
   formatRate,
@@ -13,8 +14,11 @@ import {
   knownSize,
   UNKNOWN,
 } from "./format.ts";
+import { useLanguage } from "./i18n/translate.ts";
 
 describe("format", () => {
+  afterEach(() => useLanguage("en"));
+
   it("writes bytes in binary units with three significant digits", () => {
     assert.equal(formatBytes(0), "0 B");
     assert.equal(formatBytes(1023), "1023 B");
@@ -46,18 +50,38 @@ describe("format", () => {
     assert.equal(formatDuration(3600), "1h");
     assert.equal(formatDuration(3 * 86_400 + 4 * 3600 + 5), "3d 4h");
     assert.equal(formatDuration(86_400 + 59), "1d", "the second unit is dropped when 0");
+    assert.equal(formatDuration(4 * 3600 + 12 * 60), "4h 12m");
+    assert.equal(formatDuration(12 * 60 + 5), "12m 5s");
     assert.equal(formatDuration(-1), UNKNOWN);
-    assert.equal(formatPercent(0), "0 %");
-    assert.equal(formatPercent(0.0425), "4.3 %");
-    assert.equal(formatPercent(0.425), "43 %");
-    assert.equal(formatPercent(1), "100 %");
+    assert.equal(formatPercent(0), "0%");
+    assert.equal(formatPercent(0.0425), "4.3%");
+    assert.equal(formatPercent(0.425), "43%");
+    assert.equal(formatPercent(1), "100%");
     assert.equal(formatCount(1_234_567), "1,234,567");
     assert.equal(formatRatio(null), UNKNOWN);
     assert.equal(formatRatio(1), "1.00");
     assert.equal(formatRatio(123.4), "123");
+    assert.equal(formatRatio(1234.5), "1,235");
+    assert.equal(formatLoad(0.5), "0.50");
     assert.equal(formatNumber(999), "999");
-    assert.equal(formatNumber(1500), "1.5k");
+    assert.equal(formatNumber(1500), "1.5K");
     assert.equal(formatNumber(2_000_000), "2M");
     assert.equal(formatNumber(0.25), "0.25");
+  });
+
+  it("writes durations, shares and large numbers the Chinese way in Chinese", () => {
+    useLanguage("zh-CN");
+    assert.equal(formatDuration(3 * 86_400 + 4 * 3600 + 5), "3天4小时");
+    assert.equal(formatDuration(4 * 3600 + 12 * 60), "4小时12分");
+    assert.equal(formatDuration(12 * 60 + 5), "12分5秒");
+    assert.equal(formatDuration(86_400), "1天");
+    assert.equal(formatDuration(0), "0秒");
+    assert.equal(formatPercent(0.425), "43%");
+    assert.equal(formatCount(1_234_567), "1,234,567");
+    // Chinese counts large numbers in 万 (10^4) and 亿 (10^8), not thousands and millions.
+    assert.equal(formatNumber(20_000), "2万");
+    assert.equal(formatNumber(300_000_000), "3亿");
+    assert.equal(formatBytes(1536), "1.5 KiB", "IEC units are the same in both");
+    assert.equal(formatRate(52_736), "51.5 KiB/s");
   });
 });

@@ -11,17 +11,24 @@ import {
 } from "./api.ts";
 import { Chart } from "./chart.ts";
 import { h, replaceChildren } from "./dom.ts";
-import { formatBytes, formatCount, formatNumber, formatPercent, formatRate } from "./format.ts";
+import { formatBytes, formatLoad, formatNumber, formatPercent, formatRate } from "./format.ts";
+import type { MessageKey } from "./i18n/catalog.ts";
+import { isMessageKey, t } from "./i18n/translate.ts";
 
 /** The ranges offered, in milliseconds. */
-export const RANGES: ReadonlyArray<readonly [label: string, ms: number]> = [
-  ["1 h", 3_600_000],
-  ["6 h", 6 * 3_600_000],
-  ["24 h", 86_400_000],
-  ["7 d", 7 * 86_400_000],
-  ["30 d", 30 * 86_400_000],
-  ["1 y", 365 * 86_400_000],
+export const RANGES: ReadonlyArray<readonly [label: MessageKey, ms: number]> = [
+  ["range.1h", 3_600_000],
+  ["range.6h", 6 * 3_600_000],
+  ["range.24h", 86_400_000],
+  ["range.7d", 7 * 86_400_000],
+  ["range.30d", 30 * 86_400_000],
+  ["range.1y", 365 * 86_400_000],
 ];
+
+/** Why the history source gives nothing: history is off in the daemon's configuration. */
+class HistoryDisabled extends Error {
+  override name = "HistoryDisabled";
+}
 
 /** What a chart can be about: a target, a tracker of it, the host, or one of its file systems. */
 export interface HistorySubject {
@@ -39,7 +46,7 @@ let catalog: Promise<HistorySeries[]> | undefined;
 function archivedSeries(): Promise<HistorySeries[]> {
   catalog ??= historyCatalog()
     .then((answer) => {
-      if (!answer.enabled) throw new Error("history is off (history.enabled: false)");
+      if (!answer.enabled) throw new HistoryDisabled("history.enabled: false");
       return answer.series.filter((s) => s.available);
     })
     .catch((error: unknown) => {
@@ -72,19 +79,29 @@ export class HistoryPanel {
   constructor(name: string, defaultSeries: string, defaultRangeMs = 6 * 3_600_000) {
     this.#defaultSeries = defaultSeries;
     this.#range = defaultRangeMs;
-    this.#subjectSelect = h("select", { name: `${name}-subject`, "aria-label": "Of what" });
+    this.#subjectSelect = h("select", {
+      name: `${name}-subject`,
+      "aria-label": t("history.subject"),
+    });
     this.#subjectSelect.addEventListener("change", () => {
       this.#fillSeries();
       void this.load();
     });
-    this.#seriesSelect = h("select", { name: `${name}-series`, "aria-label": "Series" });
+    this.#seriesSelect = h("select", {
+      name: `${name}-series`,
+      "aria-label": t("history.series"),
+    });
     this.#seriesSelect.addEventListener("change", () => void this.load());
-    this.#ranges = h("div", { class: "segmented", role: "group", "aria-label": "Range" });
+    this.#ranges = h("div", {
+      class: "segmented",
+      role: "group",
+      "aria-label": t("history.range"),
+    });
     for (const [label, ms] of RANGES) {
       const button = h(
         "button",
         { type: "button", "data-range": ms, "aria-pressed": ms === this.#range },
-        label,
+        t(label),
       );
       button.addEventListener("click", () => {
         this.#range = ms;
@@ -133,7 +150,7 @@ export class HistoryPanel {
         void this.load();
       },
       (error: Error) => {
-        this.#status.textContent = `History is not available: ${error.message}`;
+        this.#status.textContent = unavailable(error);
       },
     );
   }
@@ -162,7 +179,7 @@ export class HistoryPanel {
       this.#draw(series, answer, from, to);
     } catch (error) {
       if (controller.signal.aborted) return;
-      this.#status.textContent = `History is not available: ${(error as Error).message}`;
+      this.#status.textContent = unavailable(error as Error);
     } finally {
       if (controller === this.#inFlight) this.#inFlight = undefined;
     }
@@ -174,7 +191,9 @@ export class HistoryPanel {
     const previous = this.#seriesSelect.value || this.#defaultSeries;
     replaceChildren(
       this.#seriesSelect,
-      ...offered.map((s) => h("option", { value: s.name, title: s.help }, seriesLabel(s))),
+      ...offered.map((s) =>
+        h("option", { value: s.name, title: seriesText("seriesHelp", s) }, seriesText("series", s)),
+      ),
     );
     const pick = offered.find((s) => s.name === previous) ?? offered[0];
     if (pick !== undefined) this.#seriesSelect.value = pick.name;
@@ -196,9 +215,9 @@ export class HistoryPanel {
         band: [1, 3],
         xRange: () => this.#window,
         lines: [
-          { label: "Max", color: "--accent", width: 1, dash: [3, 3] },
-          { label: "Average", color: "--accent", width: 2 },
-          { label: "Min", color: "--accent", width: 1, dash: [3, 3] },
+          { label: t("chart.max"), color: "--accent", width: 1, dash: [3, 3] },
+          { label: t("chart.average"), color: "--accent", width: 2 },
+          { label: t("chart.min"), color: "--accent", width: 1, dash: [3, 3] },
         ],
       });
     }
@@ -218,27 +237,39 @@ export class HistoryPanel {
     this.root.dataset.last = JSON.stringify(drawn[drawn.length - 1] ?? null);
     this.#status.textContent =
       drawn.length === 0
-        ? "No samples in this range yet."
-        : `${formatCount(drawn.length)} point${drawn.length === 1 ? "" : "s"} of ${stepText(answer.step)} each: minimum, average and maximum.`;
+        ? t("history.empty")
+        : t("history.points", { count: drawn.length, step: stepText(answer.step) });
   }
 }
 
-function seriesLabel(series: HistorySeries): string {
-  const name = series.name.replace(/^(host_|tracker_)/, "").replaceAll("_", " ");
-  return name.charAt(0).toUpperCase() + name.slice(1);
+function unavailable(error: Error): string {
+  return error instanceof HistoryDisabled
+    ? t("history.disabled", { setting: error.message })
+    : t("history.unavailable", { reason: error.message });
+}
+
+/**
+ * A series' name or description from the catalog. A series the catalog does not know (a daemon
+ * newer than its page cannot be: it serves the page) shows as its name, and is reported.
+ */
+function seriesText(kind: "series" | "seriesHelp", series: HistorySeries): string {
+  const key = `${kind}.${series.name}`;
+  if (isMessageKey(key)) return t(key);
+  console.error(`seedwatch: no message for ${key}`);
+  return series.name;
 }
 
 function formatterFor(unit: HistorySeries["unit"]): (value: number) => string {
   if (unit === "bytes_per_second") return formatRate;
   if (unit === "bytes") return formatBytes;
   if (unit === "ratio") return formatPercent;
-  if (unit === "load") return (v) => v.toFixed(2);
+  if (unit === "load") return formatLoad;
   return formatNumber;
 }
 
 function stepText(ms: number): string {
   const s = Math.round(ms / 1000);
-  if (s % 3600 === 0) return s === 3600 ? "an hour" : `${s / 3600} hours`;
-  if (s % 60 === 0) return s === 60 ? "a minute" : `${s / 60} minutes`;
-  return s === 1 ? "a second" : `${s} seconds`;
+  if (s % 3600 === 0) return t("history.stepHours", { count: s / 3600 });
+  if (s % 60 === 0) return t("history.stepMinutes", { count: s / 60 });
+  return t("history.stepSeconds", { count: s });
 }

@@ -5,8 +5,16 @@
 import type { HostSnapshot } from "./api.ts";
 import { Chart } from "./chart.ts";
 import { h, replaceChildren, setValue } from "./dom.ts";
-import { formatBytes, formatDuration, formatPercent, formatRate, UNKNOWN } from "./format.ts";
+import {
+  formatBytes,
+  formatDuration,
+  formatLoad,
+  formatPercent,
+  formatRate,
+  UNKNOWN,
+} from "./format.ts";
 import { HistoryPanel } from "./history-panel.ts";
+import { language, t } from "./i18n/translate.ts";
 import { LiveBuffer } from "./live-buffer.ts";
 import { type Tile, tile } from "./tile.ts";
 
@@ -15,11 +23,11 @@ export class HostPanel {
   readonly root: HTMLElement;
   readonly #uptime: HTMLElement;
   readonly #note: HTMLElement;
-  readonly #cpu: Tile = tile("CPU", "cpu", true);
-  readonly #memory: Tile = tile("Memory", "memory", true);
-  readonly #swap: Tile = tile("Swap", "swap", true);
-  readonly #disk: Tile = tile("Disk I/O", "disk-io");
-  readonly #network: Tile = tile("Network", "network");
+  readonly #cpu: Tile = tile(t("host.cpu"), "cpu", true);
+  readonly #memory: Tile = tile(t("host.memory"), "memory", true);
+  readonly #swap: Tile = tile(t("host.swap"), "swap", true);
+  readonly #disk: Tile = tile(t("host.diskIo"), "disk-io");
+  readonly #network: Tile = tile(t("host.network"), "network");
   readonly #filesystems: HTMLElement;
   readonly #body: HTMLElement;
   readonly #use = new LiveBuffer(2);
@@ -52,16 +60,21 @@ export class HostPanel {
       h(
         "div",
         { class: "chart-pair" },
-        h("figure", {}, h("figcaption", {}, "CPU and memory use"), useChart),
-        h("figure", {}, h("figcaption", {}, "Network and disk I/O"), ioChart),
+        h("figure", {}, h("figcaption", {}, t("host.useChart")), useChart),
+        h("figure", {}, h("figcaption", {}, t("host.ioChart")), ioChart),
       ),
-      h("h3", {}, "History"),
+      h("h3", {}, t("section.history")),
       this.#history.root,
     );
     this.root = h(
       "section",
       { class: "panel", id: "host", "aria-labelledby": "host-title" },
-      h("header", { class: "panel-head" }, h("h2", { id: "host-title" }, "Host"), this.#uptime),
+      h(
+        "header",
+        { class: "panel-head" },
+        h("h2", { id: "host-title" }, t("host.title")),
+        this.#uptime,
+      ),
       this.#note,
       this.#body,
     );
@@ -73,15 +86,22 @@ export class HostPanel {
     this.#body.hidden = host === null;
     if (host === null) {
       this.#note.hidden = false;
-      this.#note.textContent = "Host indicators are off (host.enabled: false).";
+      this.#note.textContent = t("host.off", { setting: "host.enabled: false" });
       setValue(this.#uptime, "");
       return;
     }
-    const problems = host.problems.map((p) => `${p.file}: ${p.message}`).join("; ");
+    const problems = new Intl.ListFormat(language(), {
+      type: "conjunction",
+      style: "narrow",
+    }).format(host.problems.map((p) => `${p.file}: ${p.message}`));
     this.#note.hidden = problems === "";
-    this.#note.textContent = problems === "" ? "" : `Could not read ${problems}`;
+    this.#note.textContent = problems === "" ? "" : t("host.problems", { problems });
     const uptime = host.uptime?.seconds ?? null;
-    setValue(this.#uptime, uptime === null ? "" : `up ${formatDuration(uptime)}`, uptime);
+    setValue(
+      this.#uptime,
+      uptime === null ? "" : t("host.uptime", { duration: formatDuration(uptime) }),
+      uptime,
+    );
 
     const cpu = host.cpu;
     const load = host.load;
@@ -89,10 +109,14 @@ export class HostPanel {
       formatPercent(cpu?.busy),
       cpu?.busy,
       [
-        cpu === null ? "" : `${cpu.count} CPU${cpu.count === 1 ? "" : "s"}`,
+        cpu === null ? "" : t("host.cpus", { count: cpu.count }),
         load === null
           ? ""
-          : `load ${[load.load1, load.load5, load.load15].map((l) => l.toFixed(2)).join(" ")}`,
+          : t("host.load", {
+              load1: formatLoad(load.load1),
+              load5: formatLoad(load.load5),
+              load15: formatLoad(load.load15),
+            }),
       ]
         .filter(Boolean)
         .join(" · "),
@@ -104,7 +128,10 @@ export class HostPanel {
       memory?.usedFraction,
       memory === null
         ? ""
-        : `${formatBytes(memory.usedBytes)} of ${formatBytes(memory.totalBytes)}`,
+        : t("host.usedOf", {
+            used: formatBytes(memory.usedBytes),
+            total: formatBytes(memory.totalBytes),
+          }),
       memory?.usedFraction,
     );
     const swap = host.swap;
@@ -112,31 +139,34 @@ export class HostPanel {
       swap === null || swap.totalBytes === 0
         ? swap === null
           ? UNKNOWN
-          : "none"
+          : t("host.swapNone")
         : formatPercent(swap.usedFraction),
       swap?.usedFraction,
       swap === null || swap.totalBytes === 0
         ? ""
-        : `${formatBytes(swap.usedBytes)} of ${formatBytes(swap.totalBytes)}`,
+        : t("host.usedOf", {
+            used: formatBytes(swap.usedBytes),
+            total: formatBytes(swap.totalBytes),
+          }),
       swap?.usedFraction,
     );
     const disks = host.disks;
     this.#disk.set(
       `↓ ${formatRate(disks?.readBytesPerSecond)}`,
       disks?.readBytesPerSecond,
-      `↑ ${formatRate(disks?.writeBytesPerSecond)} written`,
+      t("host.diskWritten", { rate: formatRate(disks?.writeBytesPerSecond) }),
     );
     const net = host.network;
     this.#network.set(
       `↓ ${formatRate(net?.receiveBytesPerSecond)}`,
       net?.receiveBytesPerSecond,
-      `↑ ${formatRate(net?.transmitBytesPerSecond)} sent`,
+      t("host.networkSent", { rate: formatRate(net?.transmitBytesPerSecond) }),
     );
     this.#updateFilesystems(host);
     this.#history.show(null, [
-      { label: "Host", scope: "host" },
+      { label: t("history.host"), scope: "host" },
       ...host.filesystems.map((f) => ({
-        label: `Disk ${f.path}`,
+        label: t("history.disk", { path: f.path }),
         scope: "filesystem" as const,
         key: f.path,
       })),
@@ -165,8 +195,8 @@ export class HostPanel {
         format: (v) => formatPercent(v),
         legend: true,
         lines: [
-          { label: "CPU", color: "--accent" },
-          { label: "Memory", color: "--warn" },
+          { label: t("chart.cpu"), color: "--accent" },
+          { label: t("chart.memory"), color: "--warn" },
         ],
       }),
       new Chart(io, {
@@ -174,10 +204,10 @@ export class HostPanel {
         format: (v) => formatRate(v),
         legend: true,
         lines: [
-          { label: "Receive", color: "--down" },
-          { label: "Transmit", color: "--up" },
-          { label: "Disk read", color: "--accent", dash: [4, 3] },
-          { label: "Disk write", color: "--warn", dash: [4, 3] },
+          { label: t("chart.receive"), color: "--down" },
+          { label: t("chart.transmit"), color: "--up" },
+          { label: t("chart.diskRead"), color: "--accent", dash: [4, 3] },
+          { label: t("chart.diskWrite"), color: "--warn", dash: [4, 3] },
         ],
       }),
     ];
@@ -188,19 +218,19 @@ export class HostPanel {
     if (paths !== this.#paths) {
       this.#paths = paths;
       this.#fsTiles = host.filesystems.map((f) => tile(f.path, `fs:${f.path}`, true));
-      replaceChildren(this.#filesystems, ...this.#fsTiles.map((t) => t.root));
+      replaceChildren(this.#filesystems, ...this.#fsTiles.map((fsTile) => fsTile.root));
     }
     host.filesystems.forEach((f, i) => {
-      const t = this.#fsTiles[i];
-      if (t === undefined) return;
+      const fsTile = this.#fsTiles[i];
+      if (fsTile === undefined) return;
       if (f.ok)
-        t.set(
+        fsTile.set(
           formatPercent(f.usedFraction),
           f.usedFraction,
-          `${formatBytes(f.availableBytes)} free of ${formatBytes(f.sizeBytes)}`,
+          t("host.freeOf", { free: formatBytes(f.availableBytes), size: formatBytes(f.sizeBytes) }),
           f.usedFraction,
         );
-      else t.set(UNKNOWN, null, f.error, null);
+      else fsTile.set(UNKNOWN, null, f.error, null);
     });
   }
 }

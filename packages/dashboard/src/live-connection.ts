@@ -3,6 +3,7 @@
 /// <reference lib="dom" />
 
 import type { Overview } from "./api.ts";
+import { t } from "./i18n/translate.ts";
 
 /** How the connection is doing, for the header. */
 export type LiveState = "connecting" | "live" | "reconnecting" | "paused";
@@ -53,7 +54,7 @@ export class LiveConnection {
       try {
         overview = JSON.parse((event as MessageEvent<string>).data) as Overview;
       } catch {
-        return this.#options.onState("reconnecting", "the server sent an unreadable update");
+        return this.#options.onState("reconnecting", t("live.unreadable"));
       }
       this.#options.onState("live");
       this.#options.onOverview(overview);
@@ -62,7 +63,7 @@ export class LiveConnection {
       if (source.readyState === EventSource.CLOSED) {
         // Refused (not a stream, e.g. too many pages open): EventSource gives up, so we retry.
         this.#close();
-        this.#options.onState("reconnecting", "the daemon refused the live stream");
+        this.#options.onState("reconnecting", t("live.refused"));
         this.#retry = setTimeout(() => this.#open(), this.#options.retryMs ?? 15_000);
       } else {
         this.#options.onState("reconnecting");

@@ -2,10 +2,13 @@
 
 /// <reference lib="dom" />
 
+import { LANGUAGE_NAMES, LANGUAGES } from "../../exporter/src/web/i18n/language.ts";
 import { type Overview, trackers } from "./api.ts";
 import { h, setValue } from "./dom.ts";
+import { formatTime } from "./format.ts";
 import { HistoryPanel } from "./history-panel.ts";
 import { HostPanel } from "./host-panel.ts";
+import { initialLanguage, language, STORAGE_KEY, t, useLanguage } from "./i18n/translate.ts";
 import { LiveConnection, type LiveState } from "./live-connection.ts";
 import { TargetCard } from "./target-card.ts";
 import { TorrentList } from "./torrent-list.ts";
@@ -15,13 +18,13 @@ import { TrackerTable } from "./tracker-table.ts";
 const TORRENTS_EVERY = 5;
 
 function start(app: HTMLElement): void {
-  const liveState = h("span", { class: "live", "data-field": "live-state" }, "connecting");
+  const liveState = h("span", { class: "live", "data-field": "live-state" }, t("live.connecting"));
   const updated = h("span", { class: "sub", "data-field": "updated" });
   const host = new HostPanel();
   const cards = h("div", { class: "cards" });
   const cardsByName = new Map<string, TargetCard>();
   const detailTitle = h("h2", { id: "detail-title" });
-  const targetSelect = h("select", { name: "target", "aria-label": "Target" });
+  const targetSelect = h("select", { name: "target", "aria-label": t("detail.target") });
   const historyPanel = new HistoryPanel("target", "upload_rate");
   const trackerTable = new TrackerTable();
   const torrentList = new TorrentList();
@@ -29,11 +32,11 @@ function start(app: HTMLElement): void {
     "section",
     { class: "panel", id: "detail", "aria-labelledby": "detail-title", hidden: true },
     h("header", { class: "panel-head" }, detailTitle, targetSelect),
-    h("h3", {}, "History"),
+    h("h3", {}, t("section.history")),
     historyPanel.root,
-    h("h3", {}, "Trackers"),
+    h("h3", {}, t("section.trackers")),
     trackerTable.root,
-    h("h3", {}, "Torrents"),
+    h("h3", {}, t("section.torrents")),
     torrentList.root,
   );
   app.append(
@@ -46,9 +49,10 @@ function start(app: HTMLElement): void {
       h(
         "nav",
         {},
-        h("a", { href: "targets" }, "Targets"),
-        h("a", { href: "metrics" }, "Metrics"),
-        h("a", { href: "api/v1/overview" }, "API"),
+        h("a", { href: "targets" }, t("nav.targets")),
+        h("a", { href: "metrics" }, t("nav.metrics")),
+        h("a", { href: "api/v1/overview" }, t("nav.api")),
+        languageSwitch(),
       ),
     ),
     h(
@@ -57,7 +61,11 @@ function start(app: HTMLElement): void {
       h(
         "section",
         { class: "panel", id: "targets", "aria-labelledby": "targets-title" },
-        h("header", { class: "panel-head" }, h("h2", { id: "targets-title" }, "Targets")),
+        h(
+          "header",
+          { class: "panel-head" },
+          h("h2", { id: "targets-title" }, t("section.targets")),
+        ),
         cards,
       ),
       host.root,
@@ -79,16 +87,16 @@ function start(app: HTMLElement): void {
       if (name !== selected) return;
       trackerTable.update(rows);
       historyPanel.show(name, [
-        { label: "Whole target", scope: "target" },
+        { label: t("history.wholeTarget"), scope: "target" },
         ...rows.map((r) => ({
-          label: `Tracker ${r.tracker}`,
+          label: t("history.tracker", { tracker: r.tracker }),
           scope: "tracker" as const,
           key: r.tracker,
         })),
       ]);
     } catch (error) {
       if (name === selected)
-        trackerTable.update(null, `Could not load trackers: ${(error as Error).message}`);
+        trackerTable.update(null, t("trackers.failed", { reason: (error as Error).message }));
     } finally {
       if (trackersLoading === name) trackersLoading = undefined;
     }
@@ -117,7 +125,7 @@ function start(app: HTMLElement): void {
 
   const onOverview = (overview: Overview) => {
     events++;
-    setValue(updated, `updated ${new Date(overview.at).toLocaleTimeString()}`, overview.at);
+    setValue(updated, t("header.updated", { time: formatTime(overview.at) }), overview.at);
     const hostUptime = overview.host?.uptime?.seconds ?? null;
     const seen = new Set<string>();
     for (const target of overview.targets) {
@@ -137,7 +145,7 @@ function start(app: HTMLElement): void {
     }
     host.update(overview.host);
 
-    const names = overview.targets.filter((t) => t.classes !== null).map((t) => t.name);
+    const names = overview.targets.filter((x) => x.classes !== null).map((x) => x.name);
     if (names.join("\u0000") !== torrentTargets.join("\u0000")) {
       torrentTargets = names;
       targetSelect.replaceChildren(...names.map((n) => h("option", { value: n }, n)));
@@ -159,7 +167,7 @@ function start(app: HTMLElement): void {
 
   const setState = (state: LiveState, reason?: string) => {
     liveState.dataset.state = state;
-    setValue(liveState, state);
+    setValue(liveState, t(`live.${state}`));
     liveState.title = reason ?? "";
   };
   new LiveConnection({ url: "api/v1/live", onOverview, onState: setState }).start();
@@ -175,5 +183,50 @@ function fromHash(): string | undefined {
   }
 }
 
+/**
+ * A drop-down of the languages, each named in itself. A choice is remembered (localStorage, or
+ * the URL's `lang` parameter where storage is refused) and the page loaded again in it.
+ */
+function languageSwitch(): HTMLSelectElement {
+  const select = h(
+    "select",
+    { name: "language", "aria-label": t("header.language") },
+    ...LANGUAGES.map((l) =>
+      h("option", { value: l, lang: l, selected: l === language() }, LANGUAGE_NAMES[l]),
+    ),
+  );
+  select.addEventListener("change", () => {
+    const url = new URL(location.href);
+    try {
+      localStorage.setItem(STORAGE_KEY, select.value);
+      url.searchParams.delete(LANGUAGE_PARAMETER);
+    } catch {
+      url.searchParams.set(LANGUAGE_PARAMETER, select.value);
+    }
+    // Assigning the same URL with a #fragment would only scroll, not load the page again.
+    if (url.href === location.href) location.reload();
+    else location.replace(url.href);
+  });
+  return select;
+}
+
+/** The URL parameter that names the page's language (`?lang=zh-CN`), before any stored choice. */
+const LANGUAGE_PARAMETER = "lang";
+
+function storedLanguage(): string | null {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+useLanguage(
+  initialLanguage(
+    new URLSearchParams(location.search).get(LANGUAGE_PARAMETER) ?? storedLanguage(),
+    navigator.languages,
+  ),
+);
+document.documentElement.lang = language();
 const app = document.getElementById("app");
 if (app !== null) start(app);

@@ -6,20 +6,22 @@ import type { TargetOverview } from "./api.ts";
 import { Chart } from "./chart.ts";
 import { h, setValue } from "./dom.ts";
 import { formatBytes, formatCount, formatDuration, formatRate, knownSize } from "./format.ts";
+import type { MessageKey } from "./i18n/catalog.ts";
+import { t, tNodes } from "./i18n/translate.ts";
 import { LiveBuffer } from "./live-buffer.ts";
 
 /** The classes pyrotorque counts, in its order, with their labels. */
-export const CLASSES: ReadonlyArray<readonly [key: string, label: string]> = [
-  ["total", "Total"],
-  ["active", "Active"],
-  ["withMessage", "With message"],
-  ["complete", "Complete"],
-  ["incomplete", "Incomplete"],
-  ["seeding", "Seeding"],
-  ["downloading", "Downloading"],
-  ["started", "Started"],
-  ["stopped", "Stopped"],
-  ["errored", "Errored"],
+export const CLASSES: ReadonlyArray<readonly [key: string, label: MessageKey]> = [
+  ["total", "class.total"],
+  ["active", "class.active"],
+  ["withMessage", "class.withMessage"],
+  ["complete", "class.complete"],
+  ["incomplete", "class.incomplete"],
+  ["seeding", "class.seeding"],
+  ["downloading", "class.downloading"],
+  ["started", "class.started"],
+  ["stopped", "class.stopped"],
+  ["errored", "class.errored"],
 ];
 
 /** A target's card. */
@@ -56,28 +58,33 @@ export class TargetCard {
       h(
         "div",
         { class: "uptimes" },
-        h("span", {}, "client up ", field("clientUptime")),
-        h("span", {}, "host up ", field("hostUptime")),
+        h("span", {}, ...tNodes("card.clientUp", { duration: field("clientUptime") })),
+        h("span", {}, ...tNodes("card.hostUp", { duration: field("hostUptime") })),
       ),
       h(
         "div",
         { class: "rates" },
-        h("div", { class: "rate up", title: "Upload rate" }, "↑ ", field("uploadRate")),
-        h("div", { class: "rate down", title: "Download rate" }, "↓ ", field("downloadRate")),
+        h("div", { class: "rate up", title: t("card.uploadRate") }, "↑ ", field("uploadRate")),
+        h(
+          "div",
+          { class: "rate down", title: t("card.downloadRate") },
+          "↓ ",
+          field("downloadRate"),
+        ),
       ),
       h(
         "dl",
         { class: "totals" },
-        h("div", {}, h("dt", {}, "Uploaded"), field("uploadedTotal", "dd")),
-        h("div", {}, h("dt", {}, "Downloaded"), field("downloadedTotal", "dd")),
-        h("div", {}, h("dt", {}, "Free space"), field("freeSpace", "dd")),
-        h("div", {}, h("dt", {}, "Trackers"), field("trackers", "dd")),
+        h("div", {}, h("dt", {}, t("card.uploaded")), field("uploadedTotal", "dd")),
+        h("div", {}, h("dt", {}, t("card.downloaded")), field("downloadedTotal", "dd")),
+        h("div", {}, h("dt", {}, t("card.freeSpace")), field("freeSpace", "dd")),
+        h("div", {}, h("dt", {}, t("card.trackers")), field("trackers", "dd")),
       ),
       h(
         "dl",
         { class: "classes" },
         ...CLASSES.map(([key, label]) =>
-          h("div", { "data-class": key }, h("dt", {}, label), field(`class:${key}`, "dd")),
+          h("div", { "data-class": key }, h("dt", {}, t(label)), field(`class:${key}`, "dd")),
         ),
       ),
       this.#chartBox,
@@ -89,7 +96,7 @@ export class TargetCard {
   update(target: TargetOverview, at: number, hostUptime: number | null): void {
     const state = target.up ? "up" : target.lastError === null ? "starting" : "down";
     this.root.dataset.state = state;
-    setValue(this.#state, state);
+    setValue(this.#state, t(`state.${state}`));
     const meta = [target.type, target.model, target.version].filter(Boolean).join(" · ");
     if (this.#meta.textContent !== meta) this.#meta.textContent = meta;
     this.#error.hidden = target.lastError === null || target.up;
@@ -119,8 +126,8 @@ export class TargetCard {
         height: 90,
         format: (v) => formatRate(v),
         lines: [
-          { label: "Upload", color: "--up", fill: true },
-          { label: "Download", color: "--down", fill: true },
+          { label: t("chart.upload"), color: "--up", fill: true },
+          { label: t("chart.download"), color: "--down", fill: true },
         ],
       });
       this.#chart.setData(this.#rates.data());

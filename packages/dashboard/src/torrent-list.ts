@@ -4,12 +4,21 @@
 
 import { type TorrentItem, type TorrentListQuery, torrents } from "./api.ts";
 import { debounce, h, replaceChildren } from "./dom.ts";
-import { formatBytes, formatCount, formatPercent, formatRate, formatRatio } from "./format.ts";
+import {
+  formatBytes,
+  formatDate,
+  formatPercent,
+  formatRate,
+  formatRatio,
+  UNKNOWN,
+} from "./format.ts";
+import type { MessageKey } from "./i18n/catalog.ts";
+import { isMessageKey, t } from "./i18n/translate.ts";
 
 interface Column {
   /** The server's sort key. */
   readonly key: string;
-  readonly label: string;
+  readonly label: MessageKey;
   readonly render: (t: TorrentItem) => string;
   readonly numeric?: boolean;
   /** Hidden on narrow screens. */
@@ -17,35 +26,58 @@ interface Column {
 }
 
 const COLUMNS: readonly Column[] = [
-  { key: "name", label: "Name", render: (t) => t.name },
-  { key: "status", label: "Status", render: (t) => t.status },
-  { key: "size", label: "Size", render: (t) => formatBytes(t.size), numeric: true },
-  { key: "progress", label: "Done", render: (t) => formatPercent(t.progress), numeric: true },
-  { key: "uploadRate", label: "↑ rate", render: (t) => formatRate(t.uploadRate), numeric: true },
+  { key: "name", label: "column.name", render: (x) => x.name },
+  { key: "status", label: "column.status", render: (x) => statusName(x.status) },
+  { key: "size", label: "column.size", render: (x) => formatBytes(x.size), numeric: true },
   {
-    key: "downloadRate",
-    label: "↓ rate",
-    render: (t) => formatRate(t.downloadRate),
+    key: "progress",
+    label: "column.done",
+    render: (x) => formatPercent(x.progress),
     numeric: true,
   },
-  { key: "uploaded", label: "Uploaded", render: (t) => formatBytes(t.uploaded), numeric: true },
+  {
+    key: "uploadRate",
+    label: "column.uploadRate",
+    render: (x) => formatRate(x.uploadRate),
+    numeric: true,
+  },
+  {
+    key: "downloadRate",
+    label: "column.downloadRate",
+    render: (x) => formatRate(x.downloadRate),
+    numeric: true,
+  },
+  {
+    key: "uploaded",
+    label: "column.uploaded",
+    render: (x) => formatBytes(x.uploaded),
+    numeric: true,
+  },
   {
     key: "downloaded",
-    label: "Downloaded",
-    render: (t) => formatBytes(t.downloaded),
+    label: "column.downloaded",
+    render: (x) => formatBytes(x.downloaded),
     numeric: true,
     wide: true,
   },
-  { key: "ratio", label: "Ratio", render: (t) => formatRatio(t.ratio), numeric: true },
-  { key: "tracker", label: "Tracker", render: (t) => t.tracker, wide: true },
+  { key: "ratio", label: "column.ratio", render: (x) => formatRatio(x.ratio), numeric: true },
+  { key: "tracker", label: "column.tracker", render: (x) => x.tracker, wide: true },
   {
     key: "addedOn",
-    label: "Added",
-    render: (t) => (t.addedOn > 0 ? new Date(t.addedOn * 1000).toLocaleDateString() : "–"),
+    label: "column.added",
+    render: (x) => (x.addedOn > 0 ? formatDate(x.addedOn * 1000) : UNKNOWN),
     numeric: true,
     wide: true,
   },
 ];
+
+/** A status name of pt-exporter's table (the API's English name) in the page's language. */
+function statusName(status: string): string {
+  const key = `status.${status}`;
+  if (isMessageKey(key)) return t(key);
+  console.error(`seedwatch: no message for ${key}`);
+  return status;
+}
 
 const PAGE_SIZES = [10, 25, 50, 100, 250] as const;
 
@@ -69,8 +101,8 @@ export class TorrentList {
     this.#search = h("input", {
       type: "search",
       name: "q",
-      placeholder: "Search name, hash, tracker, category, tag",
-      "aria-label": "Search torrents",
+      placeholder: t("torrents.search"),
+      "aria-label": t("torrents.searchLabel"),
       maxlength: 200,
       autocomplete: "off",
     });
@@ -78,9 +110,13 @@ export class TorrentList {
     this.#search.addEventListener("input", search);
     this.#size = h(
       "select",
-      { name: "limit", "aria-label": "Torrents per page" },
+      { name: "limit", "aria-label": t("torrents.pageSize") },
       ...PAGE_SIZES.map((n) =>
-        h("option", { value: n, selected: n === this.#query.limit }, `${n} per page`),
+        h(
+          "option",
+          { value: n, selected: n === this.#query.limit },
+          t("torrents.perPage", { count: n }),
+        ),
       ),
     );
     this.#size.addEventListener("change", () =>
@@ -89,8 +125,12 @@ export class TorrentList {
     this.#head = h("tr");
     this.#body = h("tbody");
     this.#range = h("span", { class: "range", "data-field": "torrent-range" });
-    this.#previous = h("button", { type: "button", "data-action": "previous" }, "‹ Previous");
-    this.#next = h("button", { type: "button", "data-action": "next" }, "Next ›");
+    this.#previous = h(
+      "button",
+      { type: "button", "data-action": "previous" },
+      t("torrents.previous"),
+    );
+    this.#next = h("button", { type: "button", "data-action": "next" }, t("torrents.next"));
     this.#previous.addEventListener("click", () =>
       this.#change({ offset: Math.max(0, this.#query.offset - this.#query.limit) }),
     );
@@ -144,10 +184,10 @@ export class TorrentList {
       this.#total = page.total;
       this.#render(page.items, page.offset);
       this.#status.textContent =
-        page.total === 0 ? (query.q === "" ? "No torrents." : "No torrent matches.") : "";
+        page.total === 0 ? t(query.q === "" ? "torrents.none" : "torrents.noMatch") : "";
     } catch (error) {
       if (controller.signal.aborted) return;
-      this.#status.textContent = `Could not load torrents: ${(error as Error).message}`;
+      this.#status.textContent = t("torrents.failed", { reason: (error as Error).message });
     } finally {
       if (controller === this.#inFlight) this.#inFlight = undefined;
     }
@@ -179,7 +219,7 @@ export class TorrentList {
         const button = h(
           "button",
           { type: "button", class: "sort", "data-sort": c.key },
-          c.label,
+          t(c.label),
           sorted ? (this.#query.order === "asc" ? " ▲" : " ▼") : "",
         );
         button.addEventListener("click", () => this.#sortBy(c.key));
@@ -203,12 +243,12 @@ export class TorrentList {
   #render(items: readonly TorrentItem[], offset: number): void {
     replaceChildren(
       this.#body,
-      ...items.map((t) =>
+      ...items.map((torrent) =>
         h(
           "tr",
           {
-            "data-hash": t.hash,
-            class: t.trackerError || t.status === "Errored" ? "bad" : undefined,
+            "data-hash": torrent.hash,
+            class: torrent.trackerError || torrent.status === "Errored" ? "bad" : undefined,
           },
           ...COLUMNS.map((c) =>
             h(
@@ -218,10 +258,10 @@ export class TorrentList {
                 "data-col": c.key,
                 title:
                   c.key === "name"
-                    ? [t.hash, t.category, t.message].filter(Boolean).join(" · ")
+                    ? [torrent.hash, torrent.category, torrent.message].filter(Boolean).join(" · ")
                     : undefined,
               },
-              c.render(t),
+              c.render(torrent),
             ),
           ),
         ),
@@ -229,9 +269,7 @@ export class TorrentList {
     );
     const last = offset + items.length;
     this.#range.textContent =
-      this.#total === 0
-        ? ""
-        : `${formatCount(offset + 1)}–${formatCount(last)} of ${formatCount(this.#total)}`;
+      this.#total === 0 ? "" : t("torrents.range", { first: offset + 1, last, total: this.#total });
     this.#range.dataset.total = String(this.#total);
     this.#previous.disabled = offset === 0;
     this.#next.disabled = last >= this.#total;

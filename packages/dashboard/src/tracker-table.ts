@@ -5,24 +5,26 @@
 import type { TrackerRow } from "./api.ts";
 import { h, replaceChildren } from "./dom.ts";
 import { formatBytes, formatCount, formatRate, formatRatio } from "./format.ts";
+import type { MessageKey } from "./i18n/catalog.ts";
+import { t } from "./i18n/translate.ts";
 
 interface Column {
   readonly key: keyof TrackerRow;
-  readonly label: string;
+  readonly label: MessageKey;
   readonly format: (value: number | null) => string;
   /** Hidden on narrow screens. */
   readonly wide?: boolean;
 }
 
 const COLUMNS: readonly Column[] = [
-  { key: "torrents", label: "Torrents", format: formatCount },
-  { key: "size", label: "Size", format: formatBytes },
-  { key: "uploaded", label: "Uploaded", format: formatBytes },
-  { key: "downloaded", label: "Downloaded", format: formatBytes },
-  { key: "ratio", label: "Ratio", format: formatRatio },
-  { key: "errors", label: "Errors", format: formatCount },
-  { key: "uploadRate", label: "↑ rate", format: formatRate, wide: true },
-  { key: "downloadRate", label: "↓ rate", format: formatRate, wide: true },
+  { key: "torrents", label: "column.torrents", format: formatCount },
+  { key: "size", label: "column.size", format: formatBytes },
+  { key: "uploaded", label: "column.uploaded", format: formatBytes },
+  { key: "downloaded", label: "column.downloaded", format: formatBytes },
+  { key: "ratio", label: "column.ratio", format: formatRatio },
+  { key: "errors", label: "column.errors", format: formatCount },
+  { key: "uploadRate", label: "column.uploadRate", format: formatRate, wide: true },
+  { key: "downloadRate", label: "column.downloadRate", format: formatRate, wide: true },
 ];
 
 /** The table; `update` redraws it from the server's rows (a few dozen at most). */
@@ -51,8 +53,8 @@ export class TrackerTable {
             h(
               "tr",
               {},
-              h("th", { scope: "col" }, "Tracker"),
-              ...COLUMNS.map((c) => h("th", { scope: "col", class: cellClass(c) }, c.label)),
+              h("th", { scope: "col" }, t("column.tracker")),
+              ...COLUMNS.map((c) => h("th", { scope: "col", class: cellClass(c) }, t(c.label))),
             ),
           ),
           this.#body,
@@ -66,7 +68,7 @@ export class TrackerTable {
   /** Shows rows, or a reason there are none. */
   update(rows: readonly TrackerRow[] | null, problem = ""): void {
     this.#status.textContent =
-      problem !== "" ? problem : rows !== null && rows.length === 0 ? "No trackers." : "";
+      problem !== "" ? problem : rows !== null && rows.length === 0 ? t("trackers.none") : "";
     if (rows === null) return;
     replaceChildren(
       this.#body,
@@ -87,7 +89,7 @@ export class TrackerTable {
         : h(
             "tr",
             { "data-tracker": "" },
-            h("th", { scope: "row" }, "All trackers"),
+            h("th", { scope: "row" }, t("trackers.all")),
             ...COLUMNS.map((c) => cell(c, total[c.key] as number | null)),
           ),
     );

@@ -7,6 +7,7 @@ import { checkSupported, Daemon } from "./daemon.ts";
 import { discover, discoveredConfig } from "./discover.ts";
 import { runLinxdot } from "./linxdot-command.ts";
 import { createLogger, LOG_LEVELS, type LogFormat, type LogLevel } from "./log.ts";
+import { runMigrate } from "./migrate/migrate-command.ts";
 import { VERSION } from "./version.ts";
 import { DEFAULT_BCRYPT_COST, hashPassword } from "./web/hash-password.ts";
 import { WebConfigError } from "./web/web-config-error.ts";
@@ -19,6 +20,8 @@ const USAGE = `usage: seedwatch [flags]            run the exporter daemon
        seedwatch hash-password [--cost N]
                                     read a password on stdin, print its bcrypt hash for web-config.yml
        seedwatch linxdot [options]  the standalone Linxdot miner exporter (seedwatch linxdot --help)
+       seedwatch migrate pt-exporter [--lang=en|zh-CN] [config.yaml]
+                                    print the seedwatch.yml equivalent to a pt-exporter config.yaml
 
 flags:
   --config.file=PATH         configuration file (default: seedwatch.yml)
@@ -32,6 +35,24 @@ flags:
 
 signals: SIGHUP reloads the configuration (as POST /-/reload does); SIGTERM/SIGINT stop.
 `;
+
+/** The daemon's flags (for run(), and for tests that check the commands the docs show). */
+export const DAEMON_FLAGS = {
+  "config.file": { type: "string" },
+  "config.check": { type: "boolean" },
+  "web.listen-address": { type: "string" },
+  "web.config.file": { type: "string" },
+  "log.level": { type: "string" },
+  "log.format": { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+} as const;
+
+/** Flags of `seedwatch discover`. */
+export const DISCOVER_FLAGS = { host: { type: "string" } } as const;
+
+/** Flags of `seedwatch hash-password`. */
+export const HASH_PASSWORD_FLAGS = { cost: { type: "string" } } as const;
 
 /** Where run() writes. */
 export interface CliIo {
@@ -56,22 +77,14 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
   if (first === "discover") return runDiscover(argv.slice(1), io);
   if (first === "hash-password") return runHashPassword(argv.slice(1), io);
   if (first === "linxdot") return runLinxdot(argv.slice(1), io);
+  if (first === "migrate") return runMigrate(argv.slice(1), io);
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: {
-        "config.file": { type: "string" },
-        "config.check": { type: "boolean" },
-        "web.listen-address": { type: "string" },
-        "web.config.file": { type: "string" },
-        "log.level": { type: "string" },
-        "log.format": { type: "string" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean" },
-      },
+      options: DAEMON_FLAGS,
     }).values;
   } catch (error) {
     io.err(`seedwatch: ${(error as Error).message}\n\n${USAGE}`);
@@ -149,8 +162,9 @@ async function runDiscover(argv: readonly string[], io: CliIo): Promise<number> 
   let host = "127.0.0.1";
   try {
     host =
-      (parseArgs({ args: [...argv], strict: true, options: { host: { type: "string" } } }).values
-        .host as string | undefined) ?? host;
+      (parseArgs({ args: [...argv], strict: true, options: DISCOVER_FLAGS }).values.host as
+        | string
+        | undefined) ?? host;
   } catch (error) {
     io.err(`seedwatch discover: ${(error as Error).message}\n`);
     return 2;
@@ -162,8 +176,8 @@ async function runDiscover(argv: readonly string[], io: CliIo): Promise<number> 
 async function runHashPassword(argv: readonly string[], io: CliIo): Promise<number> {
   let cost = DEFAULT_BCRYPT_COST;
   try {
-    const raw = parseArgs({ args: [...argv], strict: true, options: { cost: { type: "string" } } })
-      .values.cost;
+    const raw = parseArgs({ args: [...argv], strict: true, options: HASH_PASSWORD_FLAGS }).values
+      .cost;
     if (raw !== undefined) cost = Number(raw);
   } catch (error) {
     io.err(`seedwatch hash-password: ${(error as Error).message}\n`);

@@ -1,4 +1,4 @@
-// Server-rendered pages of the removal actions: the confirmation page, the result, the audit log and errors.
+// Server-rendered pages of the removal actions: the confirmation page, the result, the audit log and errors, in the reader's language.
 
 import type { ServerResponse } from "node:http";
 import type {
@@ -13,6 +13,8 @@ import type { RemovalForm } from "../removal/removal-request.ts";
 import type { RemovalAnswer, RemovalPlan } from "../removal/removal-service.ts";
 import type { SelectedTorrent } from "../removal/select.ts";
 import type { AuditTorrentsQuery } from "./audit-query.ts";
+import type { PageText } from "./i18n/page-text.ts";
+import { isPageMessageKey, type PageMessageKey } from "./i18n/pages-en.ts";
 import { escapeHtml as e } from "./landing-page.ts";
 
 /**
@@ -27,6 +29,8 @@ const PAGE_HEADERS: Readonly<Record<string, string>> = {
   "x-frame-options": "DENY",
   "x-content-type-options": "nosniff",
   "referrer-policy": "same-origin",
+  // Written in the language the request's Accept-Language asks for.
+  vary: "Accept-Language",
 };
 
 /** Sends an action page, with a session cookie when one is new. */
@@ -52,21 +56,21 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}.warn{border-left:4px so
 button.danger{background:#b3261e;color:#fff;border:0;border-radius:4px}code{background:#8883;padding:0 .25rem}
 @media(prefers-color-scheme:dark){body{background:#111;color:#ddd}a{color:#8ab4f8}td,th{border-color:#444}}`;
 
-function page(title: string, body: string): string {
+function page(text: PageText, title: string, body: string): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${text.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin"><title>${e(title)} · Seedwatch</title>
 <style>${STYLE}</style>
 </head><body>
 ${body}
-<p><a href="./">Dashboard</a> · <a href="audit">Removal audit log</a></p>
+<p><a href="./">${e(text.text("page.dashboard"))}</a> · <a href="audit">${e(text.text("page.auditLog"))}</a></p>
 </body></html>
 `;
 }
 
-/** A page that says what went wrong. */
-export function errorPage(title: string, message: string): string {
-  return page(title, `<h1>${e(title)}</h1>\n<p>${e(message)}</p>`);
+/** A page that says what went wrong: a title and a message, both already in the page's language. */
+export function errorPage(text: PageText, title: string, message: string): string {
+  return page(text, title, `<h1>${e(title)}</h1>\n<p>${e(message)}</p>`);
 }
 
 /** What the confirmation page needs. */
@@ -78,24 +82,29 @@ export interface ConfirmPageInput {
   readonly token: string;
   /** Now, ms since the epoch (for ages). */
   readonly now: number;
+  /** The reader's language. */
+  readonly text: PageText;
 }
 
 /** The confirmation page: what will be removed, and a form that removes exactly that. */
 export function confirmPage(input: ConfirmPageInput): string {
-  const { plan, form } = input;
+  const { plan, form, text } = input;
   const count = plan.torrents.length;
   const withData = plan.torrents.filter((t) => t.deleteData).length;
+  const target = plan.target;
   const parts: string[] = [];
-  parts.push(`<h1>Remove ${count} torrent${count === 1 ? "" : "s"} from ${e(plan.target)}?</h1>`);
+  parts.push(`<h1>${text.html("confirm.title", { count, target })}</h1>`);
   if (!plan.removalEnabled) {
     parts.push(
-      `<p class="warn">Removal is disabled for ${e(plan.target)} in seedwatch.yml (<code>removal: { enabled: true }</code> turns it on). This page only shows what would be removed.</p>`,
+      `<p class="warn">${text.html("confirm.disabled", { target }, { setting: "<code>removal: { enabled: true }</code>" })}</p>`,
     );
   }
   if (withData > 0) {
-    parts.push(
-      `<p class="warn"><span class="data">The downloaded files of ${withData === count ? "these torrents" : `${withData} of them`} will be deleted from disk.</span></p>`,
-    );
+    const sentence =
+      withData === count
+        ? text.html("confirm.deleteAll", { count })
+        : text.html("confirm.deleteSome", { count: withData });
+    parts.push(`<p class="warn"><span class="data">${sentence}</span></p>`);
   }
   for (const warning of plan.warnings) parts.push(`<p class="warn">${e(warning)}</p>`);
   if (plan.rules.length > 0) {
@@ -103,21 +112,26 @@ export function confirmPage(input: ConfirmPageInput): string {
       `<ul>${plan.rules
         .map(
           (r) =>
-            `<li>Rule <b>${e(r.rule)}</b>: ${r.matched} match, ${r.selected} selected${r.note === undefined ? "" : ` (${e(r.note)})`}</li>`,
+            `<li>${text.html(
+              r.note === undefined ? "confirm.rule" : "confirm.ruleNote",
+              { matched: r.matched, selected: r.selected, note: r.note ?? "" },
+              { rule: `<b>${e(r.rule)}</b>` },
+            )}</li>`,
         )
         .join("")}</ul>`,
     );
   }
   if (plan.missing.length > 0) {
     parts.push(
-      `<p class="note">Not on ${e(plan.target)} (already gone?): ${plan.missing.map((h) => `<code>${e(h)}</code>`).join(" ")}</p>`,
+      `<p class="note">${text.html("confirm.missing", { target }, { hashes: hashList(plan.missing) })}</p>`,
     );
   }
+  const title = text.text("confirm.pageTitle", { target });
   if (count === 0) {
-    parts.push("<p>Nothing to remove.</p>");
-    return page(`Remove from ${plan.target}`, parts.join("\n"));
+    parts.push(`<p>${text.html("confirm.nothing")}</p>`);
+    return page(text, title, parts.join("\n"));
   }
-  parts.push(torrentTable(plan.torrents, input.now));
+  parts.push(torrentTable(text, plan.torrents, input.now));
   if (plan.removalEnabled) {
     const hidden = (name: string, value: string) =>
       `<input type="hidden" name="${name}" value="${e(value)}">`;
@@ -129,53 +143,57 @@ export function confirmPage(input: ConfirmPageInput): string {
       ...(form.rules.length === 0 ? [hidden("deleteData", form.deleteData ? "1" : "0")] : []),
       ...plan.torrents.map((t) => hidden("shown", t.hash)),
     ];
+    const button = text.html(withData > 0 ? "confirm.buttonWithData" : "confirm.button", { count });
     parts.push(
-      `<form method="post" action="remove">${fields.join("")}<button class="danger" type="submit">Remove ${count} torrent${count === 1 ? "" : "s"}${withData > 0 ? " and delete data" : ""}</button> <a href="./">Cancel</a></form>`,
+      `<form method="post" action="remove">${fields.join("")}<button class="danger" type="submit">${button}</button> <a href="./">${text.html("confirm.cancel")}</a></form>`,
     );
   }
-  return page(`Remove from ${plan.target}`, parts.join("\n"));
+  return page(text, title, parts.join("\n"));
 }
 
 /** The page after a confirmed removal. */
-export function resultPage(answer: RemovalAnswer, now: number): string {
+export function resultPage(answer: RemovalAnswer, now: number, text: PageText): string {
+  const target = answer.target;
   const title =
     answer.result === "removed"
-      ? `Removed ${answer.torrents.length} torrent${answer.torrents.length === 1 ? "" : "s"} from ${answer.target}`
+      ? text.text("result.removed", { count: answer.torrents.length, target })
       : answer.result === "nothing"
-        ? `Nothing was removed from ${answer.target}`
-        : `Removal from ${answer.target}: ${answer.result}`;
+        ? text.text("result.nothing", { target })
+        : text.text("result.other", { target, result: text.text(`outcome.${answer.result}`) });
   const parts = [`<h1>${e(title)}</h1>`];
   if (answer.error !== null) parts.push(`<p class="warn">${e(answer.error)}</p>`);
   if (answer.stillPresent.length > 0) {
     parts.push(
-      `<p class="warn">Still listed by the client: ${answer.stillPresent.map((h) => `<code>${e(h)}</code>`).join(" ")}</p>`,
+      `<p class="warn">${text.html("result.stillPresent", {}, { hashes: hashList(answer.stillPresent) })}</p>`,
     );
   }
   if (answer.missing.length > 0) {
     parts.push(
-      `<p class="note">Not removed because no longer there or no longer selected: ${answer.missing.map((h) => `<code>${e(h)}</code>`).join(" ")}</p>`,
+      `<p class="note">${text.html("result.missing", {}, { hashes: hashList(answer.missing) })}</p>`,
     );
   }
-  if (answer.torrents.length > 0) parts.push(torrentTable(answer.torrents, now));
-  parts.push(`<p>Audit log entry <a href="audit?id=${answer.auditId}">#${answer.auditId}</a>.</p>`);
-  return page(title, parts.join("\n"));
+  if (answer.torrents.length > 0) parts.push(torrentTable(text, answer.torrents, now));
+  parts.push(
+    `<p>${text.html("result.auditEntry", {}, { link: `<a href="audit?id=${answer.auditId}">#${answer.auditId}</a>` })}</p>`,
+  );
+  return page(text, title, parts.join("\n"));
 }
 
 /** The audit log page: a page of entries (each with its counts and a sample of torrents). */
-export function auditPage(listing: AuditPage, query: AuditQuery): string {
+export function auditPage(listing: AuditPage, query: AuditQuery, text: PageText): string {
   const rows = listing.entries
     .map((entry) => {
       const cells = [
         `<a href="audit?id=${entry.id}">${entry.id}</a>`,
-        e(entry.at.replace("T", " ").replace(/\.\d+Z$/, "Z")),
-        e(entry.user ?? "(no login)"),
+        e(when(entry.at)),
+        e(entry.user ?? text.text("audit.noLogin")),
         e(entry.remote),
-        e(entry.via),
+        e(text.text(`via.${entry.via}`)),
         e(entry.target),
-        entry.dryRun ? "dry run" : "removal",
-        e(entry.result),
+        e(text.text(entry.dryRun ? "kind.dryRun" : "kind.removal")),
+        e(text.text(`outcome.${entry.result}`)),
         e(entry.rules.join(", ")),
-        torrentsCell(entry),
+        torrentsCell(text, entry),
         e(entry.error ?? ""),
       ];
       return `<tr>${cells.map((c, i) => (i === 0 ? `<td class="n">${c}</td>` : `<td>${c}</td>`)).join("")}</tr>`;
@@ -188,120 +206,221 @@ export function auditPage(listing: AuditPage, query: AuditQuery): string {
   const older = new URLSearchParams(base);
   if (listing.next !== null) older.set("before", String(listing.next));
   const filters = [
-    `<a href="audit">all</a>`,
-    `<a href="audit?dryRun=0">removals only</a>`,
-    `<a href="audit?dryRun=1">dry runs only</a>`,
-    `<a href="api/v1/audit?${e(base.toString())}">JSON</a>`,
+    `<a href="audit">${text.html("audit.all")}</a>`,
+    `<a href="audit?dryRun=0">${text.html("audit.removalsOnly")}</a>`,
+    `<a href="audit?dryRun=1">${text.html("audit.dryRunsOnly")}</a>`,
+    `<a href="api/v1/audit?${e(base.toString())}">${text.html("audit.json")}</a>`,
   ].join(" · ");
+  const title =
+    query.target === undefined
+      ? text.text("page.auditLog")
+      : text.text("audit.titleTarget", { target: query.target });
+  const headings = AUDIT_COLUMNS.map((key) => `<th>${text.html(key)}</th>`).join("");
   return page(
-    "Removal audit log",
-    `<h1>Removal audit log${query.target === undefined ? "" : `: ${e(query.target)}`}</h1>
-<p>Every removal and dry run, newest first. ${filters}</p>
-<table><thead><tr><th>#</th><th>When (UTC)</th><th>User</th><th>From</th><th>Via</th><th>Target</th><th>Kind</th><th>Result</th><th>Rules</th><th>Torrents</th><th>Error</th></tr></thead>
+    text,
+    title,
+    `<h1>${e(title)}</h1>
+<p>${text.html("audit.intro", {}, { filters })}</p>
+<table><thead><tr>${headings}</tr></thead>
 <tbody>
-${rows || '<tr><td colspan="11">No entries.</td></tr>'}
+${rows || `<tr><td colspan="${AUDIT_COLUMNS.length}">${text.html("audit.none")}</td></tr>`}
 </tbody></table>
-${listing.next === null ? "" : `<p><a href="audit?${e(older.toString())}">Older entries</a></p>`}`,
+${listing.next === null ? "" : `<p><a href="audit?${e(older.toString())}">${text.html("audit.older")}</a></p>`}`,
   );
 }
+
+const AUDIT_COLUMNS = [
+  "column.id",
+  "column.when",
+  "column.user",
+  "column.from",
+  "column.via",
+  "column.target",
+  "column.kind",
+  "column.result",
+  "column.rules",
+  "column.torrents",
+  "column.error",
+] as const;
 
 /** One entry of the audit log with a page of its torrents (every torrent of a real removal). */
 export function auditEntryPage(
   entry: AuditEntry,
   torrents: AuditTorrentPage,
   query: AuditTorrentsQuery,
+  text: PageText,
 ): string {
-  const facts: Array<[string, string]> = [
-    ["When (UTC)", e(entry.at.replace("T", " ").replace(/\.\d+Z$/, "Z"))],
-    ["User", e(entry.user ?? "(no login)")],
-    ["From", e(entry.remote)],
-    ["Via", e(entry.via)],
-    ["Target", e(entry.target)],
-    ["Kind", entry.dryRun ? "dry run" : "removal"],
-    ["Result", e(entry.result)],
-    ["Rules", e(entry.rules.join(", "))],
-    ["Torrents", String(entry.torrentCount)],
-    ["Not on the target", String(entry.missingCount)],
-    ["Error", e(entry.error ?? "")],
+  const facts: Array<[PageMessageKey, string]> = [
+    ["column.when", e(when(entry.at))],
+    ["column.user", e(entry.user ?? text.text("audit.noLogin"))],
+    ["column.from", e(entry.remote)],
+    ["column.via", e(text.text(`via.${entry.via}`))],
+    ["column.target", e(entry.target)],
+    ["column.kind", e(text.text(entry.dryRun ? "kind.dryRun" : "kind.removal"))],
+    ["column.result", e(text.text(`outcome.${entry.result}`))],
+    ["column.rules", e(entry.rules.join(", "))],
+    ["column.torrents", String(entry.torrentCount)],
+    ["column.notOnTarget", String(entry.missingCount)],
+    ["column.error", e(entry.error ?? "")],
   ];
+  const title = text.text("entry.title", { id: String(entry.id) });
   const parts = [
-    `<h1>Audit log entry #${entry.id}</h1>`,
-    `<table><tbody>${facts.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join("")}</tbody></table>`,
+    `<h1>${e(title)}</h1>`,
+    `<table><tbody>${facts.map(([k, v]) => `<tr><th>${text.html(k)}</th><td>${v}</td></tr>`).join("")}</tbody></table>`,
   ];
   if (torrents.sample) {
     parts.push(
-      `<p class="note">Only the first ${entry.torrents.length} of the ${entry.torrentCount} torrents are kept: dry runs and requests that removed nothing keep a sample.</p>`,
+      `<p class="note">${text.html("entry.sample", { kept: entry.torrents.length, count: entry.torrentCount })}</p>`,
     );
   }
   if (torrents.torrents.length > 0) {
     const first = query.from + 1;
     const last = query.from + torrents.torrents.length;
+    const headings = ENTRY_COLUMNS.map((key) => `<th>${text.html(key)}</th>`).join("");
     parts.push(
-      `<p>Torrents ${first}-${last} of ${entry.torrentCount}:</p>`,
-      `<table><thead><tr><th>Torrent</th><th>Tracker</th><th>Size</th><th>Data</th><th>Rule</th></tr></thead>
+      `<p>${text.html("entry.range", { first, last, count: entry.torrentCount })}</p>`,
+      `<table><thead><tr>${headings}</tr></thead>
 <tbody>
-${torrents.torrents.map(auditTorrentRow).join("\n")}
+${torrents.torrents.map((t) => auditTorrentRow(text, t)).join("\n")}
 </tbody></table>`,
     );
   }
   if (torrents.next !== null) {
     parts.push(
-      `<p><a href="audit?id=${entry.id}&amp;from=${torrents.next}&amp;limit=${query.limit}">Next torrents</a></p>`,
+      `<p><a href="audit?id=${entry.id}&amp;from=${torrents.next}&amp;limit=${query.limit}">${text.html("entry.next")}</a></p>`,
     );
   }
   if (entry.missing.length > 0) {
+    const hashes = hashList(entry.missing);
     parts.push(
-      `<p class="note">Asked for but not on ${e(entry.target)}${entry.missing.length < entry.missingCount ? ` (the first ${entry.missing.length} of ${entry.missingCount})` : ""}: ${entry.missing.map((h) => `<code>${e(h)}</code>`).join(" ")}</p>`,
+      `<p class="note">${
+        entry.missing.length < entry.missingCount
+          ? text.html(
+              "entry.missingSome",
+              { target: entry.target, shown: entry.missing.length, count: entry.missingCount },
+              { hashes },
+            )
+          : text.html("entry.missing", { target: entry.target }, { hashes })
+      }</p>`,
     );
   }
   parts.push(
-    `<p><a href="audit?before=${entry.id + 1}">Back to the log</a> · <a href="api/v1/audit/${entry.id}/torrents">JSON</a></p>`,
+    `<p><a href="audit?before=${entry.id + 1}">${text.html("entry.back")}</a> · <a href="api/v1/audit/${entry.id}/torrents">${text.html("audit.json")}</a></p>`,
   );
-  return page(`Audit log entry #${entry.id}`, parts.join("\n"));
+  return page(text, title, parts.join("\n"));
 }
 
-function torrentsCell(entry: AuditEntry): string {
+const ENTRY_COLUMNS = [
+  "column.torrent",
+  "column.tracker",
+  "column.size",
+  "column.data",
+  "column.rule",
+] as const;
+
+/** An ISO time as `2026-12-07 14:05:09Z`. */
+function when(at: string): string {
+  return at.replace("T", " ").replace(/\.\d+Z$/, "Z");
+}
+
+/** Info-hashes as HTML: each in `<code>`, separated by spaces. */
+function hashList(hashes: readonly string[]): string {
+  return hashes.map((h) => `<code>${e(h)}</code>`).join(" ");
+}
+
+function torrentsCell(text: PageText, entry: AuditEntry): string {
   const parts: string[] = [];
-  if (entry.torrentCount === 0) parts.push("none");
+  if (entry.torrentCount === 0) parts.push(text.html("audit.noTorrents"));
   else {
+    const plusData = ` <span class="data">${text.html("audit.plusData")}</span>`;
     const lines = entry.torrents.map(
       (t) =>
-        `${e(t.name)} <code>${e(t.hash.slice(0, 12))}</code> ${e(t.tracker)} ${formatByteSize(t.size)}${t.deleteData ? ' <span class="data">+data</span>' : ""}`,
+        `${e(t.name)} <code>${e(t.hash.slice(0, 12))}</code> ${e(t.tracker)} ${formatByteSize(t.size)}${t.deleteData ? plusData : ""}`,
     );
     if (entry.torrents.length < entry.torrentCount)
       lines.push(
-        `<a href="audit?id=${entry.id}">${entry.kind === "removal" ? `all ${entry.torrentCount}` : `only these ${entry.torrents.length} of ${entry.torrentCount} are kept`}</a>`,
+        `<a href="audit?id=${entry.id}">${
+          entry.kind === "removal"
+            ? text.html("audit.allTorrents", { count: entry.torrentCount })
+            : text.html("audit.sampleKept", {
+                kept: entry.torrents.length,
+                count: entry.torrentCount,
+              })
+        }</a>`,
       );
-    parts.push(
-      `<details><summary>${entry.torrentCount} torrent${entry.torrentCount === 1 ? "" : "s"}${entry.deleteData ? ', <span class="data">data deleted</span>' : ""}</summary>${lines.join("<br>")}</details>`,
-    );
+    const summary = entry.deleteData
+      ? text.html(
+          "audit.torrentCountDeleted",
+          { count: entry.torrentCount },
+          { deleted: `<span class="data">${text.html("audit.dataDeleted")}</span>` },
+        )
+      : text.html("audit.torrentCount", { count: entry.torrentCount });
+    parts.push(`<details><summary>${summary}</summary>${lines.join("<br>")}</details>`);
   }
-  if (entry.missingCount > 0) parts.push(`${entry.missingCount} not on the target`);
+  if (entry.missingCount > 0)
+    parts.push(text.html("audit.notOnTarget", { count: entry.missingCount }));
   return parts.join("<br>");
 }
 
-function auditTorrentRow(t: AuditTorrent): string {
-  return `<tr><td>${e(t.name)}<br><code>${e(t.hash)}</code></td><td>${e(t.tracker)}</td><td class="n">${formatByteSize(t.size)}</td><td>${t.deleteData ? '<span class="data">deleted</span>' : "kept"}</td><td>${e(t.rule ?? "")}</td></tr>`;
+function dataCell(text: PageText, deleteData: boolean): string {
+  return deleteData
+    ? `<span class="data">${text.html("data.deleted")}</span>`
+    : text.html("data.kept");
 }
 
-function torrentTable(torrents: readonly SelectedTorrent[], now: number): string {
+function auditTorrentRow(text: PageText, t: AuditTorrent): string {
+  return `<tr><td>${e(t.name)}<br><code>${e(t.hash)}</code></td><td>${e(t.tracker)}</td><td class="n">${formatByteSize(t.size)}</td><td>${dataCell(text, t.deleteData)}</td><td>${e(t.rule ?? "")}</td></tr>`;
+}
+
+const TORRENT_COLUMNS = [
+  "column.torrent",
+  "column.tracker",
+  "column.category",
+  "column.tags",
+  "column.state",
+  "column.size",
+  "column.done",
+  "column.ratio",
+  "column.seeding",
+  "column.age",
+  "column.data",
+  "column.rule",
+] as const;
+
+function torrentTable(text: PageText, torrents: readonly SelectedTorrent[], now: number): string {
   const rows = torrents
     .map(
       (t) =>
-        `<tr><td>${e(t.name)}<br><code>${e(t.hash)}</code></td><td>${e(t.tracker)}</td><td>${e(t.category)}</td><td>${e(t.tags.join(", "))}</td><td>${e(t.state)}</td><td class="n">${formatByteSize(t.size)}</td><td class="n">${(t.progress * 100).toFixed(0)}%</td><td class="n">${t.ratio < 0 ? "?" : t.ratio.toFixed(2)}</td><td class="n">${span(t.seedingTime)}</td><td class="n">${t.addedOn > 0 ? span(Math.max(0, now / 1000 - t.addedOn)) : "?"}</td><td>${t.deleteData ? '<span class="data">deleted</span>' : "kept"}</td><td>${e(t.rule ?? "")}</td></tr>`,
+        `<tr><td>${e(t.name)}<br><code>${e(t.hash)}</code></td><td>${e(t.tracker)}</td><td>${e(t.category)}</td><td>${e(t.tags.join(", "))}</td><td>${e(statusName(text, t.state))}</td><td class="n">${formatByteSize(t.size)}</td><td class="n">${(t.progress * 100).toFixed(0)}%</td><td class="n">${t.ratio < 0 ? "?" : t.ratio.toFixed(2)}</td><td class="n">${e(span(text, t.seedingTime))}</td><td class="n">${t.addedOn > 0 ? e(span(text, Math.max(0, now / 1000 - t.addedOn))) : "?"}</td><td>${dataCell(text, t.deleteData)}</td><td>${e(t.rule ?? "")}</td></tr>`,
     )
     .join("\n");
-  return `<table><thead><tr><th>Torrent</th><th>Tracker</th><th>Category</th><th>Tags</th><th>State</th><th>Size</th><th>Done</th><th>Ratio</th><th>Seeding</th><th>Age</th><th>Data</th><th>Rule</th></tr></thead>
+  const headings = TORRENT_COLUMNS.map((key) => `<th>${text.html(key)}</th>`).join("");
+  return `<table><thead><tr>${headings}</tr></thead>
 <tbody>
 ${rows}
 </tbody></table>`;
 }
 
-/** A duration in seconds as "3d 4h", "5h 12m", "42s". */
-function span(seconds: number): string {
+/** A status name of pt-exporter's table in the page's language (a name it lacks as it is). */
+function statusName(text: PageText, state: string): string {
+  const key = `status.${state}`;
+  return isPageMessageKey(key) ? text.text(key) : state;
+}
+
+/** A duration in seconds as "3d 4h", "5h 12m", "42s" (in Chinese "3天4小时", ...). */
+function span(text: PageText, seconds: number): string {
   const s = Math.floor(seconds);
-  if (s >= 86_400) return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
-  if (s >= 3600) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-  if (s >= 60) return `${Math.floor(s / 60)}m ${s % 60}s`;
-  return `${s}s`;
+  if (s >= 86_400)
+    return text.text("duration.dh", {
+      d: String(Math.floor(s / 86_400)),
+      h: String(Math.floor((s % 86_400) / 3600)),
+    });
+  if (s >= 3600)
+    return text.text("duration.hm", {
+      h: String(Math.floor(s / 3600)),
+      m: String(Math.floor((s % 3600) / 60)),
+    });
+  if (s >= 60)
+    return text.text("duration.ms", { m: String(Math.floor(s / 60)), s: String(s % 60) });
+  return text.text("duration.s", { s: String(s) });
 }

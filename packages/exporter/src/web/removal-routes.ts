@@ -15,6 +15,8 @@ import type { RemovalService } from "../removal/removal-service.ts";
 import type { RequestIdentity } from "./access-policy.ts";
 import { parseAuditQuery, parseAuditTorrentsQuery } from "./audit-query.ts";
 import { type CsrfGuard, crossSiteProblem } from "./csrf.ts";
+import { pageLanguage } from "./i18n/accept-language.ts";
+import { type PageText, pageText } from "./i18n/page-text.ts";
 import {
   auditEntryPage,
   auditPage,
@@ -128,12 +130,17 @@ export function removalRoutes(context: RemovalRouteContext): Route[] {
       path: "/remove",
       scope: "actions",
       handle: async (req, res, { url }) => {
+        const text = readerText(req);
         const form = parseRemovalForm(url.searchParams);
         if (typeof form === "string")
-          return sendPage(res, 400, errorPage("Bad removal link", form));
+          return sendPage(res, 400, errorPage(text, text.text("error.badLink"), form));
         const planned = await context.service.plan(form.target, selectionOf(form));
         if (!planned.ok)
-          return sendPage(res, planned.status, errorPage("Cannot remove", planned.error));
+          return sendPage(
+            res,
+            planned.status,
+            errorPage(text, text.text("error.cannotRemove"), planned.error),
+          );
         const { user } = context.identity(req);
         const session = context.csrf.session(req, context.secure());
         const html = confirmPage({
@@ -141,6 +148,7 @@ export function removalRoutes(context: RemovalRouteContext): Route[] {
           form,
           token: context.csrf.token(session.id, user),
           now: now(),
+          text,
         });
         return sendPage(res, 200, html, session.setCookie);
       },
@@ -150,35 +158,42 @@ export function removalRoutes(context: RemovalRouteContext): Route[] {
       path: "/remove",
       scope: "actions",
       handle: async (req, res) => {
+        const page = readerText(req);
         const problem = refuseCrossSite(req);
         if (problem !== undefined)
-          return sendPage(res, 403, errorPage("Refused", `This removal was refused: ${problem}.`));
-        let text: string;
+          return sendPage(
+            res,
+            403,
+            errorPage(
+              page,
+              page.text("error.refused"),
+              page.text("error.refusedBecause", { problem }),
+            ),
+          );
+        let body: string;
         try {
-          text = await readBody(req, {
+          body = await readBody(req, {
             maxBytes: MAX_REMOVAL_BODY_BYTES,
             types: ["application/x-www-form-urlencoded"],
           });
         } catch (error) {
           return bodyError(res, error, (status, message) =>
-            sendPage(res, status, errorPage("Bad request", message)),
+            sendPage(res, status, errorPage(page, page.text("error.badRequest"), message)),
           );
         }
-        const params = new URLSearchParams(text);
+        const params = new URLSearchParams(body);
         const { user, remote } = context.identity(req);
         if (!context.csrf.verify(req, params.get("csrf") ?? "", user)) {
           context.log.warn("removal form refused: missing or wrong CSRF token", { user, remote });
           return sendPage(
             res,
             403,
-            errorPage(
-              "Confirmation expired",
-              "This confirmation did not come from a page this seedwatch showed you in this session (or seedwatch restarted since). Open the removal link again.",
-            ),
+            errorPage(page, page.text("error.expired"), page.text("error.expiredWhy")),
           );
         }
         const form = parseRemovalForm(params);
-        if (typeof form === "string") return sendPage(res, 400, errorPage("Bad request", form));
+        if (typeof form === "string")
+          return sendPage(res, 400, errorPage(page, page.text("error.badRequest"), form));
         const shown = params.getAll("shown");
         if (
           shown.length === 0 ||
@@ -188,7 +203,11 @@ export function removalRoutes(context: RemovalRouteContext): Route[] {
           return sendPage(
             res,
             400,
-            errorPage("Bad request", `shown: expected 1 to ${MAX_REMOVAL_SHOWN} info-hashes`),
+            errorPage(
+              page,
+              page.text("error.badRequest"),
+              `shown: expected 1 to ${MAX_REMOVAL_SHOWN} info-hashes`,
+            ),
           );
         const outcome = await context.service.execute(
           form.target,
@@ -200,29 +219,44 @@ export function removalRoutes(context: RemovalRouteContext): Route[] {
           { user, remote, via: "confirm" },
         );
         if (!("result" in outcome.body))
-          return sendPage(res, outcome.status, errorPage("Cannot remove", outcome.body.error));
-        return sendPage(res, outcome.status, resultPage(outcome.body, now()));
+          return sendPage(
+            res,
+            outcome.status,
+            errorPage(page, page.text("error.cannotRemove"), outcome.body.error),
+          );
+        return sendPage(res, outcome.status, resultPage(outcome.body, now(), page));
       },
     },
     {
       method: "GET",
       path: "/audit",
       scope: "dashboard",
-      handle: async (_req, res, { url }) => {
+      handle: async (req, res, { url }) => {
+        const text = readerText(req);
+        const badRequest = (message: string) =>
+          sendPage(res, 400, errorPage(text, text.text("error.badRequest"), message));
         const id = url.searchParams.get("id");
         if (id !== null) {
           // One entry and its torrents (a page of them), kept at the same path so relative links hold.
           const query = parseAuditTorrentsQuery(id, url.searchParams);
-          if (typeof query === "string") return sendPage(res, 400, errorPage("Bad request", query));
+          if (typeof query === "string") return badRequest(query);
           const entry = context.audit.get(query.id);
           const torrents = context.audit.torrents(query.id, query.from, query.limit);
           if (entry === undefined || torrents === undefined)
-            return sendPage(res, 404, errorPage("Not found", `No audit log entry #${query.id}.`));
-          return sendPage(res, 200, auditEntryPage(entry, torrents, query));
+            return sendPage(
+              res,
+              404,
+              errorPage(
+                text,
+                text.text("error.notFound"),
+                text.text("error.noEntry", { id: String(query.id) }),
+              ),
+            );
+          return sendPage(res, 200, auditEntryPage(entry, torrents, query, text));
         }
         const query = parseAuditQuery(url.searchParams);
-        if (typeof query === "string") return sendPage(res, 400, errorPage("Bad request", query));
-        return sendPage(res, 200, auditPage(context.audit.list(query), query));
+        if (typeof query === "string") return badRequest(query);
+        return sendPage(res, 200, auditPage(context.audit.list(query), query, text));
       },
     },
     {
@@ -249,6 +283,11 @@ export function removalRoutes(context: RemovalRouteContext): Route[] {
       },
     },
   ];
+}
+
+/** The page messages in the language the request's Accept-Language header asks for. */
+function readerText(req: IncomingMessage): PageText {
+  return pageText(pageLanguage(req.headers["accept-language"]));
 }
 
 /** Most torrents one confirmation form may list. */
