@@ -17,14 +17,14 @@ import {
   run,
 } from "../../packages/exporter/src/cli.ts";
 import { parseConfig } from "../../packages/exporter/src/config/load.ts";
-import { configKeys } from "../../packages/exporter/src/docs/config-reference.ts";
-import { seriesNames } from "../../packages/exporter/src/docs/metric-catalog.ts";
 import { MIGRATE_FLAGS, runMigrate } from "../../packages/exporter/src/migrate/migrate-command.ts";
 import {
   convertPtExporterConfig,
   PT_EXPORTER_CLIENT_KEYS,
   PT_EXPORTER_SETTINGS,
 } from "../../packages/exporter/src/migrate/pt-exporter-config.ts";
+import { configKeys } from "../../tools/docs/config-reference.ts";
+import { seriesNames } from "../../tools/docs/metric-catalog.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const README = readFileSync(join(ROOT, "README.zh-CN.md"), "utf8");

@@ -7,13 +7,13 @@ import {
   DEVICE_POLL_INTERVAL,
   TARGET_DEFAULTS,
 } from "../../packages/exporter/src/config/config.ts";
-import { formatDuration } from "../../packages/exporter/src/settings/duration.ts";
 import { STATUS_NAMES } from "../../packages/exporter/src/model/status.ts";
 import {
   DOWNLOADER,
   PT,
   TARGET_LABELS,
 } from "../../packages/exporter/src/render/torrent-metrics.ts";
+import { formatDuration } from "../../packages/exporter/src/settings/duration.ts";
 import { code, codeList, generatedNotice, table } from "./markdown.ts";
 import {
   displayName,

@@ -29,6 +29,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["web"],
   // seedwatch.yml, assembled from the sections the features define.
   ["config"],
+  // Commands that read other programs' configuration (pt-exporter's config.yaml).
+  ["migrate"],
   // The daemon and its commands, and the map of target kinds.
   ["."],
 ];

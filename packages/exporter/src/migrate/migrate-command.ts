@@ -2,7 +2,7 @@
 
 import { parseArgs } from "node:util";
 import { MAX_CONFIG_BYTES } from "../config/load.ts";
-import { formatBytes, readCapped } from "../config/read-capped.ts";
+import { formatBytes, readCapped } from "../settings/read-capped.ts";
 import { isLanguage, type Language, languageOf } from "../web/i18n/language.ts";
 import { formatMessage, type MessageParams } from "../web/i18n/message-format.ts";
 import type { MigrateMessageKey } from "./migrate-messages-en.ts";

@@ -1,6 +1,6 @@
 // Converts pt-exporter's config.yaml into an equivalent seedwatch.yml, every key accounted for by a value or a comment.
 
-import { readYaml } from "../config/yaml-reader.ts";
+import { readYaml } from "../settings/yaml-reader.ts";
 import type { Language } from "../web/i18n/language.ts";
 import { formatMessage, type MessageParams } from "../web/i18n/message-format.ts";
 import { MIGRATE_EN, type MigrateMessageKey } from "./migrate-messages-en.ts";
