@@ -114,6 +114,21 @@ const KEYS: Readonly<Record<string, KeyDoc>> = {
       "Also export LeiShi1313/downloader-exporter's `downloader_*` family (see [migration.md](migration.md)).",
     default: (d) => json(d.client.compat.downloaderExporter),
   },
+  "targets[].compat.status_language": {
+    meaning:
+      "The language of the `status` label of `pt_torrents_count` and `downloader_torrents_count`: `en` (`Uploading`, `Stalled`, ...) or `zh`, pt-exporter's default `lang: zh` (`上传中`, `等待`, ...; see [metrics.md](metrics.md)), for panels and alerts that match those values.",
+    default: (d) => code(d.client.compat.statusLanguage),
+  },
+  "targets[].max_upload_speed": {
+    meaning:
+      "The host's upload bandwidth (pt-exporter's `max-up-speed`): `1Gbps` and `100Mbps` are bits per second (1 Gbps is 125,000,000 bytes a second), a plain number bytes per second. Exported as `pt_max_upload_speed_bytes` for utilization panels; not exported when unset or 0. Torrent clients only; not under `global:`.",
+    default: none,
+  },
+  "targets[].max_download_speed": {
+    meaning:
+      "The host's download bandwidth (pt-exporter's `max-down-speed`), as `max_upload_speed`; exported as `pt_max_download_speed_bytes`.",
+    default: none,
+  },
   "targets[].tls.insecure_skip_verify": {
     meaning:
       "Accept any certificate from an `https://` target (self-signed seedboxes). Prefer `ca_file`.",
@@ -403,6 +418,7 @@ export function typeOf(schema: Schema): string {
         (s as unknown as { safeParse(v: unknown): { success: boolean } }).safeParse(value).success;
       if (accepts("90s")) return "duration (`10s`, `1m30s`, `500ms`, or seconds)";
       if (accepts("20GiB")) return "size (`500MiB`, `20GiB`, `1.5TB`, or bytes)";
+      if (accepts("1Gbps")) return "line rate (`1Gbps`, `100Mbps`, or bytes per second)";
       return typeOf(def.in as Schema);
     }
     case "union":

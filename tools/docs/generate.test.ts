@@ -9,11 +9,7 @@ import { seriesNames } from "./metric-catalog.ts";
 import { sessionSlotsByClient, undocumentedClientFigures } from "./metrics-reference.ts";
 
 /** Names the hand-written docs mention that seedwatch does not export (the other exporters' own). */
-const OTHER_EXPORTERS_ONLY = new Set([
-  "pt_max_download_speed_bytes",
-  "pt_max_upload_speed_bytes",
-  "downloader_tracker_upload_bytes_total",
-]);
+const OTHER_EXPORTERS_ONLY = new Set(["downloader_tracker_upload_bytes_total"]);
 
 /** Words with a metric prefix that are not metrics (a Grafana variable). */
 const NOT_METRICS = new Set(["seedwatch_url"]);

@@ -8,6 +8,7 @@ import {
   TARGET_DEFAULTS,
 } from "../../packages/exporter/src/config/config.ts";
 import { STATUS_NAMES } from "../../packages/exporter/src/model/status.ts";
+import { STATUS_LABELS } from "../../packages/exporter/src/render/status-labels.ts";
 import {
   DOWNLOADER,
   PT,
@@ -129,6 +130,8 @@ const PROVENANCE: ReadonlyArray<{
 /** Families of PT that are the same for every client (derived from the list, or constant). */
 const CLIENT_INDEPENDENT: readonly MetricDefinition[] = [
   PT.up,
+  PT.maxDownloadSpeed,
+  PT.maxUploadSpeed,
   PT.torrentsCount,
   PT.trackerTorrents,
   PT.categoryTorrents,
@@ -142,13 +145,17 @@ const CLIENT_INDEPENDENT: readonly MetricDefinition[] = [
 /** Remarks on families whose type or name differs from pt-exporter's table or README. */
 const REMARKS: Readonly<Record<string, string>> = {
   [PT.torrentsCount.name]:
-    "Untyped, not a gauge: promtool rejects a gauge whose name ends in `_count`, and existing dashboards query this name.",
+    "Untyped, not a gauge: promtool rejects a gauge whose name ends in `_count`, and existing dashboards query this name. `status` is the English name, or pt-exporter's Chinese one with `compat.status_language: zh` (table below).",
   [PT.torrentStatus.name]:
     "pt-exporter emitted it as a counter; a status code goes up and down, so it is a gauge.",
   [PT.downloadSpeed.name]: "Named in pt-exporter's README but never emitted by it.",
   [PT.uploadSpeed.name]: "Named in pt-exporter's README but never emitted by it.",
+  [PT.maxDownloadSpeed.name]:
+    "From the target's `max_download_speed` (pt-exporter's `max-down-speed`), only when set and while the target is up. `1Gbps` is 125,000,000: pt-exporter's parser would have made it 1,073,741,824 (2^30, bits in binary units, unconverted), had it read the key.",
+  [PT.maxUploadSpeed.name]:
+    "From the target's `max_upload_speed`, as above. pt-exporter set its upload one from the download value.",
   [DOWNLOADER.torrentsCount.name]:
-    "Untyped, as `pt_torrents_count`. `status` is the English status name; `category` and `tracker` as on `pt_torrents_count`.",
+    "Untyped, as `pt_torrents_count`. `status` is the English status name (Chinese with `compat.status_language: zh`); `category` and `tracker` as on `pt_torrents_count`.",
 };
 
 /** Labels every series of a group carries, said once in the group's introduction. */
@@ -291,8 +298,8 @@ function freshnessTable(): string {
 
 function statusTable(): string {
   return table(
-    ["code", "`status` label"],
-    STATUS_NAMES.map((name, value) => [String(value), name]),
+    ["code", "`status` label", "with `compat.status_language: zh`"],
+    STATUS_NAMES.map((name, value) => [String(value), name, STATUS_LABELS.zh[value] as string]),
   );
 }
 
@@ -325,7 +332,10 @@ ${section(
   "pt",
   `
 Status codes of \`pt_tracker_torrent_status\` and the \`status\` label (pt-exporter's table; 10 is a
-state the mapping does not know, logged once):
+state the mapping does not know, logged once). With \`compat.status_language: zh\` the label of
+\`pt_torrents_count\` and \`downloader_torrents_count\` is pt-exporter's Chinese name (its default
+\`lang: zh\`; for a state it does not know pt-exporter wrote the client's own name, seedwatch
+writes 未定义):
 
 ${statusTable()}
 
@@ -347,8 +357,8 @@ whose counters could not be saved (they are saved with the next one).
 ### Which client provides which figure
 
 The same name means the same thing for every client, with these differences in what backs it.
-${codeList(CLIENT_INDEPENDENT.map((d) => d.name))} are derived from the torrent list, the same way
-for every client.
+${codeList(CLIENT_INDEPENDENT.map((d) => d.name))} are the same for every client: derived from the
+torrent list (the \`pt_max_*\` ones from the configuration).
 
 ${provenanceTable()}
 `,

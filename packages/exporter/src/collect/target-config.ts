@@ -16,6 +16,12 @@ export const TARGET_TYPES = [
 /** One target kind. */
 export type TargetType = (typeof TARGET_TYPES)[number];
 
+/** Languages of the `status` label (`compat.status_language`): English, or pt-exporter's Chinese. */
+export const STATUS_LANGUAGES = ["en", "zh"] as const;
+
+/** One language of the `status` label. */
+export type StatusLanguage = (typeof STATUS_LANGUAGES)[number];
+
 /** One target, with every option resolved. */
 export interface TargetConfig {
   readonly name: string;
@@ -38,6 +44,15 @@ export interface TargetConfig {
   readonly plainCredentials: boolean;
   readonly perTorrent: { readonly enabled: boolean; readonly maxTorrents: number };
   readonly tracker: TrackerNaming;
-  readonly compat: { readonly downloaderExporter: boolean };
+  readonly compat: {
+    readonly downloaderExporter: boolean;
+    /** The language of the `status` label of the per-status counts. */
+    readonly statusLanguage: StatusLanguage;
+  };
+  /**
+   * The host's bandwidth, bytes per second (`max_upload_speed`, `max_download_speed`), exported
+   * for utilization panels; undefined when not set (or set to 0).
+   */
+  readonly maxSpeed: { readonly upload: number | undefined; readonly download: number | undefined };
   readonly tls: TlsOptions;
 }

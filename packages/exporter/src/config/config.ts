@@ -44,8 +44,9 @@ export const TARGET_DEFAULTS = {
   timeout: 10_000,
   perTorrent: { enabled: true, maxTorrents: 5000 },
   tracker: { rename: {}, categoryAsTracker: false },
-  compat: { downloaderExporter: false },
+  compat: { downloaderExporter: false, statusLanguage: "en" },
   tls: { insecureSkipVerify: false },
+  maxSpeed: { upload: undefined, download: undefined },
 } as const;
 
 /** Default of the minimum refresh interval, ms. */

@@ -198,6 +198,15 @@ function build(
       },
       compat: {
         downloaderExporter: t.compat?.downloader_exporter ?? g.compat?.downloader_exporter ?? false,
+        statusLanguage:
+          t.compat?.status_language ??
+          g.compat?.status_language ??
+          TARGET_DEFAULTS.compat.statusLanguage,
+      },
+      // 0 is pt-exporter's "not set" (its example's 0Gbps): no series.
+      maxSpeed: {
+        upload: t.max_upload_speed || undefined,
+        download: t.max_download_speed || undefined,
       },
       tls: {
         insecureSkipVerify: t.tls?.insecure_skip_verify ?? g.tls?.insecure_skip_verify ?? false,

@@ -1,11 +1,12 @@
 // The YAML configuration's shape, validated strictly: unknown keys are errors, every error has a field path.
 
 import { z } from "zod";
-import { TARGET_TYPES, type TargetType } from "../collect/target-config.ts";
+import { STATUS_LANGUAGES, TARGET_TYPES, type TargetType } from "../collect/target-config.ts";
 import { historySchema } from "../history/history-config.ts";
 import { auditSchema } from "../removal/audit-retention.ts";
 import { removalSchema } from "../removal/removal-config.ts";
 import { parseDuration } from "../settings/duration.ts";
+import { LINE_RATE_EXPECTED, parseLineRate } from "../settings/line-rate.ts";
 import { webSchema } from "../web/access-policy.ts";
 import { DEVICE_TYPES } from "./config.ts";
 
@@ -15,6 +16,11 @@ const duration = z
     message: 'expected a duration such as "10s", "1m30s", "500ms", or a number of seconds',
   })
   .transform((value) => parseDuration(value) as number);
+
+const lineRate = z
+  .union([z.string(), z.number()])
+  .refine((value) => parseLineRate(value) !== undefined, { message: LINE_RATE_EXPECTED })
+  .transform((value) => parseLineRate(value) as number);
 
 /** Options a target can set, and `global` can set for every target. */
 const targetOptions = {
@@ -32,7 +38,12 @@ const targetOptions = {
       category_as_tracker: z.boolean().optional(),
     })
     .optional(),
-  compat: z.strictObject({ downloader_exporter: z.boolean().optional() }).optional(),
+  compat: z
+    .strictObject({
+      downloader_exporter: z.boolean().optional(),
+      status_language: z.enum(STATUS_LANGUAGES).optional(),
+    })
+    .optional(),
   tls: z
     .strictObject({
       insecure_skip_verify: z.boolean().optional(),
@@ -56,6 +67,9 @@ const target = z.strictObject({
   password_file: z.string().min(1).optional(),
   api_key: z.string().min(1).optional(),
   plain_credentials: z.boolean().optional(),
+  // The host's bandwidth: one per target, never global (every box has its own line).
+  max_upload_speed: lineRate.optional(),
+  max_download_speed: lineRate.optional(),
   ...targetOptions,
 });
 
@@ -115,6 +129,15 @@ export const configSchema = z
           path: ["targets", i, "removal"],
           message: "removal is only for torrent clients",
         });
+      }
+      for (const key of ["max_upload_speed", "max_download_speed"] as const) {
+        if (t[key] !== undefined && DEVICE_TYPES.includes(t.type)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["targets", i, key],
+            message: `${key} is only for torrent clients`,
+          });
+        }
       }
       if (t.api_key !== undefined && t.type !== "qbittorrent") {
         ctx.addIssue({

@@ -1,5 +1,7 @@
 // Translates each archived series into PromQL over seedwatch's own metrics (pt_*, seedwatch_host_*).
 
+import { TorrentStatus } from "../model/status.ts";
+import { STATUS_LABELS } from "../render/status-labels.ts";
 import type { SeriesDefinition } from "./series.ts";
 
 /** One series instance to translate. */
@@ -45,8 +47,8 @@ const EXPRESSIONS: Readonly<Record<string, Build>> = {
   free_space: (m) => per(`pt_free_space_on_disk_bytes${m()}`),
   torrents_total: (m) => per(`pt_torrents_count${m()}`),
   // The embedded archive's "stopped" class is exactly status Paused; "started" is the rest.
-  torrents_stopped: (m) => per(`pt_torrents_count${m('status="Paused"')}`),
-  torrents_started: (m) => per(`pt_torrents_count${m('status!="Paused"')}`),
+  torrents_stopped: (m) => per(`pt_torrents_count${m(`status=~"${PAUSED}"`)}`),
+  torrents_started: (m) => per(`pt_torrents_count${m(`status!~"${PAUSED}"`)}`),
   tracker_uploaded: (m) => per(`pt_tracker_upload_bytes_total${m()}`),
   tracker_downloaded: (m) => per(`pt_tracker_download_bytes_total${m()}`),
   tracker_torrents: (m) => per(`pt_tracker_torrents${m()}`),
@@ -77,6 +79,11 @@ const EXPRESSIONS: Readonly<Record<string, Build>> = {
 };
 
 const STACKED = 'device!~"dm-[0-9]+|md[0-9]+"';
+
+/** The `status` label of Paused in every language a target may write it in (compat.status_language). */
+const PAUSED = Object.values(STATUS_LABELS)
+  .map((names) => names[TorrentStatus.Paused])
+  .join("|");
 
 /**
  * The PromQL expression whose value at any instant is the series' value then, or undefined when

@@ -46,6 +46,16 @@ export const PT = {
     help: "Upload speed in bytes per second (payload).",
     labelNames: T,
   }),
+  maxDownloadSpeed: defineGauge({
+    name: "pt_max_download_speed_bytes",
+    help: "The host's download bandwidth in bytes per second, as configured (max_download_speed), for utilization.",
+    labelNames: T,
+  }),
+  maxUploadSpeed: defineGauge({
+    name: "pt_max_upload_speed_bytes",
+    help: "The host's upload bandwidth in bytes per second, as configured (max_upload_speed), for utilization.",
+    labelNames: T,
+  }),
   freeSpace: defineGauge({
     name: "pt_free_space_on_disk_bytes",
     help: "Free space where the client saves downloads.",

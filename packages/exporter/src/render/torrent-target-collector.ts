@@ -12,10 +12,10 @@ import {
 } from "@seedwatch/metrics";
 import type { TorrentTarget } from "../collect/torrent-target.ts";
 import type { Logger } from "../log.ts";
-import { statusName } from "../model/status.ts";
 import type { TorrentRow } from "../model/torrent-table.ts";
 import { publicUrl } from "../settings/redact-url.ts";
 import { omittedTorrents, perTorrentCap } from "./per-torrent-cap.ts";
+import { statusLabel } from "./status-labels.ts";
 import { renderTargetSelf, TARGET_SELF, targetSelfLabels } from "./target-self.ts";
 import { DOWNLOADER, PT, TARGET_LABELS } from "./torrent-metrics.ts";
 
@@ -100,6 +100,9 @@ export class TorrentTargetCollector implements Collector {
       w.family(PT.uploadSpeedBytes).sample(head, client.uploadRate);
       if (client.freeSpace !== undefined) w.family(PT.freeSpace).sample(head, client.freeSpace);
     }
+    const { upload, download } = config.maxSpeed;
+    if (download !== undefined) w.family(PT.maxDownloadSpeed).sample(head, download);
+    if (upload !== undefined) w.family(PT.maxUploadSpeed).sample(head, upload);
     const key = `${target.table.version}\u0000${target.client?.version ?? ""}`;
     if (key !== this.#cacheKey) {
       this.#tableFamilies = new CollectingWriter();
@@ -125,11 +128,12 @@ export class TorrentTargetCollector implements Collector {
   #renderAggregates(w: CollectingWriter): void {
     const table = this.#target.table;
     const head = this.#head;
+    const language = this.#target.config.compat.statusLanguage;
     const cells = w.family(PT.torrentsCount);
     for (const cell of table.stateCells) {
       const labels = renderLabels(
         ["status", "tracker", "category"],
-        [statusName(cell.status), cell.tracker, cell.category],
+        [statusLabel(cell.status, language), cell.tracker, cell.category],
       );
       cells.sample(joinLabels(head, labels), cell.torrents);
     }
@@ -211,11 +215,12 @@ export class TorrentTargetCollector implements Collector {
 
   #renderDownloaderTable(w: CollectingWriter, head: RenderedLabels): void {
     const target = this.#target;
+    const language = target.config.compat.statusLanguage;
     const counts = w.family(DOWNLOADER.torrentsCount);
     for (const cell of target.table.stateCells) {
       const labels = renderLabels(
         ["status", "category", "tracker"],
-        [statusName(cell.status), cell.category, cell.tracker],
+        [statusLabel(cell.status, language), cell.category, cell.tracker],
       );
       counts.sample(joinLabels(head, labels), cell.torrents);
     }
