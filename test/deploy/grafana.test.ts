@@ -1,4 +1,4 @@
-// deploy/grafana/*.json: the shape Grafana imports, and every PromQL expression run by a real Prometheus scraping a real seedwatch and service.
+// deploy/grafana/**/*.json, in every language: the shape Grafana imports, and every PromQL expression run by a real Prometheus scraping a real seedwatch and service.
 
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
@@ -15,6 +15,7 @@ import { type Seedwatch, startSeedwatch } from "@seedwatch/testbed/seedwatch";
 import { type Swarm, startSwarm } from "@seedwatch/testbed/swarm";
 import { parse } from "yaml";
 import { z } from "zod";
+import { STATUS_LABELS } from "../../packages/exporter/src/render/status-labels.ts";
 import { seriesNames } from "../../tools/docs/metric-catalog.ts";
 import { DASHBOARDS } from "../../tools/grafana/dashboards.ts";
 import { queriesOf } from "../../tools/grafana/model.ts";
@@ -22,7 +23,10 @@ import { metricsIn } from "./promql-names.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const DIR = new URL("deploy/grafana/", ROOT);
-const FILES = readdirSync(DIR).filter((f) => f.endsWith(".json"));
+/** Every dashboard file, English at the top, other languages in a folder each (`zh-CN/...`). */
+const FILES = readdirSync(DIR, { recursive: true, encoding: "utf8" }).filter((f) =>
+  f.endsWith(".json"),
+);
 const RULES = parse(
   readFileSync(new URL("deploy/prometheus/seedwatch.rules.yml", ROOT), "utf8"),
 ) as {
@@ -123,7 +127,7 @@ const linksOf = (raw: unknown) =>
   [...JSON.stringify(raw).matchAll(/"url":"([^"]+)"/g)].map((m) => m[1] as string);
 
 describe("deploy/grafana: the dashboards as files", () => {
-  it("holds the overview, per-target, per-tracker and instrument dashboards, as generated", () => {
+  it("holds the overview, per-target, per-tracker and instrument dashboards in every language, as generated", () => {
     assert.deepEqual(FILES.sort(), DASHBOARDS.map((d) => d.file).sort());
   });
 
@@ -184,8 +188,12 @@ describe("deploy/grafana: the dashboards as files", () => {
     });
   }
 
-  it("links each per-torrent table to the removal confirmation page", () => {
-    for (const file of ["seedwatch-target.json", "seedwatch-tracker.json"]) {
+  it("links each per-torrent table to the removal confirmation page, in every language", () => {
+    const files = DASHBOARDS.filter((d) =>
+      ["seedwatch-target.json", "seedwatch-tracker.json"].includes(d.name),
+    ).map((d) => d.file);
+    assert.equal(files.length, 4);
+    for (const file of files) {
       const links = linksOf(load(file)).filter((url) => url.includes("/remove?"));
       assert.equal(links.length, 1, file);
       assert.match(
@@ -238,8 +246,10 @@ describe("every PromQL expression against a real Prometheus", { timeout: 420_000
     swarm = await startSwarm({ torrents: 4 });
     const target = (name: string, qb: Swarm["seeder"], extra = "") =>
       `  - { name: ${name}, type: qbittorrent, url: "${qb.url}", username: "${qb.username}", password: "${qb.password}"${extra} }\n`;
+    // The seeder has its line's capacity set (the utilization panel); the leecher writes its
+    // status label as pt-exporter's lang: zh (what the Chinese dashboards' readers may have).
     seedwatch = await startSeedwatch(
-      `global: { poll_interval: 1s, min_refresh_interval: 0s }\nhistory: { enabled: false }\ntargets:\n${target("seeder", swarm.seeder, ", removal: { enabled: true }")}${target("leecher", swarm.leecher)}`,
+      `global: { poll_interval: 1s, min_refresh_interval: 0s }\nhistory: { enabled: false }\ntargets:\n${target("seeder", swarm.seeder, ", removal: { enabled: true }, max_upload_speed: 1Gbps, max_download_speed: 100Mbps")}${target("leecher", swarm.leecher, ", compat: { status_language: zh }")}`,
     );
     servicePort = await freePort();
     service = await startDaemon({
@@ -346,6 +356,34 @@ describe("every PromQL expression against a real Prometheus", { timeout: 420_000
       }
     });
   }
+
+  it("the utilization panel divides the speed by the configured line, and status names follow each target's language", async () => {
+    const utilization = queriesOf(
+      (DASHBOARDS.find((d) => d.file === "seedwatch-target.json") ?? assert.fail()).spec,
+    ).filter((q) => q.expr.includes("pt_max_"));
+    assert.equal(utilization.length, 2);
+    for (const { expr } of utilization) {
+      const rows = await prometheus.query(substitute(expr));
+      assert.equal(rows.length, 1, expr);
+      const [numerator, denominator] = expr.split(" / ") as [string, string];
+      const speed = await prometheus.query(substitute(numerator));
+      const line = await prometheus.query(substitute(denominator));
+      assert.equal(Number(line[0]?.value[1]), expr.includes("upload") ? 125_000_000 : 12_500_000);
+      assert.equal(
+        Number(rows[0]?.value[1]),
+        Number(speed[0]?.value[1]) / Number(line[0]?.value[1]),
+      );
+    }
+    const statuses = async (name: string) =>
+      (await prometheus.query(`count by (status) (pt_torrents_count{name="${name}"})`)).map(
+        (r) => r.metric.status ?? "",
+      );
+    const seeder = await statuses("seeder");
+    const leecher = await statuses("leecher");
+    assert.ok(seeder.length > 0 && leecher.length > 0);
+    for (const status of seeder) assert.ok(STATUS_LABELS.en.includes(status), status);
+    for (const status of leecher) assert.ok(STATUS_LABELS.zh.includes(status), status);
+  });
 
   it("every alert rule's expression runs", async () => {
     for (const rule of RULES.groups.flatMap((g) => g.rules)) await prometheus.query(rule.expr);

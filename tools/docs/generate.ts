@@ -1,7 +1,7 @@
 // `npm run docs`: writes the generated references and Grafana dashboards; `--check` only says which are stale.
 
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { DASHBOARDS, renderDashboard } from "../grafana/dashboards.ts";
 import { renderConfigReference } from "./config-reference.ts";
@@ -55,7 +55,11 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const f of stale) process.stderr.write(`${f.path} is stale: run npm run docs\n`);
     return stale.length === 0 ? 0 : 1;
   }
-  for (const f of stale) writeFileSync(new URL(f.path, ROOT), f.text);
+  for (const f of stale) {
+    const url = new URL(f.path, ROOT);
+    mkdirSync(new URL(".", url), { recursive: true });
+    writeFileSync(url, f.text);
+  }
   const json = stale.filter((f) => f.json).map((f) => f.path);
   if (json.length > 0) {
     const biome = spawnSync("npx", ["biome", "format", "--write", ...json], {

@@ -1,5 +1,8 @@
 // Builders for Grafana dashboard JSON (the model Grafana imports): panels, queries, variables, and an automatic grid layout.
 
+import { DASHBOARD_TEXT, type DashboardLanguage, dashboardTag } from "./dashboard-language.ts";
+import type { GrafanaText } from "./text-en.ts";
+
 /** The Prometheus data source every panel and variable uses: the dashboard's `datasource` variable. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${...} variable syntax
 export const DATASOURCE = { type: "prometheus", uid: "${datasource}" } as const;
@@ -45,6 +48,8 @@ export interface RowSpec {
 
 /** What a dashboard is made of. */
 export interface DashboardSpec {
+  /** The language of its words (its uid and tag say it too). */
+  readonly language: DashboardLanguage;
   readonly uid: string;
   readonly title: string;
   readonly description: string;
@@ -72,11 +77,11 @@ function target(query: Query, index: number, tableFormat: boolean): Json {
 }
 
 /** The `datasource` variable: pick any Prometheus (or Thanos, Mimir, VictoriaMetrics) data source. */
-export function datasourceVariable(): Json {
+export function datasourceVariable(t: GrafanaText): Json {
   return {
     type: "datasource",
     name: "datasource",
-    label: "Data source",
+    label: t["common.dataSource"],
     query: "prometheus",
     current: {},
     hide: 0,
@@ -93,6 +98,8 @@ export function labelVariable(options: {
   selector: string;
   labelName: string;
   multi: boolean;
+  /** How the "All" choice of a multi-value variable reads. */
+  all: string;
   description?: string;
 }): Json {
   const query = `label_values(${options.selector}, ${options.labelName})`;
@@ -109,7 +116,7 @@ export function labelVariable(options: {
     multi: options.multi,
     includeAll: options.multi,
     ...(options.multi
-      ? { allValue: ".+", current: { selected: true, text: ["All"], value: ["$__all"] } }
+      ? { allValue: ".+", current: { selected: true, text: [options.all], value: ["$__all"] } }
       : { current: {} }),
     hide: 0,
     regex: "",
@@ -138,6 +145,8 @@ export function textVariable(
 
 /** Lays the rows out on Grafana's 24-column grid and numbers the panels. */
 export function buildDashboard(spec: DashboardSpec): Json {
+  const t = DASHBOARD_TEXT[spec.language];
+  const tag = dashboardTag(spec.language);
   const panels: Json[] = [];
   let id = 1;
   let y = 0;
@@ -188,7 +197,7 @@ export function buildDashboard(spec: DashboardSpec): Json {
     title: spec.title,
     uid: spec.uid,
     description: spec.description,
-    tags: ["seedwatch"],
+    tags: [tag],
     editable: true,
     graphTooltip: 1,
     refresh: "30s",
@@ -205,7 +214,7 @@ export function buildDashboard(spec: DashboardSpec): Json {
           enable: true,
           hide: true,
           iconColor: "rgba(0, 211, 255, 1)",
-          name: "Annotations & Alerts",
+          name: t["common.annotations"],
           type: "dashboard",
         },
       ],
@@ -214,7 +223,7 @@ export function buildDashboard(spec: DashboardSpec): Json {
       {
         type: "dashboards",
         title: "Seedwatch",
-        tags: ["seedwatch"],
+        tags: [tag],
         asDropdown: true,
         includeVars: true,
         keepTime: true,
@@ -432,12 +441,14 @@ export function labelTable(
 }
 
 /** Value mappings of 0/1 gauges: down (red) and up (green). */
-export const UP_MAPPINGS: readonly Json[] = [
-  {
-    type: "value",
-    options: {
-      "0": { text: "down", color: "red", index: 0 },
-      "1": { text: "up", color: "green", index: 1 },
+export function upMappings(t: GrafanaText): readonly Json[] {
+  return [
+    {
+      type: "value",
+      options: {
+        "0": { text: t["common.down"], color: "red", index: 0 },
+        "1": { text: t["common.up"], color: "green", index: 1 },
+      },
     },
-  },
-];
+  ];
+}

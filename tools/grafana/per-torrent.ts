@@ -1,33 +1,55 @@
-// What the per-torrent tables of the target and tracker dashboards share: the removal link, its seedwatch URL variable, status names, the omitted-torrents thresholds.
+// What the per-torrent tables of the target and tracker dashboards share: the removal link, its seedwatch URL variable, status names, column names, the omitted-torrents thresholds.
 
-import { STATUS_NAMES } from "../../packages/exporter/src/model/status.ts";
+import { STATUS_LABELS } from "../../packages/exporter/src/render/status-labels.ts";
+import { type DashboardLanguage, statusLanguageOf } from "./dashboard-language.ts";
 import { type Json, textVariable } from "./model.ts";
+import type { GrafanaText } from "./text-en.ts";
 
 /** The seedwatch address the removal links open, as the browser reaches it. */
-export const SEEDWATCH_URL = textVariable(
-  "seedwatch_url",
-  "seedwatch URL",
-  "http://127.0.0.1:8742",
-  "Where your browser reaches seedwatch: the per-torrent tables link to its removal confirmation page (/remove). The page answers only a logged-in user, or loopback clients when nobody logs in (docs/security.md); removal must be enabled for the target.",
-);
+export function seedwatchUrlVariable(t: GrafanaText): Json {
+  return textVariable(
+    "seedwatch_url",
+    t["common.seedwatchUrl"],
+    "http://127.0.0.1:8742",
+    t["common.seedwatchUrlHelp"],
+  );
+}
 
-/** Grafana value mappings from the `pt_torrent_status` number to its status name. */
-export const STATUS_MAPPINGS: readonly Json[] = [
-  {
-    type: "value",
-    options: Object.fromEntries(
-      STATUS_NAMES.map((name, i) => [String(i), { text: name, index: i }]),
-    ),
-  },
-];
+/**
+ * Grafana value mappings from the `pt_tracker_torrent_status` number to its status name: English,
+ * or pt-exporter's Chinese names in the Chinese dashboards.
+ */
+export function statusMappings(language: DashboardLanguage): readonly Json[] {
+  return [
+    {
+      type: "value",
+      options: Object.fromEntries(
+        STATUS_LABELS[statusLanguageOf(language)].map((name, i) => [
+          String(i),
+          { text: name, index: i },
+        ]),
+      ),
+    },
+  ];
+}
 
 /** The link every per-torrent table puts on the torrent's name. */
-export function removalLink(target: string) {
+export function removalLink(target: string, t: GrafanaText) {
   return {
     column: "torrent_name",
-    title: "Remove this torrent (seedwatch asks for confirmation)",
+    title: t["common.removeTorrent"],
     url: `\${seedwatch_url}/remove?target=${target}&hash=\${__data.fields.torrent_hash}`,
     blank: true,
+  };
+}
+
+/** Titles of the label columns of the per-torrent tables. */
+export function torrentColumns(t: GrafanaText): Readonly<Record<string, string>> {
+  return {
+    name: t["common.target"],
+    torrent_name: t["figure.torrent"],
+    torrent_hash: t["figure.hash"],
+    tracker: t["common.tracker"],
   };
 }
 
