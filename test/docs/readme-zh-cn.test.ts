@@ -43,9 +43,6 @@ const FLAGS: Readonly<Record<string, readonly string[]>> = {
   linxdot: ["help"],
 };
 
-/** pt-exporter's metrics that seedwatch does not export (the README says so where it shows them). */
-const PT_EXPORTER_ONLY = new Set(["pt_max_download_speed_bytes", "pt_max_upload_speed_bytes"]);
-
 /** Inline code that looks like a dotted key but names a file. */
 const FILE_NAME = /\.(ya?ml|md|db|png|json|ts)$/;
 
@@ -191,7 +188,7 @@ describe("README.zh-CN.md", () => {
       );
   });
 
-  it("names only metrics seedwatch exports, or says pt-exporter's have no equivalent", async () => {
+  it("names only metrics seedwatch exports", async () => {
     const known = await seriesNames();
     const inQueries = blocks
       .filter((b) => b.lang === "promql")
@@ -202,8 +199,7 @@ describe("README.zh-CN.md", () => {
       .map((c) => c.replace(/\{.*\}$/, ""))
       .filter((c) => /^(pt|seedwatch|downloader)_[a-z0-9_]+$/.test(c));
     assert.ok(inText.length >= 20);
-    for (const name of [...inQueries, ...inText])
-      assert.ok(known.has(name) || PT_EXPORTER_ONLY.has(name), `no metric ${name}`);
+    for (const name of [...inQueries, ...inText]) assert.ok(known.has(name), `no metric ${name}`);
   });
 
   it("links only to files and headings that exist", () => {

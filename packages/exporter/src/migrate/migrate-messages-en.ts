@@ -24,10 +24,17 @@ export const MIGRATE_EN = {
   "key.downloaderExporter":
     "config.downloader-exporter: true. pt-exporter then replaced pt_* with downloader_*; seedwatch emits downloader_* beside pt_*",
   "key.lang":
-    "config.lang: {value}: no equivalent. seedwatch writes the status label in English (Uploading, Stalled, ...)",
-  "key.default": "config.default: no equivalent (pt-exporter never read it either): {keys}",
+    "config.lang: {value}: pt-exporter's Chinese status names (上传中, 等待, ...), on pt_torrents_count and downloader_torrents_count",
+  "key.langEnglish":
+    "config.lang: {value}: pt-exporter wrote English status names for any lang but zh (Uploading, Stalled, ...)",
+  "key.langDefault":
+    "no config.lang: pt-exporter's default, zh, wrote Chinese status names (上传中, 等待, ...); en for English ones",
+  "key.default":
+    "config.default ({keys}): pt-exporter never read it; its max-up-speed and max-down-speed go to the clients below without their own (0: none)",
   "key.maxSpeed":
-    "config.{key}: {value}: no equivalent; pt-exporter exported it as pt_max_*_speed_bytes",
+    "config.{key}: {value}: seedwatch sets it per target, as {target} on each client below without its own",
+  "key.maxSpeedLeftOut":
+    "config.{key}: {value}: left out: 0, or not a line rate (1Gbps, 100Mbps, or bytes per second)",
   "key.unknown": "config.{key}: not a pt-exporter setting (it ignored it too)",
   "target.name": "pt-exporter's name label: the key {key} in capitals",
   "target.renamed":
@@ -43,7 +50,12 @@ export const MIGRATE_EN = {
   "target.password": "or ${ENV_VAR}, or password_file: PATH, to keep the password out of this file",
   "target.passwordEnv":
     "the password holds ${...}, which seedwatch reads as an environment variable: put the password in {variable}",
-  "target.maxSpeed": "{key}: {value}: no equivalent (pt-exporter never read it either)",
+  "target.maxSpeed":
+    "{key}: {value}, bits per second: {bytes} bytes a second in {metric} (pt-exporter never read this key)",
+  "target.maxSpeedZero": "{key}: {value}: no series for 0 (as pt-exporter)",
+  "target.maxSpeedFrom": "from {from}: {bytes} bytes a second",
+  "target.maxSpeedLeftOut":
+    "{key}: {value}: left out, not a line rate (1Gbps, 100Mbps, or bytes per second)",
   "target.unknown": "{key}: not a pt-exporter setting (it ignored it too)",
   "target.unsupported":
     "{key}: type {type} is not one pt-exporter polled (qbittorrent, transmission): left out. seedwatch also polls deluge, rtorrent: see docs/clients",

@@ -26,9 +26,17 @@ export const MIGRATE_ZH_CN: Readonly<Record<MigrateMessageKey, Message>> = {
   "key.downloaderExporter":
     "config.downloader-exporter: true。pt-exporter 开启后用 downloader_* 取代 pt_*；seedwatch 则在 pt_* 之外同时输出 downloader_*",
   "key.lang":
-    "config.lang: {value}：没有对应项。seedwatch 的 status 标签用英文（Uploading、Stalled 等）",
-  "key.default": "config.default：没有对应项（pt-exporter 本身也从未读取）：{keys}",
-  "key.maxSpeed": "config.{key}: {value}：没有对应项；pt-exporter 把它输出为 pt_max_*_speed_bytes",
+    "config.lang: {value}：pt-exporter 的中文状态名（上传中、等待等），用在 pt_torrents_count 和 downloader_torrents_count 上",
+  "key.langEnglish":
+    "config.lang: {value}：lang 不是 zh 时 pt-exporter 写英文状态名（Uploading、Stalled 等）",
+  "key.langDefault":
+    "没有设置 config.lang：pt-exporter 默认 zh，写中文状态名（上传中、等待等）；想要英文就改成 en",
+  "key.default":
+    "config.default（{keys}）：pt-exporter 从未读取；其中的 max-up-speed 和 max-down-speed 用于下面没有单独设置的客户端（0 表示不设置）",
+  "key.maxSpeed":
+    "config.{key}: {value}：seedwatch 按目标设置，已写成下面每个没有单独设置的客户端的 {target}",
+  "key.maxSpeedLeftOut":
+    "config.{key}: {value}：未转换：值为 0，或不是带宽（1Gbps、100Mbps，或每秒字节数）",
   "key.unknown": "config.{key}：不是 pt-exporter 的配置项（pt-exporter 也会忽略）",
   "target.name": "pt-exporter 的 name 标签：键名 {key} 转为大写",
   "target.renamed":
@@ -43,7 +51,11 @@ export const MIGRATE_ZH_CN: Readonly<Record<MigrateMessageKey, Message>> = {
   "target.password": "也可以写成 ${ENV_VAR} 或 password_file: PATH，避免把密码留在这个文件里",
   "target.passwordEnv":
     "密码中含有 ${...}，seedwatch 会把它当作环境变量：请把密码放进环境变量 {variable}",
-  "target.maxSpeed": "{key}: {value}：没有对应项（pt-exporter 本身也从未读取）",
+  "target.maxSpeed":
+    "{key}: {value}，单位是比特每秒：{metric} 为每秒 {bytes} 字节（pt-exporter 本身从未读取这个键）",
+  "target.maxSpeedZero": "{key}: {value}：值为 0 时不输出（与 pt-exporter 相同）",
+  "target.maxSpeedFrom": "来自 {from}：每秒 {bytes} 字节",
+  "target.maxSpeedLeftOut": "{key}: {value}：未转换，不是带宽（1Gbps、100Mbps，或每秒字节数）",
   "target.unknown": "{key}：不是 pt-exporter 的配置项（pt-exporter 也会忽略）",
   "target.unsupported":
     "{key}：pt-exporter 不采集 type 为 {type} 的客户端（只支持 qbittorrent、transmission），因此未转换。seedwatch 还支持 deluge、rtorrent：见 docs/clients",

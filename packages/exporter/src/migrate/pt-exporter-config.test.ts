@@ -68,6 +68,8 @@ describe("seedwatch migrate pt-exporter", () => {
     assert.deepEqual(target?.tracker.rename, { "www.google.com": "Google" });
     assert.equal(target?.tracker.categoryAsTracker, false);
     assert.equal(target?.compat.downloaderExporter, false);
+    assert.equal(target?.compat.statusLanguage, "zh");
+    assert.deepEqual(target?.maxSpeed, { upload: 125_000_000, download: 125_000_000 });
   });
 
   it("accounts for every key of the example: a value, or a comment saying there is none", () => {
@@ -79,11 +81,11 @@ describe("seedwatch migrate pt-exporter", () => {
       "    category_as_tracker: false  # config.UseCategoryAsTracker",
       '      "www.google.com": "Google"',
       "    downloader_exporter: false",
-      "  # config.lang: zh: no equivalent. seedwatch writes the status label in English (Uploading, Stalled, ...)",
-      "  # config.default: no equivalent (pt-exporter never read it either): max-up-speed: 0Gbps, max-down-speed: 0Gbps",
+      "    status_language: zh  # config.lang: zh: pt-exporter's Chinese status names (上传中, 等待, ...), on pt_torrents_count and downloader_torrents_count",
+      "  # config.default (max-up-speed: 0Gbps, max-down-speed: 0Gbps): pt-exporter never read it; its max-up-speed and max-down-speed go to the clients below without their own (0: none)",
       "  - name: HOST-QB  # pt-exporter's name label: the key Host-QB in capitals",
-      "    # max-up-speed: 1Gbps: no equivalent (pt-exporter never read it either)",
-      "    # max-down-speed: 1Gbps: no equivalent (pt-exporter never read it either)",
+      "    max_upload_speed: 1Gbps  # max-up-speed: 1Gbps, bits per second: 125,000,000 bytes a second in pt_max_upload_speed_bytes (pt-exporter never read this key)",
+      "    max_download_speed: 1Gbps  # max-down-speed: 1Gbps, bits per second: 125,000,000 bytes a second in pt_max_download_speed_bytes (pt-exporter never read this key)",
     ])
       assert.ok(yaml.split("\n").includes(line), `missing: ${line}\n${yaml}`);
   });
@@ -100,7 +102,14 @@ describe("seedwatch migrate pt-exporter", () => {
   it("writes its comments in Chinese for a Chinese reader, with the same configuration", () => {
     const yaml = convert(EXAMPLE, "zh-CN");
     assert.deepEqual(load(yaml), load(convert(EXAMPLE)));
-    assert.match(yaml, /^ {2}# config\.lang: zh：没有对应项。/m);
+    assert.match(
+      yaml,
+      /^ {4}status_language: zh {2}# config\.lang: zh：pt-exporter 的中文状态名（上传中、等待等）/m,
+    );
+    assert.match(
+      yaml,
+      /^ {4}max_upload_speed: 1Gbps {2}# .*pt_max_upload_speed_bytes 为每秒 125,000,000 字节/m,
+    );
     assert.match(yaml, /pt-exporter 的 name 标签：键名 Host-QB 转为大写/);
     assert.deepEqual(catalogProblems(MIGRATE_CATALOGS), []);
   });
@@ -224,12 +233,69 @@ qb:
     load(yaml);
     for (const text of [
       "config.timeout: soon: pt-exporter then waited without a time limit",
-      "config.maxupspeed: 125000000: no equivalent; pt-exporter exported it as pt_max_*_speed_bytes",
+      "config.maxupspeed: 125000000: seedwatch sets it per target, as max_upload_speed on each client below without its own",
       "config.colour: not a pt-exporter setting",
       "config.rewrite: empty.example.org: left out, seedwatch needs a host and a name",
       "de1: type deluge is not one pt-exporter polled (qbittorrent, transmission): left out",
       "note: not a client",
       "speed: not a pt-exporter setting",
+    ])
+      assert.ok(yaml.includes(text), `missing: ${text}\n${yaml}`);
+  });
+
+  it("writes the status label as pt-exporter's lang did: Chinese for zh (its default), English for anything else", () => {
+    const client =
+      "box:\n  type: qbittorrent\n  host: http://127.0.0.1:8080\n  username: a\n  password: b\n";
+    const language = (settings: string) =>
+      load(convert(`${settings}${client}`)).targets[0]?.compat.statusLanguage;
+    assert.equal(language(""), "zh");
+    assert.equal(language("config:\n  listen: :9200\n"), "zh");
+    assert.equal(language("config:\n  lang: zh\n"), "zh");
+    assert.equal(language("config:\n  LANG: zh\n"), "zh", "keys in any case");
+    assert.equal(language("config:\n  lang: en\n"), "en");
+    // pt-exporter compares the value with "zh" exactly.
+    assert.equal(language("config:\n  lang: ZH\n"), "en");
+    assert.match(
+      convert(client),
+      /status_language: zh {2}# no config\.lang: pt-exporter's default, zh/,
+    );
+  });
+
+  it("turns every max speed pt-exporter's file can hold into a target's max_upload_speed / max_download_speed", () => {
+    const yaml = convert(`config:
+  maxupspeed: 125000000
+  MaxDownSpeed: 1Gbps
+  default:
+    max-down-speed: 500Mbps
+a:
+  type: qbittorrent
+  host: http://127.0.0.1:8080
+  username: u
+  password: p
+  max-up-speed: 1.5gbps
+b:
+  type: qbittorrent
+  host: http://127.0.0.1:8081
+  username: u
+  password: p
+  max-up-speed: fast
+  Max-Down-Speed: 0
+c:
+  type: qbittorrent
+  host: http://127.0.0.1:8082
+  username: u
+  password: p
+`);
+    const [a, b, c] = load(yaml).targets;
+    // Its own, else config.default's, else config's (bytes, as pt-exporter's GetInt read them).
+    assert.deepEqual(a?.maxSpeed, { upload: 187_500_000, download: 62_500_000 });
+    assert.deepEqual(b?.maxSpeed, { upload: undefined, download: undefined });
+    assert.deepEqual(c?.maxSpeed, { upload: 125_000_000, download: 62_500_000 });
+    for (const text of [
+      "max_download_speed: 500Mbps  # from config.default.max-down-speed: 62,500,000 bytes a second",
+      "max_upload_speed: 125000000  # from config.maxupspeed: 125,000,000 bytes a second",
+      "# max-up-speed: fast: left out, not a line rate (1Gbps, 100Mbps, or bytes per second)",
+      "max_download_speed: 0  # Max-Down-Speed: 0: no series for 0 (as pt-exporter)",
     ])
       assert.ok(yaml.includes(text), `missing: ${text}\n${yaml}`);
   });

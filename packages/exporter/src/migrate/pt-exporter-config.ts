@@ -1,5 +1,6 @@
 // Converts pt-exporter's config.yaml into an equivalent seedwatch.yml, every key accounted for by a value or a comment.
 
+import { parseLineRate } from "../settings/line-rate.ts";
 import { readYaml } from "../settings/yaml-reader.ts";
 import type { Language } from "../web/i18n/language.ts";
 import { formatMessage, type MessageParams } from "../web/i18n/message-format.ts";
@@ -37,6 +38,25 @@ export const PT_EXPORTER_CLIENT_KEYS: ReadonlySet<string> = new Set([
   "max-up-speed",
   "max-down-speed",
 ]);
+
+/** pt-exporter's bandwidth keys: per client, in `config.default`, and `config`'s own (a number). */
+const MAX_SPEEDS = [
+  {
+    client: "max-up-speed",
+    setting: "maxupspeed",
+    target: "max_upload_speed",
+    metric: "pt_max_upload_speed_bytes",
+  },
+  {
+    client: "max-down-speed",
+    setting: "maxdownspeed",
+    target: "max_download_speed",
+    metric: "pt_max_download_speed_bytes",
+  },
+] as const;
+
+/** Where a client without its own max speed takes one from, per target key. */
+type SpeedFallbacks = Map<string, { readonly value: unknown; readonly from: string }>;
 
 /** The client types pt-exporter polls, and the seedwatch type of each. */
 const CLIENT_TYPES = new Set(["qbittorrent", "transmission"]);
@@ -141,32 +161,66 @@ export function convertPtExporterConfig(text: string, file: string, language: La
       );
     }
   }
+  global.push(line(1, "compat:"));
   const compat = settings.get("downloader-exporter");
   if (compat !== undefined) {
     const on = goBool(compat.value);
     global.push(
-      line(1, "compat:"),
       line(2, `downloader_exporter: ${on}`, on ? say("key.downloaderExporter") : undefined),
     );
   }
+  // pt-exporter writes Chinese status names for lang "zh" exactly (its default), English otherwise.
   const lang = settings.get("lang");
-  if (lang !== undefined)
-    global.push(...comment(1, say("key.lang", { value: goString(lang.value) })));
+  const written = lang === undefined ? "zh" : goString(lang.value);
+  global.push(
+    line(
+      2,
+      `status_language: ${written === "zh" ? "zh" : "en"}`,
+      lang === undefined
+        ? say("key.langDefault")
+        : say(written === "zh" ? "key.lang" : "key.langEnglish", { value: written }),
+    ),
+  );
+  // Max speeds for clients without their own: config.default's (which pt-exporter never read),
+  // else config's maxupspeed / maxdownspeed (which it read as numbers for every client).
+  const fallbacks: SpeedFallbacks = new Map();
   const defaults = settings.get("default");
+  const defaultKeys = mapping(defaults?.value);
+  for (const speed of MAX_SPEEDS) {
+    const setting = settings.get(speed.setting);
+    if (setting === undefined) continue;
+    const value = setting.value;
+    const rate = parseLineRate(value);
+    if (rate === undefined || rate === 0)
+      global.push(
+        ...comment(1, say("key.maxSpeedLeftOut", { key: setting.key, value: goString(value) })),
+      );
+    else {
+      global.push(
+        ...comment(
+          1,
+          say("key.maxSpeed", { key: setting.key, value: goString(value), target: speed.target }),
+        ),
+      );
+      fallbacks.set(speed.target, { value, from: `config.${setting.key}` });
+    }
+  }
+  for (const speed of MAX_SPEEDS) {
+    const value = defaultKeys?.get(speed.client)?.value;
+    const rate = parseLineRate(value);
+    if (rate !== undefined && rate > 0)
+      fallbacks.set(speed.target, {
+        value,
+        from: `config.${defaults?.key ?? "default"}.${defaultKeys?.get(speed.client)?.key}`,
+      });
+  }
   if (defaults !== undefined) {
-    const keys = [...(mapping(defaults.value)?.values() ?? [])]
+    const keys = [...(defaultKeys?.values() ?? [])]
       .map(({ key, value }) => `${key}: ${goString(value)}`)
       .join(", ");
     global.push(
       ...comment(1, say("key.default", { keys: keys === "" ? goString(defaults.value) : keys })),
     );
-  }
-  for (const key of ["maxupspeed", "maxdownspeed"]) {
-    const setting = settings.get(key);
-    if (setting !== undefined)
-      global.push(
-        ...comment(1, say("key.maxSpeed", { key: setting.key, value: goString(setting.value) })),
-      );
   }
   for (const [lower, { key }] of settings)
     if (!PT_EXPORTER_SETTINGS.has(lower)) global.push(...comment(1, say("key.unknown", { key })));
@@ -188,7 +242,9 @@ export function convertPtExporterConfig(text: string, file: string, language: La
       continue;
     }
     clients++;
-    targets.push(...convertClient(key, lower, client, type, names, say, twice));
+    targets.push(
+      ...convertClient(key, lower, client, type, names, say, twice, fallbacks, language),
+    );
   }
   if (clients === 0) throw new PtExporterConfigError(say("error.noClient", { file }));
 
@@ -207,6 +263,8 @@ function convertClient(
   names: Set<string>,
   say: (key: MigrateMessageKey, params?: MessageParams) => string,
   twice: boolean,
+  fallbacks: SpeedFallbacks,
+  language: Language,
 ): string[] {
   const out: string[] = [];
   // viper lower-cases the key; pt-exporter upper-cases it for the name label.
@@ -284,16 +342,42 @@ function convertClient(
       );
     } else out.push(line(2, `password: ${quote(secret)}`, say("target.password")));
   }
-  for (const [lowerKey, { key: written, value }] of client) {
-    if (["type", "host", "username", "password"].includes(lowerKey)) continue;
-    out.push(
-      ...comment(
-        2,
-        PT_EXPORTER_CLIENT_KEYS.has(lowerKey)
-          ? say("target.maxSpeed", { key: written, value: goString(value) })
-          : say("target.unknown", { key: written }),
-      ),
-    );
+  const bytes = new Intl.NumberFormat(language);
+  for (const speed of MAX_SPEEDS) {
+    const own = client.get(speed.client);
+    const fallback = fallbacks.get(speed.target);
+    if (own !== undefined) {
+      const rate = parseLineRate(own.value);
+      const params = { key: own.key, value: goString(own.value) };
+      if (rate === undefined) out.push(...comment(2, say("target.maxSpeedLeftOut", params)));
+      else
+        out.push(
+          line(
+            2,
+            `${speed.target}: ${lineRate(own.value)}`,
+            rate === 0
+              ? say("target.maxSpeedZero", params)
+              : say("target.maxSpeed", {
+                  ...params,
+                  bytes: bytes.format(rate),
+                  metric: speed.metric,
+                }),
+          ),
+        );
+    } else if (fallback !== undefined) {
+      const rate = parseLineRate(fallback.value) as number;
+      out.push(
+        line(
+          2,
+          `${speed.target}: ${lineRate(fallback.value)}`,
+          say("target.maxSpeedFrom", { from: fallback.from, bytes: bytes.format(rate) }),
+        ),
+      );
+    }
+  }
+  for (const [lowerKey, { key: written }] of client) {
+    if (PT_EXPORTER_CLIENT_KEYS.has(lowerKey)) continue;
+    out.push(...comment(2, say("target.unknown", { key: written })));
   }
   out.push("");
   return out;
@@ -338,6 +422,11 @@ function goBool(value: unknown): boolean {
   if (typeof value === "string")
     return ["1", "t", "T", "TRUE", "true", "True"].includes(value.trim());
   return false;
+}
+
+/** A line rate parseLineRate accepts, as seedwatch.yml reads it back: a number, or plain text. */
+function lineRate(value: unknown): string {
+  return typeof value === "number" ? String(value) : String(value).trim();
 }
 
 /** A name seedwatch accepts, from one it does not: other characters become '-'. */
