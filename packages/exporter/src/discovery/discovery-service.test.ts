@@ -64,14 +64,17 @@ describe("DiscoveryService", () => {
       [deluge(PASSWORD), LOCKED],
       [deluge("changed-in-auth")],
     ]);
-    await discovery.start();
-    await discovery.round();
-    assert.equal(applied.length, 1, "the second round found the same: nothing to apply");
-    await discovery.round();
-    assert.equal(applied.length, 2, "a changed password replaces the target");
-    assert.equal(applied[1]?.targets[0]?.config.password?.reveal(), "changed-in-auth");
-    assert.equal(discovery.discovered.needsCredentials.length, 1, "still shown: found once, kept");
-    await discovery.stop();
+    try {
+      await discovery.start();
+      await discovery.round();
+      assert.equal(applied.length, 1, "the second round found the same: nothing to apply");
+      await discovery.round();
+      assert.equal(applied.length, 2, "a changed password replaces the target");
+      assert.equal(applied[1]?.targets[0]?.config.password?.reveal(), "changed-in-auth");
+      assert.equal(discovery.discovered.needsCredentials.length, 1, "found once: kept");
+    } finally {
+      await discovery.stop();
+    }
     assert.deepEqual(discovery.discovered.targets, []);
 
     assert.equal(lines.filter((l) => l.includes("msg=watching")).length, 1, lines.join("\n"));

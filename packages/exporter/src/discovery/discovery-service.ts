@@ -75,6 +75,8 @@ export class DiscoveryService {
     this.#timer = setTimeout(() => {
       void this.round().finally(() => this.#schedule());
     }, this.#options.intervalMs ?? DISCOVERY_INTERVAL_MS);
+    // The daemon's server keeps the process alive; discovery alone must not.
+    this.#timer.unref();
   }
 
   async #round(): Promise<void> {
