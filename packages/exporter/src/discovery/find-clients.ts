@@ -70,7 +70,10 @@ export interface FindOptions {
   readonly readFiles?: boolean;
   /** Where the default ports are tried (default 127.0.0.1); false: they are not. */
   readonly defaultPortsHost?: string | false;
-  /** Time limit of each probe, ms (default 1500). */
+  /**
+   * Time limit of each probe, ms (default 5000). Probes run side by side and on loopback a port
+   * with nothing behind it refuses at once; the margin is for a busy client on a loaded box.
+   */
   readonly timeoutMs?: number;
   /** How files are read (tests). */
   readonly read?: ReadFile;
@@ -97,7 +100,7 @@ interface Candidate extends Omit<Finding, "login"> {
  */
 export async function findClients(options: FindOptions): Promise<Finding[]> {
   const read = options.read ?? readClientFile;
-  const timeoutMs = options.timeoutMs ?? 1500;
+  const timeoutMs = options.timeoutMs ?? 5000;
   const candidates = options.readFiles === false ? [] : fileCandidates(options, read);
   const host = options.defaultPortsHost ?? "127.0.0.1";
   if (host !== false) {
