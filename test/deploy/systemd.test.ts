@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { tempDir } from "@seedwatch/testbed";
+import { parseConfig } from "../../packages/exporter/src/config/load.ts";
 
 const UNIT = fileURLToPath(new URL("../../deploy/systemd/seedwatch.service", import.meta.url));
 const TEXT = readFileSync(UNIT, "utf8");
@@ -104,7 +105,13 @@ describe("deploy/systemd/seedwatch.service", () => {
     assert.equal(s.get("MemoryDenyWriteExecute"), undefined);
     const exec = s.get("ExecStart")?.[0] ?? "";
     assert.match(exec, /--config\.file=\/etc\/seedwatch\/seedwatch\.yml/);
-    assert.match(TEXT, /storage: \{ path: \/var\/lib\/seedwatch\/seedwatch\.db \}/);
+    // systemd passes StateDirectory= as $STATE_DIRECTORY: the database goes there by default.
+    const config = parseConfig(
+      "targets:\n  - { name: t, type: transmission, url: 'http://127.0.0.1:9091' }\n",
+      "/etc/seedwatch/seedwatch.yml",
+      { STATE_DIRECTORY: "/var/lib/seedwatch" },
+    );
+    assert.equal(config.storagePath, "/var/lib/seedwatch/seedwatch.db");
     assert.deepEqual(s.get("ExecReload"), ["/bin/kill -HUP $MAINPID"]);
   });
 });

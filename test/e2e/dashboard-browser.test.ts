@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { uptime } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -17,10 +17,10 @@ import { type GeneratedTorrent, makeTorrents } from "@seedwatch/testbed/torrents
 import { type Browser, chromium, type Page } from "playwright-core";
 import { EN } from "../../packages/dashboard/src/i18n/en.ts";
 import { CATALOGS } from "../../packages/dashboard/src/i18n/translate.ts";
+import { ensureDashboardBuilt } from "../support/dashboard-build.ts";
 import { Samples } from "../support/exposition.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const DASHBOARD = join(ROOT, "packages/dashboard");
 /** Regenerated with SEEDWATCH_UPDATE_SCREENSHOT=1 (like a golden file); otherwise written to a temp dir. */
 const SCREENSHOT = join(ROOT, "docs/dashboard.png");
 const SCREENSHOT_ZH = join(ROOT, "docs/dashboard.zh-CN.png");
@@ -65,29 +65,6 @@ const CSP = "default-src 'self'";
 const WIDE = { width: 1440, height: 1000 };
 const PHONE = { width: 390, height: 844 };
 const SEEDING = new Set(["uploading", "stalledUP", "forcedUP", "queuedUP"]);
-
-/** Builds the dashboard when dist/ is missing or older than a source (npm ci builds it too). */
-async function ensureBuilt(): Promise<void> {
-  const built = await stat(join(DASHBOARD, "dist/index.html")).catch(() => undefined);
-  const files = async (dir: string) =>
-    (await readdir(dir, { recursive: true })).map((f) => join(dir, f));
-  const sources = [
-    join(DASHBOARD, "index.html"),
-    join(DASHBOARD, "vite.config.ts"),
-    ...(await files(join(DASHBOARD, "src"))),
-    // The language code the dashboard shares with the daemon's pages.
-    ...(await files(join(ROOT, "packages/exporter/src/web/i18n"))),
-  ];
-  const newest = Math.max(
-    ...(await Promise.all(sources.map(async (f) => (await stat(f)).mtimeMs))),
-  );
-  if (built !== undefined && built.mtimeMs >= newest) return;
-  await promisify(execFile)(
-    process.execPath,
-    [join(ROOT, "node_modules/vite/bin/vite.js"), "build", DASHBOARD],
-    { cwd: ROOT, timeout: 120_000 },
-  );
-}
 
 describe("the dashboard in headless Chromium with real qBittorrents", { timeout: 600_000 }, () => {
   let swarm: Swarm;
@@ -191,7 +168,7 @@ describe("the dashboard in headless Chromium with real qBittorrents", { timeout:
   };
 
   before(async () => {
-    await ensureBuilt();
+    await ensureDashboardBuilt();
     extra = await tempDir("dashboard-browser");
     swarm = await startSwarm({ torrents: 12, trackers: 2 });
     const target = (name: string, q: Swarm["seeder"]) =>

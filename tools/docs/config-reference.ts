@@ -70,7 +70,7 @@ const KEYS: Readonly<Record<string, KeyDoc>> = {
   },
   "targets[].password_file": {
     meaning:
-      "Read the password from this file instead (one trailing newline is dropped); relative to the config file.",
+      "Read the password from this file instead (one trailing newline is dropped); relative to the config file. For a `deluge` target it may be Deluge's own `auth` file (`user:password:level` lines): the password of `username`'s line is used, as deluge-console does.",
   },
   "targets[].api_key": {
     meaning: "qBittorrent 5.2+: an API key, used instead of username and password.",
@@ -203,8 +203,14 @@ const KEYS: Readonly<Record<string, KeyDoc>> = {
   },
   "storage.path": {
     meaning:
-      "The state database (node:sqlite): per-tracker totals and every torrent's last counters, the history archive, the removal audit log. Relative to the config file.",
-    default: (d) => `${code(basename(d.config.storagePath))} beside the config file`,
+      "The state database (node:sqlite): per-tracker totals and every torrent's last counters, the history archive, the removal audit log. Relative to the config file. Without a config file seedwatch uses the platform's state directory: `$XDG_STATE_HOME/seedwatch/`, else `~/.local/state/seedwatch/` (created with mode 0700).",
+    default: (d) =>
+      `${code(basename(d.config.storagePath))} beside the config file; under systemd's \`StateDirectory=\`, in it (\`$STATE_DIRECTORY\`)`,
+  },
+  discovery: {
+    meaning:
+      "Also find the torrent clients of this machine and watch them, as seedwatch does when it runs without a config file: their own configuration files are read (qBittorrent.conf, Transmission's settings.json, Deluge's core.conf and auth, ~/.rtorrent.rc), then their default ports are tried, again every minute. A client this file lists (same URL) is left to it. See [discovery.md](discovery.md).",
+    default: () => `${code("false")} (${code("true")} without a config file)`,
   },
   "audit.removals.max_age": {
     meaning:
@@ -325,11 +331,13 @@ const KEYS: Readonly<Record<string, KeyDoc>> = {
 };
 
 const SECTIONS: readonly Section[] = [
+  // First: later sections are tried first (see sectionOf), so this one takes only the top-level keys.
+  { prefix: "", title: "Top level", intro: "" },
   {
     prefix: "targets[].",
     title: "`targets`: what to watch",
     intro:
-      "A list; at least one target. Keys marked *global* can also be set under `global:`, as the default for every target; a target's own value wins.",
+      "A list; at least one target, unless `discovery: true`. Keys marked *global* can also be set under `global:`, as the default for every target; a target's own value wins.",
   },
   {
     prefix: "targets[].removal.rules[].",

@@ -5,6 +5,7 @@
 import type { HistoryPoint, HistoryResult } from "../../exporter/src/history/backend.ts";
 import type { SeriesDefinition } from "../../exporter/src/history/series.ts";
 import type {
+  NeedsCredentials,
   Overview,
   TargetOverview,
   TorrentPage,
@@ -12,7 +13,7 @@ import type {
 } from "../../exporter/src/web/live-view.ts";
 
 export type { HostSnapshot } from "../../exporter/src/host/snapshot.ts";
-export type { Overview, TargetOverview, TorrentPage, TrackerRow };
+export type { NeedsCredentials, Overview, TargetOverview, TorrentPage, TrackerRow };
 
 /** One torrent of a page, as the server's torrent list sends it. */
 export interface TorrentItem {

@@ -4,6 +4,7 @@
 
 import { LANGUAGE_NAMES, LANGUAGES } from "../../exporter/src/web/i18n/language.ts";
 import { type Overview, trackers } from "./api.ts";
+import { CredentialsCard } from "./credentials-card.ts";
 import { h, setValue } from "./dom.ts";
 import { formatTime } from "./format.ts";
 import { HistoryPanel } from "./history-panel.ts";
@@ -23,6 +24,12 @@ function start(app: HTMLElement): void {
   const host = new HostPanel();
   const cards = h("div", { class: "cards" });
   const cardsByName = new Map<string, TargetCard>();
+  const credentialCards = new Map<string, CredentialsCard>();
+  const noTargets = h(
+    "p",
+    { class: "sub", "data-field": "no-targets", hidden: true },
+    t("cards.none"),
+  );
   const detailTitle = h("h2", { id: "detail-title" });
   const targetSelect = h("select", { name: "target", "aria-label": t("detail.target") });
   const historyPanel = new HistoryPanel("target", "upload_rate");
@@ -67,6 +74,7 @@ function start(app: HTMLElement): void {
           h("h2", { id: "targets-title" }, t("section.targets")),
         ),
         cards,
+        noTargets,
       ),
       host.root,
       detail,
@@ -134,7 +142,8 @@ function start(app: HTMLElement): void {
       if (card === undefined) {
         card = new TargetCard(target.name, (name) => select(name, true));
         cardsByName.set(target.name, card);
-        cards.append(card.root);
+        // Before the cards of clients that need a password, which come last.
+        cards.insertBefore(card.root, cards.querySelector(".needs-credentials"));
       }
       card.update(target, overview.at, hostUptime);
     }
@@ -143,6 +152,24 @@ function start(app: HTMLElement): void {
       card.destroy();
       cardsByName.delete(name);
     }
+    // Clients found on this machine that need a password, after the targets.
+    const needing = new Set<string>();
+    for (const needs of overview.needsCredentials) {
+      needing.add(needs.name);
+      let card = credentialCards.get(needs.name);
+      if (card === undefined) {
+        card = new CredentialsCard(needs.name);
+        credentialCards.set(needs.name, card);
+        cards.append(card.root);
+      }
+      card.update(needs);
+    }
+    for (const [name, card] of credentialCards) {
+      if (needing.has(name)) continue;
+      card.destroy();
+      credentialCards.delete(name);
+    }
+    noTargets.hidden = overview.targets.length + overview.needsCredentials.length > 0;
     host.update(overview.host);
 
     const names = overview.targets.filter((x) => x.classes !== null).map((x) => x.name);

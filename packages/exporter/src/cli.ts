@@ -4,10 +4,12 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { checkSupported, Daemon } from "./daemon.ts";
-import { discover, discoveredConfig } from "./discover.ts";
+import { runDiscover } from "./discover.ts";
 import { runLinxdot } from "./linxdot-command.ts";
 import { createLogger, LOG_LEVELS, type LogFormat, type LogLevel } from "./log.ts";
 import { runMigrate } from "./migrate/migrate-command.ts";
+import { parseDuration } from "./settings/duration.ts";
+import { stateDirectory } from "./store/state-directory.ts";
 import { VERSION } from "./version.ts";
 import { DEFAULT_BCRYPT_COST, hashPassword } from "./web/hash-password.ts";
 import { WebConfigError } from "./web/web-config-error.ts";
@@ -15,8 +17,16 @@ import { WebConfigError } from "./web/web-config-error.ts";
 /** The default listen address: outside Prometheus's (fully allocated) exporter range 9100-9999. */
 export const DEFAULT_LISTEN_ADDRESS = ":8742";
 
+export { DISCOVER_FLAGS } from "./discover.ts";
+
+/**
+ * How often discovery looks again (a duration: `5s`), instead of every minute. Not a flag: for
+ * tests, which cannot wait a minute for a client started later.
+ */
+export const DISCOVERY_INTERVAL_ENV = "SEEDWATCH_DISCOVERY_INTERVAL";
+
 const USAGE = `usage: seedwatch [flags]            run the exporter daemon
-       seedwatch discover [--host H] print a config for clients found on their default local ports
+       seedwatch discover [--host H] print a seedwatch.yml for the clients found on this machine
        seedwatch hash-password [--cost N]
                                     read a password on stdin, print its bcrypt hash for web-config.yml
        seedwatch linxdot [options]  the standalone Linxdot miner exporter (seedwatch linxdot --help)
@@ -24,7 +34,9 @@ const USAGE = `usage: seedwatch [flags]            run the exporter daemon
                                     print the seedwatch.yml equivalent to a pt-exporter config.yaml
 
 flags:
-  --config.file=PATH         configuration file (default: seedwatch.yml)
+  --config.file=PATH         configuration file (default: seedwatch.yml; without one, seedwatch
+                             watches the clients it finds on this machine, state in
+                             $XDG_STATE_HOME/seedwatch or ~/.local/state/seedwatch)
   --config.check             validate the configuration, print problems, exit (0 ok, 1 bad)
   --web.listen-address=ADDR  address to listen on (default: ${DEFAULT_LISTEN_ADDRESS})
   --web.config.file=PATH     TLS and basic-auth configuration (Prometheus exporter-toolkit format)
@@ -48,9 +60,6 @@ export const DAEMON_FLAGS = {
   version: { type: "boolean" },
 } as const;
 
-/** Flags of `seedwatch discover`. */
-export const DISCOVER_FLAGS = { host: { type: "string" } } as const;
-
 /** Flags of `seedwatch hash-password`. */
 export const HASH_PASSWORD_FLAGS = { cost: { type: "string" } } as const;
 
@@ -64,6 +73,8 @@ export interface CliIo {
   readonly onReloadSignal?: (reload: () => void) => void;
   /** Standard input, for `hash-password` (the process's own by default). */
   readonly stdin?: () => Promise<string>;
+  /** The environment (HOME, XDG_*, STATE_DIRECTORY; the process's own by default). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 const PROCESS_IO: CliIo = {
@@ -74,7 +85,8 @@ const PROCESS_IO: CliIo = {
 /** Runs the command line; resolves with the exit code. */
 export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
   const [first] = argv;
-  if (first === "discover") return runDiscover(argv.slice(1), io);
+  const env = io.env ?? process.env;
+  if (first === "discover") return runDiscover(argv.slice(1), { ...io, env });
   if (first === "hash-password") return runHashPassword(argv.slice(1), io);
   if (first === "linxdot") return runLinxdot(argv.slice(1), io);
   if (first === "migrate") return runMigrate(argv.slice(1), io);
@@ -108,16 +120,22 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
     io.err("seedwatch: --log.format must be logfmt or json\n");
     return 2;
   }
-  const configFile = (values["config.file"] as string | undefined) ?? "seedwatch.yml";
-  if (values["config.file"] === undefined && !existsSync(configFile)) {
-    io.err(
-      "seedwatch: no seedwatch.yml in this directory.\n" +
-        "Run `npx seedwatch discover > seedwatch.yml` to detect local clients (then fill in credentials),\n" +
-        "or copy seedwatch.example.yml, or pass --config.file=PATH.\n",
-    );
+  const given = values["config.file"] as string | undefined;
+  // No file named and none here: the built-in configuration (discovery, the state directory).
+  const configFile = given ?? (existsSync("seedwatch.yml") ? "seedwatch.yml" : undefined);
+  const interval = env[DISCOVERY_INTERVAL_ENV];
+  const discoveryIntervalMs = interval === undefined ? undefined : parseDuration(interval);
+  if (interval !== undefined && !(discoveryIntervalMs !== undefined && discoveryIntervalMs > 0)) {
+    io.err(`seedwatch: ${DISCOVERY_INTERVAL_ENV} must be a duration such as 30s\n`);
     return 2;
   }
   if (values["config.check"]) {
+    if (configFile === undefined) {
+      io.out(
+        `no seedwatch.yml: seedwatch runs on its built-in configuration (the clients it finds on this machine, state in ${stateDirectory(env)})\n`,
+      );
+      return 0;
+    }
     try {
       checkSupported(loadConfig(configFile));
       io.out(`${configFile}: configuration is valid\n`);
@@ -134,6 +152,8 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
   try {
     daemon = await Daemon.start({
       configFile,
+      env,
+      ...(discoveryIntervalMs === undefined ? {} : { discoveryIntervalMs }),
       listenAddress: (values["web.listen-address"] as string | undefined) ?? DEFAULT_LISTEN_ADDRESS,
       ...(values["web.config.file"] === undefined
         ? {}
@@ -155,21 +175,6 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
   await (io.stopSignal ?? new Promise(() => {}));
   log.info("shutting down");
   await daemon.stop();
-  return 0;
-}
-
-async function runDiscover(argv: readonly string[], io: CliIo): Promise<number> {
-  let host = "127.0.0.1";
-  try {
-    host =
-      (parseArgs({ args: [...argv], strict: true, options: DISCOVER_FLAGS }).values.host as
-        | string
-        | undefined) ?? host;
-  } catch (error) {
-    io.err(`seedwatch discover: ${(error as Error).message}\n`);
-    return 2;
-  }
-  io.out(discoveredConfig(await discover(host)));
   return 0;
 }
 

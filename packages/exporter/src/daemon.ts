@@ -2,10 +2,15 @@
 
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
+import type { NeedsCredentials } from "./collect/needs-credentials.ts";
 import { TargetSet } from "./collect/target-set.ts";
 import type { Config } from "./config/config.ts";
-import { ConfigError, loadConfig } from "./config/load.ts";
+import { builtInConfig, ConfigError, loadConfig } from "./config/load.ts";
+import { DISCOVERY_INTERVAL_MS, DiscoveryService } from "./discovery/discovery-service.ts";
+import { findClients } from "./discovery/find-clients.ts";
 import { HistoryService } from "./history/history-service.ts";
 import { HostCollector, HostSampler } from "./host/index.ts";
 import type { Logger } from "./log.ts";
@@ -14,8 +19,15 @@ import { AuditPruner } from "./removal/audit-pruner.ts";
 import { REMOVAL_DISABLED } from "./removal/removal-config.ts";
 import { RemovalService } from "./removal/removal-service.ts";
 import { type ConfigReloadStatus, DaemonCollector } from "./render/daemon-collector.ts";
+import { formatDuration } from "./settings/duration.ts";
+import { redactUrl } from "./settings/redact-url.ts";
 import { CounterStore } from "./store/counter-store.ts";
 import { openDatabase } from "./store/database.ts";
+import {
+  makeStateDirectory,
+  STATE_DATABASE_NAME,
+  stateDirectory,
+} from "./store/state-directory.ts";
 import { buildTarget, TARGET_KINDS } from "./target-kinds.ts";
 import { AccessControl } from "./web/access-policy.ts";
 import { apiRoutes } from "./web/api-routes.ts";
@@ -31,7 +43,15 @@ import { createWebServer, type WebServer } from "./web/web-server.ts";
 
 /** How to run the daemon. */
 export interface DaemonOptions {
-  readonly configFile: string;
+  /**
+   * The config file; undefined runs the built-in configuration: the clients found on this
+   * machine, the state database in the platform's state directory.
+   */
+  readonly configFile: string | undefined;
+  /** The environment discovery and the state directory read (HOME, XDG_*; the process's own by default). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** How often discovery looks again (default a minute). */
+  readonly discoveryIntervalMs?: number;
   /** `host:port`, `:port` or `[v6]:port`. */
   readonly listenAddress: string;
   /** exporter-toolkit's web-config.yml: TLS, basic auth, headers, rate limit. */
@@ -54,12 +74,26 @@ export function checkSupported(config: Config): void {
 export class Daemon {
   /** Loads the config (throwing ConfigError before anything binds), then starts everything. */
   static async start(options: DaemonOptions): Promise<Daemon> {
-    const config = loadConfig(options.configFile);
+    const config = Daemon.#load(options);
     checkSupported(config);
     const { host, port } = parseListenAddress(options.listenAddress);
     const db = openDatabase(config.storagePath);
     const daemon = new Daemon(options, config, db);
-    await daemon.#targets.apply(config);
+    for (const target of config.targets)
+      options.log.info("watching", {
+        target: target.name,
+        type: target.type,
+        url: redactUrl(target.url),
+        found_in: config.file,
+      });
+    await daemon.#applyTargets(true);
+    if (config.discovery) {
+      await daemon.#startDiscovery();
+      if (daemon.#targets.targets.length === 0 && daemon.#needsCredentials().length === 0)
+        options.log.info("no torrent client found on this machine yet: discovery looks again", {
+          every: formatDuration(options.discoveryIntervalMs ?? DISCOVERY_INTERVAL_MS),
+        });
+    }
     daemon.#history.start();
     daemon.#auditPruner.start();
     daemon.#web.server.listen(port, host);
@@ -68,10 +102,19 @@ export class Daemon {
       address: daemon.address,
       tls: daemon.#web.secure,
       basic_auth: daemon.#web.authEnabled,
-      targets: config.targets.length,
-      config: options.configFile,
+      targets: daemon.#targets.targets.length,
+      config: config.file,
+      state: config.storagePath,
     });
     return daemon;
+  }
+
+  /** The config file's configuration, or the built-in one (its state directory made first). */
+  static #load(options: DaemonOptions): Config {
+    if (options.configFile !== undefined) return loadConfig(options.configFile, options.env);
+    const env = options.env ?? process.env;
+    const dir = makeStateDirectory(stateDirectory(env, env.HOME || homedir()));
+    return builtInConfig(join(dir, STATE_DATABASE_NAME));
   }
 
   readonly #options: DaemonOptions;
@@ -86,6 +129,9 @@ export class Daemon {
   readonly #reload: ConfigReloadStatus = { ok: true, at: Date.now() };
   #config: Config;
   #reloading: Promise<{ ok: boolean; error?: string }> | undefined;
+  #discovery: DiscoveryService | undefined;
+  /** Target changes one at a time (a reload and a discovery round may come together). */
+  #applying: Promise<unknown> = Promise.resolve();
 
   private constructor(options: DaemonOptions, config: Config, db: DatabaseSync) {
     const log = options.log;
@@ -111,8 +157,10 @@ export class Daemon {
         })
       : undefined;
     const host = this.#host;
+    const needsCredentials = () => this.#needsCredentials();
     const api = apiRoutes({
       targets: this.#targets,
+      needsCredentials,
       host: async () => (host === undefined ? null : host.sample()),
       log,
     });
@@ -128,6 +176,7 @@ export class Daemon {
     const routes = [
       ...coreRoutes({
         targets: this.#targets,
+        needsCredentials,
         daemonCollectors: [
           new DaemonCollector(this.#reload),
           ...(host ? [new HostCollector({ sampler: host })] : []),
@@ -215,6 +264,11 @@ export class Daemon {
       : `${address.address}:${address.port}`;
   }
 
+  /** Clients discovery found that need a password (the dashboard's cards, `/api/v1/targets`). */
+  #needsCredentials(): readonly NeedsCredentials[] {
+    return this.#discovery?.discovered.needsCredentials ?? [];
+  }
+
   /** The targets (for tests and the dashboard). */
   get targets(): TargetSet {
     return this.#targets;
@@ -233,6 +287,7 @@ export class Daemon {
 
   /** Stops serving and polling, closes the database. */
   async stop(): Promise<void> {
+    await this.#discovery?.stop();
     this.#feed.close();
     await this.#web.close();
     await this.#history.stop();
@@ -246,22 +301,33 @@ export class Daemon {
     const web = this.#web.reload();
     // Both files are read; the answer tells of either failing (the log already has the details).
     const webError = web.ok ? undefined : `web config: ${web.error.message}`;
+    const previous = this.#config;
     try {
-      const config = loadConfig(this.#options.configFile);
+      // Without a config file there is nothing to read again: discovery looks again instead.
+      const config =
+        this.#options.configFile === undefined
+          ? this.#config
+          : loadConfig(this.#options.configFile, this.#options.env);
       checkSupported(config);
       if (config.storagePath !== this.#config.storagePath) {
         throw new ConfigError([
           `${config.file}: storage.path cannot change while running (restart instead)`,
         ]);
       }
-      const changes = await this.#targets.apply(config);
       this.#config = config;
+      if (config.discovery && this.#discovery === undefined) await this.#startDiscovery();
+      else if (!config.discovery && this.#discovery !== undefined) {
+        await this.#discovery.stop();
+        this.#discovery = undefined;
+      } else await this.#discovery?.round();
+      const changes = await this.#applyTargets(true);
       void this.#auditPruner.run();
       this.#reload.ok = true;
       this.#reload.at = Date.now();
       log.info("configuration reloaded", changes);
       return webError === undefined ? { ok: true } : { ok: false, error: webError };
     } catch (error) {
+      this.#config = previous;
       this.#reload.ok = false;
       const message =
         error instanceof ConfigError
@@ -270,5 +336,49 @@ export class Daemon {
       log.error("configuration reload failed, keeping the running configuration", { err: message });
       return { ok: false, error: webError === undefined ? message : `${message}; ${webError}` };
     }
+  }
+
+  /**
+   * Makes the targets those of the config file and those discovery watches (a name the file
+   * uses is the file's). `retryKept`: an operator's reload retries kept targets at once; a
+   * discovery round does not.
+   */
+  #applyTargets(
+    retryKept: boolean,
+  ): Promise<{ started: string[]; kept: string[]; stopped: string[] }> {
+    const next = this.#applying.then(() => {
+      const configured = this.#config.targets;
+      const names = new Set(configured.map((t) => t.name));
+      const discovered = (this.#discovery?.discovered.targets ?? [])
+        .map((t) => t.config)
+        .filter((t) => !names.has(t.name));
+      return this.#targets.apply({ targets: [...configured, ...discovered] }, { retryKept });
+    });
+    this.#applying = next.catch(() => {});
+    return next;
+  }
+
+  /** Starts discovery: a first round now (its targets applied), then one every interval. */
+  async #startDiscovery(): Promise<void> {
+    const env = this.#options.env ?? process.env;
+    const home = env.HOME || homedir();
+    const discovery = new DiscoveryService({
+      find: () => findClients({ env, home }),
+      context: () => ({
+        configured: this.#config.targets,
+        clientDefaults: this.#config.clientDefaults,
+        configFile: this.#options.configFile,
+        storagePath: this.#config.storagePath,
+      }),
+      apply: async () => {
+        await this.#applyTargets(false);
+      },
+      ...(this.#options.discoveryIntervalMs === undefined
+        ? {}
+        : { intervalMs: this.#options.discoveryIntervalMs }),
+      log: this.#options.log,
+    });
+    this.#discovery = discovery;
+    await discovery.start();
   }
 }

@@ -29,8 +29,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ["web"],
   // seedwatch.yml, assembled from the sections the features define.
   ["config"],
-  // Commands that read other programs' configuration (pt-exporter's config.yaml).
-  ["migrate"],
+  // What reads other programs' configuration: pt-exporter's config.yaml (migrate), the torrent
+  // clients' own files on this machine (discovery).
+  ["migrate", "discovery"],
   // The daemon and its commands, and the map of target kinds.
   ["."],
 ];

@@ -41,6 +41,12 @@ export interface DelugeOptions {
   readonly labelPlugin?: boolean;
   /** Address for BitTorrent peers (default 127.0.0.1; another 127.x lets two instances trade). */
   readonly peerAddress?: string;
+  /**
+   * Runs it as a user with this home runs `deluged -d`: no `-c` or `-p`, its configuration in
+   * `<home>/.config/deluge/` (core.conf, auth: deluged adds its `localclient` account there on
+   * start), which the caller owns and removes. Downloads stay in the testbed's own directory.
+   */
+  readonly home?: string;
   /** More `core.conf` keys, merged over ours. */
   readonly config?: Readonly<Record<string, unknown>>;
   /**
@@ -190,7 +196,10 @@ async function start(
     }
   }
   const options = snapshot?.options ?? given;
-  const configDir = join(dir.path, "config");
+  const home = options.home;
+  if (home !== undefined && snapshot !== undefined)
+    throw new Error("fromSnapshot and home do not go together");
+  const configDir = home === undefined ? join(dir.path, "config") : join(home, ".config", "deluge");
   const downloadDir = join(dir.path, "downloads");
   const username = options.username ?? "seedwatch";
   const password = options.password ?? randomBytes(12).toString("hex");
@@ -250,8 +259,11 @@ async function start(
     startDaemon({
       name: "deluged",
       command: "deluged",
-      args: ["-d", "-c", configDir, "-p", String(daemonPort)],
-      env: { HOME: dir.path },
+      args: home === undefined ? ["-d", "-c", configDir, "-p", String(daemonPort)] : ["-d"],
+      env:
+        home === undefined
+          ? { HOME: dir.path }
+          : { HOME: home, XDG_CONFIG_HOME: join(home, ".config") },
       ready: () => canConnect(daemonPort),
       listens: [daemonPort],
     });
@@ -329,6 +341,7 @@ async function start(
       await pluginReady();
     },
     async snapshot() {
+      if (home !== undefined) throw new Error("snapshot() does not copy a home's configuration");
       await daemon.stop(15_000);
       const copy = await snapshotDir(dir.path, "deluge");
       try {

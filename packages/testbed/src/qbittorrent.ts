@@ -20,6 +20,16 @@ export interface QbittorrentOptions {
   readonly maxAuthFailures?: number;
   /** Torrents checked at the same time (default 4; qBittorrent's own default is 1). */
   readonly maxActiveChecking?: number;
+  /** `WebUI\LocalHostAuth` (default true); false lets loopback clients in without a login. */
+  readonly localHostAuth?: boolean;
+  /**
+   * Runs it as a user with this home runs `qbittorrent-nox`: no `--profile`, its configuration in
+   * `<home>/.config/qBittorrent/qBittorrent.conf` (HOME and the XDG variables point into the
+   * home), which the caller owns and removes. Downloads stay in the testbed's own directory.
+   */
+  readonly home?: string;
+  /** With `home`: `--configuration=NAME`, its configuration in `<home>/.config/qBittorrent_NAME/`. */
+  readonly configurationName?: string;
   /** Extra `key=value` lines per section of qBittorrent.conf, e.g. `{ BitTorrent: ["Session\\GlobalMaxRatio=2"] }`. */
   readonly extraConfig?: Readonly<Record<string, readonly string[]>>;
   /**
@@ -63,8 +73,10 @@ export interface Qbittorrent {
   readonly webuiPort: number;
   /** BitTorrent listening port (TCP only; uTP is off). */
   readonly peerPort: number;
-  /** The `--profile` directory (config in `qBittorrent/config/qBittorrent.conf`). */
+  /** The `--profile` directory (config in `qBittorrent/config/qBittorrent.conf`); with `home`, the home. */
   readonly profileDir: string;
+  /** Its qBittorrent.conf. */
+  readonly configFile: string;
   /** Default save path. */
   readonly saveDir: string;
   /** The current process (a new one after `restart`). */
@@ -169,8 +181,26 @@ async function launchQbittorrent(options: QbittorrentOptions): Promise<Qbittorre
     }
   }
 
+  const home = options.home;
+  if (home !== undefined && snapshot !== undefined)
+    throw new Error("fromSnapshot and home do not go together");
+  if (
+    options.configurationName !== undefined &&
+    !/^[A-Za-z0-9_-]{1,32}$/.test(options.configurationName)
+  )
+    throw new Error("configurationName must be 1-32 letters, digits, _ or -");
   const dir = await tempDir("qbittorrent");
-  const profileDir = join(dir.path, "profile");
+  const profileDir = home ?? join(dir.path, "profile");
+  const configDir =
+    home === undefined
+      ? join(profileDir, "qBittorrent", "config")
+      : join(
+          home,
+          ".config",
+          options.configurationName === undefined
+            ? "qBittorrent"
+            : `qBittorrent_${options.configurationName}`,
+        );
   const saveDir = join(dir.path, "downloads");
   try {
     const webuiPort = await freePort(address);
@@ -179,7 +209,7 @@ async function launchQbittorrent(options: QbittorrentOptions): Promise<Qbittorre
       await restoreQbittorrent(snapshot, dir.path, webuiPort, peerPort);
     } else {
       await writeProfile({
-        profileDir,
+        configDir,
         saveDir,
         address,
         webuiPort,
@@ -188,6 +218,7 @@ async function launchQbittorrent(options: QbittorrentOptions): Promise<Qbittorre
         password,
         maxAuthFailures,
         maxChecking,
+        localHostAuth: options.localHostAuth ?? true,
         extraConfig: options.extraConfig ?? {},
       });
     }
@@ -197,8 +228,21 @@ async function launchQbittorrent(options: QbittorrentOptions): Promise<Qbittorre
       startDaemon({
         name: `qbittorrent-nox ${address}:${webuiPort}`,
         command: "qbittorrent-nox",
-        args: [`--profile=${profileDir}`],
-        env: { HOME: dir.path, XDG_CONFIG_HOME: dir.path, XDG_DATA_HOME: dir.path },
+        args:
+          home === undefined
+            ? [`--profile=${profileDir}`]
+            : options.configurationName === undefined
+              ? []
+              : [`--configuration=${options.configurationName}`],
+        env:
+          home === undefined
+            ? { HOME: dir.path, XDG_CONFIG_HOME: dir.path, XDG_DATA_HOME: dir.path }
+            : {
+                HOME: home,
+                XDG_CONFIG_HOME: join(home, ".config"),
+                XDG_DATA_HOME: join(home, ".local", "share"),
+                XDG_CACHE_HOME: join(home, ".cache"),
+              },
         ready: async () => {
           const response = await fetch(`${url}/api/v2/app/version`, {
             signal: AbortSignal.timeout(2000),
@@ -260,6 +304,7 @@ async function launchQbittorrent(options: QbittorrentOptions): Promise<Qbittorre
       webuiPort,
       peerPort,
       profileDir,
+      configFile: join(configDir, "qBittorrent.conf"),
       saveDir,
       get daemon() {
         return daemon;
@@ -325,6 +370,7 @@ async function launchQbittorrent(options: QbittorrentOptions): Promise<Qbittorre
         daemon = await launch();
       },
       async snapshot() {
+        if (home !== undefined) throw new Error("snapshot() does not copy a home's configuration");
         daemon.signal("SIGCONT");
         await daemon.stop(15_000);
         cookie = undefined;
@@ -347,7 +393,7 @@ async function launchQbittorrent(options: QbittorrentOptions): Promise<Qbittorre
 
 /** Writes a fresh profile: qBittorrent.conf with the testbed's settings, and the save dir. */
 async function writeProfile(profile: {
-  readonly profileDir: string;
+  readonly configDir: string;
   readonly saveDir: string;
   readonly address: string;
   readonly webuiPort: number;
@@ -356,11 +402,12 @@ async function writeProfile(profile: {
   readonly password: string;
   readonly maxAuthFailures: number;
   readonly maxChecking: number;
+  readonly localHostAuth: boolean;
   readonly extraConfig: Readonly<Record<string, readonly string[]>>;
 }): Promise<void> {
-  const { profileDir, saveDir, address, webuiPort, peerPort, username, password } = profile;
+  const { configDir, saveDir, address, webuiPort, peerPort, username, password } = profile;
   const { maxAuthFailures, maxChecking } = profile;
-  await mkdir(join(profileDir, "qBittorrent", "config"), { recursive: true });
+  await mkdir(configDir, { recursive: true });
   await mkdir(saveDir, { recursive: true });
   const sections: Record<string, string[]> = {
     LegalNotice: ["Accepted=true"],
@@ -369,7 +416,7 @@ async function writeProfile(profile: {
       `WebUI\\Port=${webuiPort}`,
       `WebUI\\Username=${username}`,
       `WebUI\\Password_PBKDF2="${qbittorrentPasswordHash(password)}"`,
-      "WebUI\\LocalHostAuth=true",
+      `WebUI\\LocalHostAuth=${profile.localHostAuth}`,
       "WebUI\\CSRFProtection=true",
       "WebUI\\HostHeaderValidation=true",
       `WebUI\\MaxAuthenticationFailCount=${maxAuthFailures}`,
@@ -404,7 +451,7 @@ async function writeProfile(profile: {
   const ini = Object.entries(sections)
     .map(([section, lines]) => `[${section}]\n${lines.join("\n")}\n`)
     .join("\n");
-  await writeFile(join(profileDir, "qBittorrent", "config", "qBittorrent.conf"), ini);
+  await writeFile(join(configDir, "qBittorrent.conf"), ini);
 }
 
 /** Copies the snapshot into `root` and points its qBittorrent.conf at the new ports. */

@@ -14,6 +14,12 @@ export interface RtorrentOptions {
   readonly transport: "tcp" | "unix";
   /** Extra rc lines, appended after the defaults. */
   readonly rcLines?: readonly string[];
+  /**
+   * Runs it as a user with this home runs `rtorrent`: its configuration in `<home>/.rtorrent.rc`
+   * (no `-n -o`), HOME pointing there, which the caller owns and removes. Session and downloads
+   * stay in the testbed's own directory.
+   */
+  readonly home?: string;
 }
 
 /**
@@ -92,6 +98,7 @@ async function launchRtorrent(
     throw new Error("fromSnapshot is not an rTorrent snapshot");
   }
   const options: RtorrentOptions = snapshot ?? (given as RtorrentOptions);
+  const home = snapshot === undefined ? options.home : undefined;
   const sessionDir = join(dir.path, "session");
   const downloadDir = join(dir.path, "download");
   if (snapshot !== undefined) {
@@ -105,7 +112,7 @@ async function launchRtorrent(
   const scgi: { readonly port: number } | { readonly path: string } =
     options.transport === "unix" ? { path: socketPath } : { port: await freePort() };
   const url = "path" in scgi ? `scgi://${scgi.path}` : `scgi://127.0.0.1:${scgi.port}`;
-  const rc = join(dir.path, "rtorrent.rc");
+  const rc = home === undefined ? join(dir.path, "rtorrent.rc") : join(home, ".rtorrent.rc");
   await writeFile(
     rc,
     [
@@ -136,9 +143,9 @@ async function launchRtorrent(
     return startDaemon({
       name: `rtorrent (${options.transport})`,
       command: "rtorrent",
-      args: ["-n", "-o", `import=${rc}`],
-      cwd: dir.path,
-      env: { HOME: dir.path, TERM: "dumb" },
+      args: home === undefined ? ["-n", "-o", `import=${rc}`] : [],
+      cwd: home ?? dir.path,
+      env: { HOME: home ?? dir.path, TERM: "dumb" },
       ready: async () => (await call("system.client_version").catch(() => "")) !== "",
       listens: "port" in scgi ? [scgi.port] : [],
     });
@@ -181,6 +188,7 @@ async function launchRtorrent(
       daemon = await launch();
     },
     async snapshot() {
+      if (home !== undefined) throw new Error("snapshot() does not copy a home's configuration");
       await daemon.stop(10_000);
       const copy = await snapshotDir(dir.path, "rtorrent");
       try {

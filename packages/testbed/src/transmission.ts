@@ -16,6 +16,12 @@ export interface TransmissionOptions {
   readonly password?: string;
   /** Require HTTP Basic auth on the RPC (default true). */
   readonly auth?: boolean;
+  /**
+   * Runs it as a user with this home runs `transmission-daemon`: no `-g`, its settings in
+   * `<home>/.config/transmission-daemon/settings.json` (HOME and XDG_CONFIG_HOME point into the
+   * home), which the caller owns and removes. Downloads stay in the testbed's own directory.
+   */
+  readonly home?: string;
   /** Extra settings.json keys, merged over the testbed's. */
   readonly extraSettings?: Readonly<Record<string, unknown>>;
   /**
@@ -124,8 +130,12 @@ async function launchTransmission(options: TransmissionOptions): Promise<Transmi
   if (typeof password !== "string" || password.length === 0) {
     throw new Error("password must be a non-empty string");
   }
+  const home = options.home;
+  if (home !== undefined && snapshot !== undefined)
+    throw new Error("fromSnapshot and home do not go together");
   const dir = await tempDir("transmission");
-  const configDir = join(dir.path, "config");
+  const configDir =
+    home === undefined ? join(dir.path, "config") : join(home, ".config", "transmission-daemon");
   const downloadDir = join(dir.path, "downloads");
   try {
     const rpcPort = await freePort();
@@ -193,8 +203,11 @@ async function launchTransmission(options: TransmissionOptions): Promise<Transmi
       startDaemon({
         name: `transmission-daemon 127.0.0.1:${rpcPort}`,
         command: "transmission-daemon",
-        args: ["-f", "-g", configDir],
-        env: { HOME: dir.path, XDG_CONFIG_HOME: dir.path },
+        args: home === undefined ? ["-f", "-g", configDir] : ["-f"],
+        env:
+          home === undefined
+            ? { HOME: dir.path, XDG_CONFIG_HOME: dir.path }
+            : { HOME: home, XDG_CONFIG_HOME: join(home, ".config") },
         ready: async () => {
           const response = await post(
             '{"method":"session-get","arguments":{"fields":["version"]}}',
@@ -292,6 +305,7 @@ async function launchTransmission(options: TransmissionOptions): Promise<Transmi
         daemon = await launch();
       },
       async snapshot() {
+        if (home !== undefined) throw new Error("snapshot() does not copy a home's configuration");
         daemon.signal("SIGCONT");
         await daemon.stop(15_000);
         sessionId = "";

@@ -21,11 +21,28 @@ export const EN = {
   "section.trackers": "Trackers",
   "section.torrents": "Torrents",
   "detail.target": "Target",
+  "cards.none":
+    "No torrent client is watched yet. Without a config file, seedwatch looks for the clients of this machine every minute.",
+
+  // A client found on this machine that needs a password.
+  "credentials.found": "Found by reading {file}: {client} at {url}.",
+  "credentials.foundOnPort": "Found on its default port: {client} at {url}.",
+  "credentials.hashed":
+    "It asks for a login, and keeps only a hash of its password: seedwatch cannot read the password.",
+  "credentials.unreadable": "Its password is in {file}, which seedwatch's user may not read.",
+  "credentials.notFound": "It asks for a login, and no file holding its password was found.",
+  "credentials.create":
+    "Create {config} with these lines in the directory you start seedwatch from, set the environment variable {variable} to the password, and restart seedwatch:",
+  "credentials.add":
+    "Add these lines under {key} in {config}, set the environment variable {variable} to the password, and reload seedwatch:",
+  "credentials.copy": "Copy",
+  "credentials.copied": "Copied",
 
   // A target's card.
   "state.up": "up",
   "state.down": "down",
   "state.starting": "starting",
+  "state.needs_credentials": "needs a password",
   "card.clientUp": "client up {duration}",
   "card.hostUp": "host up {duration}",
   "card.uploadRate": "Upload rate",

@@ -21,10 +21,25 @@ export const ZH_CN: Catalog = {
   "section.trackers": "Tracker",
   "section.torrents": "种子",
   "detail.target": "目标",
+  "cards.none": "尚未监控任何下载客户端。没有配置文件时，守护进程每分钟查找一次本机的客户端。",
+
+  // 在本机发现、但需要密码的客户端。
+  "credentials.found": "读取 {file} 时发现：{client}，地址 {url}。",
+  "credentials.foundOnPort": "在默认端口上发现：{client}，地址 {url}。",
+  "credentials.hashed": "它要求登录，而它只保存密码的哈希值：守护进程无法读出密码。",
+  "credentials.unreadable": "它的密码在 {file} 中，守护进程的运行用户无权读取该文件。",
+  "credentials.notFound": "它要求登录，但没有找到保存其密码的文件。",
+  "credentials.create":
+    "在启动守护进程的目录中新建 {config}，写入以下内容，把环境变量 {variable} 设为密码，然后重启守护进程：",
+  "credentials.add":
+    "把以下内容加到 {config} 的 {key} 下，把环境变量 {variable} 设为密码，然后重新加载配置：",
+  "credentials.copy": "复制",
+  "credentials.copied": "已复制",
 
   "state.up": "在线",
   "state.down": "离线",
   "state.starting": "启动中",
+  "state.needs_credentials": "需要密码",
   "card.clientUp": "客户端已运行 {duration}",
   "card.hostUp": "主机已运行 {duration}",
   "card.uploadRate": "上传速度",

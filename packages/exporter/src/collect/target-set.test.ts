@@ -109,6 +109,37 @@ describe("TargetSet.apply", () => {
   }
 });
 
+describe("TargetSet.apply with retryKept: false", () => {
+  it("leaves a kept target's backoff alone (discovery's rounds do not hurry a refusing client)", async () => {
+    const scripted = scriptedSource();
+    scripted.failWith(new SourceAuthError("refused"));
+    const set = new TargetSet((config) =>
+      buildTarget(config, {
+        log: createLogger({ level: "error", format: "logfmt", write: () => {} }),
+        counters: undefined,
+        createSource: () => scripted.source,
+      }),
+    );
+    try {
+      const first = scripted.nextPoll(10_000);
+      await set.apply(parseConfig(YAML, "t.yml", {}));
+      await first;
+      const target = set.get("box");
+      assert.ok(target);
+      await waitUntil(() => target.errors.get("auth") === 1);
+      const notBefore = target.health.notBefore;
+      assert.ok(notBefore > Date.now(), "backing off");
+      const changes = await set.apply(parseConfig(YAML, "t.yml", {}), { retryKept: false });
+      assert.deepEqual(changes, { started: [], kept: ["box"], stopped: [] });
+      assert.equal(target.health.notBefore, notBefore, "still backing off until the same time");
+      await set.apply(parseConfig(YAML, "t.yml", {}));
+      assert.equal(target.health.notBefore, 0, "an operator's reload retries at once");
+    } finally {
+      await set.stop();
+    }
+  });
+});
+
 describe("TargetSet.apply during a poll", () => {
   it("tries again at once when the poll that was in flight at the reload fails", async () => {
     let release: (() => void) | undefined;

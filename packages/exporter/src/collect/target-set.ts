@@ -35,10 +35,15 @@ export class TargetSet {
     this.#build = build;
   }
 
-  /** Makes the set match `config`'s targets; returns the names started, kept and stopped. */
-  async apply(config: {
-    readonly targets: readonly TargetConfig[];
-  }): Promise<{ started: string[]; kept: string[]; stopped: string[] }> {
+  /**
+   * Makes the set match `config`'s targets; returns the names started, kept and stopped.
+   * `retryKept: false` leaves kept targets' backoff alone (a change discovery made, not an
+   * operator's reload: a client that refuses us is not asked again every minute).
+   */
+  async apply(
+    config: { readonly targets: readonly TargetConfig[] },
+    options: { readonly retryKept?: boolean } = {},
+  ): Promise<{ started: string[]; kept: string[]; stopped: string[] }> {
     const wanted = new Map(config.targets.map((t) => [t.name, t]));
     const stopped: string[] = [];
     const kept: string[] = [];
@@ -53,7 +58,7 @@ export class TargetSet {
     for (const [name, targetConfig] of wanted) {
       const existing = this.#entries.get(name);
       if (existing !== undefined) {
-        existing.target.retryNow();
+        if (options.retryKept !== false) existing.target.retryNow();
         kept.push(name);
         continue;
       }

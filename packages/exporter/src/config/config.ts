@@ -28,9 +28,19 @@ export interface Config {
   readonly removal: ReadonlyMap<string, RemovalPolicy>;
   /** How long and how much of the removal audit log is kept (`audit:`; reloadable). */
   readonly audit: AuditRetention;
+  /** Whether the clients on this machine are found and watched besides `targets` (`discovery:`). */
+  readonly discovery: boolean;
+  /** What a torrent client the file does not list gets (a discovered one): `global:` over the defaults. */
+  readonly clientDefaults: ClientDefaults;
   /** The configuration as a user may see it (secrets replaced), for `/config`. */
   readonly redacted: unknown;
 }
+
+/** A torrent client target's options that do not say which client it is: what `global:` sets. */
+export type ClientDefaults = Omit<
+  TargetConfig,
+  "name" | "type" | "url" | "username" | "password" | "apiKey" | "plainCredentials"
+>;
 
 /** Poll interval of device targets unless set (the Linxdot exporter's refresh default). */
 export const DEVICE_POLL_INTERVAL = 60_000;
@@ -52,5 +62,8 @@ export const TARGET_DEFAULTS = {
 /** Default of the minimum refresh interval, ms. */
 export const DEFAULT_MIN_REFRESH_INTERVAL = 2000;
 
-/** Default state file. */
+/** Default state file, beside the config file (in systemd's StateDirectory= when the unit has one). */
 export const DEFAULT_STORAGE_PATH = "seedwatch.db";
+
+/** What `Config.file` says when no config file was found and the built-in one runs. */
+export const BUILT_IN_CONFIG = "(built-in configuration: no seedwatch.yml)";

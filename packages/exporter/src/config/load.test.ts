@@ -106,7 +106,15 @@ describe("config", () => {
 
   it("reports each problem with file, line, field path and what was expected", () => {
     const cases: Array<[string, string[]]> = [
-      ["targets: []", ["f.yml:1:10: targets: expected at least one target"]],
+      ["targets: []", ["f.yml:1:10: targets: expected at least one target (or discovery: true)"]],
+      [
+        "discovery: false\ntargets: []",
+        ["f.yml:2:10: targets: expected at least one target (or discovery: true)"],
+      ],
+      [
+        "host: { enabled: true }",
+        ["f.yml:1:1: targets: expected at least one target (or discovery: true)"],
+      ],
       [
         "targets:\n  - { name: a, type: qbittorrent, url: http://h:1, username: u, password: p, colour: red }",
         ["f.yml:2:78: targets[0].colour: unknown key"],
@@ -128,9 +136,9 @@ describe("config", () => {
         ],
       ],
       [
-        "targets:\n  - { name: a, type: qbittorrent, url: 'http://h:1' }",
+        "targets:\n  - { name: a, type: qbittorrent, url: 'http://h:1', username: u }",
         [
-          "f.yml:2:5: targets[0]: qBittorrent needs username and password (or password_file), or api_key",
+          "f.yml:2:5: targets[0]: qBittorrent needs username and password (or password_file), or api_key, or none of them where it asks this address for no login",
         ],
       ],
       [
@@ -169,6 +177,70 @@ describe("config", () => {
         },
       );
     }
+  });
+
+  it("accepts discovery: true without targets, and a qBittorrent that asks for no login", () => {
+    const config = parseConfig(
+      "discovery: true\nglobal: { poll_interval: 5s, tracker: { rename: { T.Example: Ex } } }\n",
+      "/etc/seedwatch/f.yml",
+      {},
+    );
+    assert.equal(config.discovery, true);
+    assert.deepEqual(config.targets, []);
+    // What a client discovery finds gets: the global settings over the defaults.
+    assert.equal(config.clientDefaults.pollInterval, 5000);
+    assert.deepEqual(config.clientDefaults.tracker.rename, { "t.example": "Ex" });
+    assert.equal(
+      parseConfig("targets:\n  - { name: a, type: transmission, url: 'http://h:1' }", "f.yml", {})
+        .discovery,
+      false,
+    );
+    const open = parseConfig(
+      "targets:\n  - { name: a, type: qbittorrent, url: 'http://127.0.0.1:8080' }",
+      "f.yml",
+      {},
+    );
+    assert.equal(open.targets[0]?.username, undefined);
+  });
+
+  it("keeps the state database in systemd's StateDirectory= unless storage.path says", () => {
+    const yaml = "targets:\n  - { name: a, type: transmission, url: 'http://h:1' }\n";
+    const env = { STATE_DIRECTORY: "/var/lib/seedwatch" };
+    assert.equal(
+      parseConfig(yaml, "/etc/seedwatch/seedwatch.yml", env).storagePath,
+      "/var/lib/seedwatch/seedwatch.db",
+    );
+    assert.equal(
+      parseConfig(yaml, "/etc/seedwatch/seedwatch.yml", {}).storagePath,
+      "/etc/seedwatch/seedwatch.db",
+    );
+    assert.equal(
+      parseConfig(`${yaml}storage: { path: db/x.db }\n`, "/etc/seedwatch/seedwatch.yml", env)
+        .storagePath,
+      "/etc/seedwatch/db/x.db",
+    );
+  });
+
+  it("reads a deluge target's password_file as Deluge's own auth file: the username's line", async () => {
+    await writeFile(join(dir, "auth"), "localclient:from-deluge:10\nother:x:5\n");
+    const file = join(dir, "deluge.yml");
+    const target = (username: string) =>
+      `targets:\n  - { name: d, type: deluge, url: 'deluge://127.0.0.1:58846', username: ${username}, password_file: auth }\n`;
+    await writeFile(file, target("localclient"));
+    const config = loadConfig(file);
+    assert.equal(config.targets[0]?.password?.reveal(), "from-deluge");
+    assert.doesNotMatch(stringify(config.redacted), /from-deluge/);
+    await writeFile(file, target("nobody"));
+    assert.throws(
+      () => loadConfig(file),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.problems.length === 1 &&
+        /targets\[0\]\.password_file: a Deluge auth file .* no line for this username/.test(
+          error.problems[0] as string,
+        ) &&
+        !(error.problems[0] as string).includes("from-deluge"),
+    );
   });
 
   it("accepts the example config shipped at the repository root", () => {

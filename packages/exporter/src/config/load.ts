@@ -1,7 +1,8 @@
 // Reads, expands and validates the YAML config; every problem names the file, line, field path and what was expected.
 
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { stringify } from "yaml";
 import { buildHistoryConfig } from "../history/history-config.ts";
 import { buildAuditRetention } from "../removal/audit-retention.ts";
 import { buildRemovalPolicy } from "../removal/removal-config.ts";
@@ -18,8 +19,12 @@ import { type CappedRead, formatBytes, readCapped } from "../settings/read-cappe
 import { redactUrl } from "../settings/redact-url.ts";
 import { REDACTED, Secret } from "../settings/secret.ts";
 import { readYaml } from "../settings/yaml-reader.ts";
+import { delugePasswordFile } from "../sources/deluge/auth-file.ts";
+import { systemdStateDirectory } from "../store/state-directory.ts";
 import { buildWebPolicy } from "../web/access-policy.ts";
 import {
+  BUILT_IN_CONFIG,
+  type ClientDefaults,
   type Config,
   DEFAULT_MIN_REFRESH_INTERVAL,
   DEFAULT_STORAGE_PATH,
@@ -131,7 +136,20 @@ export function parseConfig(
     }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  return build(parsed.data, file, written, problems, problem);
+  return build(parsed.data, file, written, problems, problem, env);
+}
+
+/**
+ * The configuration seedwatch runs on when there is no config file: the clients of this machine
+ * found and watched (`discovery: true`), the state database at `storagePath` (in the state
+ * directory), everything else at its default.
+ */
+export function builtInConfig(storagePath: string): Config {
+  return parseConfig(
+    stringify({ discovery: true, storage: { path: storagePath } }),
+    BUILT_IN_CONFIG,
+    {},
+  );
 }
 
 function tooLarge(file: string): ConfigError {
@@ -146,15 +164,18 @@ function build(
   written: unknown,
   problems: string[],
   problem: (path: FieldPath, message: string) => void,
+  env: NodeJS.ProcessEnv,
 ): Config {
   const base = dirname(resolve(file));
   const g = raw.global ?? {};
-  const targets = raw.targets.map((t, i): TargetConfig => {
+  const listed = raw.targets ?? [];
+  const targets = listed.map((t, i): TargetConfig => {
     let password = t.password === undefined ? undefined : new Secret(t.password);
     if (t.password_file !== undefined) {
       const path = resolve(base, t.password_file);
+      let text: string | undefined;
       try {
-        password = new Secret(readFileSync(path, "utf8").replace(/\r?\n$/, ""));
+        text = readFileSync(path, "utf8");
       } catch (error) {
         // Not the path: a password written here by mistake would show in the message.
         problem(
@@ -162,6 +183,17 @@ function build(
           `cannot read the file it names (${(error as NodeJS.ErrnoException).code ?? "error"})`,
         );
       }
+      // A deluge target may name Deluge's own auth file: the password of its username's line.
+      const value =
+        text === undefined || t.type !== "deluge"
+          ? text?.replace(/\r?\n$/, "")
+          : delugePasswordFile(text, t.username);
+      if (text !== undefined && value === undefined)
+        problem(
+          ["targets", i, "password_file"],
+          "a Deluge auth file (several user:password:level lines) with no line for this username",
+        );
+      if (value !== undefined) password = new Secret(value);
     }
     const caFile = t.tls?.ca_file ?? g.tls?.ca_file;
     // Devices keep their own default (asked once a minute); a global poll_interval is for clients.
@@ -216,15 +248,41 @@ function build(
   });
   const history = buildHistoryConfig(raw.history, base, problem);
   if (problems.length > 0) throw new ConfigError(problems);
+  const globalCaFile = g.tls?.ca_file;
+  const clientDefaults: ClientDefaults = {
+    pollInterval: g.poll_interval ?? TARGET_DEFAULTS.pollInterval,
+    minRefreshInterval: g.min_refresh_interval ?? DEFAULT_MIN_REFRESH_INTERVAL,
+    timeout: g.timeout ?? TARGET_DEFAULTS.timeout,
+    perTorrent: {
+      enabled: g.per_torrent?.enabled ?? TARGET_DEFAULTS.perTorrent.enabled,
+      maxTorrents: g.per_torrent?.max_torrents ?? TARGET_DEFAULTS.perTorrent.maxTorrents,
+    },
+    tracker: {
+      rename: lowerKeys({ ...g.tracker?.rename }),
+      categoryAsTracker: g.tracker?.category_as_tracker ?? false,
+    },
+    compat: { downloaderExporter: g.compat?.downloader_exporter ?? false },
+    tls: {
+      insecureSkipVerify: g.tls?.insecure_skip_verify ?? false,
+      ...(globalCaFile === undefined ? {} : { caFile: resolve(base, globalCaFile) }),
+    },
+  };
+  // Under systemd the file system is read-only but for the unit's StateDirectory=.
+  const systemd = systemdStateDirectory(env);
   return {
     file,
     targets,
-    storagePath: resolve(base, raw.storage?.path ?? DEFAULT_STORAGE_PATH),
+    storagePath:
+      raw.storage?.path === undefined && systemd !== undefined
+        ? join(systemd, DEFAULT_STORAGE_PATH)
+        : resolve(base, raw.storage?.path ?? DEFAULT_STORAGE_PATH),
     host: { enabled: raw.host?.enabled ?? true, paths: raw.host?.paths ?? ["/"] },
     history,
     web: buildWebPolicy(raw.web),
-    removal: new Map(raw.targets.map((t) => [t.name, buildRemovalPolicy(g.removal, t.removal)])),
+    removal: new Map(listed.map((t) => [t.name, buildRemovalPolicy(g.removal, t.removal)])),
     audit: buildAuditRetention(raw.audit),
+    discovery: raw.discovery ?? false,
+    clientDefaults,
     redacted: redact(written),
   };
 }

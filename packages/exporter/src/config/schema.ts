@@ -92,11 +92,19 @@ export const configSchema = z
     history: historySchema.optional(),
     audit: auditSchema.optional(),
     web: webSchema.optional(),
-    targets: z.array(target).min(1, "expected at least one target"),
+    discovery: z.boolean().optional(),
+    targets: z.array(target).optional(),
   })
   .superRefine((config, ctx) => {
+    if ((config.targets ?? []).length === 0 && config.discovery !== true) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["targets"],
+        message: "expected at least one target (or discovery: true)",
+      });
+    }
     const seen = new Map<string, number>();
-    config.targets.forEach((t, i) => {
+    (config.targets ?? []).forEach((t, i) => {
       const first = seen.get(t.name);
       if (first !== undefined) {
         // The index, not the name: no message quotes a value of the file.
@@ -147,15 +155,18 @@ export const configSchema = z
         });
       }
       const hasPassword = t.password !== undefined || t.password_file !== undefined;
+      // None at all is a qBittorrent that lets this address in without a login
+      // (WebUI\LocalHostAuth=false from loopback, or WebUI\AuthSubnetWhitelist).
       if (
         t.type === "qbittorrent" &&
         t.api_key === undefined &&
-        (t.username === undefined || !hasPassword)
+        (t.username === undefined) !== !hasPassword
       ) {
         ctx.addIssue({
           code: "custom",
           path: ["targets", i],
-          message: "qBittorrent needs username and password (or password_file), or api_key",
+          message:
+            "qBittorrent needs username and password (or password_file), or api_key, or none of them where it asks this address for no login",
         });
       }
       if (

@@ -1,5 +1,6 @@
 // The dashboard's JSON API: overview, live events, per-tracker tables and paged torrent lists.
 
+import type { NeedsCredentials } from "../collect/needs-credentials.ts";
 import type { TargetSet } from "../collect/target-set.ts";
 import type { TorrentTarget } from "../collect/torrent-target.ts";
 import type { HostSnapshot } from "../host/snapshot.ts";
@@ -18,6 +19,8 @@ import { type Route, sendJson, sendText } from "./route.ts";
 /** What the API needs from the daemon. */
 export interface ApiRouteContext {
   readonly targets: TargetSet;
+  /** Clients found on this machine that need a password (none by default). */
+  readonly needsCredentials?: () => readonly NeedsCredentials[];
   /** The latest host snapshot, or null when host indicators are off. */
   readonly host: () => Promise<HostSnapshot | null>;
   readonly log: Logger;
@@ -29,7 +32,11 @@ const LIVE_REFRESH_BUDGET_MS = 1500;
 export function apiRoutes(context: ApiRouteContext): { routes: Route[]; feed: LiveFeed } {
   const build = async () => {
     await context.targets.refresh(Date.now() + LIVE_REFRESH_BUDGET_MS);
-    return overview(context.targets.targets, await context.host());
+    return overview(
+      context.targets.targets,
+      await context.host(),
+      context.needsCredentials?.() ?? [],
+    );
   };
   const feed = new LiveFeed({ build, log: context.log });
   const listers = new WeakMap<TorrentTarget, TorrentLister>();

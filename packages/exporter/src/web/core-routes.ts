@@ -2,8 +2,10 @@
 
 import { type Collector, Registry, serveMetrics } from "@seedwatch/metrics";
 import { stringify } from "yaml";
+import type { NeedsCredentials } from "../collect/needs-credentials.ts";
 import type { TargetSet } from "../collect/target-set.ts";
 import type { Logger } from "../log.ts";
+import { redactUrl } from "../settings/redact-url.ts";
 import { crossSiteProblem } from "./csrf.ts";
 import { landingPage } from "./landing-page.ts";
 import { type Route, send, sendJson, sendText } from "./route.ts";
@@ -12,6 +14,8 @@ import { collectDeadline, scrapeDeadline } from "./scrape-deadline.ts";
 /** What the core routes need from the daemon. */
 export interface CoreRouteContext {
   readonly targets: TargetSet;
+  /** Clients found on this machine that need a password before they can be watched (none by default). */
+  readonly needsCredentials?: () => readonly NeedsCredentials[];
   /** Daemon-wide collectors (build info, reload status, process, host). */
   readonly daemonCollectors: readonly Collector[];
   /** The configuration in force; `/config` shows its `redacted` form (secrets replaced). */
@@ -118,19 +122,34 @@ export function coreRoutes(context: CoreRouteContext): Route[] {
       path: "/api/v1/targets",
       scope: "api",
       handle: async (_req, res) =>
-        sendJson(
-          res,
-          200,
-          context.targets.targets.map((t) => ({
+        sendJson(res, 200, [
+          ...context.targets.targets.map((t) => ({
             name: t.config.name,
             type: t.config.type,
+            state: t.health.up ? "up" : "down",
             up: t.health.up,
             ...t.summary(),
             lastSuccess:
               t.health.lastSuccessAt === 0 ? null : new Date(t.health.lastSuccessAt).toISOString(),
             lastError: t.health.lastError ?? null,
           })),
-        ),
+          // Found, not polled: what was found, where, and the lines that would make it run.
+          ...(context.needsCredentials?.() ?? []).map((n) => ({
+            name: n.name,
+            type: n.type,
+            state: "needs_credentials",
+            up: false,
+            url: redactUrl(n.url),
+            foundIn: n.foundIn,
+            username: n.username,
+            reason: n.reason,
+            passwordFile: n.passwordFile,
+            configFile: n.configFile,
+            configLines: n.configLines,
+            lastSuccess: null,
+            lastError: null,
+          })),
+        ]),
     },
   ];
 }

@@ -1,10 +1,12 @@
 // The dashboard's data: an overview of every target and the host, per-tracker tables, paged torrent lists.
 
+import type { NeedsCredentials } from "../collect/needs-credentials.ts";
 import type { AnyTarget } from "../collect/target-set.ts";
 import type { TorrentTarget } from "../collect/torrent-target.ts";
 import type { HostSnapshot } from "../host/snapshot.ts";
 import { STATUS_NAMES } from "../model/status.ts";
 import type { TorrentRow } from "../model/torrent-table.ts";
+import { redactUrl } from "../settings/redact-url.ts";
 
 /** One target in the overview. */
 export interface TargetOverview {
@@ -35,7 +37,11 @@ export interface Overview {
   readonly at: number;
   readonly host: HostSnapshot | null;
   readonly targets: readonly TargetOverview[];
+  /** Clients found on this machine that need a password before they can be watched. */
+  readonly needsCredentials: readonly NeedsCredentials[];
 }
+
+export type { NeedsCredentials };
 
 /** One row of a target's per-tracker table. */
 export interface TrackerRow {
@@ -86,10 +92,15 @@ export const TORRENT_SORT_KEYS = [
 export type TorrentSortKey = (typeof TORRENT_SORT_KEYS)[number];
 
 /** Builds the overview of every target. */
-export function overview(targets: readonly AnyTarget[], host: HostSnapshot | null): Overview {
+export function overview(
+  targets: readonly AnyTarget[],
+  host: HostSnapshot | null,
+  needsCredentials: readonly NeedsCredentials[] = [],
+): Overview {
   return {
     at: Date.now(),
     host,
+    needsCredentials: needsCredentials.map((n) => ({ ...n, url: redactUrl(n.url) })),
     targets: targets.map((t): TargetOverview => {
       const summary = t.summary();
       const torrent = t.kind === "torrent" ? t : undefined;
