@@ -39,7 +39,7 @@ export interface Config {
 /** A torrent client target's options that do not say which client it is: what `global:` sets. */
 export type ClientDefaults = Omit<
   TargetConfig,
-  "name" | "type" | "url" | "username" | "password" | "apiKey" | "plainCredentials"
+  "name" | "type" | "url" | "username" | "password" | "apiKey" | "plainCredentials" | "maxSpeed"
 >;
 
 /** Poll interval of device targets unless set (the Linxdot exporter's refresh default). */

@@ -261,7 +261,10 @@ function build(
       rename: lowerKeys({ ...g.tracker?.rename }),
       categoryAsTracker: g.tracker?.category_as_tracker ?? false,
     },
-    compat: { downloaderExporter: g.compat?.downloader_exporter ?? false },
+    compat: {
+      downloaderExporter: g.compat?.downloader_exporter ?? false,
+      statusLanguage: g.compat?.status_language ?? TARGET_DEFAULTS.compat.statusLanguage,
+    },
     tls: {
       insecureSkipVerify: g.tls?.insecure_skip_verify ?? false,
       ...(globalCaFile === undefined ? {} : { caFile: resolve(base, globalCaFile) }),

@@ -94,6 +94,8 @@ export class DiscoveredTargets {
           password: login.kind === "found" ? login.password : undefined,
           apiKey: undefined,
           plainCredentials: false,
+          // A line's capacity is the operator's to say.
+          maxSpeed: { upload: undefined, download: undefined },
           tls: {
             insecureSkipVerify: finding.tls?.insecureSkipVerify ?? false,
             ...(finding.tls?.caFile === undefined ? {} : { caFile: finding.tls.caFile }),
