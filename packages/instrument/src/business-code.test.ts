@@ -9,6 +9,7 @@ import {
   gzipSync,
   zstdCompressSync,
 } from "node:zlib";
+import fc from "fast-check";
 import { BodyTap } from "./body-tap.ts";
 import { bodyText, inboundCode, outboundCode } from "./business-code.ts";
 import { fCode, labelValue } from "./label-values.ts";
@@ -86,5 +87,31 @@ describe("bodyText", () => {
     const objects = new BodyTap(1024);
     objects.add({ not: "bytes" });
     assert.equal(objects.unreadable, true);
+  });
+
+  it("skips decoding bodies that cannot be JSON, with the codes they would have had", () => {
+    const starts = fc.constantFrom("", " ", "\ufeff", "\ufeff\n", "\t\r\n ", "\u00ef\u00bb");
+    const text = fc.oneof(
+      fc.json(),
+      fc.constantFrom("<html>", "true", "nul", "-", "{", '"x"', "1e5", "\ufeff", "\u00a0{}"),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(starts, text, fc.boolean(), (start, body, gzipped) => {
+        const bytes = Buffer.from(start + body, start.includes("\u00ef") ? "latin1" : "utf8");
+        const tap = tapOf(1024, gzipped ? gzipSync(bytes) : bytes);
+        const coding = gzipped ? "gzip" : undefined;
+        assert.equal(
+          inboundCode(bodyText(tap, coding, true)),
+          inboundCode(bodyText(tap, coding)),
+          JSON.stringify(start + body),
+        );
+        assert.equal(
+          outboundCode(bodyText(tap, coding, true)),
+          outboundCode(bodyText(tap, coding)),
+        );
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -20,13 +20,25 @@ const CODE_OR_ERRORCODE = ["code", "errorcode"];
 /**
  * A tapped body as text, its `Content-Encoding` undone (decompressed output bounded by the
  * tap's limit too). Undefined when it is empty, too large, in an unknown encoding, or otherwise
- * unreadable.
+ * unreadable; with `jsonOnly`, also when its bytes cannot start a JSON text (an HTML page, an
+ * image), which then is not decoded into a string for nothing.
  */
-export function bodyText(tap: BodyTap, contentEncoding: string | undefined): string | undefined {
-  if (tap.overflowed || tap.unreadable || tap.size === 0) return undefined;
+export function bodyText(
+  tap: BodyTap,
+  contentEncoding: string | undefined,
+  jsonOnly = false,
+): string | undefined {
+  if (tap.overflowed || tap.unreadable || tap.empty) return undefined;
   const body = tap.contents();
-  const codings = contentEncoding === undefined ? [] : codingsOf(contentEncoding);
-  if (codings.length === 0) return typeof body === "string" ? body : body.toString("utf8");
+  if (contentEncoding === undefined || contentEncoding === "") {
+    if (typeof body === "string") return body;
+    return jsonOnly && !mayStartJson(body) ? undefined : body.toString("utf8");
+  }
+  const codings = codingsOf(contentEncoding);
+  if (codings.length === 0) {
+    if (typeof body === "string") return body;
+    return jsonOnly && !mayStartJson(body) ? undefined : body.toString("utf8");
+  }
   let bytes = typeof body === "string" ? Buffer.from(body) : body;
   try {
     for (const coding of codings.reverse()) {
@@ -37,7 +49,29 @@ export function bodyText(tap: BodyTap, contentEncoding: string | undefined): str
   } catch {
     return undefined;
   }
-  return bytes.toString("utf8");
+  return jsonOnly && !mayStartJson(bytes) ? undefined : bytes.toString("utf8");
+}
+
+/**
+ * Whether UTF-8 bytes may be a JSON text as {@link scanJson} reads it: after an optional
+ * byte-order mark and whitespace, `{`, `[`, `"`, `-`, a digit, or the `t`, `f`, `n` of a
+ * literal. Anything else is refused by the scan at its first character anyway.
+ */
+export function mayStartJson(bytes: Uint8Array): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let c = bytes[i];
+  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i];
+  if (c === undefined) return false;
+  return (
+    c === 0x7b ||
+    c === 0x5b ||
+    c === 0x22 ||
+    c === 0x2d ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x74 ||
+    c === 0x66 ||
+    c === 0x6e
+  );
 }
 
 /** Inbound `code`: the `code` found in the JSON body, "" when there is none, -1 when not JSON. */

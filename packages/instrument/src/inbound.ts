@@ -4,10 +4,10 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { BodyTap } from "./body-tap.ts";
 import { bodyText, inboundCode } from "./business-code.ts";
-import { fuzzyGet, normalizeKey } from "./fuzzy-get.ts";
+import { fuzzyGet, keyMatches } from "./fuzzy-get.ts";
 import { InboundRequest } from "./inbound-state.ts";
 import { scanJson } from "./json-scan.ts";
-import { fCode, labelValue, truthy } from "./label-values.ts";
+import { labelValue, truthy } from "./label-values.ts";
 import { kPushObserver, kResponseTap, type PushObserver } from "./patches.ts";
 import { reportError } from "./report.ts";
 import { routeTemplate } from "./routes.ts";
@@ -60,9 +60,11 @@ function onStart(message: ServerMessage): void {
       if (name.length < 9) continue;
       const last = name.charCodeAt(name.length - 1) | 0x20;
       if (last !== 0x74 && last !== 0x65 && last !== 0x2d && last !== 0x7f) continue;
-      const key = normalizeKey(name);
-      if (key === "useragent") userAgent ??= raw[i + 1];
-      else if (key === "methodcode") methodCode ??= raw[i + 1];
+      if (userAgent === undefined && keyMatches(name, 0, name.length, "useragent")) {
+        userAgent = raw[i + 1];
+      } else if (methodCode === undefined && keyMatches(name, 0, name.length, "methodcode")) {
+        methodCode = raw[i + 1];
+      }
     }
     const state = new InboundRequest(
       runtime.options.maxBodyBytes,
@@ -113,10 +115,14 @@ function onFinish(message: ServerMessage): void {
         ? (routeTemplate(state, request) ?? state.rawPath)
         : state.rawPath;
     const code = inboundCode(
-      bodyText(state, state.textual ? undefined : contentEncoding(response)),
+      bodyText(state, state.textual ? undefined : contentEncoding(response), true),
     );
-    runtime.metrics.inner.observe(
-      [fCode(state.userAgent), path, String(status), code, methodCode(state, request)],
+    runtime.metrics.inbound.observe(
+      path,
+      state.userAgent,
+      status,
+      code,
+      methodCode(state, request),
       ms,
     );
   } catch (error) {

@@ -30,7 +30,7 @@ export class PartnerCall {
     if (runtime === undefined) return;
     try {
       const ms = performance.now() - this.start;
-      const code = outboundCode(bodyText(this.tap, this.contentEncoding));
+      const code = outboundCode(bodyText(this.tap, this.contentEncoding, true));
       runtime.metrics.partner.observe(
         [this.match.partner, this.match.actionCode, String(this.status), code],
         ms,
