@@ -9,6 +9,7 @@ import {
 } from "node:zlib";
 import type { BodyTap } from "./body-tap.ts";
 import { scanJson } from "./json-scan.ts";
+import { scanJsonBytes } from "./json-scan-bytes.ts";
 import { labelValue } from "./label-values.ts";
 
 /** The `code` of a body that is not JSON or could not be read: the original writes -1. */
@@ -18,27 +19,19 @@ const CODE = ["code"];
 const CODE_OR_ERRORCODE = ["code", "errorcode"];
 
 /**
- * A tapped body as text, its `Content-Encoding` undone (decompressed output bounded by the
- * tap's limit too). Undefined when it is empty, too large, in an unknown encoding, or otherwise
- * unreadable; with `jsonOnly`, also when its bytes cannot start a JSON text (an HTML page, an
- * image), which then is not decoded into a string for nothing.
+ * A tapped body with its `Content-Encoding` undone (decompressed output bounded by the tap's
+ * limit too): text when it was written as text, else bytes. Undefined when it is empty, too
+ * large, in an unknown encoding, or otherwise unreadable.
  */
-export function bodyText(
+export function bodyContent(
   tap: BodyTap,
   contentEncoding: string | undefined,
-  jsonOnly = false,
-): string | undefined {
+): string | Buffer | undefined {
   if (tap.overflowed || tap.unreadable || tap.empty) return undefined;
   const body = tap.contents();
-  if (contentEncoding === undefined || contentEncoding === "") {
-    if (typeof body === "string") return body;
-    return jsonOnly && !mayStartJson(body) ? undefined : body.toString("utf8");
-  }
+  if (contentEncoding === undefined || contentEncoding === "") return body;
   const codings = codingsOf(contentEncoding);
-  if (codings.length === 0) {
-    if (typeof body === "string") return body;
-    return jsonOnly && !mayStartJson(body) ? undefined : body.toString("utf8");
-  }
+  if (codings.length === 0) return body;
   let bytes = typeof body === "string" ? Buffer.from(body) : body;
   try {
     for (const coding of codings.reverse()) {
@@ -49,45 +42,38 @@ export function bodyText(
   } catch {
     return undefined;
   }
-  return jsonOnly && !mayStartJson(bytes) ? undefined : bytes.toString("utf8");
+  return bytes;
+}
+
+/** {@link bodyContent} as UTF-8 text. */
+export function bodyText(tap: BodyTap, contentEncoding: string | undefined): string | undefined {
+  const body = bodyContent(tap, contentEncoding);
+  return typeof body === "string" || body === undefined ? body : body.toString("utf8");
 }
 
 /**
- * Whether UTF-8 bytes may be a JSON text as {@link scanJson} reads it: after an optional
- * byte-order mark and whitespace, `{`, `[`, `"`, `-`, a digit, or the `t`, `f`, `n` of a
- * literal. Anything else is refused by the scan at its first character anyway.
+ * Inbound `code`: the `code` found in the JSON body, "" when there is none, -1 when not JSON.
+ * Bytes are scanned as they are (see {@link scanJsonBytes}), not decoded first.
  */
-export function mayStartJson(bytes: Uint8Array): boolean {
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  let c = bytes[i];
-  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i];
-  if (c === undefined) return false;
-  return (
-    c === 0x7b ||
-    c === 0x5b ||
-    c === 0x22 ||
-    c === 0x2d ||
-    (c >= 0x30 && c <= 0x39) ||
-    c === 0x74 ||
-    c === 0x66 ||
-    c === 0x6e
-  );
-}
-
-/** Inbound `code`: the `code` found in the JSON body, "" when there is none, -1 when not JSON. */
-export function inboundCode(text: string | undefined): string {
-  if (text === undefined) return NOT_JSON;
-  const found = scanJson(text, CODE);
+export function inboundCode(body: string | Buffer | undefined): string {
+  const found = scan(body, CODE);
   return found === undefined ? NOT_JSON : labelValue(found[0]);
 }
 
 /** Outbound `code`: `code`, else `errorcode`, else -1; -1 too when the body is not JSON. */
-export function outboundCode(text: string | undefined): string {
-  if (text === undefined) return NOT_JSON;
-  const found = scanJson(text, CODE_OR_ERRORCODE);
+export function outboundCode(body: string | Buffer | undefined): string {
+  const found = scan(body, CODE_OR_ERRORCODE);
   if (found === undefined) return NOT_JSON;
   const code = found[0] ?? found[1];
   return code === undefined || code === null ? NOT_JSON : labelValue(code);
+}
+
+function scan(
+  body: string | Buffer | undefined,
+  targets: readonly string[],
+): unknown[] | undefined {
+  if (body === undefined) return undefined;
+  return typeof body === "string" ? scanJson(body, targets) : scanJsonBytes(body, targets);
 }
 
 function codingsOf(header: string): string[] {

@@ -3,7 +3,7 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { BodyTap } from "./body-tap.ts";
-import { bodyText, inboundCode } from "./business-code.ts";
+import { bodyContent, bodyText, inboundCode } from "./business-code.ts";
 import { fuzzyGet, keyMatches } from "./fuzzy-get.ts";
 import { InboundRequest } from "./inbound-state.ts";
 import { scanJson } from "./json-scan.ts";
@@ -115,7 +115,7 @@ function onFinish(message: ServerMessage): void {
         ? (routeTemplate(state, request) ?? state.rawPath)
         : state.rawPath;
     const code = inboundCode(
-      bodyText(state, state.textual ? undefined : contentEncoding(response), true),
+      bodyContent(state, state.textual ? undefined : contentEncoding(response)),
     );
     runtime.metrics.inbound.observe(
       path,

@@ -10,6 +10,7 @@ import {
 } from "@seedwatch/metrics";
 import { InboundRecorders } from "./inbound-recorders.ts";
 import type { ResolvedOptions } from "./options.ts";
+import { PartnerRecorders } from "./partner-recorders.ts";
 
 /** Label names, in the original's order. */
 export const INNER_LABELS = [
@@ -152,6 +153,8 @@ export class InstrumentMetrics {
   /** The inner histogram's recorders, looked up by an inbound request's labels. */
   readonly inbound: InboundRecorders;
   readonly partner: Series;
+  /** The partner histogram's recorders, looked up by a call's partner path, status and code. */
+  readonly partnerCalls: PartnerRecorders;
   readonly consumer: Series;
 
   private constructor(
@@ -161,6 +164,7 @@ export class InstrumentMetrics {
     this.inner = new Series(histograms.inner, options);
     this.inbound = new InboundRecorders(this.inner, options.maxSeries * 4);
     this.partner = new Series(histograms.partner, options);
+    this.partnerCalls = new PartnerRecorders(this.partner);
     this.consumer = new Series(histograms.consumer, options);
     const all = [histograms.inner, histograms.partner, histograms.consumer];
     for (const histogram of all) this.registry.register(histogram);
