@@ -23,7 +23,7 @@ describe("InboundRecorders", () => {
         const metrics = InstrumentMetrics.create(resolveOptions({ syscode: "A123456789" }));
         const expected = new Map<string, number>();
         for (const r of requests) {
-          metrics.inbound.observe(r.path, r.userAgent, r.status, r.code, r.methodCode, 1);
+          metrics.inbound.path(r.path).observe(r.userAgent, r.status, r.code, r.methodCode, 1);
           const fCode =
             r.userAgent === undefined
               ? ""

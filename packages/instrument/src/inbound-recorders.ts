@@ -1,71 +1,87 @@
-// The inbound histogram's recorders by label set, with a one-entry cache per path for the usual case: the same answer again.
+// The inbound histogram's recorders by path, each path remembering its last label set: the usual request needs one map lookup.
 
 import type { HistogramRecorder } from "@seedwatch/metrics";
 import { fCode } from "./label-values.ts";
 import type { Series } from "./metrics.ts";
 
-/** The label set last recorded for a path, and its recorder. */
-interface Last {
-  userAgent: string | undefined;
-  status: number;
-  code: string;
-  methodCode: string;
-  recorder: HistogramRecorder;
-}
-
 /**
- * Finds the recorder of an inbound request's label set. A service answers most requests to a
- * path alike (same status, code and client), so each path remembers its last label set: when
- * the next one is the same, its recorder is found with one map lookup and four comparisons,
- * with no label value built (`f_code` is cut from the User-Agent only on a miss).
+ * One path as requests name it (raw, or a route template): whether it is skipped, and the label
+ * set last recorded for it with its recorder. A service answers most requests to a path alike
+ * (same status, code and client), so when the next label set is the same its recorder is found
+ * with four comparisons, with no label value built (`f_code` is cut from the User-Agent only on
+ * a miss).
  */
-export class InboundRecorders {
+export class InboundPath {
+  readonly path: string;
+  /** Requests whose raw path this is are not recorded (skipPaths). */
+  readonly skip: boolean;
   readonly #series: Series;
-  readonly #byPath = new Map<string, Last>();
-  readonly #limit: number;
+  #userAgent: string | undefined = undefined;
+  #status = -1;
+  #code = "";
+  #methodCode = "";
+  #recorder: HistogramRecorder | undefined = undefined;
 
-  constructor(series: Series, limit: number) {
+  constructor(path: string, skip: boolean, series: Series) {
+    this.path = path;
+    this.skip = skip;
     this.#series = series;
-    this.#limit = limit;
   }
 
-  /** Records `ms` for a request to `path` answered with `status` and `code`. */
+  /** Records `ms` for a request to this path answered with `status` and `code`. */
   observe(
-    path: string,
     userAgent: string | undefined,
     status: number,
     code: string,
     methodCode: string,
     ms: number,
   ): void {
-    const last = this.#byPath.get(path);
+    let recorder = this.#recorder;
     if (
-      last !== undefined &&
-      last.status === status &&
-      last.code === code &&
-      last.methodCode === methodCode &&
-      last.userAgent === userAgent
+      recorder === undefined ||
+      this.#status !== status ||
+      this.#code !== code ||
+      this.#methodCode !== methodCode ||
+      this.#userAgent !== userAgent
     ) {
-      last.recorder.observe(ms);
-      return;
-    }
-    const recorder = this.#series.recorder([
-      fCode(userAgent),
-      path,
-      String(status),
-      code,
-      methodCode,
-    ]);
-    if (last !== undefined) {
-      last.userAgent = userAgent;
-      last.status = status;
-      last.code = code;
-      last.methodCode = methodCode;
-      last.recorder = recorder;
-    } else {
-      if (this.#byPath.size >= this.#limit) this.#byPath.clear();
-      this.#byPath.set(path, { userAgent, status, code, methodCode, recorder });
+      recorder = this.#series.recorder([
+        fCode(userAgent),
+        this.path,
+        String(status),
+        code,
+        methodCode,
+      ]);
+      this.#userAgent = userAgent;
+      this.#status = status;
+      this.#code = code;
+      this.#methodCode = methodCode;
+      this.#recorder = recorder;
     }
     recorder.observe(ms);
+  }
+}
+
+/** The {@link InboundPath} of each path seen, at most `limit` of them (then it starts afresh). */
+export class InboundRecorders {
+  readonly #series: Series;
+  readonly #skipPaths: ReadonlySet<string>;
+  readonly #byPath = new Map<string, InboundPath>();
+  readonly #limit: number;
+
+  constructor(series: Series, skipPaths: readonly string[], limit: number) {
+    this.#series = series;
+    this.#skipPaths = new Set(skipPaths);
+    this.#limit = limit;
+  }
+
+  /** The entry of `path`. */
+  path(path: string): InboundPath {
+    let entry = this.#byPath.get(path);
+    if (entry === undefined) {
+      if (this.#byPath.size >= this.#limit) this.#byPath.clear();
+      entry = new InboundPath(path, this.#skipPaths.has(path), this.#series);
+      this.#byPath.set(path, entry);
+    }
+    return entry;
   }
 }

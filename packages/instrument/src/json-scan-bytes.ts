@@ -314,6 +314,8 @@ function decodeValue(bytes: Buffer, start: number, end: number): unknown {
   if (c === 0x66) return false;
   if (c === 0x6e) return null;
   if (c === OPEN_BRACE || c === OPEN_BRACKET) return JSON.parse(bytes.toString("utf8", start, end));
+  const small = smallInteger(bytes, start, end);
+  if (small !== undefined) return small;
   const literal = bytes.toString("latin1", start, end);
   // Integers keep every digit (Python's str() of an int does); others are doubles, as in JSON.parse.
   if (literal.length > 15 && /^-?\d+$/.test(literal)) return BigInt(literal);
@@ -341,6 +343,22 @@ function keyMatches(bytes: Buffer, start: number, end: number, target: string): 
     j++;
   }
   return j === target.length;
+}
+
+/** The value of a valid JSON number of at most 9 digits and no fraction or exponent; else undefined. */
+function smallInteger(bytes: Buffer, start: number, end: number): number | undefined {
+  let k = start;
+  const negative = (bytes[start] as number) === MINUS;
+  if (negative) k++;
+  if (end - k > 9) return undefined;
+  let value = 0;
+  for (; k < end; k++) {
+    const c = bytes[k] as number;
+    if (c < 0x30 || c > 0x39) return undefined;
+    value = value * 10 + (c - 0x30);
+  }
+  // -0 stays -0, as Number("-0") gives.
+  return negative ? -value : value;
 }
 
 function isHex(c: number): boolean {

@@ -315,10 +315,28 @@ function decodeValue(text: string, start: number, end: number): unknown {
   if (c === 0x66) return false;
   if (c === 0x6e) return null;
   if (c === OPEN_BRACE || c === OPEN_BRACKET) return JSON.parse(text.slice(start, end));
+  const small = smallInteger(text, start, end);
+  if (small !== undefined) return small;
   const literal = text.slice(start, end);
   // Integers keep every digit (Python's str() of an int does); others are doubles, as in JSON.parse.
   if (literal.length > 15 && /^-?\d+$/.test(literal)) return BigInt(literal);
   return Number(literal);
+}
+
+/** The value of a valid JSON number of at most 9 digits and no fraction or exponent; else undefined. */
+function smallInteger(text: string, start: number, end: number): number | undefined {
+  let k = start;
+  const negative = text.charCodeAt(start) === MINUS;
+  if (negative) k++;
+  if (end - k > 9) return undefined;
+  let value = 0;
+  for (; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 0x30 || c > 0x39) return undefined;
+    value = value * 10 + (c - 0x30);
+  }
+  // -0 stays -0, as Number("-0") gives.
+  return negative ? -value : value;
 }
 
 function isHex(c: number): boolean {

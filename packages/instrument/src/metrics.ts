@@ -162,7 +162,7 @@ export class InstrumentMetrics {
     histograms: { inner: Histogram; partner: Histogram; consumer: Histogram },
   ) {
     this.inner = new Series(histograms.inner, options);
-    this.inbound = new InboundRecorders(this.inner, options.maxSeries * 4);
+    this.inbound = new InboundRecorders(this.inner, options.skipPaths, options.maxSeries * 4);
     this.partner = new Series(histograms.partner, options);
     this.partnerCalls = new PartnerRecorders(this.partner);
     this.consumer = new Series(histograms.consumer, options);
