@@ -82,6 +82,11 @@ export class BodyTap {
     }
   }
 
+  /** Adds a chunk Node pushes into an IncomingMessage (null marks the end): a push observer. */
+  onPush(chunk: unknown): void {
+    if (chunk !== null) this.add(chunk);
+  }
+
   /** The body as UTF-8 text when it was written as text, else as bytes. */
   contents(): string | Buffer {
     const first = this.#first;

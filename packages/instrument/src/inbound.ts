@@ -85,11 +85,7 @@ function onStart(message: ServerMessage): void {
         const tap = new BodyTap(runtime.options.maxBodyBytes);
         state.requestTap = tap;
         state.requestType = type;
-        request[kPushObserver] = {
-          onPush(chunk) {
-            if (chunk !== null) tap.add(chunk);
-          },
-        };
+        request[kPushObserver] = tap;
       }
     }
     message.response[kResponseTap] = state;

@@ -35,7 +35,7 @@ export class PartnerCall extends BodyTap implements PushObserver {
     response[kPushObserver] = this;
   }
 
-  onPush(chunk: unknown): void {
+  override onPush(chunk: unknown): void {
     if (chunk !== null) {
       this.add(chunk);
       return;
