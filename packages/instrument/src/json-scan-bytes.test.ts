@@ -86,6 +86,9 @@ describe("scanJsonBytes", () => {
   it("handles a byte-order mark, bytes past the end, deep nesting, and a part of a larger buffer", () => {
     assert.deepEqual(scanJsonBytes(Buffer.from('\ufeff{"code":1}'), ["code"]), [1]);
     assert.equal(scanJsonBytes(Buffer.from('{"code":"ab'), ["code"]), undefined);
+    assert.deepEqual(scanJsonBytes(Buffer.from('{"code":0,"d":[1,{"a":"b"}]} \n'), ["code"]), [0]);
+    assert.equal(scanJsonBytes(Buffer.from('{"code":0,"d":[1,{"a":}]}'), ["code"]), undefined);
+    assert.equal(scanJsonBytes(Buffer.from('{"code":0}}'), ["code"]), undefined);
     assert.equal(
       scanJsonBytes(Buffer.from(`${"[".repeat(600)}${"]".repeat(600)}`), ["code"]),
       undefined,

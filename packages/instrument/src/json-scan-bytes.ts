@@ -94,6 +94,14 @@ export function scanJsonBytes(bytes: Buffer, targets: readonly string[]): unknow
           for (let t = 0; t < count; t++) if ((matched & (1 << t)) !== 0) found[t] = result;
           // The first match ends FuzzyGet's scan of this object: later members are not searched.
           masks[depth] = (masks[depth] as number) & ~matched;
+          if (nothingLeft(depth)) {
+            // No open container looks for anything more: the rest only has to be valid.
+            i = skipFrom(bytes, end, depth, 0, true);
+            if (i < 0) return undefined;
+            c = bytes[i] as number;
+            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+            break value;
+          }
         }
         if (c === COMMA) {
           c = bytes[i] as number;
@@ -165,37 +173,50 @@ function member(bytes: Buffer, i: number, depth: number, targets: readonly strin
  * compared and nothing is noted per member.
  */
 function skipValue(bytes: Buffer, i: number, depth: number): number {
-  const base = depth;
+  return skipFrom(bytes, i, depth, depth, false);
+}
+
+/**
+ * Checks from `i`, inside `depth` open containers, until only `base` are open: reading a value
+ * first, or, with `after`, what follows a value that ended at `i`. Returns where it stopped, or
+ * -1 when the JSON is not valid.
+ */
+function skipFrom(bytes: Buffer, i: number, depth: number, base: number, after: boolean): number {
   for (;;) {
-    let c = bytes[i] as number;
-    if (c === OPEN_BRACE) {
-      if (++depth > MAX_DEPTH) return -1;
-      c = bytes[++i] as number;
-      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
-      if (c !== CLOSE_BRACE) {
-        isObject[depth] = 1;
-        i = skipKey(bytes, i);
-        if (i < 0) return -1;
-        continue;
-      }
-      i++;
-      depth--;
-    } else if (c === OPEN_BRACKET) {
-      if (++depth > MAX_DEPTH) return -1;
-      c = bytes[++i] as number;
-      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
-      if (c !== CLOSE_BRACKET) {
-        isObject[depth] = 0;
-        continue;
-      }
-      i++;
-      depth--;
-    } else if (c === QUOTE) {
-      i = skipString(bytes, i);
-      if (i < 0) return -1;
+    let c: number;
+    if (after) {
+      after = false;
     } else {
-      i = skipScalar(bytes, i, c);
-      if (i < 0) return -1;
+      c = bytes[i] as number;
+      if (c === OPEN_BRACE) {
+        if (++depth > MAX_DEPTH) return -1;
+        c = bytes[++i] as number;
+        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+        if (c !== CLOSE_BRACE) {
+          isObject[depth] = 1;
+          i = skipKey(bytes, i);
+          if (i < 0) return -1;
+          continue;
+        }
+        i++;
+        depth--;
+      } else if (c === OPEN_BRACKET) {
+        if (++depth > MAX_DEPTH) return -1;
+        c = bytes[++i] as number;
+        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+        if (c !== CLOSE_BRACKET) {
+          isObject[depth] = 0;
+          continue;
+        }
+        i++;
+        depth--;
+      } else if (c === QUOTE) {
+        i = skipString(bytes, i);
+        if (i < 0) return -1;
+      } else {
+        i = skipScalar(bytes, i, c);
+        if (i < 0) return -1;
+      }
     }
     // A value ended at `i`: close the containers it ends, until a `,` starts another value.
     for (;;) {
@@ -216,6 +237,12 @@ function skipValue(bytes: Buffer, i: number, depth: number): number {
       depth--;
     }
   }
+}
+
+/** Whether no container open up to `depth` still looks for a target. */
+function nothingLeft(depth: number): boolean {
+  for (let d = depth; d > 0; d--) if (masks[d] !== 0) return false;
+  return true;
 }
 
 /** Skips a key and its colon at `i`; returns the position of the value (whitespace skipped), or -1. */
