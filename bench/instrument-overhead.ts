@@ -132,8 +132,8 @@ interface Window {
  * is measured. Render: /metrics with the three histograms full (maxSeries label sets each).
  */
 export async function instrumentOverhead(options: { quick: boolean }): Promise<SuiteResult> {
-  const rounds = options.quick ? 2 : 5;
-  const seconds = options.quick ? 0.5 : 1;
+  const rounds = options.quick ? 2 : 8;
+  const seconds = options.quick ? 0.5 : 0.75;
   const warmup = options.quick ? 0.5 : 1;
   const blocks = options.quick ? "6" : "20";
   const loadBefore = loadavg();
