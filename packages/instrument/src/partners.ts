@@ -27,6 +27,8 @@ interface Host {
  */
 export class Partners {
   readonly #hosts = new Map<string, Host>();
+  /** hasHost()'s answers by host as calls name it: most calls go to few hosts, listed or not. */
+  readonly #seen = new Map<string, boolean>();
 
   constructor(table: Readonly<Record<string, ResolvedPartner>>) {
     const building = new Map<string, { ports: Map<number, Entry>; bare?: Entry }>();
@@ -62,7 +64,13 @@ export class Partners {
 
   /** Cheap first filter: whether any partner lives on `host` (any case; IPv6 with or without brackets). */
   hasHost(host: string): boolean {
-    return this.#host(host) !== undefined;
+    let listed = this.#seen.get(host);
+    if (listed === undefined) {
+      listed = this.#host(host) !== undefined;
+      if (this.#seen.size >= MAX_SEEN) this.#seen.clear();
+      this.#seen.set(host, listed);
+    }
+    return listed;
   }
 
   /** The partner for a call to `host:port` on `path` (query string allowed), if listed. */
@@ -81,6 +89,8 @@ export class Partners {
     return this.#hosts.get(host) ?? this.#hosts.get(bracket(host.toLowerCase()));
   }
 }
+
+const MAX_SEEN = 1000;
 
 function bracket(host: string): string {
   return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
