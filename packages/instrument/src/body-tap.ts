@@ -9,7 +9,16 @@ export class BodyTap {
   readonly limit: number;
   #first: string | Buffer | undefined = undefined;
   #rest: Array<string | Buffer> | undefined = undefined;
+  /** Exact UTF-8 size of the chunks kept, but for the strings counted in #chars. */
   #bytes = 0;
+  /**
+   * Length of the string chunks kept whose UTF-8 size was not measured: the first #measured
+   * parts are in #bytes. A string's UTF-8 size is at least its length and at most 3 times it
+   * (a surrogate pair is 2 units for 4 bytes), so most bodies are never measured.
+   */
+  #chars = 0;
+  #measured = 0;
+  #parts = 0;
   #allStrings = true;
   /** The body was larger than `limit`. */
   overflowed = false;
@@ -20,9 +29,15 @@ export class BodyTap {
     this.limit = limit;
   }
 
-  /** Bytes collected so far. */
+  /** Bytes collected so far (UTF-8 size of the strings). */
   get size(): number {
+    this.#measure();
     return this.#bytes;
+  }
+
+  /** Whether nothing was collected. */
+  get empty(): boolean {
+    return this.#first === undefined;
   }
 
   /** Every chunk was a string: the body was written as text, so no content coding applies. */
@@ -37,9 +52,16 @@ export class BodyTap {
     }
     if (typeof chunk === "string") {
       if (chunk.length === 0) return;
-      if (encoding === undefined || typeof encoding !== "string" || isUtf8(encoding)) {
-        if (this.#fits(chunk.length < 128 ? utf8Length(chunk) : Buffer.byteLength(chunk))) {
+      if (typeof encoding !== "string" || isUtf8(encoding)) {
+        if (this.#bytes + 3 * (this.#chars + chunk.length) <= this.limit) {
+          this.#chars += chunk.length;
           this.#keep(chunk);
+          return;
+        }
+        this.#measure();
+        if (this.#fits(Buffer.byteLength(chunk))) {
+          this.#keep(chunk);
+          this.#measured = this.#parts;
         }
         return;
       }
@@ -60,6 +82,11 @@ export class BodyTap {
     }
   }
 
+  /** Adds a chunk Node pushes into an IncomingMessage (null marks the end): a push observer. */
+  onPush(chunk: unknown): void {
+    if (chunk !== null) this.add(chunk);
+  }
+
   /** The body as UTF-8 text when it was written as text, else as bytes. */
   contents(): string | Buffer {
     const first = this.#first;
@@ -71,18 +98,35 @@ export class BodyTap {
     return Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : p)));
   }
 
-  #fits(length: number): boolean {
-    if (this.#bytes + length <= this.limit) {
-      this.#bytes += length;
-      return true;
+  /** Whether a chunk of `bytes` (exact) still fits, then counted; drops everything when not. */
+  #fits(bytes: number): boolean {
+    const limit = this.limit;
+    if (this.#bytes + 3 * this.#chars + bytes > limit) {
+      if (this.#bytes + this.#chars + bytes <= limit) this.#measure();
+      if (this.#bytes + this.#chars + bytes > limit) {
+        this.overflowed = true;
+        this.#first = undefined;
+        this.#rest = undefined;
+        return false;
+      }
     }
-    this.overflowed = true;
-    this.#first = undefined;
-    this.#rest = undefined;
-    return false;
+    this.#bytes += bytes;
+    return true;
+  }
+
+  /** Counts the exact UTF-8 size of the strings kept and not measured yet. */
+  #measure(): void {
+    const rest = this.#rest;
+    for (let i = this.#measured; i < this.#parts; i++) {
+      const part = i === 0 ? this.#first : rest?.[i - 1];
+      if (typeof part === "string") this.#bytes += Buffer.byteLength(part);
+    }
+    this.#chars = 0;
+    this.#measured = this.#parts;
   }
 
   #keep(part: string | Buffer): void {
+    this.#parts++;
     if (typeof part !== "string") this.#allStrings = false;
     if (this.#first === undefined) this.#first = part;
     else if (this.#rest === undefined) this.#rest = [part];
@@ -92,14 +136,4 @@ export class BodyTap {
 
 function isUtf8(encoding: string): boolean {
   return encoding === "utf8" || encoding === "utf-8" || /^utf-?8$/i.test(encoding);
-}
-
-/** UTF-8 length of a short string, without Buffer.byteLength's call into C++. */
-function utf8Length(text: string): number {
-  let length = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x80) length += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
-  }
-  return length;
 }

@@ -9,8 +9,9 @@ import {
   gzipSync,
   zstdCompressSync,
 } from "node:zlib";
+import fc from "fast-check";
 import { BodyTap } from "./body-tap.ts";
-import { bodyText, inboundCode, outboundCode } from "./business-code.ts";
+import { bodyContent, bodyText, inboundCode, outboundCode } from "./business-code.ts";
 import { fCode, labelValue } from "./label-values.ts";
 
 function tapOf(limit: number, ...chunks: Array<string | Uint8Array>): BodyTap {
@@ -86,5 +87,27 @@ describe("bodyText", () => {
     const objects = new BodyTap(1024);
     objects.add({ not: "bytes" });
     assert.equal(objects.unreadable, true);
+  });
+
+  it("reads the code from a body's bytes as from its decoded text", () => {
+    const starts = fc.constantFrom("", " ", "\ufeff", "\ufeff\n", "\t\r\n ", "\u00ef\u00bb");
+    const text = fc.oneof(
+      fc.json(),
+      fc.constantFrom("<html>", "true", "nul", "-", "{", '"x"', "1e5", "\ufeff", "\u00a0{}"),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(starts, text, fc.boolean(), (start, body, gzipped) => {
+        const bytes = Buffer.from(start + body, start.includes("\u00ef") ? "latin1" : "utf8");
+        const tap = tapOf(1024, gzipped ? gzipSync(bytes) : bytes);
+        const coding = gzipped ? "gzip" : undefined;
+        const content = bodyContent(tap, coding);
+        assert.ok(content === undefined || Buffer.isBuffer(content));
+        const decoded = bodyText(tap, coding);
+        assert.equal(inboundCode(content), inboundCode(decoded), JSON.stringify(start + body));
+        assert.equal(outboundCode(content), outboundCode(decoded));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

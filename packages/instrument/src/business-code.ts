@@ -9,6 +9,7 @@ import {
 } from "node:zlib";
 import type { BodyTap } from "./body-tap.ts";
 import { scanJson } from "./json-scan.ts";
+import { scanJsonBytes } from "./json-scan-bytes.ts";
 import { labelValue } from "./label-values.ts";
 
 /** The `code` of a body that is not JSON or could not be read: the original writes -1. */
@@ -18,15 +19,19 @@ const CODE = ["code"];
 const CODE_OR_ERRORCODE = ["code", "errorcode"];
 
 /**
- * A tapped body as text, its `Content-Encoding` undone (decompressed output bounded by the
- * tap's limit too). Undefined when it is empty, too large, in an unknown encoding, or otherwise
- * unreadable.
+ * A tapped body with its `Content-Encoding` undone (decompressed output bounded by the tap's
+ * limit too): text when it was written as text, else bytes. Undefined when it is empty, too
+ * large, in an unknown encoding, or otherwise unreadable.
  */
-export function bodyText(tap: BodyTap, contentEncoding: string | undefined): string | undefined {
-  if (tap.overflowed || tap.unreadable || tap.size === 0) return undefined;
+export function bodyContent(
+  tap: BodyTap,
+  contentEncoding: string | undefined,
+): string | Buffer | undefined {
+  if (tap.overflowed || tap.unreadable || tap.empty) return undefined;
   const body = tap.contents();
-  const codings = contentEncoding === undefined ? [] : codingsOf(contentEncoding);
-  if (codings.length === 0) return typeof body === "string" ? body : body.toString("utf8");
+  if (contentEncoding === undefined || contentEncoding === "") return body;
+  const codings = codingsOf(contentEncoding);
+  if (codings.length === 0) return body;
   let bytes = typeof body === "string" ? Buffer.from(body) : body;
   try {
     for (const coding of codings.reverse()) {
@@ -37,23 +42,38 @@ export function bodyText(tap: BodyTap, contentEncoding: string | undefined): str
   } catch {
     return undefined;
   }
-  return bytes.toString("utf8");
+  return bytes;
 }
 
-/** Inbound `code`: the `code` found in the JSON body, "" when there is none, -1 when not JSON. */
-export function inboundCode(text: string | undefined): string {
-  if (text === undefined) return NOT_JSON;
-  const found = scanJson(text, CODE);
+/** {@link bodyContent} as UTF-8 text. */
+export function bodyText(tap: BodyTap, contentEncoding: string | undefined): string | undefined {
+  const body = bodyContent(tap, contentEncoding);
+  return typeof body === "string" || body === undefined ? body : body.toString("utf8");
+}
+
+/**
+ * Inbound `code`: the `code` found in the JSON body, "" when there is none, -1 when not JSON.
+ * Bytes are scanned as they are (see {@link scanJsonBytes}), not decoded first.
+ */
+export function inboundCode(body: string | Buffer | undefined): string {
+  const found = scan(body, CODE);
   return found === undefined ? NOT_JSON : labelValue(found[0]);
 }
 
 /** Outbound `code`: `code`, else `errorcode`, else -1; -1 too when the body is not JSON. */
-export function outboundCode(text: string | undefined): string {
-  if (text === undefined) return NOT_JSON;
-  const found = scanJson(text, CODE_OR_ERRORCODE);
+export function outboundCode(body: string | Buffer | undefined): string {
+  const found = scan(body, CODE_OR_ERRORCODE);
   if (found === undefined) return NOT_JSON;
   const code = found[0] ?? found[1];
   return code === undefined || code === null ? NOT_JSON : labelValue(code);
+}
+
+function scan(
+  body: string | Buffer | undefined,
+  targets: readonly string[],
+): unknown[] | undefined {
+  if (body === undefined) return undefined;
+  return typeof body === "string" ? scanJson(body, targets) : scanJsonBytes(body, targets);
 }
 
 function codingsOf(header: string): string[] {

@@ -155,6 +155,12 @@ describe("scanJson", () => {
     assert.equal(scanJson("", ["code"]), undefined);
     assert.equal(scanJson("hello", ["code"]), undefined);
     assert.equal(scanJson('{"code":0} x', ["code"]), undefined);
+    // Found first, the code still needs the rest of the text to be valid JSON.
+    assert.deepEqual(scanJson('{"code":0,"data":[1,{"a":"b"}]} \n', ["code"]), [0]);
+    assert.equal(scanJson('{"code":0,"data":[1,{"a":}]}', ["code"]), undefined);
+    assert.equal(scanJson('{"code":0,"data":[1,2}', ["code"]), undefined);
+    assert.equal(scanJson('{"code":0}}', ["code"]), undefined);
+    assert.deepEqual(scanJson('{"data":{"code":1},"x":[],"code":2}', ["code"]), [2]);
     assert.equal(scanJson("01", ["code"]), undefined);
     assert.equal(scanJson(`${"[".repeat(600)}${"]".repeat(600)}`, ["code"]), undefined);
     assert.deepEqual(scanJson(`${"[".repeat(100)}{"code":1}${"]".repeat(100)}`, ["code"]), [1]);

@@ -8,6 +8,24 @@ export function normalizeKey(key: string): string {
   return key.replace(/[-_]/g, "").toLowerCase();
 }
 
+/**
+ * Whether `text.slice(start, end)` normalizes to `target` (already normalized), compared in
+ * place: no string is built unless the key has non-ASCII characters.
+ */
+export function keyMatches(text: string, start: number, end: number, target: string): boolean {
+  let j = 0;
+  for (let i = start; i < end; i++) {
+    let c = text.charCodeAt(i);
+    if (c === 0x2d || c === 0x5f) continue;
+    // Outside ASCII, lower-casing may change lengths or land in ASCII (the Kelvin sign): do it properly.
+    if (c >= 0x80) return normalizeKey(text.slice(start, end)) === target;
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    if (c !== target.charCodeAt(j)) return false;
+    j++;
+  }
+  return j === target.length;
+}
+
 interface Found {
   value: unknown;
 }

@@ -1,6 +1,7 @@
 // What is kept about one inbound request between its start and its finish: its response body tap, and more.
 
 import { BodyTap } from "./body-tap.ts";
+import type { InboundPath } from "./inbound-recorders.ts";
 
 /**
  * One inbound request being measured. It is the tap of its response's body (one object per
@@ -9,7 +10,7 @@ import { BodyTap } from "./body-tap.ts";
 export class InboundRequest extends BodyTap {
   readonly start: number;
   /** The path as the client sent it, before any router rewrote `req.url`. */
-  readonly rawPath: string;
+  readonly rawPath: InboundPath;
   readonly query: string;
   readonly userAgent: string | undefined;
   readonly headerMethodCode: string | undefined;
@@ -23,7 +24,7 @@ export class InboundRequest extends BodyTap {
 
   constructor(
     limit: number,
-    rawPath: string,
+    rawPath: InboundPath,
     query: string,
     userAgent: string | undefined,
     headerMethodCode: string | undefined,

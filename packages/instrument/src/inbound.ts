@@ -3,18 +3,18 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { BodyTap } from "./body-tap.ts";
-import { bodyText, inboundCode } from "./business-code.ts";
-import { fuzzyGet, normalizeKey } from "./fuzzy-get.ts";
+import { bodyContent, bodyText, inboundCode } from "./business-code.ts";
+import { fuzzyGet, keyMatches } from "./fuzzy-get.ts";
 import { InboundRequest } from "./inbound-state.ts";
 import { scanJson } from "./json-scan.ts";
-import { fCode, labelValue, truthy } from "./label-values.ts";
+import { labelValue, truthy } from "./label-values.ts";
 import { kPushObserver, kResponseTap, type PushObserver } from "./patches.ts";
 import { reportError } from "./report.ts";
 import { routeTemplate } from "./routes.ts";
 import { current } from "./runtime.ts";
 import { isOwnServer, serveOnAppServer } from "./serve.ts";
 
-type Response = ServerResponse & { [kResponseTap]?: BodyTap };
+type Response = ServerResponse & { [kResponseTap]?: InboundRequest };
 type Request = IncomingMessage & { [kPushObserver]?: PushObserver };
 
 interface ServerMessage {
@@ -45,8 +45,9 @@ function onStart(message: ServerMessage): void {
     if (serveOnAppServer(message.server, request, message.response, runtime)) return;
     const url = request.url ?? "/";
     const q = url.indexOf("?");
-    const rawPath = q < 0 ? url : url.slice(0, q);
-    if (runtime.skipPaths.has(rawPath)) return;
+    // One lookup finds whether the path is skipped and, later, its recorders.
+    const rawPath = runtime.metrics.inbound.path(q < 0 ? url : url.slice(0, q));
+    if (rawPath.skip) return;
     const query = q < 0 ? "" : url.slice(q + 1);
     // User-Agent and Method-Code from the raw header list, matched as FuzzyGet matches keys
     // (first match wins), without making Node build `req.headers`.
@@ -60,9 +61,11 @@ function onStart(message: ServerMessage): void {
       if (name.length < 9) continue;
       const last = name.charCodeAt(name.length - 1) | 0x20;
       if (last !== 0x74 && last !== 0x65 && last !== 0x2d && last !== 0x7f) continue;
-      const key = normalizeKey(name);
-      if (key === "useragent") userAgent ??= raw[i + 1];
-      else if (key === "methodcode") methodCode ??= raw[i + 1];
+      if (userAgent === undefined && keyMatches(name, 0, name.length, "useragent")) {
+        userAgent = raw[i + 1];
+      } else if (methodCode === undefined && keyMatches(name, 0, name.length, "methodcode")) {
+        methodCode = raw[i + 1];
+      }
     }
     const state = new InboundRequest(
       runtime.options.maxBodyBytes,
@@ -82,11 +85,7 @@ function onStart(message: ServerMessage): void {
         const tap = new BodyTap(runtime.options.maxBodyBytes);
         state.requestTap = tap;
         state.requestType = type;
-        request[kPushObserver] = {
-          onPush(chunk) {
-            if (chunk !== null) tap.add(chunk);
-          },
-        };
+        request[kPushObserver] = tap;
       }
     }
     message.response[kResponseTap] = state;
@@ -98,7 +97,7 @@ function onStart(message: ServerMessage): void {
 function onFinish(message: ServerMessage): void {
   const response = message.response;
   const state = response[kResponseTap];
-  if (!(state instanceof InboundRequest)) return;
+  if (state === undefined) return;
   response[kResponseTap] = undefined;
   const request = message.request;
   if (state.requestTap !== undefined) request[kPushObserver] = undefined;
@@ -108,17 +107,13 @@ function onFinish(message: ServerMessage): void {
     const ms = performance.now() - state.start;
     const status = response.statusCode;
     if (status === 404) return;
-    const path =
-      runtime.options.pathLabel === "route"
-        ? (routeTemplate(state, request) ?? state.rawPath)
-        : state.rawPath;
+    const template =
+      runtime.options.pathLabel === "route" ? routeTemplate(state, request) : undefined;
+    const path = template === undefined ? state.rawPath : runtime.metrics.inbound.path(template);
     const code = inboundCode(
-      bodyText(state, state.textual ? undefined : contentEncoding(response)),
+      bodyContent(state, state.textual ? undefined : contentEncoding(response)),
     );
-    runtime.metrics.inner.observe(
-      [fCode(state.userAgent), path, String(status), code, methodCode(state, request)],
-      ms,
-    );
+    path.observe(state.userAgent, status, code, methodCode(state, request), ms);
   } catch (error) {
     reportError("recording an inbound request", error);
   }
@@ -158,15 +153,20 @@ function hasParams(query: string): boolean {
   return query !== "" && query.split("&").some((part) => part !== "" && part !== "=");
 }
 
+const HAS_CONTENT_ENCODING = /\r\ncontent-encoding:/i;
+const CONTENT_ENCODING = /\r\ncontent-encoding:[ \t]*([^\r\n]*)/gi;
+
+/**
+ * The Content-Encoding the response was sent with, read from the header block Node wrote
+ * (`_header`, which has the headers of `setHeader()` and of `writeHead()` alike); repeated
+ * headers joined with commas, as getHeader() joins an array.
+ */
 function contentEncoding(response: ServerResponse): string | undefined {
-  const value = response.getHeader("content-encoding");
-  if (value !== undefined) return Array.isArray(value) ? value.join(",") : String(value);
-  // writeHead(status, headers) sends headers without keeping them for getHeader().
   const head = (response as ServerResponse & { _header?: unknown })._header;
-  // "ncoding:" is in Content-Encoding (and Transfer-Encoding) whatever the case: most headers
-  // have neither, and a substring search is cheaper than the regular expression.
-  if (typeof head !== "string" || !(head.includes("ncoding:") || head.includes("NCODING:"))) {
-    return undefined;
+  if (typeof head !== "string" || !HAS_CONTENT_ENCODING.test(head)) return undefined;
+  let value: string | undefined;
+  for (const match of head.matchAll(CONTENT_ENCODING)) {
+    value = value === undefined ? match[1] : `${value},${match[1]}`;
   }
-  return /\r\ncontent-encoding:[ \t]*([^\r\n]*)/i.exec(head)?.[1];
+  return value;
 }

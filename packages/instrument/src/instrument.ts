@@ -69,7 +69,6 @@ export function start(
     options,
     metrics,
     partners: new Partners(options.partners),
-    skipPaths: new Set(options.skipPaths),
     owner,
     appServerSeen: () => fallback.appServerSeen(),
   };

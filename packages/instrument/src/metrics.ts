@@ -8,7 +8,9 @@ import {
   type MetricDefinition,
   Registry,
 } from "@seedwatch/metrics";
+import { InboundRecorders } from "./inbound-recorders.ts";
 import type { ResolvedOptions } from "./options.ts";
+import { PartnerRecorders } from "./partner-recorders.ts";
 
 /** Label names, in the original's order. */
 export const INNER_LABELS = [
@@ -92,6 +94,11 @@ export class Series {
 
   /** Records `ms` in the series of these label values (all labels after appid and application). */
   observe(values: readonly string[], ms: number): void {
+    this.recorder(values).observe(ms);
+  }
+
+  /** The recorder of the series of these label values (all labels after appid and application). */
+  recorder(values: readonly string[]): HistogramRecorder {
     let node = this.#root;
     const last = values.length - 1;
     for (let i = 0; i < last; i++) {
@@ -108,14 +115,13 @@ export class Series {
       if (this.#size >= this.#cacheLimit) {
         this.#root = new Map();
         this.#size = 0;
-        this.observe(values, ms);
-        return;
+        return this.recorder(values);
       }
       recorder = this.histogram.labels(...this.#constant, ...values);
       node.set(values[last] as string, recorder);
       this.#size++;
     }
-    recorder.observe(ms);
+    return recorder;
   }
 }
 
@@ -144,7 +150,11 @@ export class InstrumentMetrics {
 
   readonly registry = new Registry();
   readonly inner: Series;
+  /** The inner histogram's recorders, looked up by an inbound request's labels. */
+  readonly inbound: InboundRecorders;
   readonly partner: Series;
+  /** The partner histogram's recorders, looked up by a call's partner path, status and code. */
+  readonly partnerCalls: PartnerRecorders;
   readonly consumer: Series;
 
   private constructor(
@@ -152,7 +162,9 @@ export class InstrumentMetrics {
     histograms: { inner: Histogram; partner: Histogram; consumer: Histogram },
   ) {
     this.inner = new Series(histograms.inner, options);
+    this.inbound = new InboundRecorders(this.inner, options.skipPaths, options.maxSeries * 4);
     this.partner = new Series(histograms.partner, options);
+    this.partnerCalls = new PartnerRecorders(this.partner);
     this.consumer = new Series(histograms.consumer, options);
     const all = [histograms.inner, histograms.partner, histograms.consumer];
     for (const histogram of all) this.registry.register(histogram);

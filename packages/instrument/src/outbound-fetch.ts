@@ -73,7 +73,7 @@ function onHeaders({
 }
 
 function onChunk({ request, chunk }: { request: UndiciRequest; chunk: unknown }): void {
-  request[kCall]?.tap.add(chunk);
+  request[kCall]?.add(chunk);
 }
 
 function onComplete({ request }: { request: UndiciRequest }): void {
@@ -111,7 +111,11 @@ function parseOrigin(value: unknown): Origin | null {
 function headerValue(headers: unknown, name: string): string | undefined {
   if (!Array.isArray(headers)) return undefined;
   for (let i = 0; i + 1 < headers.length; i += 2) {
-    if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
+    const key = headers[i] as { length?: unknown };
+    // Names are Buffers or strings; only one of the right length is turned into text.
+    if (key?.length === name.length && String(key).toLowerCase() === name) {
+      return String(headers[i + 1]);
+    }
   }
   return undefined;
 }

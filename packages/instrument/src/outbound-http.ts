@@ -27,8 +27,8 @@ function onCreated({ request }: { request: Request }): void {
   const runtime = current();
   if (runtime === undefined || runtime.partners.empty) return;
   try {
-    const target = targetOf(request);
-    if (target !== undefined && runtime.partners.hasHost(target.host)) {
+    const host = isAbsolute(request.path) ? targetOf(request)?.host : request.host;
+    if (host !== undefined && runtime.partners.hasHost(host)) {
       request[kStart] = performance.now();
     }
   } catch (error) {
@@ -51,20 +51,9 @@ function onResponse({ request, response }: { request: Request; response: Incomin
     if (match === undefined) return;
     const call = new PartnerCall(start, match, runtime.options.maxBodyBytes);
     call.status = response.statusCode ?? 0;
-    const encoding = response.headers["content-encoding"];
-    call.contentEncoding = encoding;
-    const observer: PushObserver = {
-      onPush(chunk) {
-        if (chunk === null) {
-          (response as IncomingMessage & { [kPushObserver]?: PushObserver })[kPushObserver] =
-            undefined;
-          call.complete();
-        } else {
-          call.tap.add(chunk);
-        }
-      },
-    };
-    (response as IncomingMessage & { [kPushObserver]?: PushObserver })[kPushObserver] = observer;
+    // From the raw list: `response.headers` would make Node build every header's entry.
+    call.contentEncoding = contentEncoding(response.rawHeaders);
+    call.watch(response as IncomingMessage & { [kPushObserver]?: PushObserver });
   } catch (error) {
     reportError("measuring a partner call", error);
   }
@@ -76,13 +65,17 @@ interface Target {
   readonly path: string;
 }
 
+function isAbsolute(path: string): boolean {
+  return path.startsWith("http://") || path.startsWith("https://");
+}
+
 /**
  * Host and path of a request: from the options it was made with, or from the absolute URL a
  * request through an HTTP proxy carries as its path.
  */
 function targetOf(request: ClientRequest): Target | undefined {
   const path = request.path;
-  if (path.startsWith("http://") || path.startsWith("https://")) {
+  if (isAbsolute(path)) {
     const url = new URL(path);
     return {
       host: url.hostname,
@@ -93,6 +86,16 @@ function targetOf(request: ClientRequest): Target | undefined {
   return request.host === undefined ? undefined : { host: request.host, port: undefined, path };
 }
 
+/** A `Host` header split as `name[:port]`: the name without brackets, lower-cased. */
+interface HostHeader {
+  readonly name: string;
+  readonly port: number | undefined;
+}
+
+// Host headers seen, parsed once: a service calls few hosts, over and over.
+const hostHeaders = new Map<string, HostHeader | null>();
+const MAX_HOST_HEADERS = 1000;
+
 /**
  * The port a request went to. ClientRequest does not keep it; the Host header Node wrote has it
  * (and leaves it out for the default port), unless the app set its own Host, in which case the
@@ -101,11 +104,43 @@ function targetOf(request: ClientRequest): Target | undefined {
 function portOf(request: ClientRequest, host: string, defaultPort: number): number {
   const header = request.getHeader("host");
   if (typeof header === "string") {
-    const match = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(header.trim());
-    const name = match?.[1]?.replace(/^\[|\]$/g, "").toLowerCase();
-    if (match !== null && name === host.replace(/^\[|\]$/g, "").toLowerCase()) {
-      return match[2] === undefined ? defaultPort : Number(match[2]);
+    const parsed = parseHostHeader(header);
+    if (parsed !== null && (parsed.name === host || parsed.name === bare(host))) {
+      return parsed.port ?? defaultPort;
     }
   }
   return request.socket?.remotePort ?? defaultPort;
+}
+
+function parseHostHeader(header: string): HostHeader | null {
+  let parsed = hostHeaders.get(header);
+  if (parsed !== undefined) return parsed;
+  const match = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(header.trim());
+  parsed =
+    match === null
+      ? null
+      : {
+          name: bare(match[1] as string),
+          port: match[2] === undefined ? undefined : Number(match[2]),
+        };
+  if (hostHeaders.size >= MAX_HOST_HEADERS) hostHeaders.clear();
+  hostHeaders.set(header, parsed);
+  return parsed;
+}
+
+/** A host name without IPv6 brackets, lower-cased. */
+function bare(host: string): string {
+  return host.replace(/^\[|\]$/g, "").toLowerCase();
+}
+
+/** `Content-Encoding` from a raw header list, repeated values joined as Node joins them. */
+function contentEncoding(raw: readonly string[]): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 16 && name.toLowerCase() === "content-encoding") {
+      value = value === undefined ? raw[i + 1] : `${value}, ${raw[i + 1]}`;
+    }
+  }
+  return value;
 }

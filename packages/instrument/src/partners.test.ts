@@ -54,6 +54,10 @@ describe("Partners", () => {
     assert.equal(partners.hasHost("::1"), true);
     assert.equal(partners.hasHost("GZT.example"), true);
     assert.equal(partners.hasHost("127.0.0.1"), false);
+    // Answers are remembered by host as given: asked again, the same.
+    for (const host of ["::1", "GZT.example", "127.0.0.1", "gzt.example"]) {
+      assert.equal(partners.hasHost(host), host !== "127.0.0.1", host);
+    }
     assert.equal(partners.empty, false);
     assert.equal(new Partners({}).empty, true);
   });

@@ -9,8 +9,6 @@ export interface Runtime {
   readonly options: ResolvedOptions;
   readonly metrics: InstrumentMetrics;
   readonly partners: Partners;
-  /** Inbound paths never measured. */
-  readonly skipPaths: ReadonlySet<string>;
   /** Whether this thread created the histograms (false when attached to the main thread's). */
   readonly owner: boolean;
   /** Called when an HTTP server of the app is seen (listening, or answering a request). */
