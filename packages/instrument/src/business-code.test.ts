@@ -1,4 +1,4 @@
-// Business codes from bodies, as the original writes them: JSON rules, encodings, limits, Python's str().
+// Business codes from bodies, as channel-exporter writes them: JSON rules, encodings, limits, Python's str().
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -43,7 +43,7 @@ describe("inboundCode and outboundCode", () => {
     assert.equal(labelValue(null), "");
   });
 
-  it("cuts User-Agents longer than 20 characters as the original does", () => {
+  it("cuts User-Agents longer than 20 characters as channel-exporter does", () => {
     assert.equal(fCode("12345678901234567890"), "12345678901234567890");
     assert.equal(fCode("123456789012345678901"), "12345678901234567890...");
     assert.equal(fCode(undefined), "");

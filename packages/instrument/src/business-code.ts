@@ -12,7 +12,7 @@ import { scanJson } from "./json-scan.ts";
 import { scanJsonBytes } from "./json-scan-bytes.ts";
 import { labelValue } from "./label-values.ts";
 
-/** The `code` of a body that is not JSON or could not be read: the original writes -1. */
+/** The `code` of a body that is not JSON or could not be read: channel-exporter writes -1. */
 export const NOT_JSON = "-1";
 
 const CODE = ["code"];

@@ -27,7 +27,7 @@ describe("fuzzyGet", () => {
     assert.equal(fuzzyGet([{ code: 3 }, [{ code: 4 }]], "code"), 4);
   });
 
-  it("finds nothing in scalars, and wraps a top-level array as the original does", () => {
+  it("finds nothing in scalars, and wraps a top-level array as channel-exporter does", () => {
     assert.equal(fuzzyGet(5, "code"), undefined);
     assert.equal(fuzzyGet("code", "code"), undefined);
     assert.equal(fuzzyGet(null, "code"), undefined);

@@ -1,9 +1,9 @@
 // channel-exporter's FuzzyGet: the key lookup that finds business codes and method codes in parsed JSON.
 
-/** How deep the search goes; the original would hit Python's recursion limit and record nothing. */
+/** How deep the search goes; channel-exporter would hit Python's recursion limit and record nothing. */
 const MAX_DEPTH = 64;
 
-/** Normalizes a key as the original does: `-` and `_` removed, lower-cased. */
+/** Normalizes a key as channel-exporter does: `-` and `_` removed, lower-cased. */
 export function normalizeKey(key: string): string {
   return key.replace(/[-_]/g, "").toLowerCase();
 }
@@ -37,7 +37,7 @@ interface Found {
  * arrays), and the first key that matches ends the scan of that object, its value becoming the
  * result. Every match overwrites the previous one, so the result is the last match in this
  * depth-first order: `{"data":{"code":1},"code":0}` gives 0, `{"a":{"code":1},"b":{"code":2}}`
- * gives 2. A top-level array is searched as `{"data": array}`, as in the original. Returns
+ * gives 2. A top-level array is searched as `{"data": array}`, as in channel-exporter. Returns
  * undefined when nothing matches or `data` is neither an object nor an array.
  *
  * One difference is JavaScript's: objects list integer-like keys ("1", "2") first.

@@ -38,7 +38,7 @@ let instance: Instrument | undefined;
 /**
  * Starts measuring this process: inbound HTTP, calls to partners, queue consumers. Throws
  * InstrumentConfigError on a bad option. A second call (while the first is not closed) is a
- * no-op that returns the running instance, as in the original. In a worker thread started by
+ * no-op that returns the running instance, as in channel-exporter. In a worker thread started by
  * an instrumented thread, the worker attaches to that thread's histograms and its options, and
  * `options` is ignored.
  */

@@ -2,7 +2,7 @@
 
 import { normalizeKey } from "./fuzzy-get.ts";
 
-/** Nesting deeper than this is treated as unreadable (the original hits Python's recursion limit). */
+/** Nesting deeper than this is treated as unreadable (channel-exporter hits Python's recursion limit). */
 const MAX_DEPTH = 512;
 const MAX_TARGETS = 30;
 

@@ -32,13 +32,13 @@ export interface InstrumentOptions {
   readonly partners?: PartnerTable;
   /** Port of the metrics server started when the app has no HTTP server (9166); false: never. */
   readonly metricsPort?: number | false;
-  /** Address that server binds (default: every interface, as the original). */
+  /** Address that server binds (default: every interface, as channel-exporter). */
   readonly metricsHost?: string;
   /** Path answered with the metrics, on the app's servers and on ours (default `/metrics`). */
   readonly metricsPath?: string;
   /** Answer `metricsPath` on the app's own HTTP servers, before the app sees it (default true). */
   readonly serveOnAppServer?: boolean;
-  /** How long to wait for the app's HTTP server before starting ours (default 40,000 ms, as the original). */
+  /** How long to wait for the app's HTTP server before starting ours (default 40,000 ms, as channel-exporter). */
   readonly appServerWaitMs?: number;
   /** `path` label: the route template where the framework knows it, else the raw path ("route"); or always the raw path ("raw"). */
   readonly pathLabel?: "route" | "raw";

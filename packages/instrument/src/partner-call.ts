@@ -11,8 +11,8 @@ type Watched = { [kPushObserver]?: PushObserver };
 
 /**
  * A call to a partner, from the moment it was made to the moment its response body has arrived
- * in full (what the original times: `requests` returns once it has read the body). A call that
- * fails on the way records nothing, as in the original. It is the tap of its response body, and
+ * in full (what channel-exporter times: `requests` returns once it has read the body). A call that
+ * fails on the way records nothing, as in channel-exporter. It is the tap of its response body, and
  * for http.request the observer of its response's chunks: one object per call.
  */
 export class PartnerCall extends BodyTap implements PushObserver {

@@ -21,7 +21,7 @@ interface Host {
 }
 
 /**
- * Looks calls up in the partner table by `host:port`, as the original looks up the URL's netloc.
+ * Looks calls up in the partner table by `host:port`, as channel-exporter looks up the URL's netloc.
  * A key without a port matches the scheme's default port. Only listed hosts are measured. The
  * table is built into maps once, so a lookup allocates nothing.
  */

@@ -34,7 +34,7 @@ export interface PollResult {
 export interface SourceContext {
   /** The target's name, for messages. */
   readonly target: string;
-  /** Session counters the source fills from what its client reports (seed 003's catalog). */
+  /** Session counters the source fills from what its client reports (the session catalog of @seedwatch/metrics, after irontide-session). */
   readonly session: SessionCounters;
   /** Reports a client state the mapping does not know (once per state). */
   readonly onUnknownState: (state: string) => void;
