@@ -21,7 +21,7 @@ function tapOf(limit: number, ...chunks: Array<string | Uint8Array>): BodyTap {
 }
 
 describe("inboundCode and outboundCode", () => {
-  it("apply the original's rules", () => {
+  it("apply channel-exporter's rules", () => {
     assert.equal(inboundCode('{"code":0}'), "0");
     assert.equal(inboundCode('{"msg":"none"}'), "");
     assert.equal(inboundCode('{"code":null}'), "");

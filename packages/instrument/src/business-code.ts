@@ -1,4 +1,4 @@
-// Business codes from JSON bodies: decoding (gzip, deflate, br, zstd), scanning, and the original's rules.
+// Business codes from JSON bodies: decoding (gzip, deflate, br, zstd), scanning, and channel-exporter's rules.
 
 import {
   brotliDecompressSync,

@@ -52,7 +52,7 @@ for (const kind of KINDS) {
       await instrument?.close();
     });
 
-    it("records every request once, with the original's labels and rules", async () => {
+    it("records every request once, with channel-exporter's labels and rules", async () => {
       const f = "Mozilla/5.0 (X11; Li...";
       assert.equal((await get(`${app.url}/users/123`, { "user-agent": UA })).status, 200);
       assert.equal((await get(`${app.url}/users/456`, { "user-agent": UA })).status, 200);

@@ -120,7 +120,7 @@ function onFinish(message: ServerMessage): void {
 }
 
 /**
- * The method code, in the original's order: set on the request by the app (`req.methodCode` or
+ * The method code, in channel-exporter's order: set on the request by the app (`req.methodCode` or
  * `req.method_code`), else a `Method-Code` header, else a `method_code` field of the request
  * data (the query parameters if any, else the form, else the JSON body); "" when none.
  */

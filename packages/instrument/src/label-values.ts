@@ -32,7 +32,7 @@ export function labelValue(value: unknown): string {
   }
 }
 
-/** Python truthiness, which the original's `a or b or c` chains rely on. */
+/** Python truthiness, which channel-exporter's `a or b or c` chains rely on. */
 export function truthy(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0;
   if (value !== null && typeof value === "object") return Object.keys(value).length > 0;

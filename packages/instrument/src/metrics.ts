@@ -12,7 +12,7 @@ import { InboundRecorders } from "./inbound-recorders.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { PartnerRecorders } from "./partner-recorders.ts";
 
-/** Label names, in the original's order. */
+/** Label names, in channel-exporter's order. */
 export const INNER_LABELS = [
   "appid",
   "application",

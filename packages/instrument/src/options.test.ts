@@ -1,4 +1,4 @@
-// init()'s options and their environment variables: defaults, the original's syscode rule, clear errors.
+// init()'s options and their environment variables: defaults, channel-exporter's syscode rule, clear errors.
 
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -18,7 +18,7 @@ function fails(run: () => unknown, field: string, message: RegExp): void {
 }
 
 describe("resolveOptions", () => {
-  it("fills in the original's defaults", () => {
+  it("fills in channel-exporter's defaults", () => {
     const options = resolveOptions({ syscode: "a123456789" });
     assert.deepEqual(options, {
       syscode: "A123456789",

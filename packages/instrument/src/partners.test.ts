@@ -1,4 +1,4 @@
-// The partner table lookup: host:port as the original's netloc, default ports, paths to action codes.
+// The partner table lookup: host:port as channel-exporter's netloc, default ports, paths to action codes.
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
