@@ -282,7 +282,9 @@ describe("seedwatch with real qBittorrents, a real tracker, real transfers and a
       "--config.check",
     ]);
     assert.match(ok.stdout, /configuration is valid/);
-    await seedwatch.writeConfig("targets:\n  - { name: a, type: qbittorrent, url: nope }\n");
+    await seedwatch.writeConfig(
+      "targets:\n  - { name: a, type: qbittorrent, url: nope, username: u }\n",
+    );
     await assert.rejects(
       run(process.execPath, [main, `--config.file=${seedwatch.configFile}`, "--config.check"]),
       (error: { code: number; stderr: string }) => {
@@ -293,7 +295,7 @@ describe("seedwatch with real qBittorrents, a real tracker, real transfers and a
         );
         assert.match(
           error.stderr,
-          /seedwatch\.yml:2:5: targets\[0\]: qBittorrent needs username and password \(or password_file\), or api_key\n/,
+          /seedwatch\.yml:2:5: targets\[0\]: qBittorrent needs username and password \(or password_file\), or api_key, or none of them where it asks this address for no login\n/,
         );
         return true;
       },
