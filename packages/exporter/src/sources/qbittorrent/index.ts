@@ -6,7 +6,7 @@ import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
 import type { PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { QbittorrentApi, type QbittorrentCredentials } from "./api.ts";
 import { clientStatus } from "./client-status.ts";
-import { MaindataSync, type ServerState } from "./maindata-sync.ts";
+import { QbittorrentSync, type ServerState } from "./qbittorrent-sync.ts";
 import { QBITTORRENT_STATES } from "./states.ts";
 
 /** Where and how to reach one qBittorrent. */
@@ -23,7 +23,7 @@ export interface QbittorrentOptions {
 export class QbittorrentSource implements TorrentSource {
   readonly #api: QbittorrentApi;
   readonly #http: HttpClient;
-  readonly #sync: MaindataSync;
+  readonly #sync: QbittorrentSync;
   readonly #context: SourceContext;
   #generation = -1;
   #version = "";
@@ -31,7 +31,7 @@ export class QbittorrentSource implements TorrentSource {
   constructor(options: QbittorrentOptions, context: SourceContext) {
     this.#http = new HttpClient(options.tls === undefined ? {} : { tls: options.tls });
     this.#api = new QbittorrentApi(options.url, options.credentials, this.#http);
-    this.#sync = new MaindataSync(new StateMapper(QBITTORRENT_STATES, context.onUnknownState));
+    this.#sync = new QbittorrentSync(new StateMapper(QBITTORRENT_STATES, context.onUnknownState));
     this.#context = context;
   }
 
