@@ -7,8 +7,8 @@ import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
 import type { ClientStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { type DelugeApi, type DelugeTransport, RpcDelugeApi, type TorrentsStatus } from "./api.ts";
 import { DaemonRpcClient } from "./daemon-rpc.ts";
+import { DelugeSync, SYNC_KEYS } from "./deluge-sync.ts";
 import { DELUGE_STATES } from "./states.ts";
-import { SYNC_KEYS, TorrentSync } from "./torrent-sync.ts";
 import { parseHosts, type WebDaemonTarget, WebRpcClient } from "./web-rpc.ts";
 
 /** Where and how to reach one Deluge. */
@@ -29,7 +29,7 @@ export interface DelugeSourceOptions {
   readonly tls?: TlsOptions;
   /** A full (non-diff) answer at least this often on the daemon RPC (default 5 min). */
   readonly resyncIntervalMs?: number;
-  /** How long removals are held after a reconnect (default 10 s; see TorrentSync). */
+  /** How long removals are held after a reconnect (default 10 s; see DelugeSync). */
   readonly settleMs?: number;
   /** Torrents per `trackers` request when announce lists are needed (default 1000). */
   readonly announceBatch?: number;
@@ -107,7 +107,7 @@ export class DelugeSource implements TorrentSource {
   readonly kind: "daemon" | "web";
   readonly #options: DelugeSourceOptions;
   readonly #context: SourceContext;
-  readonly #sync: TorrentSync;
+  readonly #sync: DelugeSync;
   readonly #http: HttpClient | undefined;
   #transport: DelugeTransport | undefined;
   #api: DelugeApi | undefined;
@@ -121,7 +121,7 @@ export class DelugeSource implements TorrentSource {
   constructor(options: DelugeSourceOptions, context: SourceContext) {
     this.#options = options;
     this.#context = context;
-    this.#sync = new TorrentSync(new StateMapper(DELUGE_STATES, context.onUnknownState), {
+    this.#sync = new DelugeSync(new StateMapper(DELUGE_STATES, context.onUnknownState), {
       ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
     });
     const url = URL.parse(options.url);
