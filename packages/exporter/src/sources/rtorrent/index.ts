@@ -10,7 +10,7 @@ import { RtorrentApi, type RtorrentCall } from "./api.ts";
 import { ArrayResponseStream } from "./array-stream.ts";
 import { createTransport } from "./create-transport.ts";
 import { decodeListRow, type ListedTorrent, listParams } from "./list-query.ts";
-import { TorrentListSync } from "./list-sync.ts";
+import { RtorrentSync } from "./rtorrent-sync.ts";
 import { RTORRENT_STATES } from "./states.ts";
 import type { RtorrentTransport } from "./transport.ts";
 import { encodeMethodCall } from "./xmlrpc/encoder.ts";
@@ -62,7 +62,7 @@ const LIST_PARAMS = listParams();
 export class RtorrentSource implements TorrentSource {
   readonly #transport: CountingTransport;
   readonly #api: RtorrentApi;
-  readonly #sync: TorrentListSync;
+  readonly #sync: RtorrentSync;
   readonly #context: SourceContext;
   readonly #limits: XmlRpcLimits;
   #defaultDirectory = "";
@@ -80,7 +80,7 @@ export class RtorrentSource implements TorrentSource {
       }),
     );
     this.#api = new RtorrentApi(this.#transport, options.limits ? { limits: options.limits } : {});
-    this.#sync = new TorrentListSync(new StateMapper(RTORRENT_STATES, context.onUnknownState));
+    this.#sync = new RtorrentSync(new StateMapper(RTORRENT_STATES, context.onUnknownState));
     this.#context = context;
     this.#limits = options.limits ?? {};
   }
@@ -100,11 +100,9 @@ export class RtorrentSource implements TorrentSource {
       await this.#list(signal);
       const globals = await this.#globals(signal);
       const changes = this.#sync.end();
-      fillSession(this.#context.session, globals, changes);
+      fillSession(this.#context.session, globals, this.#sync);
       return {
-        reset: changes.reset,
-        patches: changes.patches,
-        removed: changes.removed,
+        ...changes,
         client: {
           version: globals.version,
           downloadedTotal: globals.downloadedTotal,
