@@ -2,9 +2,9 @@
 
 import { StateMapper } from "../packages/exporter/src/model/status.ts";
 import {
+  ITEM_FIELDS,
+  type ItemField,
   RtorrentApi,
-  TORRENT_FIELDS,
-  type TorrentField,
   TRACKER_FIELDS,
   type TrackerField,
 } from "../packages/exporter/src/sources/rtorrent/api.ts";
@@ -42,7 +42,7 @@ class EveryFieldSource implements TorrentSource {
   async poll(signal: AbortSignal): Promise<PollResult> {
     const rows = await this.#api.torrents(
       {
-        fields: Object.keys(TORRENT_FIELDS) as TorrentField[],
+        fields: Object.keys(ITEM_FIELDS) as ItemField[],
         trackers: Object.keys(TRACKER_FIELDS) as TrackerField[],
       },
       signal,
