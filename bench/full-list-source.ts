@@ -2,6 +2,7 @@
 
 import { StateMapper } from "../packages/exporter/src/model/status.ts";
 import { HttpClient } from "../packages/exporter/src/net/http-client.ts";
+import { Credentials } from "../packages/exporter/src/sources/credentials.ts";
 import { QbittorrentApi } from "../packages/exporter/src/sources/qbittorrent/api.ts";
 import { QbittorrentSync } from "../packages/exporter/src/sources/qbittorrent/qbittorrent-sync.ts";
 import { QBITTORRENT_STATES } from "../packages/exporter/src/sources/qbittorrent/states.ts";
@@ -16,7 +17,7 @@ export class FullListSource implements TorrentSource {
   readonly #api: QbittorrentApi;
 
   constructor(url: string) {
-    this.#api = new QbittorrentApi(url, { username: "admin", password: "adminadmin" }, this.#http);
+    this.#api = new QbittorrentApi(url, Credentials.login("admin", "adminadmin"), this.#http);
   }
 
   get bytesReceived(): number {

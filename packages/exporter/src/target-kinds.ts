@@ -7,6 +7,7 @@ import { TorrentTarget } from "./collect/torrent-target.ts";
 import type { Logger } from "./log.ts";
 import { LinxdotCollector } from "./render/miner-collector.ts";
 import { TorrentTargetCollector } from "./render/torrent-target-collector.ts";
+import { Credentials } from "./sources/credentials.ts";
 import { DelugeSource } from "./sources/deluge/index.ts";
 import { LinxdotSource } from "./sources/linxdot/index.ts";
 import { QbittorrentSource } from "./sources/qbittorrent/index.ts";
@@ -63,18 +64,23 @@ const linxdot: TargetFactory = (config, deps) => {
 /** How each torrent client's source is made from its target's config. */
 type SourceFactory = (config: TargetConfig, context: SourceContext) => TorrentSource;
 
+/**
+ * A target's credentials as its source takes them: the Secrets themselves, revealed only where a
+ * request is built.
+ */
+function credentialsOf(config: TargetConfig): Credentials {
+  return new Credentials({
+    username: config.username,
+    password: config.password,
+    apiKey: config.apiKey,
+  });
+}
+
 /** The source of every torrent client type. */
 const TORRENT_SOURCES = {
   qbittorrent: (config, context) =>
     new QbittorrentSource(
-      {
-        url: config.url,
-        credentials:
-          config.apiKey !== undefined
-            ? { apiKey: config.apiKey.reveal() }
-            : { username: config.username ?? "", password: config.password?.reveal() ?? "" },
-        tls: config.tls,
-      },
+      { url: config.url, credentials: credentialsOf(config), tls: config.tls },
       context,
     ),
   transmission: (config, context) =>

@@ -3,8 +3,9 @@
 import { SESSION_METRIC as M, type SessionCounters } from "@seedwatch/metrics";
 import { StateMapper } from "../../model/status.ts";
 import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
+import type { Credentials } from "../credentials.ts";
 import type { PollResult, SourceContext, TorrentSource } from "../source.ts";
-import { QbittorrentApi, type QbittorrentCredentials } from "./api.ts";
+import { QbittorrentApi } from "./api.ts";
 import { clientStatus } from "./client-status.ts";
 import { QbittorrentSync, type ServerState } from "./qbittorrent-sync.ts";
 import { QBITTORRENT_STATES } from "./states.ts";
@@ -12,7 +13,8 @@ import { QBITTORRENT_STATES } from "./states.ts";
 /** Where and how to reach one qBittorrent. */
 export interface QbittorrentOptions {
   readonly url: string;
-  readonly credentials: QbittorrentCredentials;
+  /** A user name and password, or (qBittorrent 5.2+) an API key. */
+  readonly credentials: Credentials;
   readonly tls?: TlsOptions;
 }
 
