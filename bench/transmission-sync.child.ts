@@ -3,6 +3,7 @@
 import { StateMapper } from "../packages/exporter/src/model/status.ts";
 import { HttpClient } from "../packages/exporter/src/net/http-client.ts";
 import { HELD_LIST_BYTES } from "../packages/exporter/src/sources/answer-limits.ts";
+import { Credentials } from "../packages/exporter/src/sources/credentials.ts";
 import type { PollResult, TorrentSource } from "../packages/exporter/src/sources/source.ts";
 import { TransmissionApi } from "../packages/exporter/src/sources/transmission/api.ts";
 import { TORRENT_FIELD_NAMES } from "../packages/exporter/src/sources/transmission/dialect.ts";
@@ -20,7 +21,7 @@ class FullTorrentGetSource implements TorrentSource {
   readonly #api: TransmissionApi;
 
   constructor(url: string) {
-    this.#api = new TransmissionApi(url, { username: "admin", password: "adminadmin" }, this.#http);
+    this.#api = new TransmissionApi(url, Credentials.login("admin", "adminadmin"), this.#http);
   }
 
   get bytesReceived(): number {

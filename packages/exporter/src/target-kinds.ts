@@ -85,14 +85,7 @@ const TORRENT_SOURCES = {
     ),
   transmission: (config, context) =>
     new TransmissionSource(
-      {
-        url: config.url,
-        credentials:
-          config.username === undefined && config.password === undefined
-            ? undefined
-            : { username: config.username ?? "", password: config.password?.reveal() ?? "" },
-        tls: config.tls,
-      },
+      { url: config.url, credentials: credentialsOf(config), tls: config.tls },
       context,
     ),
   deluge: (config, context) =>

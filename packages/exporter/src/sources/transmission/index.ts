@@ -6,8 +6,9 @@ import type { TableUpdate } from "../../model/patch.ts";
 import { StateMapper } from "../../model/status.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
+import { Credentials } from "../credentials.ts";
 import type { ClientStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
-import { TransmissionApi, type TransmissionCredentials, type TransmissionTraffic } from "./api.ts";
+import { TransmissionApi, type TransmissionTraffic } from "./api.ts";
 import { TransmissionRpcError } from "./dialect.ts";
 import {
   FULL_FIELDS,
@@ -30,8 +31,8 @@ interface Listing {
 export interface TransmissionOptions {
   /** The RPC URL, e.g. `http://127.0.0.1:9091/transmission/rpc` (`http://host:9091` works too). */
   readonly url: string;
-  /** Basic auth, when `rpc-authentication-required` is on. */
-  readonly credentials?: TransmissionCredentials;
+  /** Basic auth, when `rpc-authentication-required` is on (none by default). */
+  readonly credentials?: Credentials;
   readonly tls?: TlsOptions;
   /**
    * Fixed period of full torrent lists, ms; by default it grows with the box: 3 ms per torrent,
@@ -84,7 +85,11 @@ export class TransmissionSource implements TorrentSource {
   constructor(options: TransmissionOptions, context: SourceContext) {
     this.#options = options;
     this.#http = new HttpClient(options.tls === undefined ? {} : { tls: options.tls });
-    this.#api = new TransmissionApi(options.url, options.credentials, this.#http);
+    this.#api = new TransmissionApi(
+      options.url,
+      options.credentials ?? Credentials.NONE,
+      this.#http,
+    );
     this.#sync = new TransmissionSync(new StateMapper({}, context.onUnknownState));
     this.#context = context;
   }
