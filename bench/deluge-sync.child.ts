@@ -1,6 +1,7 @@
 // One approach of the Deluge sync benchmark, in its own process: polls, /metrics latency, memory.
 
 import { StateMapper } from "../packages/exporter/src/model/status.ts";
+import { Credentials } from "../packages/exporter/src/sources/credentials.ts";
 import type { DelugeTorrentStatus } from "../packages/exporter/src/sources/deluge/api.ts";
 import { RpcDelugeApi } from "../packages/exporter/src/sources/deluge/api.ts";
 import { DaemonRpcClient } from "../packages/exporter/src/sources/deluge/daemon-rpc.ts";
@@ -23,7 +24,7 @@ class NaiveDelugeSource implements TorrentSource {
   readonly #api: RpcDelugeApi;
 
   constructor(url: string) {
-    this.#client = new DaemonRpcClient({ url, username: USERNAME, password: PASSWORD });
+    this.#client = new DaemonRpcClient({ url, credentials: Credentials.login(USERNAME, PASSWORD) });
     this.#api = new RpcDelugeApi(this.#client);
   }
 

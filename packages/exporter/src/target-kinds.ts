@@ -90,12 +90,7 @@ const TORRENT_SOURCES = {
     ),
   deluge: (config, context) =>
     new DelugeSource(
-      {
-        url: config.url,
-        username: config.username ?? "",
-        password: config.password?.reveal() ?? "",
-        tls: config.tls,
-      },
+      { url: config.url, credentials: credentialsOf(config), tls: config.tls },
       context,
     ),
   rtorrent: (config, context) =>
