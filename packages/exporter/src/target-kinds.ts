@@ -95,12 +95,7 @@ const TORRENT_SOURCES = {
     ),
   rtorrent: (config, context) =>
     new RtorrentSource(
-      {
-        url: config.url,
-        ...(config.username === undefined ? {} : { username: config.username }),
-        ...(config.password === undefined ? {} : { password: config.password.reveal() }),
-        tls: config.tls,
-      },
+      { url: config.url, credentials: credentialsOf(config), tls: config.tls },
       context,
     ),
 } satisfies Record<string, SourceFactory>;

@@ -5,6 +5,7 @@ import { knownFreeSpace } from "../../model/free-space.ts";
 import { StateMapper } from "../../model/status.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import type { TlsOptions } from "../../net/http-client.ts";
+import type { Credentials } from "../credentials.ts";
 import type { PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { RtorrentApi, type RtorrentCall } from "./api.ts";
 import { ArrayResponseStream } from "./array-stream.ts";
@@ -23,8 +24,7 @@ export interface RtorrentOptions {
   /** `scgi://host:port`, `scgi:///path/to/rpc.sock` or `http(s)://host/RPC2`. */
   readonly url: string;
   /** Basic auth for `http(s)://` URLs (a web server in front of rTorrent). */
-  readonly username?: string;
-  readonly password?: string;
+  readonly credentials?: Credentials;
   readonly tls?: TlsOptions;
   /** Bounds on each answer (default: 256 MiB, 20 million values). */
   readonly limits?: XmlRpcLimits;
@@ -71,8 +71,7 @@ export class RtorrentSource implements TorrentSource {
   constructor(options: RtorrentOptions, context: SourceContext) {
     this.#transport = new CountingTransport(
       createTransport(options.url, {
-        ...(options.username === undefined ? {} : { username: options.username }),
-        ...(options.password === undefined ? {} : { password: options.password }),
+        ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
         ...(options.tls === undefined ? {} : { tls: options.tls }),
         ...(options.limits?.maxBytes === undefined
           ? {}
