@@ -46,15 +46,15 @@ function torrentClient(
 }
 
 const linxdot: TargetFactory = (config, deps) => {
-  const { username, password } = config;
-  if (username === undefined || password === undefined)
+  if (config.username === undefined || config.password === undefined)
     throw new Error(`target ${config.name}: a linxdot target needs username and password`);
+  const credentials = credentialsOf(config);
   const target = new DeviceTarget(config, {
     log: deps.log,
     ...(deps.now === undefined ? {} : { now: deps.now }),
     createSource: (c, context) =>
       new LinxdotSource(
-        { url: c.url, username, password, plainCredentials: c.plainCredentials, tls: c.tls },
+        { url: c.url, credentials, plainCredentials: c.plainCredentials, tls: c.tls },
         context,
       ),
   });
