@@ -100,8 +100,10 @@ export class RtorrentSync {
     if (same(sent, fields)) return;
     const patch = diffFields(t.hash, sent, fields, KEYS);
     if (patch !== undefined) this.#patches.push(patch);
-    fields.seen = this.#epoch;
-    this.#sent.set(t.hash, fields);
+    // Update the kept object rather than keep the new one: the kept ones are long-lived, and
+    // replacing them would leave garbage in the old generation on every poll.
+    Object.assign(sent, fields);
+    sent.seen = this.#epoch;
   }
 
   /** Ends a poll: the changes since the previous one, and every hash no longer listed. */
