@@ -58,7 +58,10 @@ export class Credentials {
     );
   }
 
-  /** Nothing worth sending: every part is missing or "" (reveals: ask where the request is built). */
+  /**
+   * Nothing worth sending: every part is missing or "". It reads the secrets: ask it only where a
+   * request is built.
+   */
   get isBlank(): boolean {
     return (
       (this.#username ?? "") === "" &&
