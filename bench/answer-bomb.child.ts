@@ -2,12 +2,13 @@
 
 import { writeFileSync } from "node:fs";
 import { HttpClient } from "../packages/exporter/src/net/http-client.ts";
+import { Credentials } from "../packages/exporter/src/sources/credentials.ts";
 import { QbittorrentApi } from "../packages/exporter/src/sources/qbittorrent/api.ts";
 
 const [url = "", out = ""] = process.argv.slice(2);
 const MB = 2 ** 20;
 const http = new HttpClient({});
-const api = new QbittorrentApi(url, { username: "admin", password: "adminadmin" }, http);
+const api = new QbittorrentApi(url, Credentials.login("admin", "adminadmin"), http);
 const rssBefore = process.memoryUsage().rss;
 let error = "";
 try {

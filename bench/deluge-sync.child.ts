@@ -1,12 +1,13 @@
 // One approach of the Deluge sync benchmark, in its own process: polls, /metrics latency, memory.
 
 import { StateMapper } from "../packages/exporter/src/model/status.ts";
+import { Credentials } from "../packages/exporter/src/sources/credentials.ts";
 import type { DelugeTorrentStatus } from "../packages/exporter/src/sources/deluge/api.ts";
 import { RpcDelugeApi } from "../packages/exporter/src/sources/deluge/api.ts";
 import { DaemonRpcClient } from "../packages/exporter/src/sources/deluge/daemon-rpc.ts";
+import { DelugeSync } from "../packages/exporter/src/sources/deluge/deluge-sync.ts";
 import { POLL_SESSION_KEYS } from "../packages/exporter/src/sources/deluge/index.ts";
 import { DELUGE_STATES } from "../packages/exporter/src/sources/deluge/states.ts";
-import { TorrentSync } from "../packages/exporter/src/sources/deluge/torrent-sync.ts";
 import type { PollResult, TorrentSource } from "../packages/exporter/src/sources/source.ts";
 import { runSyncChild } from "./sync-child.ts";
 
@@ -23,7 +24,7 @@ class NaiveDelugeSource implements TorrentSource {
   readonly #api: RpcDelugeApi;
 
   constructor(url: string) {
-    this.#client = new DaemonRpcClient({ url, username: USERNAME, password: PASSWORD });
+    this.#client = new DaemonRpcClient({ url, credentials: Credentials.login(USERNAME, PASSWORD) });
     this.#api = new RpcDelugeApi(this.#client);
   }
 
@@ -45,7 +46,7 @@ class NaiveDelugeSource implements TorrentSource {
     const announces = new Map(
       [...torrents].map(([id, t]) => [id, (t.trackers ?? []).map((e) => e.url)]),
     );
-    const sync = new TorrentSync(new StateMapper(DELUGE_STATES, () => {}));
+    const sync = new DelugeSync(new StateMapper(DELUGE_STATES, () => {}));
     const changes = sync.apply({ full: true, torrents }, announces, {
       reconnected: false,
       now: performance.now(),

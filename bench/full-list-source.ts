@@ -2,8 +2,9 @@
 
 import { StateMapper } from "../packages/exporter/src/model/status.ts";
 import { HttpClient } from "../packages/exporter/src/net/http-client.ts";
+import { Credentials } from "../packages/exporter/src/sources/credentials.ts";
 import { QbittorrentApi } from "../packages/exporter/src/sources/qbittorrent/api.ts";
-import { MaindataSync } from "../packages/exporter/src/sources/qbittorrent/maindata-sync.ts";
+import { QbittorrentSync } from "../packages/exporter/src/sources/qbittorrent/qbittorrent-sync.ts";
 import { QBITTORRENT_STATES } from "../packages/exporter/src/sources/qbittorrent/states.ts";
 import type { PollResult, TorrentSource } from "../packages/exporter/src/sources/source.ts";
 
@@ -16,7 +17,7 @@ export class FullListSource implements TorrentSource {
   readonly #api: QbittorrentApi;
 
   constructor(url: string) {
-    this.#api = new QbittorrentApi(url, { username: "admin", password: "adminadmin" }, this.#http);
+    this.#api = new QbittorrentApi(url, Credentials.login("admin", "adminadmin"), this.#http);
   }
 
   get bytesReceived(): number {
@@ -28,7 +29,7 @@ export class FullListSource implements TorrentSource {
       Record<string, unknown> & { hash: string }
     >;
     const transfer = (await this.#api.transferInfo(signal)) as Record<string, number>;
-    const sync = new MaindataSync(new StateMapper(QBITTORRENT_STATES, () => {}));
+    const sync = new QbittorrentSync(new StateMapper(QBITTORRENT_STATES, () => {}));
     const torrents = Object.fromEntries(list.map((t) => [t.hash, t]));
     const changes = sync.apply(
       { rid: 1, full_update: true, torrents, server_state: transfer },

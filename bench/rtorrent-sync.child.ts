@@ -2,14 +2,14 @@
 
 import { StateMapper } from "../packages/exporter/src/model/status.ts";
 import {
+  ITEM_FIELDS,
+  type ItemField,
   RtorrentApi,
-  TORRENT_FIELDS,
-  type TorrentField,
   TRACKER_FIELDS,
   type TrackerField,
 } from "../packages/exporter/src/sources/rtorrent/api.ts";
 import { createTransport } from "../packages/exporter/src/sources/rtorrent/create-transport.ts";
-import { TorrentListSync } from "../packages/exporter/src/sources/rtorrent/list-sync.ts";
+import { RtorrentSync } from "../packages/exporter/src/sources/rtorrent/rtorrent-sync.ts";
 import { RTORRENT_STATES } from "../packages/exporter/src/sources/rtorrent/states.ts";
 import type { PollResult, TorrentSource } from "../packages/exporter/src/sources/source.ts";
 import { runSyncChild } from "./sync-child.ts";
@@ -42,15 +42,15 @@ class EveryFieldSource implements TorrentSource {
   async poll(signal: AbortSignal): Promise<PollResult> {
     const rows = await this.#api.torrents(
       {
-        fields: Object.keys(TORRENT_FIELDS) as TorrentField[],
+        fields: Object.keys(ITEM_FIELDS) as ItemField[],
         trackers: Object.keys(TRACKER_FIELDS) as TrackerField[],
       },
       signal,
     );
     const globals = await this.#api.globals(signal);
-    const sync = new TorrentListSync(new StateMapper(RTORRENT_STATES, () => {}));
+    const sync = new RtorrentSync(new StateMapper(RTORRENT_STATES, () => {}));
     sync.begin();
-    for (const row of rows) sync.row(row as Parameters<TorrentListSync["row"]>[0]);
+    for (const row of rows) sync.row(row as Parameters<RtorrentSync["row"]>[0]);
     const changes = sync.end();
     return {
       reset: true,

@@ -3,10 +3,11 @@
 import { StateMapper } from "../packages/exporter/src/model/status.ts";
 import { HttpClient } from "../packages/exporter/src/net/http-client.ts";
 import { HELD_LIST_BYTES } from "../packages/exporter/src/sources/answer-limits.ts";
+import { Credentials } from "../packages/exporter/src/sources/credentials.ts";
 import type { PollResult, TorrentSource } from "../packages/exporter/src/sources/source.ts";
 import { TransmissionApi } from "../packages/exporter/src/sources/transmission/api.ts";
 import { TORRENT_FIELD_NAMES } from "../packages/exporter/src/sources/transmission/dialect.ts";
-import { TorrentSync } from "../packages/exporter/src/sources/transmission/torrent-sync.ts";
+import { TransmissionSync } from "../packages/exporter/src/sources/transmission/transmission-sync.ts";
 import { runSyncChild } from "./sync-child.ts";
 
 /**
@@ -20,7 +21,7 @@ class FullTorrentGetSource implements TorrentSource {
   readonly #api: TransmissionApi;
 
   constructor(url: string) {
-    this.#api = new TransmissionApi(url, { username: "admin", password: "adminadmin" }, this.#http);
+    this.#api = new TransmissionApi(url, Credentials.login("admin", "adminadmin"), this.#http);
   }
 
   get bytesReceived(): number {
@@ -35,7 +36,7 @@ class FullTorrentGetSource implements TorrentSource {
       HELD_LIST_BYTES,
     );
     const stats = await this.#api.call("session-stats", {}, signal);
-    const pass = new TorrentSync(new StateMapper({}, () => {})).begin("full");
+    const pass = new TransmissionSync(new StateMapper({}, () => {})).begin("full");
     for (const torrent of answer.torrents as unknown[]) pass.element(torrent);
     const changes = pass.finish(undefined);
     const cumulative = stats["cumulative-stats"] as Record<string, number>;

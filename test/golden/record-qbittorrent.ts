@@ -16,7 +16,7 @@ import { waitFor } from "@seedwatch/metrics/testing";
 import { startQbittorrent } from "@seedwatch/testbed/qbittorrent";
 import { recordPolls, startScenario } from "./recorder.ts";
 
-/** seedwatch infers a tracker error this long after a torrent was added (maindata-sync.ts). */
+/** seedwatch infers a tracker error this long after a torrent was added (qbittorrent-sync.ts). */
 const GRACE_SECONDS = 300;
 
 const scenario = await startScenario();

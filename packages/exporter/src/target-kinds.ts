@@ -7,6 +7,7 @@ import { TorrentTarget } from "./collect/torrent-target.ts";
 import type { Logger } from "./log.ts";
 import { LinxdotCollector } from "./render/miner-collector.ts";
 import { TorrentTargetCollector } from "./render/torrent-target-collector.ts";
+import { Credentials } from "./sources/credentials.ts";
 import { DelugeSource } from "./sources/deluge/index.ts";
 import { LinxdotSource } from "./sources/linxdot/index.ts";
 import { QbittorrentSource } from "./sources/qbittorrent/index.ts";
@@ -45,15 +46,15 @@ function torrentClient(
 }
 
 const linxdot: TargetFactory = (config, deps) => {
-  const { username, password } = config;
-  if (username === undefined || password === undefined)
+  if (config.username === undefined || config.password === undefined)
     throw new Error(`target ${config.name}: a linxdot target needs username and password`);
+  const credentials = credentialsOf(config);
   const target = new DeviceTarget(config, {
     log: deps.log,
     ...(deps.now === undefined ? {} : { now: deps.now }),
     createSource: (c, context) =>
       new LinxdotSource(
-        { url: c.url, username, password, plainCredentials: c.plainCredentials, tls: c.tls },
+        { url: c.url, credentials, plainCredentials: c.plainCredentials, tls: c.tls },
         context,
       ),
   });
@@ -63,50 +64,38 @@ const linxdot: TargetFactory = (config, deps) => {
 /** How each torrent client's source is made from its target's config. */
 type SourceFactory = (config: TargetConfig, context: SourceContext) => TorrentSource;
 
+/**
+ * A target's credentials as its source takes them: the Secrets themselves, revealed only where a
+ * request is built.
+ */
+function credentialsOf(config: TargetConfig): Credentials {
+  return new Credentials({
+    username: config.username,
+    password: config.password,
+    apiKey: config.apiKey,
+  });
+}
+
 /** The source of every torrent client type. */
 const TORRENT_SOURCES = {
   qbittorrent: (config, context) =>
     new QbittorrentSource(
-      {
-        url: config.url,
-        credentials:
-          config.apiKey !== undefined
-            ? { apiKey: config.apiKey.reveal() }
-            : { username: config.username ?? "", password: config.password?.reveal() ?? "" },
-        tls: config.tls,
-      },
+      { url: config.url, credentials: credentialsOf(config), tls: config.tls },
       context,
     ),
   transmission: (config, context) =>
     new TransmissionSource(
-      {
-        url: config.url,
-        credentials:
-          config.username === undefined && config.password === undefined
-            ? undefined
-            : { username: config.username ?? "", password: config.password?.reveal() ?? "" },
-        tls: config.tls,
-      },
+      { url: config.url, credentials: credentialsOf(config), tls: config.tls },
       context,
     ),
   deluge: (config, context) =>
     new DelugeSource(
-      {
-        url: config.url,
-        username: config.username ?? "",
-        password: config.password?.reveal() ?? "",
-        tls: config.tls,
-      },
+      { url: config.url, credentials: credentialsOf(config), tls: config.tls },
       context,
     ),
   rtorrent: (config, context) =>
     new RtorrentSource(
-      {
-        url: config.url,
-        ...(config.username === undefined ? {} : { username: config.username }),
-        ...(config.password === undefined ? {} : { password: config.password.reveal() }),
-        tls: config.tls,
-      },
+      { url: config.url, credentials: credentialsOf(config), tls: config.tls },
       context,
     ),
 } satisfies Record<string, SourceFactory>;

@@ -7,6 +7,7 @@ import {
   DEFAULT_LEDGER_LIMITS,
   type LedgerLimits,
 } from "./counter-ledger.ts";
+import { sameValue, type TableUpdate, TORRENT_FIELD_KEYS } from "./patch.ts";
 import { STATUS_COUNT, type StatusCode, TorrentStatus } from "./status.ts";
 import { EMPTY_TORRENT, type TorrentPatch, type TorrentRecord } from "./torrent.ts";
 import type { TrackerNamer } from "./tracker.ts";
@@ -60,16 +61,6 @@ export interface ClassCounts {
   errored: number;
 }
 
-/**
- * What changed in the table. When `reset` is true the patches are complete: other torrents are
- * gone. The table takes ownership of the patch of a new torrent (it becomes the row).
- */
-export interface TableUpdate {
-  readonly reset: boolean;
-  readonly patches: Iterable<TorrentPatch>;
-  readonly removed: Iterable<string>;
-}
-
 /** Options of a table. */
 export interface TorrentTableOptions {
   /** What storage held of the counters when the target started (none: a first start). */
@@ -79,8 +70,6 @@ export interface TorrentTableOptions {
   /** The clock (ms), for when torrents departed. */
   readonly now?: () => number;
 }
-
-const EMPTY_KEYS = Object.keys(EMPTY_TORRENT) as Array<keyof typeof EMPTY_TORRENT>;
 
 const ACTIVE = 1;
 const MESSAGE = 2;
@@ -171,7 +160,7 @@ export class TorrentTable {
 
   /** Applies one poll's changes. */
   apply(update: TableUpdate): void {
-    const patches = [...update.patches];
+    const patches = update.patches;
     let changed = false;
     if (update.reset) {
       const present = new Set(patches.map((p) => p.hash));
@@ -274,7 +263,7 @@ export class TorrentTable {
     // The patch of a new torrent becomes its row (missing fields filled in): a full update of
     // 100,000 torrents then allocates each torrent once, not twice.
     const row = patch as Row;
-    for (const key of EMPTY_KEYS)
+    for (const key of TORRENT_FIELD_KEYS)
       if (row[key] === undefined) (row as Record<string, unknown>)[key] = EMPTY_TORRENT[key];
     row.tracker = "";
     row.tracker = this.#namer.identify(row.trackerHosts, row.category, undefined);
@@ -426,12 +415,7 @@ export class TorrentTable {
 /** Whether a patch sets any field of the row to another value (lists compared item by item). */
 function changes(row: Row, patch: TorrentPatch): boolean {
   for (const key in patch) {
-    const value = patch[key as keyof TorrentPatch];
-    const current = row[key as keyof Row];
-    if (value === current) continue;
-    if (!Array.isArray(value) || !Array.isArray(current)) return true;
-    if (value.length !== current.length || value.some((item, i) => item !== current[i]))
-      return true;
+    if (!sameValue(patch[key as keyof TorrentPatch], row[key as keyof Row])) return true;
   }
   return false;
 }

@@ -39,11 +39,14 @@ export interface TorrentRecord {
   readonly leechers: number;
 }
 
+/** Every field of a torrent but its hash. */
+export type TorrentFields = Omit<TorrentRecord, "hash">;
+
 /** A change to one torrent: the hash and the fields that changed (all of them for a new torrent). */
-export type TorrentPatch = { readonly hash: string } & Partial<Omit<TorrentRecord, "hash">>;
+export type TorrentPatch = { readonly hash: string } & Partial<TorrentFields>;
 
 /** The values a field takes when a source has nothing for it. */
-export const EMPTY_TORRENT: Omit<TorrentRecord, "hash"> = Object.freeze({
+export const EMPTY_TORRENT: TorrentFields = Object.freeze({
   name: "",
   status: 0,
   size: 0,

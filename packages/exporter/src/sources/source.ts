@@ -1,7 +1,7 @@
 // What a source gives the daemon: a torrent client's changes since its last poll, or a device's snapshot.
 
 import type { SessionCounters } from "@seedwatch/metrics";
-import type { TorrentPatch } from "../model/torrent.ts";
+import type { TableUpdate } from "../model/patch.ts";
 
 /** Global figures of a client, complete on every poll. */
 export interface ClientStatus {
@@ -20,13 +20,11 @@ export interface ClientStatus {
   readonly freeSpace: number | undefined;
 }
 
-/** One poll's result. */
-export interface PollResult {
-  /** True when `patches` lists every torrent (a full resync): the rest are gone. */
-  readonly reset: boolean;
-  /** New torrents (all fields) and changed ones (changed fields only). */
-  readonly patches: readonly TorrentPatch[];
-  readonly removed: readonly string[];
+/**
+ * One poll's result: what changed in the torrents (`reset` when the patches list every torrent),
+ * and the client's global figures.
+ */
+export interface PollResult extends TableUpdate {
   readonly client: ClientStatus;
 }
 

@@ -8,6 +8,7 @@ import { tempDir } from "@seedwatch/testbed";
 import { type DelugeInstance, startDeluged } from "@seedwatch/testbed/deluge";
 import { type GeneratedTorrent, makeTorrents } from "@seedwatch/testbed/torrents";
 import { SourceAuthError, SourceConnectionError } from "../../net/errors.ts";
+import { Credentials } from "../credentials.ts";
 import {
   DelugeRemoteError,
   RpcDelugeApi,
@@ -47,8 +48,7 @@ describe("Deluge daemon RPC against a real deluged 2.0.3", () => {
     await deluge.addTorrents(torrents.slice(2), { paused: true });
     client = new DaemonRpcClient({
       url: deluge.daemonUrl,
-      username: deluge.username,
-      password: deluge.password,
+      credentials: Credentials.login(deluge.username, deluge.password),
     });
     api = new RpcDelugeApi(client);
   });
@@ -73,7 +73,10 @@ describe("Deluge daemon RPC against a real deluged 2.0.3", () => {
       { username: deluge.username, password: "", message: /Password is required/ },
     ];
     for (const { username, password, message } of cases) {
-      const bad = new DaemonRpcClient({ url: deluge.daemonUrl, username, password });
+      const bad = new DaemonRpcClient({
+        url: deluge.daemonUrl,
+        credentials: Credentials.login(username, password),
+      });
       await assert.rejects(bad.call("daemon.get_version", [], {}, signal()), (error) => {
         assert.ok(error instanceof SourceAuthError, String(error));
         assert.match(error.message, message);
@@ -86,8 +89,7 @@ describe("Deluge daemon RPC against a real deluged 2.0.3", () => {
   it("lets a read-only account (level 1) log in but not read torrents; refuses level 0", async () => {
     const reader = new DaemonRpcClient({
       url: deluge.daemonUrl,
-      username: "reader",
-      password: "reader-pass",
+      credentials: Credentials.login("reader", "reader-pass"),
     });
     const readerApi = new RpcDelugeApi(reader);
     await assert.rejects(readerApi.torrentsStatus(["name"], { signal: signal() }), (error) => {
@@ -99,8 +101,7 @@ describe("Deluge daemon RPC against a real deluged 2.0.3", () => {
     readerApi.close();
     const none = new DaemonRpcClient({
       url: deluge.daemonUrl,
-      username: "nobody",
-      password: "nobody-pass",
+      credentials: Credentials.login("nobody", "nobody-pass"),
     });
     await assert.rejects(none.call("daemon.info", [], {}, signal()), (error) => {
       assert.ok(error instanceof SourceAuthError, String(error));
@@ -144,8 +145,7 @@ describe("Deluge daemon RPC against a real deluged 2.0.3", () => {
     const [first, second, third] = torrents.map((t) => t.infoHash);
     const diffClient = new DaemonRpcClient({
       url: deluge.daemonUrl,
-      username: deluge.username,
-      password: deluge.password,
+      credentials: Credentials.login(deluge.username, deluge.password),
     });
     const diffApi = new RpcDelugeApi(diffClient);
     try {
@@ -268,8 +268,7 @@ describe("Deluge daemon RPC against a real deluged 2.0.3", () => {
     for (const tls of [{ caFile: certFile }, { fingerprint256: fingerprint }]) {
       const pinned = new DaemonRpcClient({
         url: deluge.daemonUrl,
-        username: deluge.username,
-        password: deluge.password,
+        credentials: Credentials.login(deluge.username, deluge.password),
         tls,
       });
       assert.equal(await pinned.call("daemon.info", [], {}, signal()), "2.0.3");
@@ -305,15 +304,13 @@ describe("Deluge torrent totals: which are all-time and which per session (two r
     const seederApi = new RpcDelugeApi(
       new DaemonRpcClient({
         url: seeder.daemonUrl,
-        username: seeder.username,
-        password: seeder.password,
+        credentials: Credentials.login(seeder.username, seeder.password),
       }),
     );
     const leecherApi = new RpcDelugeApi(
       new DaemonRpcClient({
         url: leecher.daemonUrl,
-        username: leecher.username,
-        password: leecher.password,
+        credentials: Credentials.login(leecher.username, leecher.password),
       }),
     );
     try {
@@ -402,8 +399,7 @@ describe("Deluge without the Label plugin", () => {
     const api = new RpcDelugeApi(
       new DaemonRpcClient({
         url: deluge.daemonUrl,
-        username: deluge.username,
-        password: deluge.password,
+        credentials: Credentials.login(deluge.username, deluge.password),
       }),
     );
     try {

@@ -16,6 +16,7 @@ import {
   SourceProtocolError,
   SourceTimeoutError,
 } from "../../net/errors.ts";
+import { Credentials } from "../credentials.ts";
 import { RpcDelugeApi } from "./api.ts";
 import { deflatedBound } from "./call-limits.ts";
 import { DaemonRpcClient } from "./daemon-rpc.ts";
@@ -116,7 +117,7 @@ describe("DaemonRpcClient against peers that are not Deluge", () => {
   after(() => dir.remove());
 
   const client = (url: string) =>
-    new DaemonRpcClient({ url, username: "seedwatch", password: PASSWORD });
+    new DaemonRpcClient({ url, credentials: Credentials.login("seedwatch", PASSWORD) });
 
   it("rejects a plain TCP server that sends junk with SourceProtocolError", async () => {
     const server: Server = createTcpServer((socket: Socket) => {
@@ -169,8 +170,7 @@ describe("DaemonRpcClient against peers that are not Deluge", () => {
       const peer = await scriptedPeer(cert, (socket) => socket.write(bytes));
       const rpc = new DaemonRpcClient({
         url: peer.url,
-        username: "seedwatch",
-        password: PASSWORD,
+        credentials: Credentials.login("seedwatch", PASSWORD),
         maxFrameBytes: 2 ** 20,
         maxMessageBytes: 65536,
       });
@@ -280,8 +280,7 @@ describe("DaemonRpcClient against peers that are not Deluge", () => {
     const events: string[] = [];
     const rpc = new DaemonRpcClient({
       url: peer.url,
-      username: "seedwatch",
-      password: PASSWORD,
+      credentials: Credentials.login("seedwatch", PASSWORD),
       onEvent: (name) => events.push(name),
     });
     try {
@@ -364,14 +363,12 @@ describe("DaemonRpcClient against peers that are not Deluge", () => {
     const fingerprint = new X509Certificate(cert.cert).fingerprint256;
     const pinned = new DaemonRpcClient({
       url: peer.url,
-      username: "u",
-      password: PASSWORD,
+      credentials: Credentials.login("u", PASSWORD),
       tls: { fingerprint256: fingerprint.toLowerCase() },
     });
     const wrong = new DaemonRpcClient({
       url: peer.url,
-      username: "u",
-      password: PASSWORD,
+      credentials: Credentials.login("u", PASSWORD),
       tls: { fingerprint256: "00".repeat(32) },
     });
     try {
@@ -506,11 +503,14 @@ describe("DaemonRpcClient against peers that are not Deluge", () => {
   it("refuses URLs that are not deluge://host:port", () => {
     for (const url of ["http://127.0.0.1:58846", "deluge://", "not a url"]) {
       assert.throws(
-        () => new DaemonRpcClient({ url, username: "u", password: PASSWORD }),
+        () => new DaemonRpcClient({ url, credentials: Credentials.login("u", PASSWORD) }),
         /deluge:\/\/host:port/,
       );
     }
-    const rpc = new DaemonRpcClient({ url: "deluge://seedbox", username: "u", password: PASSWORD });
+    const rpc = new DaemonRpcClient({
+      url: "deluge://seedbox",
+      credentials: Credentials.login("u", PASSWORD),
+    });
     assert.equal(rpc.endpoint, "deluge://seedbox:58846");
   });
 });

@@ -12,6 +12,7 @@ import {
   SourceTimeoutError,
 } from "../../net/errors.ts";
 import { TINY_ANSWER_BYTES } from "../answer-limits.ts";
+import type { Credentials } from "../credentials.ts";
 import {
   DelugeRemoteError,
   type DelugeTransport,
@@ -35,8 +36,8 @@ export interface DaemonTlsOptions {
 export interface DaemonRpcOptions {
   /** `deluge://host:port` (port 58846 when omitted). */
   readonly url: string | URL;
-  readonly username: string;
-  readonly password: string;
+  /** The account in deluged's `auth` file. */
+  readonly credentials: Credentials;
   /** Sent as `client_version`; the daemon only requires that there is one. */
   readonly clientVersion?: string;
   readonly tls?: DaemonTlsOptions;
@@ -215,13 +216,14 @@ export class DaemonRpcClient implements DelugeTransport {
       },
       signal,
     });
+    const account = this.#options.credentials;
     try {
       const level = await connection.send(
         "daemon.login",
         encodeRequest(
           this.endpoint,
           "daemon.login",
-          [this.#options.username, this.#options.password],
+          [account.username ?? "", account.revealPassword()],
           { client_version: this.#options.clientVersion ?? "seedwatch" },
         ),
         signal,
@@ -234,7 +236,7 @@ export class DaemonRpcClient implements DelugeTransport {
       if (level <= 0) {
         // The daemon drops the connection itself when an account's level is 0 (none).
         throw new SourceAuthError(
-          `${this.endpoint}: daemon.login: account "${this.#options.username}" has auth level 0 (none)`,
+          `${this.endpoint}: daemon.login: account "${account.username ?? ""}" has auth level 0 (none)`,
         );
       }
       this.#authLevel = level;

@@ -20,6 +20,7 @@ import {
 import { TorrentTable } from "../../model/torrent-table.ts";
 import { TrackerNamer } from "../../model/tracker.ts";
 import { SourceAuthError, SourceConnectionError, SourceTimeoutError } from "../../net/errors.ts";
+import { Credentials } from "../credentials.ts";
 import type { PollResult } from "../source.ts";
 import {
   DelugeSource,
@@ -42,7 +43,7 @@ function sourceFor(options: Partial<DelugeSourceOptions> & { url: string }) {
   const session = createSessionCounters();
   const unknown: string[] = [];
   const source = new DelugeSource(
-    { username: "", password: "", settleMs: 2000, ...options },
+    { credentials: Credentials.login("", ""), settleMs: 2000, ...options },
     { target: "t", session, onUnknownState: (s) => unknown.push(s) },
   );
   const table = new TorrentTable(new TrackerNamer({ rename: {}, categoryAsTracker: false }));
@@ -56,15 +57,17 @@ function sourceFor(options: Partial<DelugeSourceOptions> & { url: string }) {
 
 /** A source polling `deluge` over its daemon RPC, with the testbed's account. */
 function daemonSource(deluge: DelugeInstance) {
-  return sourceFor({ url: deluge.daemonUrl, username: deluge.username, password: deluge.password });
+  return sourceFor({
+    url: deluge.daemonUrl,
+    credentials: Credentials.login(deluge.username, deluge.password),
+  });
 }
 
 /** A source polling `deluge` through its deluge-web, with the web password. */
 function webSource(deluge: DelugeInstance) {
   return sourceFor({
     url: deluge.webUrl as string,
-    username: deluge.username,
-    password: deluge.webPassword,
+    credentials: Credentials.login(deluge.username, deluge.webPassword),
   });
 }
 
@@ -196,7 +199,10 @@ describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout
   it("through deluge-web: the web password, the daemon chosen by its account, the same figures", async () => {
     const web = swarm.seeder.webUrl as string;
     // deluge-web lists a decoy first ("nobody" at a dead port) and is connected to nothing yet.
-    const lost = sourceFor({ url: web, username: "ghost", password: swarm.seeder.webPassword });
+    const lost = sourceFor({
+      url: web,
+      credentials: Credentials.login("ghost", swarm.seeder.webPassword),
+    });
     await assert.rejects(lost.poll(), (error: unknown) => {
       assert.ok(error instanceof SourceConnectionError, String(error));
       assert.match(error.message, /lists no daemon with the account "ghost"/);
@@ -218,7 +224,10 @@ describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout
 
   it("rejects a wrong password clearly over both transports, without the password", async () => {
     for (const url of [swarm.seeder.daemonUrl, swarm.seeder.webUrl as string]) {
-      const s = sourceFor({ url, username: swarm.seeder.username, password: "not-the-pass-7e1" });
+      const s = sourceFor({
+        url,
+        credentials: Credentials.login(swarm.seeder.username, "not-the-pass-7e1"),
+      });
       try {
         await assert.rejects(s.poll(), (error: unknown) => {
           assert.ok(error instanceof SourceAuthError, String(error));
@@ -283,13 +292,11 @@ describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout
     });
     const reader = sourceFor({
       url: deluge.daemonUrl,
-      username: "reader",
-      password: "reader-pass",
+      credentials: Credentials.login("reader", "reader-pass"),
     });
     const normal = sourceFor({
       url: deluge.daemonUrl,
-      username: "normal",
-      password: "normal-pass",
+      credentials: Credentials.login("normal", "normal-pass"),
     });
     try {
       await assert.rejects(reader.poll(), (error: unknown) => {

@@ -6,6 +6,7 @@ import {
   SESSION_METRIC as M,
   SESSION_CATALOG,
 } from "@seedwatch/metrics";
+import { Credentials } from "../credentials.ts";
 import { DelugeSource, fillSession, POLL_SESSION_KEYS, SESSION_MAPPING } from "./index.ts";
 
 /* The 303 keys deluged 2.0.3 (libtorrent 2.0.8) answers to `core.get_session_status([])` (recorded). */
@@ -193,11 +194,11 @@ describe("DelugeSource", () => {
 
   it("speaks the daemon RPC for deluge:// and deluge-web's JSON-RPC for http(s)://", async () => {
     const daemon = new DelugeSource(
-      { url: "deluge://127.0.0.1:58846", username: "u", password: "p" },
+      { url: "deluge://127.0.0.1:58846", credentials: Credentials.login("u", "p") },
       context,
     );
     const web = new DelugeSource(
-      { url: "https://box:8112/", username: "u", password: "p" },
+      { url: "https://box:8112/", credentials: Credentials.login("u", "p") },
       context,
     );
     assert.equal(daemon.kind, "daemon");
@@ -210,7 +211,7 @@ describe("DelugeSource", () => {
   it("rejects any other URL with a clear error, without the credentials", () => {
     for (const url of ["ftp://box:21/", "box:58846", ""]) {
       assert.throws(
-        () => new DelugeSource({ url, username: "u", password: "secret-pw" }, context),
+        () => new DelugeSource({ url, credentials: Credentials.login("u", "secret-pw") }, context),
         (error: unknown) => {
           assert.ok(error instanceof TypeError);
           assert.match(error.message, /deluge:\/\/host:58846 \(daemon RPC\) or http\(s\):\/\//);

@@ -4,11 +4,12 @@ import { SESSION_METRIC as M, type SessionCounters } from "@seedwatch/metrics";
 import { StateMapper } from "../../model/status.ts";
 import { SourceConnectionError, SourceProtocolError } from "../../net/errors.ts";
 import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
+import type { Credentials } from "../credentials.ts";
 import type { ClientStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { type DelugeApi, type DelugeTransport, RpcDelugeApi, type TorrentsStatus } from "./api.ts";
 import { DaemonRpcClient } from "./daemon-rpc.ts";
+import { DelugeSync, SYNC_KEYS } from "./deluge-sync.ts";
 import { DELUGE_STATES } from "./states.ts";
-import { SYNC_KEYS, TorrentSync } from "./torrent-sync.ts";
 import { parseHosts, type WebDaemonTarget, WebRpcClient } from "./web-rpc.ts";
 
 /** Where and how to reach one Deluge. */
@@ -19,17 +20,16 @@ export interface DelugeSourceOptions {
    */
   readonly url: string;
   /**
-   * Daemon RPC: the account in deluged's `auth` file (auth level 5 or more). deluge-web: the
-   * daemon account as its Connection Manager lists it, which picks the daemon to watch.
+   * Daemon RPC: the account in deluged's `auth` file (auth level 5 or more) and its password.
+   * deluge-web: the daemon account as its Connection Manager lists it, which picks the daemon to
+   * watch, and the web UI's password.
    */
-  readonly username: string;
-  /** Daemon RPC: that account's password. deluge-web: the web UI's password. */
-  readonly password: string;
+  readonly credentials: Credentials;
   /** `caFile` pins deluged's own certificate (else its self-signed one is accepted); for https, as usual. */
   readonly tls?: TlsOptions;
   /** A full (non-diff) answer at least this often on the daemon RPC (default 5 min). */
   readonly resyncIntervalMs?: number;
-  /** How long removals are held after a reconnect (default 10 s; see TorrentSync). */
+  /** How long removals are held after a reconnect (default 10 s; see DelugeSync). */
   readonly settleMs?: number;
   /** Torrents per `trackers` request when announce lists are needed (default 1000). */
   readonly announceBatch?: number;
@@ -107,7 +107,7 @@ export class DelugeSource implements TorrentSource {
   readonly kind: "daemon" | "web";
   readonly #options: DelugeSourceOptions;
   readonly #context: SourceContext;
-  readonly #sync: TorrentSync;
+  readonly #sync: DelugeSync;
   readonly #http: HttpClient | undefined;
   #transport: DelugeTransport | undefined;
   #api: DelugeApi | undefined;
@@ -121,7 +121,7 @@ export class DelugeSource implements TorrentSource {
   constructor(options: DelugeSourceOptions, context: SourceContext) {
     this.#options = options;
     this.#context = context;
-    this.#sync = new TorrentSync(new StateMapper(DELUGE_STATES, context.onUnknownState), {
+    this.#sync = new DelugeSync(new StateMapper(DELUGE_STATES, context.onUnknownState), {
       ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
     });
     const url = URL.parse(options.url);
@@ -129,8 +129,7 @@ export class DelugeSource implements TorrentSource {
       this.kind = "daemon";
       this.#transport = new DaemonRpcClient({
         url,
-        username: options.username,
-        password: options.password,
+        credentials: options.credentials,
         clientVersion: "seedwatch",
         ...(options.tls?.caFile === undefined ? {} : { tls: { caFile: options.tls.caFile } }),
       });
@@ -221,11 +220,11 @@ export class DelugeSource implements TorrentSource {
   async #connect(signal: AbortSignal): Promise<DelugeApi> {
     if (this.#api !== undefined) return this.#api;
     const http = this.#http as HttpClient;
-    const base = { url: this.#options.url, password: this.#options.password };
+    const base = { url: this.#options.url, credentials: this.#options.credentials };
     const probe = new WebRpcClient(base, http);
     let daemon: WebDaemonTarget;
     try {
-      daemon = await chooseWebDaemon(probe, this.#options.username, signal);
+      daemon = await chooseWebDaemon(probe, this.#options.credentials.username ?? "", signal);
     } finally {
       this.#probeBytes += probe.traffic.wireBytes;
       probe.close();

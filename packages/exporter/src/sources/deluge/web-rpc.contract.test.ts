@@ -5,6 +5,7 @@ import { type DelugeInstance, startDeluged } from "@seedwatch/testbed/deluge";
 import { type GeneratedTorrent, makeTorrents } from "@seedwatch/testbed/torrents";
 import { SourceAuthError, SourceConnectionError } from "../../net/errors.ts";
 import { HttpClient } from "../../net/http-client.ts";
+import { Credentials } from "../credentials.ts";
 import { DelugeRemoteError, RpcDelugeApi, SESSION_KEYS, TORRENT_KEYS } from "./api.ts";
 import { DaemonRpcClient } from "./daemon-rpc.ts";
 import { WebRpcClient } from "./web-rpc.ts";
@@ -33,7 +34,7 @@ describe("Deluge web JSON-RPC against a real deluge-web 2.0.3", () => {
     web = new WebRpcClient(
       {
         url: deluge.webUrl as string,
-        password: deluge.webPassword,
+        credentials: Credentials.login("", deluge.webPassword),
         daemon: { host: "localhost", port: deluge.daemonPort },
       },
       http,
@@ -48,7 +49,10 @@ describe("Deluge web JSON-RPC against a real deluge-web 2.0.3", () => {
   });
 
   it("rejects a wrong password with SourceAuthError, without the password", async () => {
-    const bad = new WebRpcClient({ url: deluge.webUrl as string, password: "not-it-9f8e" }, http);
+    const bad = new WebRpcClient(
+      { url: deluge.webUrl as string, credentials: Credentials.login("", "not-it-9f8e") },
+      http,
+    );
     await assert.rejects(bad.call("web.connected", [], signal()), (error) => {
       assert.ok(error instanceof SourceAuthError, String(error));
       assert.match(error.message, /deluge-web rejected the password/);
@@ -90,8 +94,7 @@ describe("Deluge web JSON-RPC against a real deluge-web 2.0.3", () => {
     const daemon = new RpcDelugeApi(
       new DaemonRpcClient({
         url: deluge.daemonUrl,
-        username: deluge.username,
-        password: deluge.password,
+        credentials: Credentials.login(deluge.username, deluge.password),
       }),
     );
     try {
@@ -134,7 +137,7 @@ describe("Deluge web JSON-RPC against a real deluge-web 2.0.3", () => {
     const eager = new WebRpcClient(
       {
         url: deluge.webUrl as string,
-        password: deluge.webPassword,
+        credentials: Credentials.login("", deluge.webPassword),
         daemon: { host: "localhost", port: deluge.daemonPort },
         daemonCheckIntervalMs: 0,
       },
@@ -160,14 +163,14 @@ describe("Deluge web JSON-RPC against a real deluge-web 2.0.3", () => {
 
   it("finds the online daemon by itself, and refuses a daemon it does not list", async () => {
     const auto = new WebRpcClient(
-      { url: deluge.webUrl as string, password: deluge.webPassword },
+      { url: deluge.webUrl as string, credentials: Credentials.login("", deluge.webPassword) },
       http,
     );
     assert.equal(await auto.call("daemon.get_version", [], signal()), "2.0.3");
     const unknown = new WebRpcClient(
       {
         url: deluge.webUrl as string,
-        password: deluge.webPassword,
+        credentials: Credentials.login("", deluge.webPassword),
         daemon: { host: "127.0.0.1", port: 1 },
       },
       http,

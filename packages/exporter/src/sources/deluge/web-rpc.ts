@@ -8,6 +8,7 @@ import {
   SourceProtocolError,
 } from "../../net/errors.ts";
 import type { HttpClient, HttpResponse } from "../../net/http-client.ts";
+import type { Credentials } from "../credentials.ts";
 import { DelugeRemoteError, type DelugeTransport, type TransportResult } from "./api.ts";
 import { answerLimit } from "./call-limits.ts";
 import type { RencodeValue } from "./rencode.ts";
@@ -19,16 +20,15 @@ export interface WebDaemonTarget {
   /** Daemon port (default 58846). */
   readonly port?: number;
   /** Daemon account, only needed to add the host when deluge-web does not list it yet. */
-  readonly username?: string;
-  readonly password?: string;
+  readonly account?: Credentials;
 }
 
 /** Options of a deluge-web client. */
 export interface WebRpcOptions {
   /** deluge-web's base URL, e.g. `http://host:8112/` (the JSON endpoint is `<base>json`). */
   readonly url: string | URL;
-  /** deluge-web's password (it has no user names). */
-  readonly password: string;
+  /** deluge-web's password (it has no user names: only the password is sent). */
+  readonly credentials: Credentials;
   /**
    * The daemon to use. Without it: the one deluge-web is connected to, else the only host in
    * its list, else the first host that is online.
@@ -159,7 +159,8 @@ export class WebRpcClient implements DelugeTransport {
   async #login(signal: AbortSignal | undefined): Promise<void> {
     this.traffic.logins++;
     this.#cookie = undefined;
-    const { answer, response } = await this.#send("auth.login", [this.#options.password], signal);
+    const password = this.#options.credentials.revealPassword();
+    const { answer, response } = await this.#send("auth.login", [password], signal);
     const ok = this.#result("auth.login", answer);
     if (ok !== true) {
       throw new SourceAuthError(`${this.endpoint}: auth.login: deluge-web rejected the password`);
@@ -240,7 +241,8 @@ export class WebRpcClient implements DelugeTransport {
 
   async #addHost(target: WebDaemonTarget, signal: AbortSignal | undefined): Promise<string> {
     const where = `${target.host}:${target.port ?? 58846}`;
-    if (target.username === undefined || target.password === undefined) {
+    const account = target.account;
+    if (account?.username === undefined || !account.hasPassword) {
       throw new SourceConnectionError(
         `${this.endpoint}: deluge-web has no host ${where} in its list (give the daemon's username and password to add it)`,
       );
@@ -249,7 +251,7 @@ export class WebRpcClient implements DelugeTransport {
       "web.add_host",
       await this.#post(
         "web.add_host",
-        [target.host, target.port ?? 58846, target.username, target.password],
+        [target.host, target.port ?? 58846, account.username, account.revealPassword()],
         signal,
       ),
     );

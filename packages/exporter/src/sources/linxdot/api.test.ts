@@ -17,6 +17,7 @@ import {
 } from "../../net/errors.ts";
 import { HttpClient } from "../../net/http-client.ts";
 import { Secret } from "../../settings/secret.ts";
+import { Credentials } from "../credentials.ts";
 import { LinxdotApi, loginForm } from "./api.ts";
 
 const PASSWORD = "sim-pässword";
@@ -37,8 +38,7 @@ async function setup(
   const api = new LinxdotApi(
     sim.url,
     {
-      username: "admin",
-      password: new Secret(client.password ?? PASSWORD),
+      credentials: Credentials.login("admin", client.password ?? PASSWORD),
       plain: client.plain ?? false,
     },
     http,
@@ -66,12 +66,18 @@ describe("loginForm", () => {
   it("hashes both fields to lower-case hex MD5 unless plain credentials are asked for", () => {
     const password = new Secret("pässword");
     assert.equal(
-      loginForm({ username: "admin", password, plain: false }).toString(),
+      loginForm({
+        credentials: new Credentials({ username: "admin", password }),
+        plain: false,
+      }).toString(),
       `username=${md5("admin")}&password=${md5("pässword")}`,
     );
     assert.equal(md5("admin"), "21232f297a57a5a743894a0e4a801fc3");
     assert.equal(
-      loginForm({ username: "admin", password, plain: true }).toString(),
+      loginForm({
+        credentials: new Credentials({ username: "admin", password }),
+        plain: true,
+      }).toString(),
       "username=admin&password=p%C3%A4ssword",
     );
   });
@@ -147,7 +153,7 @@ describe("LinxdotApi against the Linxdot device SIMULATOR", { timeout: 60_000 },
     open.push(http);
     const api = new LinxdotApi(
       `${sim.url}/`,
-      { username: "admin", password: new Secret(PASSWORD), plain: false },
+      { credentials: Credentials.login("admin", PASSWORD), plain: false },
       http,
     );
     await rejects(api.systemInfo(signal()), SourceAuthError, /refused the username or password/);

@@ -8,14 +8,13 @@ import {
   SourceProtocolError,
 } from "../../net/errors.ts";
 import type { HttpClient, HttpResponse } from "../../net/http-client.ts";
-import type { Secret } from "../../settings/secret.ts";
 import { STATUS_ANSWER_BYTES } from "../answer-limits.ts";
+import type { Credentials } from "../credentials.ts";
 import { type LinxdotSystemInfo, parseSystemInfo } from "./system-info.ts";
 
 /** How to log in to the miner's dashboard. */
-export interface LinxdotCredentials {
-  readonly username: string;
-  readonly password: Secret;
+export interface LinxdotLogin {
+  readonly credentials: Credentials;
   /** Send the credentials as they are; by default both are MD5-hashed, as the dashboard does. */
   readonly plain: boolean;
 }
@@ -36,12 +35,12 @@ const LOGIN_BYTES = STATUS_ANSWER_BYTES;
  * The `username` and `password` form fields of `POST /login_odd`: each the lower-case hex MD5 of
  * its UTF-8 text, or the text itself with plain credentials.
  */
-export function loginForm(credentials: LinxdotCredentials): URLSearchParams {
+export function loginForm(login: LinxdotLogin): URLSearchParams {
   const encode = (text: string) =>
-    credentials.plain ? text : createHash("md5").update(text, "utf8").digest("hex");
+    login.plain ? text : createHash("md5").update(text, "utf8").digest("hex");
   return new URLSearchParams({
-    username: encode(credentials.username),
-    password: encode(credentials.password.reveal()),
+    username: encode(login.credentials.username ?? ""),
+    password: encode(login.credentials.revealPassword()),
   });
 }
 
@@ -55,13 +54,13 @@ export class LinxdotApi {
   readonly traffic: LinxdotTraffic = { requests: 0, logins: 0, wireBytes: 0 };
   readonly #base: URL;
   readonly #http: HttpClient;
-  readonly #credentials: LinxdotCredentials;
+  readonly #account: LinxdotLogin;
   readonly #cookies = new Map<string, string>();
   #loggedIn = false;
 
-  constructor(baseUrl: string, credentials: LinxdotCredentials, http: HttpClient) {
+  constructor(baseUrl: string, login: LinxdotLogin, http: HttpClient) {
     this.#base = new URL(baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`);
-    this.#credentials = credentials;
+    this.#account = login;
     this.#http = http;
   }
 
@@ -96,7 +95,7 @@ export class LinxdotApi {
     const response = await this.#send(
       url,
       signal,
-      loginForm(this.#credentials).toString(),
+      loginForm(this.#account).toString(),
       LOGIN_BYTES,
     );
     // linxdot_exporter checks nothing but the status (its HTTP library follows redirects to a
@@ -154,7 +153,7 @@ export class LinxdotApi {
   }
 
   #plainHint(): string {
-    return this.#credentials.plain
+    return this.#account.plain
       ? " (sent as typed: if this firmware expects them MD5-hashed, turn plain credentials off)"
       : " (sent MD5-hashed: if this firmware expects them as typed, turn on plain credentials: plain_credentials: true, or -a / PLAIN_CREDENTIALS)";
   }

@@ -2,7 +2,7 @@
 
 import type { TlsOptions } from "../../net/http-client.ts";
 import { HttpClient } from "../../net/http-client.ts";
-import type { Secret } from "../../settings/secret.ts";
+import type { Credentials } from "../credentials.ts";
 import type { DeviceContext, DeviceDescription, DeviceSource } from "../source.ts";
 import { LinxdotApi } from "./api.ts";
 import type { LinxdotSystemInfo } from "./system-info.ts";
@@ -14,8 +14,8 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
 export interface LinxdotSourceOptions {
   /** The dashboard's base URL, e.g. `http://192.168.1.20`. */
   readonly url: string;
-  readonly username: string;
-  readonly password: Secret;
+  /** The dashboard's user name and password. */
+  readonly credentials: Credentials;
   /** Send the credentials as they are instead of MD5-hashed. */
   readonly plainCredentials: boolean;
   readonly tls: TlsOptions;
@@ -36,11 +36,7 @@ export class LinxdotSource implements DeviceSource<LinxdotSystemInfo> {
     });
     this.#api = new LinxdotApi(
       options.url,
-      {
-        username: options.username,
-        password: options.password,
-        plain: options.plainCredentials,
-      },
+      { credentials: options.credentials, plain: options.plainCredentials },
       this.#http,
     );
   }

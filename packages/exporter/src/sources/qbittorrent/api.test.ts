@@ -12,6 +12,7 @@ import {
   SourceProtocolError,
 } from "../../net/errors.ts";
 import { HttpClient } from "../../net/http-client.ts";
+import { Credentials } from "../credentials.ts";
 import { QbittorrentApi } from "./api.ts";
 import { BAN_TEXT } from "./ban-answer.ts";
 
@@ -47,7 +48,7 @@ describe("QbittorrentApi against a scripted server", () => {
 
   const attempt = async (): Promise<SourceError> => {
     const http = new HttpClient();
-    const api = new QbittorrentApi(url, { username: "admin", password: PASSWORD }, http);
+    const api = new QbittorrentApi(url, Credentials.login("admin", PASSWORD), http);
     try {
       await api.transferInfo(AbortSignal.timeout(5000));
     } catch (error) {

@@ -15,12 +15,8 @@ import {
   STREAMED_LIST_BYTES,
   TINY_ANSWER_BYTES,
 } from "../answer-limits.ts";
+import type { Credentials } from "../credentials.ts";
 import { isBanAnswer } from "./ban-answer.ts";
-
-/** Credentials: a user and password, or (qBittorrent 5.2+) an API key. */
-export type QbittorrentCredentials =
-  | { readonly username: string; readonly password: string }
-  | { readonly apiKey: string };
 
 /** Counts what the session costs, for self metrics and benchmarks. */
 export interface QbittorrentTraffic {
@@ -45,11 +41,15 @@ export class QbittorrentApi {
   readonly traffic: QbittorrentTraffic = { requests: 0, logins: 0, wireBytes: 0 };
   readonly #base: URL;
   readonly #http: HttpClient;
-  readonly #credentials: QbittorrentCredentials;
+  readonly #credentials: Credentials;
   #cookie: string | undefined;
   #generation = 0;
 
-  constructor(baseUrl: string, credentials: QbittorrentCredentials, http: HttpClient) {
+  /**
+   * With an API key (qBittorrent 5.2+) every request carries it; without one, the user name and
+   * password log in.
+   */
+  constructor(baseUrl: string, credentials: Credentials, http: HttpClient) {
     this.#base = new URL(baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`);
     this.#credentials = credentials;
     this.#http = http;
@@ -144,10 +144,11 @@ export class QbittorrentApi {
     maxBytes: number,
     onChunk?: (chunk: Buffer) => void,
   ): Promise<HttpResponse> {
-    if ("username" in this.#credentials && this.#cookie === undefined) await this.#login(signal);
+    const login = !this.#credentials.hasApiKey;
+    if (login && this.#cookie === undefined) await this.#login(signal);
     let response = await this.#send(method, path, form, signal, true, maxBytes, onChunk);
     const where = `${method} ${describeUrl(new URL(path, this.#base))}`;
-    if (response.status === 403 && "username" in this.#credentials) {
+    if (response.status === 403 && login) {
       // The session expired (or qBittorrent restarted): one new login, one retry.
       this.#cookie = undefined;
       await this.#login(signal);
@@ -161,7 +162,7 @@ export class QbittorrentApi {
       }
     }
     if (response.status === 401 || response.status === 403) {
-      const what = "apiKey" in this.#credentials ? "API key" : "session";
+      const what = login ? "session" : "API key";
       throw new SourceAuthError(
         `${where}: qBittorrent refused the ${what} (HTTP ${response.status}; a 401 can also mean a Host/Origin check failed)`,
       );
@@ -172,11 +173,11 @@ export class QbittorrentApi {
   }
 
   async #login(signal: AbortSignal): Promise<void> {
-    if (!("username" in this.#credentials)) return;
+    if (this.#credentials.hasApiKey) return;
     const where = `POST ${describeUrl(new URL("api/v2/auth/login", this.#base))}`;
     const form = new URLSearchParams({
-      username: this.#credentials.username,
-      password: this.#credentials.password,
+      username: this.#credentials.username ?? "",
+      password: this.#credentials.revealPassword(),
     });
     this.traffic.logins++;
     const response = await this.#send(
@@ -225,7 +226,8 @@ export class QbittorrentApi {
   ): Promise<HttpResponse> {
     const headers: Record<string, string> = {};
     if (withSession && this.#cookie !== undefined) headers.cookie = this.#cookie;
-    if ("apiKey" in this.#credentials) headers.authorization = `Bearer ${this.#credentials.apiKey}`;
+    if (this.#credentials.hasApiKey)
+      headers.authorization = `Bearer ${this.#credentials.revealApiKey()}`;
     if (form !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
     const request: HttpRequest = {
       method,

@@ -2,7 +2,7 @@
 
 import { knownFreeSpace } from "../../model/free-space.ts";
 import type { ClientStatus } from "../source.ts";
-import type { ServerState } from "./maindata-sync.ts";
+import type { ServerState } from "./qbittorrent-sync.ts";
 
 /**
  * Totals are the all-time `alltime_dl`/`alltime_ul`; free space is `free_space_on_disk` at the

@@ -3,16 +3,18 @@
 import { SESSION_METRIC as M, type SessionCounters } from "@seedwatch/metrics";
 import { StateMapper } from "../../model/status.ts";
 import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
+import type { Credentials } from "../credentials.ts";
 import type { PollResult, SourceContext, TorrentSource } from "../source.ts";
-import { QbittorrentApi, type QbittorrentCredentials } from "./api.ts";
+import { QbittorrentApi } from "./api.ts";
 import { clientStatus } from "./client-status.ts";
-import { MaindataSync, type ServerState } from "./maindata-sync.ts";
+import { QbittorrentSync, type ServerState } from "./qbittorrent-sync.ts";
 import { QBITTORRENT_STATES } from "./states.ts";
 
 /** Where and how to reach one qBittorrent. */
 export interface QbittorrentOptions {
   readonly url: string;
-  readonly credentials: QbittorrentCredentials;
+  /** A user name and password, or (qBittorrent 5.2+) an API key. */
+  readonly credentials: Credentials;
   readonly tls?: TlsOptions;
 }
 
@@ -23,7 +25,7 @@ export interface QbittorrentOptions {
 export class QbittorrentSource implements TorrentSource {
   readonly #api: QbittorrentApi;
   readonly #http: HttpClient;
-  readonly #sync: MaindataSync;
+  readonly #sync: QbittorrentSync;
   readonly #context: SourceContext;
   #generation = -1;
   #version = "";
@@ -31,7 +33,7 @@ export class QbittorrentSource implements TorrentSource {
   constructor(options: QbittorrentOptions, context: SourceContext) {
     this.#http = new HttpClient(options.tls === undefined ? {} : { tls: options.tls });
     this.#api = new QbittorrentApi(options.url, options.credentials, this.#http);
-    this.#sync = new MaindataSync(new StateMapper(QBITTORRENT_STATES, context.onUnknownState));
+    this.#sync = new QbittorrentSync(new StateMapper(QBITTORRENT_STATES, context.onUnknownState));
     this.#context = context;
   }
 

@@ -7,6 +7,7 @@ import { TorrentStatus } from "../../model/status.ts";
 import { TorrentTable } from "../../model/torrent-table.ts";
 import { TrackerNamer, trackerHost } from "../../model/tracker.ts";
 import { SourceAuthError, SourceTimeoutError } from "../../net/errors.ts";
+import { Credentials } from "../credentials.ts";
 import type { PollResult } from "../source.ts";
 import { QbittorrentSource } from "./index.ts";
 import { QBITTORRENT_STATES } from "./states.ts";
@@ -29,7 +30,7 @@ function sourceFor(qb: Qbittorrent, password = qb.password) {
   const session = createSessionCounters();
   const unknown: string[] = [];
   const source = new QbittorrentSource(
-    { url: qb.url, credentials: { username: qb.username, password } },
+    { url: qb.url, credentials: Credentials.login(qb.username, password) },
     { target: "t", session, onUnknownState: (s) => unknown.push(s) },
   );
   return { source, session, unknown };

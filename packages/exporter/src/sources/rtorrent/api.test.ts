@@ -18,6 +18,7 @@ import {
   SourceHttpError,
   SourceProtocolError,
 } from "../../net/errors.ts";
+import { Credentials } from "../credentials.ts";
 import { RtorrentApi } from "./api.ts";
 import { createTransport } from "./create-transport.ts";
 import { XmlRpcFaultError } from "./xmlrpc/fault.ts";
@@ -51,7 +52,7 @@ for (const kind of ["tcp", "unix", "http"] as const) {
         nginx = await startNginxScgiProxy({ scgiUrl: rt.url, username: "rt", password: "pw d" });
         url = nginx.url;
       }
-      api = new RtorrentApi(createTransport(url, { username: "rt", password: "pw d" }));
+      api = new RtorrentApi(createTransport(url, { credentials: Credentials.login("rt", "pw d") }));
       trackerPort = await freePort();
       const torrents = await makeTorrents({
         dir: dir.path,
@@ -288,7 +289,7 @@ for (const kind of ["tcp", "unix", "http"] as const) {
     if (kind === "http") {
       it("gives SourceAuthError for a wrong password through nginx", async () => {
         const wrong = new RtorrentApi(
-          createTransport(nginx?.url as string, { username: "rt", password: "nope" }),
+          createTransport(nginx?.url as string, { credentials: Credentials.login("rt", "nope") }),
         );
         await assert.rejects(wrong.info(signal()), (error: unknown) => {
           assert.ok(error instanceof SourceAuthError);

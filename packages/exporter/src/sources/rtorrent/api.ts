@@ -22,11 +22,12 @@ interface KindTypes {
 }
 
 /**
- * Per-torrent fields, each one `d.*` command of `d.multicall2`. Meanings as checked on Debian's
- * rTorrent 0.9.8 ([verified] = observed in this repository's contract tests or by hand on the
- * real daemon, including a real transfer between two rTorrents).
+ * Per-item fields (rTorrent calls a torrent an item, or a download), each one `d.*` command of
+ * `d.multicall2`. Meanings as checked on Debian's rTorrent 0.9.8 ([verified] = observed in this
+ * repository's contract tests or by hand on the real daemon, including a real transfer between
+ * two rTorrents).
  */
-export const TORRENT_FIELDS = {
+export const ITEM_FIELDS = {
   /** `d.name`: the torrent's name (its file, or top directory for multi-file torrents). */
   name: { command: "d.name=", kind: "string" },
   /** `d.size_bytes`: payload size of all files, bytes. [verified] */
@@ -141,26 +142,26 @@ export const TRACKER_FIELDS = {
   minInterval: { command: "t.min_interval=", kind: "int" },
 } as const satisfies Record<string, { command: string; kind: Kind }>;
 
-/** A field name of TORRENT_FIELDS. */
-export type TorrentField = keyof typeof TORRENT_FIELDS;
+/** A field name of ITEM_FIELDS. */
+export type ItemField = keyof typeof ITEM_FIELDS;
 /** A field name of TRACKER_FIELDS. */
 export type TrackerField = keyof typeof TRACKER_FIELDS;
 
-/** One tracker of a torrent, with the fields asked for. */
-export type TrackerRow<T extends TrackerField> = {
+/** One tracker of an item, with the fields asked for. */
+export type ItemTrackerRow<T extends TrackerField> = {
   readonly [K in T]: KindTypes[(typeof TRACKER_FIELDS)[K]["kind"]];
 };
 
-/** One torrent: its lower-case info-hash, the fields asked for, and trackers when asked for. */
-export type TorrentRow<F extends TorrentField, T extends TrackerField = never> = {
+/** One item (torrent): its lower-case info-hash, the fields asked for, and trackers when asked for. */
+export type ItemRow<F extends ItemField, T extends TrackerField = never> = {
   /** v1 info-hash, lower-case hex (rTorrent sends upper case). */
   readonly hash: string;
-} & { readonly [K in F]: KindTypes[(typeof TORRENT_FIELDS)[K]["kind"]] } & ([T] extends [never]
+} & { readonly [K in F]: KindTypes[(typeof ITEM_FIELDS)[K]["kind"]] } & ([T] extends [never]
     ? unknown
-    : { readonly trackers: readonly TrackerRow<T>[] });
+    : { readonly trackers: readonly ItemTrackerRow<T>[] });
 
 /** What `torrents()` fetches. */
-export interface TorrentQuery<F extends TorrentField, T extends TrackerField> {
+export interface ItemQuery<F extends ItemField, T extends TrackerField> {
   readonly fields: readonly F[];
   /** Tracker fields; when given, each row has `trackers` (one nested `t.multicall`). */
   readonly trackers?: readonly T[];
@@ -355,24 +356,23 @@ export class RtorrentApi {
    * for the fields given, and, when tracker fields are given, one nested `t.multicall` per row.
    * rTorrent holds its global lock while it answers: ask for what you need.
    */
-  async torrents<F extends TorrentField, T extends TrackerField = never>(
-    query: TorrentQuery<F, T>,
+  async torrents<F extends ItemField, T extends TrackerField = never>(
+    query: ItemQuery<F, T>,
     signal: AbortSignal,
-  ): Promise<TorrentRow<F, T>[]> {
+  ): Promise<ItemRow<F, T>[]> {
     const view = query.view ?? "main";
     if (!VIEW.test(view)) throw new TypeError(`rTorrent view name must match ${VIEW}`);
     const fields = [...new Set(query.fields)];
     const trackers = query.trackers === undefined ? undefined : [...new Set(query.trackers)];
     for (const f of fields) {
-      if (!Object.hasOwn(TORRENT_FIELDS, f))
-        throw new TypeError(`unknown torrent field ${String(f)}`);
+      if (!Object.hasOwn(ITEM_FIELDS, f)) throw new TypeError(`unknown torrent field ${String(f)}`);
     }
     for (const t of trackers ?? []) {
       if (!Object.hasOwn(TRACKER_FIELDS, t))
         throw new TypeError(`unknown tracker field ${String(t)}`);
     }
     const params: string[] = ["", view, "d.hash="];
-    for (const f of fields) params.push(TORRENT_FIELDS[f].command);
+    for (const f of fields) params.push(ITEM_FIELDS[f].command);
     if (trackers) {
       params.push(`t.multicall=,${trackers.map((t) => TRACKER_FIELDS[t].command).join(",")}`);
     }
@@ -384,9 +384,9 @@ export class RtorrentApi {
       );
     }
     const width = params.length - 2;
-    const kinds = fields.map((f) => TORRENT_FIELDS[f].kind);
+    const kinds = fields.map((f) => ITEM_FIELDS[f].kind);
     const trackerKinds = trackers?.map((t) => TRACKER_FIELDS[t].kind);
-    const rows: TorrentRow<F, T>[] = new Array(value.length);
+    const rows: ItemRow<F, T>[] = new Array(value.length);
     for (let r = 0; r < value.length; r++) {
       const cells = value[r] as XmlRpcValue;
       if (!Array.isArray(cells) || cells.length !== width) {
@@ -410,7 +410,7 @@ export class RtorrentApi {
       if (trackers && trackerKinds) {
         row.trackers = decodeTrackers(cells[width - 1], trackers, trackerKinds, where);
       }
-      rows[r] = row as TorrentRow<F, T>;
+      rows[r] = row as ItemRow<F, T>;
     }
     return rows;
   }

@@ -2,6 +2,7 @@
 
 import { describeUrl } from "../../net/errors.ts";
 import type { TlsOptions } from "../../net/http-client.ts";
+import type { Credentials } from "../credentials.ts";
 import { HttpXmlRpcTransport } from "./http-transport.ts";
 import { ScgiTransport } from "./scgi.ts";
 import type { RtorrentTransport } from "./transport.ts";
@@ -10,10 +11,8 @@ import type { RtorrentTransport } from "./transport.ts";
 export interface RtorrentTransportOptions {
   /** Largest response accepted, in bytes: the bound on a streamed list (default 256 MiB). */
   readonly maxResponseBytes?: number;
-  /** HTTP(S) only: basic-auth user name. */
-  readonly username?: string;
-  /** HTTP(S) only: basic-auth password. */
-  readonly password?: string;
+  /** HTTP(S) only: basic-auth user name and password. */
+  readonly credentials?: Credentials;
   /** HTTPS only: certificate options. */
   readonly tls?: TlsOptions;
 }

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { SourceAuthError, SourceHttpError } from "../../net/errors.ts";
+import { Credentials } from "../credentials.ts";
 import { HttpXmlRpcTransport } from "./http-transport.ts";
 
 describe("HttpXmlRpcTransport against a local HTTP server", () => {
@@ -41,8 +42,7 @@ describe("HttpXmlRpcTransport against a local HTTP server", () => {
 
   it("POSTs text/xml with basic auth taken from the options or the URL", async () => {
     const fromOptions = new HttpXmlRpcTransport(`${base}/RPC2`, {
-      username: "user",
-      password: "secret",
+      credentials: Credentials.login("user", "secret"),
     });
     assert.equal((await fromOptions.send(Buffer.from("<call/>"), signal())).toString(), "<ok/>");
     assert.equal(seen?.method, "POST");
@@ -58,8 +58,7 @@ describe("HttpXmlRpcTransport against a local HTTP server", () => {
 
   it("maps 401 to SourceAuthError and other statuses to SourceHttpError, without the password", async () => {
     const wrong = new HttpXmlRpcTransport(`${base}/RPC2`, {
-      username: "user",
-      password: "hunter2",
+      credentials: Credentials.login("user", "hunter2"),
     });
     await assert.rejects(wrong.send(Buffer.from("<call/>"), signal()), (error: unknown) => {
       assert.ok(error instanceof SourceAuthError);
@@ -70,8 +69,7 @@ describe("HttpXmlRpcTransport against a local HTTP server", () => {
     const none = new HttpXmlRpcTransport(`${base}/RPC2`);
     await assert.rejects(none.send(Buffer.from("<call/>"), signal()), /credentials required/);
     const failing = new HttpXmlRpcTransport(`${base}/fail`, {
-      username: "user",
-      password: "secret",
+      credentials: Credentials.login("user", "secret"),
     });
     await assert.rejects(
       failing.send(Buffer.from("<call/>"), signal()),

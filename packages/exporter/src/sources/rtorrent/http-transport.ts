@@ -3,15 +3,14 @@
 import { describeUrl, SourceAuthError, SourceHttpError } from "../../net/errors.ts";
 import { HttpClient, type HttpResponse, type TlsOptions } from "../../net/http-client.ts";
 import { STATUS_ANSWER_BYTES } from "../answer-limits.ts";
+import { Credentials, credentialsInUrl } from "../credentials.ts";
 import type { RtorrentTransport } from "./transport.ts";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "./xmlrpc/limits.ts";
 
 /** Options of the HTTP transport. */
 export interface HttpXmlRpcTransportOptions {
-  /** Basic-auth user name (or the URL's user info). */
-  readonly username?: string;
-  /** Basic-auth password (or the URL's user info). */
-  readonly password?: string;
+  /** Basic-auth user name and password (what they lack comes from the URL's user info). */
+  readonly credentials?: Credentials;
   readonly tls?: TlsOptions;
   /** Largest decoded response accepted: the bound on a streamed list (default 256 MiB). */
   readonly maxResponseBytes?: number;
@@ -29,7 +28,7 @@ export class HttpXmlRpcTransport implements RtorrentTransport {
   readonly #url: URL;
   readonly #client: HttpClient;
   readonly #ownsClient: boolean;
-  readonly #headers: Record<string, string>;
+  readonly #credentials: Credentials;
   readonly #maxBytes: number;
 
   constructor(url: string | URL, options: HttpXmlRpcTransportOptions = {}) {
@@ -37,16 +36,11 @@ export class HttpXmlRpcTransport implements RtorrentTransport {
     if (parsed === null || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
       throw new TypeError(`expected an http(s):// XML-RPC URL, got ${describeUrl(String(url))}`);
     }
-    const username = options.username ?? decodeURIComponent(parsed.username);
-    const password = options.password ?? decodeURIComponent(parsed.password);
+    this.#credentials = (options.credentials ?? Credentials.NONE).or(credentialsInUrl(parsed));
     parsed.username = "";
     parsed.password = "";
     this.#url = parsed;
     this.endpoint = describeUrl(parsed);
-    this.#headers = { "content-type": "text/xml" };
-    if (username !== "" || password !== "") {
-      this.#headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
-    }
     this.#ownsClient = options.client === undefined;
     this.#maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#client = options.client ?? new HttpClient(options.tls ? { tls: options.tls } : {});
@@ -56,7 +50,7 @@ export class HttpXmlRpcTransport implements RtorrentTransport {
     const response = await this.#client.request({
       method: "POST",
       url: this.#url,
-      headers: this.#headers,
+      headers: this.#headers(),
       body,
       signal,
       maxBytes: Math.min(maxBytes, this.#maxBytes),
@@ -70,7 +64,7 @@ export class HttpXmlRpcTransport implements RtorrentTransport {
       {
         method: "POST",
         url: this.#url,
-        headers: this.#headers,
+        headers: this.#headers(),
         body,
         signal,
         maxBytes: this.#maxBytes,
@@ -84,13 +78,20 @@ export class HttpXmlRpcTransport implements RtorrentTransport {
     const where = `POST ${this.endpoint}`;
     if (response.status === 401 || response.status === 403) {
       throw new SourceAuthError(
-        `${where}: HTTP ${response.status} (${this.#headers.authorization ? "wrong user name or password" : "credentials required"})`,
+        `${where}: HTTP ${response.status} (${this.#credentials.isBlank ? "credentials required" : "wrong user name or password"})`,
       );
     }
     if (response.status < 200 || response.status > 299) {
       throw new SourceHttpError(response.status, `${where}: HTTP ${response.status}`);
     }
     return response.body;
+  }
+
+  /** The headers of a request, Basic auth built now when there are credentials. */
+  #headers(): Record<string, string> {
+    const headers: Record<string, string> = { "content-type": "text/xml" };
+    if (!this.#credentials.isBlank) headers.authorization = this.#credentials.basicAuthorization();
+    return headers;
   }
 
   close(): void {

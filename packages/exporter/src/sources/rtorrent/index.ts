@@ -5,12 +5,13 @@ import { knownFreeSpace } from "../../model/free-space.ts";
 import { StateMapper } from "../../model/status.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import type { TlsOptions } from "../../net/http-client.ts";
+import type { Credentials } from "../credentials.ts";
 import type { PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { RtorrentApi, type RtorrentCall } from "./api.ts";
 import { ArrayResponseStream } from "./array-stream.ts";
 import { createTransport } from "./create-transport.ts";
 import { decodeListRow, type ListedTorrent, listParams } from "./list-query.ts";
-import { TorrentListSync } from "./list-sync.ts";
+import { RtorrentSync } from "./rtorrent-sync.ts";
 import { RTORRENT_STATES } from "./states.ts";
 import type { RtorrentTransport } from "./transport.ts";
 import { encodeMethodCall } from "./xmlrpc/encoder.ts";
@@ -23,8 +24,7 @@ export interface RtorrentOptions {
   /** `scgi://host:port`, `scgi:///path/to/rpc.sock` or `http(s)://host/RPC2`. */
   readonly url: string;
   /** Basic auth for `http(s)://` URLs (a web server in front of rTorrent). */
-  readonly username?: string;
-  readonly password?: string;
+  readonly credentials?: Credentials;
   readonly tls?: TlsOptions;
   /** Bounds on each answer (default: 256 MiB, 20 million values). */
   readonly limits?: XmlRpcLimits;
@@ -62,7 +62,7 @@ const LIST_PARAMS = listParams();
 export class RtorrentSource implements TorrentSource {
   readonly #transport: CountingTransport;
   readonly #api: RtorrentApi;
-  readonly #sync: TorrentListSync;
+  readonly #sync: RtorrentSync;
   readonly #context: SourceContext;
   readonly #limits: XmlRpcLimits;
   #defaultDirectory = "";
@@ -71,8 +71,7 @@ export class RtorrentSource implements TorrentSource {
   constructor(options: RtorrentOptions, context: SourceContext) {
     this.#transport = new CountingTransport(
       createTransport(options.url, {
-        ...(options.username === undefined ? {} : { username: options.username }),
-        ...(options.password === undefined ? {} : { password: options.password }),
+        ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
         ...(options.tls === undefined ? {} : { tls: options.tls }),
         ...(options.limits?.maxBytes === undefined
           ? {}
@@ -80,7 +79,7 @@ export class RtorrentSource implements TorrentSource {
       }),
     );
     this.#api = new RtorrentApi(this.#transport, options.limits ? { limits: options.limits } : {});
-    this.#sync = new TorrentListSync(new StateMapper(RTORRENT_STATES, context.onUnknownState));
+    this.#sync = new RtorrentSync(new StateMapper(RTORRENT_STATES, context.onUnknownState));
     this.#context = context;
     this.#limits = options.limits ?? {};
   }
@@ -100,11 +99,9 @@ export class RtorrentSource implements TorrentSource {
       await this.#list(signal);
       const globals = await this.#globals(signal);
       const changes = this.#sync.end();
-      fillSession(this.#context.session, globals, changes);
+      fillSession(this.#context.session, globals, this.#sync);
       return {
-        reset: changes.reset,
-        patches: changes.patches,
-        removed: changes.removed,
+        ...changes,
         client: {
           version: globals.version,
           downloadedTotal: globals.downloadedTotal,

@@ -1,10 +1,10 @@
 // The one d.multicall2 a poll sends: only the fields the model uses, integers packed with `cat`, trackers nested.
 
 import { SourceProtocolError } from "../../net/errors.ts";
-import { decodeLabel, TORRENT_FIELDS, TRACKER_FIELDS } from "./api.ts";
+import { decodeLabel, ITEM_FIELDS, TRACKER_FIELDS } from "./api.ts";
 import { describeValue, type XmlRpcValue } from "./xmlrpc/value.ts";
 
-/** One item of the list, decoded. Field meanings are those of TORRENT_FIELDS in api.ts. */
+/** One item of the list, decoded. Field meanings are those of ITEM_FIELDS in api.ts. */
 export interface ListedTorrent {
   /** v1 info-hash, lower-case (rTorrent sends upper case). */
   readonly hash: string;
@@ -82,12 +82,12 @@ const COLUMN_NAMES = [
 
 /** `d.multicall2` parameters: the empty target, the view, then one command per column. */
 export function listParams(view = "main"): string[] {
-  const packed = INT_FIELDS.map((f) => `$${TORRENT_FIELDS[f].command}`).join(",:,");
+  const packed = INT_FIELDS.map((f) => `$${ITEM_FIELDS[f].command}`).join(",:,");
   return [
     "",
     view,
     "d.hash=",
-    ...STRING_FIELDS.map((f) => TORRENT_FIELDS[f].command),
+    ...STRING_FIELDS.map((f) => ITEM_FIELDS[f].command),
     `cat=${packed}`,
     `t.multicall=,${TRACKER_COLUMNS.map((t) => TRACKER_FIELDS[t].command).join(",")}`,
   ];
@@ -150,7 +150,7 @@ function unpack(text: string, fail: (what: string) => never): number[] {
     if (c === 58) {
       if (digits === 0 || digits > 15) {
         fail(
-          `${TORRENT_FIELDS[INT_FIELDS[out.length] ?? "sizeBytes"].command} is not an integer of up to 15 digits`,
+          `${ITEM_FIELDS[INT_FIELDS[out.length] ?? "sizeBytes"].command} is not an integer of up to 15 digits`,
         );
       }
       out.push(negative ? -value : value);
@@ -164,7 +164,7 @@ function unpack(text: string, fail: (what: string) => never): number[] {
       negative = true;
     } else {
       fail(
-        `${TORRENT_FIELDS[INT_FIELDS[out.length] ?? "sizeBytes"].command} is not an integer of up to 15 digits`,
+        `${ITEM_FIELDS[INT_FIELDS[out.length] ?? "sizeBytes"].command} is not an integer of up to 15 digits`,
       );
     }
   }

@@ -24,6 +24,7 @@ import {
   SourceProtocolError,
   SourceTimeoutError,
 } from "../../net/errors.ts";
+import { Credentials } from "../credentials.ts";
 import type { PollResult } from "../source.ts";
 import { RtorrentSource } from "./index.ts";
 import { parseMethodResponse } from "./xmlrpc/reader.ts";
@@ -135,7 +136,7 @@ function newSource(url: string, password = PASSWORD) {
   const session = createSessionCounters();
   const unknown: string[] = [];
   const source = new RtorrentSource(
-    { url, username: USER, password },
+    { url, credentials: Credentials.login(USER, password) },
     { target: "rt", session, onUnknownState: (s) => unknown.push(s) },
   );
   return { source, session, unknown };

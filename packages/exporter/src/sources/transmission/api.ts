@@ -9,6 +9,7 @@ import {
 } from "../../net/errors.ts";
 import type { HttpClient, HttpResponse } from "../../net/http-client.ts";
 import { STATUS_ANSWER_BYTES, STREAMED_LIST_BYTES } from "../answer-limits.ts";
+import type { Credentials } from "../credentials.ts";
 import {
   type Dialect,
   decodeAnswer,
@@ -19,12 +20,6 @@ import {
   torrentsPath,
 } from "./dialect.ts";
 import { JsonArrayStream } from "./table-stream.ts";
-
-/** HTTP Basic credentials (only when `rpc-authentication-required` is on). */
-export interface TransmissionCredentials {
-  readonly username: string;
-  readonly password: string;
-}
 
 /** What the session costs, for self metrics and benchmarks. */
 export interface TransmissionTraffic {
@@ -60,19 +55,20 @@ export class TransmissionApi {
   readonly #url: URL;
   readonly #where: string;
   readonly #http: HttpClient;
-  readonly #authorization: string | undefined;
+  readonly #credentials: Credentials;
   #sessionId = "";
   #dialect: Dialect = "legacy";
   #tag = 0;
 
-  constructor(url: string, credentials: TransmissionCredentials | undefined, http: HttpClient) {
+  /**
+   * HTTP Basic with the user name and password when either is given (Transmission asks for them
+   * only when `rpc-authentication-required` is on); none with `Credentials.NONE`.
+   */
+  constructor(url: string, credentials: Credentials, http: HttpClient) {
     this.#url = rpcEndpoint(url);
     this.#where = `POST ${describeUrl(this.#url)}`;
     this.#http = http;
-    this.#authorization =
-      credentials === undefined
-        ? undefined
-        : `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+    this.#credentials = credentials;
   }
 
   /** `POST <endpoint>`, for messages. */
@@ -158,7 +154,7 @@ export class TransmissionApi {
     const body = response.body.toString("utf8");
     if (response.status === 401) {
       throw new SourceAuthError(
-        this.#authorization === undefined
+        this.#credentials.isEmpty
           ? `${where}: Transmission requires a username and password (HTTP 401)`
           : `${where}: Transmission rejected the username or password (HTTP 401; Transmission 3.00 locks its RPC after 100 failed logins, so seedwatch waits before trying again)`,
       );
@@ -204,7 +200,7 @@ export class TransmissionApi {
   ): Promise<HttpResponse> {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (this.#sessionId !== "") headers[SESSION_HEADER] = this.#sessionId;
-    if (this.#authorization !== undefined) headers.authorization = this.#authorization;
+    if (!this.#credentials.isEmpty) headers.authorization = this.#credentials.basicAuthorization();
     const request = {
       method: "POST" as const,
       url: this.#url,

@@ -10,6 +10,7 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import { createSessionCounters, SESSION_METRIC as M } from "@seedwatch/metrics";
 import { TorrentStatus as S } from "../../model/status.ts";
 import { SourceAuthError, SourceBannedError, SourceProtocolError } from "../../net/errors.ts";
+import { Credentials } from "../credentials.ts";
 import { rpcEndpoint } from "./api.ts";
 import { TransmissionSource } from "./index.ts";
 
@@ -143,7 +144,7 @@ describe("TransmissionSource over replayed answers", () => {
     const source = new TransmissionSource(
       {
         url: replay.url,
-        credentials: { username: "admin", password },
+        credentials: Credentials.login("admin", password),
         now: () => clock,
         ...(fullRefreshInterval === undefined ? {} : { fullRefreshInterval }),
       },

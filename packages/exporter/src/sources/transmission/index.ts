@@ -2,27 +2,37 @@
 
 import { SESSION_METRIC as M, type SessionCounters } from "@seedwatch/metrics";
 import { knownFreeSpace } from "../../model/free-space.ts";
+import type { TableUpdate } from "../../model/patch.ts";
 import { StateMapper } from "../../model/status.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
+import { Credentials } from "../credentials.ts";
 import type { ClientStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
-import { TransmissionApi, type TransmissionCredentials, type TransmissionTraffic } from "./api.ts";
+import { TransmissionApi, type TransmissionTraffic } from "./api.ts";
 import { TransmissionRpcError } from "./dialect.ts";
 import {
   FULL_FIELDS,
   type PassKind,
   RECENT_FIELDS,
-  type SyncChanges,
-  TorrentSync,
-  TRACKER_FIELDS,
-} from "./torrent-sync.ts";
+  TRACKER_FOLLOW_UP_FIELDS,
+  TransmissionSync,
+} from "./transmission-sync.ts";
+
+/** What one torrent-get pass gave: the table's changes, and what the source must remember of it. */
+interface Listing {
+  readonly update: TableUpdate;
+  /** A full list, not a recently-active one. */
+  readonly full: boolean;
+  /** False when a recently-active answer came without `removed`. */
+  readonly removalsKnown: boolean;
+}
 
 /** Where and how to reach one Transmission. */
 export interface TransmissionOptions {
   /** The RPC URL, e.g. `http://127.0.0.1:9091/transmission/rpc` (`http://host:9091` works too). */
   readonly url: string;
-  /** Basic auth, when `rpc-authentication-required` is on. */
-  readonly credentials?: TransmissionCredentials;
+  /** Basic auth, when `rpc-authentication-required` is on (none by default). */
+  readonly credentials?: Credentials;
   readonly tls?: TlsOptions;
   /**
    * Fixed period of full torrent lists, ms; by default it grows with the box: 3 ms per torrent,
@@ -56,7 +66,7 @@ const RESTART_SLACK_SECONDS = 5;
 export class TransmissionSource implements TorrentSource {
   readonly #api: TransmissionApi;
   readonly #http: HttpClient;
-  readonly #sync: TorrentSync;
+  readonly #sync: TransmissionSync;
   readonly #context: SourceContext;
   readonly #options: TransmissionOptions;
   #version = "";
@@ -75,8 +85,12 @@ export class TransmissionSource implements TorrentSource {
   constructor(options: TransmissionOptions, context: SourceContext) {
     this.#options = options;
     this.#http = new HttpClient(options.tls === undefined ? {} : { tls: options.tls });
-    this.#api = new TransmissionApi(options.url, options.credentials, this.#http);
-    this.#sync = new TorrentSync(new StateMapper({}, context.onUnknownState));
+    this.#api = new TransmissionApi(
+      options.url,
+      options.credentials ?? Credentials.NONE,
+      this.#http,
+    );
+    this.#sync = new TransmissionSync(new StateMapper({}, context.onUnknownState));
     this.#context = context;
   }
 
@@ -114,19 +128,19 @@ export class TransmissionSource implements TorrentSource {
         now - this.#lastPollAt >= RECENT_WINDOW_MS ||
         now - this.#lastFullAt >= this.#fullInterval();
       listed = true;
-      const changes = await this.#torrents(full ? "full" : "recent", signal);
+      const listing = await this.#torrents(full ? "full" : "recent", signal);
       const freeSpace = await this.#freeSpace(signal);
       fillSession(this.#context.session, stats);
       this.#startedAt = startedAt;
       this.#lastPollAt = now;
-      if (changes.full) this.#lastFullAt = now;
-      if (!changes.removalsKnown) this.#noRemovedList = true;
-      this.#lastPollWasFull = changes.full;
+      if (listing.full) this.#lastFullAt = now;
+      if (!listing.removalsKnown) this.#noRemovedList = true;
+      this.#lastPollWasFull = listing.full;
       this.#conflictsSeen = this.#api.traffic.conflicts;
       return {
-        reset: changes.reset,
-        patches: changes.patches,
-        removed: changes.removed,
+        reset: listing.update.reset,
+        patches: listing.update.patches,
+        removed: listing.update.removed,
         client: this.#clientStatus(stats, freeSpace),
       };
     } catch (error) {
@@ -153,21 +167,20 @@ export class TransmissionSource implements TorrentSource {
    * One torrent-get. A recently-active answer that contradicts the id table, or that came after a
    * new session id (possibly another daemon run), is thrown away for a full list from scratch.
    */
-  async #torrents(kind: PassKind, signal: AbortSignal): Promise<SyncChanges & { full: boolean }> {
+  async #torrents(kind: PassKind, signal: AbortSignal): Promise<Listing> {
     if (kind === "recent") {
       const conflicts = this.#api.traffic.conflicts;
       const recent = await this.#pass("recent", signal);
-      if (recent !== undefined && this.#api.traffic.conflicts === conflicts) {
-        return { ...recent, full: false };
-      }
+      if (recent !== undefined && this.#api.traffic.conflicts === conflicts) return recent;
       this.#sync.invalidate();
     }
     const full = await this.#pass("full", signal);
     if (full === undefined) throw new Error("a full pass is never inconsistent");
-    return { ...full, full: true };
+    return full;
   }
 
-  async #pass(kind: PassKind, signal: AbortSignal): Promise<SyncChanges | undefined> {
+  /** One pass; undefined when a recently-active answer contradicted the id table. */
+  async #pass(kind: PassKind, signal: AbortSignal): Promise<Listing | undefined> {
     const pass = this.#sync.begin(kind);
     const args: Record<string, unknown> = {
       fields: kind === "full" ? FULL_FIELDS : RECENT_FIELDS,
@@ -181,13 +194,14 @@ export class TransmissionSource implements TorrentSource {
       // New torrents came without trackerStats: ask for theirs before they reach the table, so
       // they never count under an empty tracker.
       await this.#api.torrentGet(
-        { ids: pending, fields: TRACKER_FIELDS, format: "table" },
+        { ids: pending, fields: TRACKER_FOLLOW_UP_FIELDS, format: "table" },
         signal,
         (element) => pass.trackers(element),
       );
     }
     try {
-      return pass.finish(rest.removed);
+      const update = pass.finish(rest.removed);
+      return { update, full: kind === "full", removalsKnown: pass.removalsKnown };
     } catch (error) {
       if (!(error instanceof SourceProtocolError)) throw error;
       throw new SourceProtocolError(`${this.#api.where} ${error.message}`, { cause: error });

@@ -4,7 +4,7 @@ import { SourceProtocolError } from "../../net/errors.ts";
 import { isJsonSpace, JsonValueCapture } from "../../net/json-value-capture.ts";
 
 /** What to stream out of the answer. */
-export interface ArrayStreamOptions {
+export interface JsonArrayStreamOptions {
   /** Member names from the top-level object down to the array, e.g. `["arguments", "torrents"]`. */
   readonly path: readonly string[];
   /** Called with each element of that array, parsed. */
@@ -63,7 +63,7 @@ export class JsonArrayStream {
   // Inside the streamed array.
   #element: ElementState | undefined;
 
-  constructor(options: ArrayStreamOptions) {
+  constructor(options: JsonArrayStreamOptions) {
     this.#path = options.path;
     this.#onElement = options.onElement;
     this.#row = new JsonValueCapture(options.maxElementBytes ?? 16 * 2 ** 20, "a torrent row");

@@ -22,6 +22,7 @@ import {
   SourceConnectionError,
   SourceTimeoutError,
 } from "../../net/errors.ts";
+import { Credentials } from "../credentials.ts";
 import { TORRENT_FIELD_NAMES } from "./dialect.ts";
 import { type TransmissionOptions, TransmissionSource } from "./index.ts";
 
@@ -78,7 +79,7 @@ function sourceFor(tr: Transmission, extra: Partial<TransmissionOptions> = {}) {
   const session = createSessionCounters();
   const unknown: string[] = [];
   const source = new TransmissionSource(
-    { url: tr.url, credentials: { username: tr.username, password: tr.password }, ...extra },
+    { url: tr.url, credentials: Credentials.login(tr.username, tr.password), ...extra },
     { target: "t", session, onUnknownState: (s) => unknown.push(s) },
   );
   return { source, session, unknown };
@@ -361,7 +362,7 @@ describe("Transmission source against real transmission-daemon 3.00", { timeout:
 
   it("fails with an auth error on a wrong password: one attempt per poll, no retry", async () => {
     const { source } = sourceFor(tr, {
-      credentials: { username: tr.username, password: "not-it" },
+      credentials: Credentials.login(tr.username, "not-it"),
     });
     try {
       for (let i = 0; i < 3; i++) {

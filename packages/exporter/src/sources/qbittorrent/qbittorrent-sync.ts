@@ -2,22 +2,14 @@
 
 import { isInfoHash } from "../../model/info-hash.ts";
 import { Interner } from "../../model/interner.ts";
+import { sameList, type TableUpdate } from "../../model/patch.ts";
 import type { StateMapper } from "../../model/status.ts";
 import { type StatusCode, TorrentStatus } from "../../model/status.ts";
-import type { TorrentPatch } from "../../model/torrent.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 
 /** The global figures of `server_state`, merged across partial updates. */
 export interface ServerState {
   readonly [key: string]: unknown;
-}
-
-/** The patches one maindata answer yields. */
-export interface MaindataChanges {
-  /** True when the answer was a full update: the patches describe every torrent. */
-  readonly reset: boolean;
-  readonly patches: TorrentPatch[];
-  readonly removed: string[];
 }
 
 /** A patch being built (fields are added as the answer is read). */
@@ -50,7 +42,7 @@ const GRACE_SECONDS = 300;
  * partial answers, and the announce-URL map (`trackers`: URL -> hashes, since 4.5.0) from which
  * every torrent's tracker hosts come. URLs never leave this class: only host names do.
  */
-export class MaindataSync {
+export class QbittorrentSync {
   #rid = 0;
   #server: Record<string, unknown> = {};
   readonly #urlHashes = new Map<string, readonly string[]>();
@@ -79,7 +71,7 @@ export class MaindataSync {
   }
 
   /** Applies one parsed maindata answer and returns the torrent changes it means. */
-  apply(answer: unknown, nowSeconds: number): MaindataChanges {
+  apply(answer: unknown, nowSeconds: number): TableUpdate {
     if (typeof answer !== "object" || answer === null || Array.isArray(answer)) {
       throw new SourceProtocolError("maindata: expected a JSON object");
     }
@@ -106,7 +98,7 @@ export class MaindataSync {
   }
 
   /** Finishes the answer with its other members: rid, full_update, server_state, trackers, removals. */
-  finish(data: Record<string, unknown>, nowSeconds: number): MaindataChanges {
+  finish(data: Record<string, unknown>, nowSeconds: number): TableUpdate {
     const rid = data.rid;
     if (typeof rid !== "number" || !Number.isInteger(rid)) {
       throw new SourceProtocolError("maindata: missing or non-integer rid");
@@ -268,10 +260,6 @@ function splitTags(tags: string): string[] {
 /** qBittorrent uses -1 and 0xFFFFFFFF for "never"; both become 0. */
 function timestamp(value: number): number {
   return value > 0 && value < 0xffffffff ? value : 0;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function objectOf(value: unknown, what: string): Record<string, unknown> | undefined {

@@ -2,6 +2,7 @@
 
 import { isInfoHash } from "../../model/info-hash.ts";
 import { Interner } from "../../model/interner.ts";
+import type { TableUpdate } from "../../model/patch.ts";
 import type { StateMapper, StatusCode } from "../../model/status.ts";
 import { TorrentStatus } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
@@ -61,16 +62,8 @@ export interface AnswerContext {
   readonly now: number;
 }
 
-/** The patches one answer yields. */
-export interface SyncChanges {
-  /** The patches describe every torrent: the table may drop the others. */
-  readonly reset: boolean;
-  readonly patches: TorrentPatch[];
-  readonly removed: string[];
-}
-
 /** Options of the sync. */
-export interface TorrentSyncOptions {
+export interface DelugeSyncOptions {
   /**
    * After a reconnect, missing torrents are removed only once the list stopped growing for a
    * poll and at least this long has passed (default 10 s).
@@ -113,7 +106,7 @@ const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi;
  * that last answered, "" until one did) and, when that is empty, the torrent's announce list,
  * fetched once through `announceNeeded`. URLs never stay in this class: they carry passkeys.
  */
-export class TorrentSync {
+export class DelugeSync {
   readonly #known = new Map<string, Known>();
   readonly #states: StateMapper;
   readonly #settleMs: number;
@@ -121,7 +114,7 @@ export class TorrentSync {
   #settling: { since: number; count: number } | undefined;
   #resyncWanted = false;
 
-  constructor(states: StateMapper, options: TorrentSyncOptions = {}) {
+  constructor(states: StateMapper, options: DelugeSyncOptions = {}) {
     this.#states = states;
     this.#settleMs = options.settleMs ?? 10_000;
   }
@@ -176,7 +169,7 @@ export class TorrentSync {
     answer: StatusAnswer,
     announces: ReadonlyMap<string, readonly string[]>,
     context: AnswerContext,
-  ): SyncChanges {
+  ): TableUpdate {
     if (context.reconnected && this.#known.size > 0) {
       this.#settling = { since: context.now, count: -1 };
     }

@@ -3,11 +3,12 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import type { TableUpdate } from "../../model/patch.ts";
 import { TorrentStatus as S, StateMapper } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import { transmissionStatus } from "./states.ts";
-import { type PassKind, redactUrls, type SyncChanges, TorrentSync } from "./torrent-sync.ts";
+import { type PassKind, redactUrls, TransmissionSync } from "./transmission-sync.ts";
 
 type Answer = { torrents: unknown[]; removed?: unknown };
 
@@ -19,16 +20,16 @@ function fixture(version: "3.00" | "4.1", name: string): Answer {
 }
 
 function newSync(unknown: string[] = []) {
-  return new TorrentSync(new StateMapper({}, (state) => unknown.push(state)));
+  return new TransmissionSync(new StateMapper({}, (state) => unknown.push(state)));
 }
 
-function run(sync: TorrentSync, kind: PassKind, answer: Answer): SyncChanges {
+function run(sync: TransmissionSync, kind: PassKind, answer: Answer): TableUpdate {
   const pass = sync.begin(kind);
   for (const element of answer.torrents) pass.element(element);
   return pass.finish(answer.removed);
 }
 
-function byName(changes: SyncChanges): Map<string, TorrentPatch> {
+function byName(changes: TableUpdate): Map<string, TorrentPatch> {
   return new Map(changes.patches.map((p) => [p.name as string, p]));
 }
 
@@ -43,7 +44,7 @@ function stat(announce: string, succeeded: boolean, announced: boolean, result =
   };
 }
 
-describe("TorrentSync", () => {
+describe("TransmissionSync", () => {
   it("maps a recorded 3.00 full list onto complete records: states, labels, trackers, errors", () => {
     const sync = newSync();
     const changes = run(sync, "full", fixture("3.00", "torrent-get-table.json"));
@@ -131,7 +132,7 @@ describe("TorrentSync", () => {
     const full = fixture("3.00", "torrent-get-table.json");
     run(sync, "full", full);
     const again = run(sync, "full", full);
-    assert.deepEqual(again, { reset: false, patches: [], removed: [], removalsKnown: true });
+    assert.deepEqual(again, { reset: false, patches: [], removed: [] });
 
     const rows = structuredClone(full.torrents) as unknown[][];
     const header = rows[0] as string[];
@@ -355,7 +356,18 @@ describe("TorrentSync", () => {
     );
     assert.equal(recent.valid, false, "a failed pass leaves the state to be rebuilt");
     run(recent, "full", { torrents: [HEADER] });
-    assert.equal(run(recent, "recent", { torrents: [HEADER] }).removalsKnown, false);
+    const full = recent.begin("full");
+    full.element(HEADER);
+    full.finish(undefined);
+    assert.equal(full.removalsKnown, true);
+    const withoutRemoved = recent.begin("recent");
+    withoutRemoved.element(HEADER);
+    withoutRemoved.finish(undefined);
+    assert.equal(withoutRemoved.removalsKnown, false);
+    const withRemoved = recent.begin("recent");
+    withRemoved.element(HEADER);
+    withRemoved.finish([]);
+    assert.equal(withRemoved.removalsKnown, true);
   });
 });
 

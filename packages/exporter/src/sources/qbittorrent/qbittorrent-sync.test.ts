@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { StateMapper, TorrentStatus } from "../../model/status.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import { sessionCookie } from "./api.ts";
-import { MaindataSync } from "./maindata-sync.ts";
+import { QbittorrentSync } from "./qbittorrent-sync.ts";
 import { QBITTORRENT_STATES } from "./states.ts";
 
 const H1 = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
@@ -84,10 +84,10 @@ function full452() {
 }
 
 function sync(unknown: string[] = []) {
-  return new MaindataSync(new StateMapper(QBITTORRENT_STATES, (s) => unknown.push(s)));
+  return new QbittorrentSync(new StateMapper(QBITTORRENT_STATES, (s) => unknown.push(s)));
 }
 
-describe("MaindataSync", () => {
+describe("QbittorrentSync", () => {
   it("fails a poll that brings a torrent under a key that is not an info-hash, and keeps its rid", () => {
     const s = sync();
     s.apply(full452(), NOW);

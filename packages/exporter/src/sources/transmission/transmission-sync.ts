@@ -2,21 +2,12 @@
 
 import { isInfoHash } from "../../model/info-hash.ts";
 import { Interner } from "../../model/interner.ts";
+import { diffFields, type TableUpdate, TORRENT_FIELD_KEYS } from "../../model/patch.ts";
 import type { StateMapper } from "../../model/status.ts";
-import type { TorrentPatch, TorrentRecord } from "../../model/torrent.ts";
+import type { TorrentFields, TorrentPatch } from "../../model/torrent.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import { snakeCase, TORRENT_FIELD_NAMES, type TorrentField, torrentFieldName } from "./dialect.ts";
 import { TR_ERROR, TR_STATUS, transmissionStatus } from "./states.ts";
-
-/** What one pass over a torrent-get answer changed. */
-export interface SyncChanges {
-  /** True when the patches describe every torrent with every field (the others are gone). */
-  readonly reset: boolean;
-  readonly patches: TorrentPatch[];
-  readonly removed: string[];
-  /** False when a recently-active answer came without `removed` (not Transmission's behaviour). */
-  readonly removalsKnown: boolean;
-}
 
 /** A full list (every torrent), or a `recently-active` answer (active ones, plus `removed` ids). */
 export type PassKind = "full" | "recent";
@@ -32,9 +23,12 @@ export const RECENT_FIELDS: readonly TorrentField[] = FULL_FIELDS.filter(
   (field) => field !== "trackerStats",
 );
 /** Fields of the follow-up that completes new torrents seen in a recently-active answer. */
-export const TRACKER_FIELDS: readonly TorrentField[] = ["id", "hashString", "trackerStats"];
+export const TRACKER_FOLLOW_UP_FIELDS: readonly TorrentField[] = [
+  "id",
+  "hashString",
+  "trackerStats",
+];
 
-type Fields = Omit<TorrentRecord, "hash">;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** What `trackerStats` says about a torrent's trackers. */
@@ -50,7 +44,7 @@ interface TrackerView {
 interface Parsed {
   readonly id: number;
   readonly hash: string;
-  readonly record: Mutable<Fields>;
+  readonly record: Mutable<TorrentFields>;
   /** Undefined when the row had no `trackerStats` (a recently-active poll). */
   readonly view: TrackerView | undefined;
   readonly running: boolean;
@@ -61,7 +55,7 @@ interface Parsed {
 interface Known {
   id: number;
   /** What was last emitted for this torrent. */
-  record: Fields;
+  record: TorrentFields;
   /** The last pass that listed it. */
   pass: number;
   /** Undefined until a row with `trackerStats` was seen. */
@@ -72,28 +66,6 @@ interface Known {
 }
 
 const FIELD_SET: ReadonlySet<string> = new Set(TORRENT_FIELD_NAMES);
-const RECORD_KEYS: ReadonlyArray<keyof Fields> = [
-  "name",
-  "status",
-  "size",
-  "progress",
-  "downloaded",
-  "uploaded",
-  "downloadRate",
-  "uploadRate",
-  "ratio",
-  "category",
-  "tags",
-  "trackerHosts",
-  "trackerError",
-  "message",
-  "addedOn",
-  "completedOn",
-  "seedingTime",
-  "savePath",
-  "seeds",
-  "leechers",
-];
 const EMPTY: readonly string[] = Object.freeze([]);
 const NO_TRACKERS: TrackerView = Object.freeze({
   hosts: EMPTY,
@@ -109,7 +81,7 @@ const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s?#]*)[^\s]*/gi;
  * with the table makes the pass inconsistent, and the caller then starts over with a full list.
  * Announce URLs never leave this class; only their host names do.
  */
-export class TorrentSync {
+export class TransmissionSync {
   readonly #known = new Map<string, Known>();
   /** Hash by torrent id (ids are small integers handed out in order: an array is compact). */
   readonly #hashById: Array<string | undefined> = [];
@@ -185,7 +157,7 @@ export class TorrentSync {
     known.running = parsed.running;
     known.error = parsed.error;
     known.errorString = parsed.errorString;
-    const patch = diff(hash, known.record, record);
+    const patch = diffFields(hash, known.record, record, TORRENT_FIELD_KEYS);
     known.record = record;
     return patch;
   }
@@ -199,14 +171,16 @@ export class TorrentSync {
    * @internal Gives a torrent its tracker view from a follow-up row; returns the tracker fields
    * to merge into its patch, or undefined if the row is not one of ours (removed since).
    */
-  completeTrackers(raw: RawRow): { hash: string; fields: Partial<Fields> } | undefined {
+  completeTrackers(raw: RawRow): { hash: string; fields: Partial<TorrentFields> } | undefined {
     const { id, hash } = identity(raw);
     const known = this.#known.get(hash);
     if (known === undefined || known.id !== id) return undefined;
     known.view = this.#view(raw.trackerStats, `torrent-get: ${hash}.trackerStats`) ?? NO_TRACKERS;
     const record = { ...known.record };
     fillTrackerFields(record, known.view, known);
-    const { hash: _, ...fields } = diff(hash, known.record, record) ?? { hash };
+    const { hash: _, ...fields } = diffFields(hash, known.record, record, TORRENT_FIELD_KEYS) ?? {
+      hash,
+    };
     known.record = record;
     return { hash, fields };
   }
@@ -261,7 +235,7 @@ export class TorrentSync {
     const rateDownload = num("rateDownload", 0);
     const rateUpload = num("rateUpload", 0);
     const ratio = num("uploadRatio", -1);
-    const record: Mutable<Fields> = {
+    const record: Mutable<TorrentFields> = {
       name: str("name"),
       status: transmissionStatus(status, error, rateDownload, rateUpload, this.#states),
       size: num("sizeWhenDone", 0),
@@ -349,7 +323,7 @@ export class SyncPass {
   readonly kind: PassKind;
   readonly reset: boolean;
   readonly number: number;
-  readonly #sync: TorrentSync;
+  readonly #sync: TransmissionSync;
   readonly #patches: TorrentPatch[] = [];
   /** Torrents of a recently-active answer whose trackers are still unknown: id -> hash. */
   readonly #pending = new Map<number, string>();
@@ -358,8 +332,9 @@ export class SyncPass {
   readonly #columns: Columns = { fields: undefined };
   readonly #followUpColumns: Columns = { fields: undefined };
   #consistent = true;
+  #removalsKnown = true;
 
-  constructor(sync: TorrentSync, kind: PassKind, reset: boolean, number: number) {
+  constructor(sync: TransmissionSync, kind: PassKind, reset: boolean, number: number) {
     this.#sync = sync;
     this.kind = kind;
     this.reset = reset;
@@ -371,7 +346,7 @@ export class SyncPass {
     return this.#consistent;
   }
 
-  /** Ids of torrents whose trackers the answer did not tell: ask for TRACKER_FIELDS of these. */
+  /** Ids of torrents whose trackers the answer did not tell: ask for TRACKER_FOLLOW_UP_FIELDS of these. */
   get pendingTrackers(): number[] {
     return [...this.#pending.keys()];
   }
@@ -394,7 +369,7 @@ export class SyncPass {
     }
   }
 
-  /** Takes an element of the follow-up answer (TRACKER_FIELDS of `pendingTrackers`). */
+  /** Takes an element of the follow-up answer (TRACKER_FOLLOW_UP_FIELDS of `pendingTrackers`). */
   trackers(value: unknown): void {
     const raw = this.#raw(value, this.#followUpColumns);
     if (raw === undefined) return;
@@ -409,8 +384,16 @@ export class SyncPass {
       this.#patches.push({ hash: done.hash, ...done.fields });
   }
 
+  /**
+   * False once a finished recently-active pass came without `removed` (not Transmission's
+   * behaviour): its removals are unknown, only full lists can be trusted.
+   */
+  get removalsKnown(): boolean {
+    return this.#removalsKnown;
+  }
+
   /** Ends the pass with the answer's `removed` ids (recently-active only). */
-  finish(removed: unknown): SyncChanges {
+  finish(removed: unknown): TableUpdate {
     if (!this.#consistent) throw new Error("an inconsistent pass cannot be finished");
     let ids: number[] = [];
     if (this.kind === "recent" && removed !== undefined) {
@@ -420,12 +403,8 @@ export class SyncPass {
       ids = removed as number[];
     }
     const gone = this.#sync.finish(this, ids);
-    return {
-      reset: this.reset,
-      patches: this.#patches,
-      removed: gone,
-      removalsKnown: this.kind === "full" || removed !== undefined,
-    };
+    this.#removalsKnown = this.kind === "full" || removed !== undefined;
+    return { reset: this.reset, patches: this.#patches, removed: gone };
   }
 
   /** A row by legacy field names; undefined for the header of the table format. */
@@ -488,7 +467,7 @@ function identity(raw: RawRow): { id: number; hash: string } {
  * failed announce's result, with URLs cut to their host.
  */
 function fillTrackerFields(
-  record: Mutable<Fields>,
+  record: Mutable<TorrentFields>,
   view: TrackerView,
   facts: { readonly running: boolean; readonly error: number; readonly errorString: string },
 ): void {
@@ -505,28 +484,10 @@ function fillTrackerFields(
         : "";
 }
 
-/** The fields of `after` that differ from `before`, as a patch; undefined when none do. */
-function diff(hash: string, before: Fields, after: Fields): TorrentPatch | undefined {
-  let patch: Record<string, unknown> | undefined;
-  for (const key of RECORD_KEYS) {
-    const was = before[key];
-    const now = after[key];
-    if (was === now) continue;
-    if (Array.isArray(was) && Array.isArray(now) && sameList(was, now)) continue;
-    patch ??= { hash };
-    patch[key] = now;
-  }
-  return patch as TorrentPatch | undefined;
-}
-
 /** Keeps only the scheme and host of any URL in a message (trackers echo passkeys back). */
 export function redactUrls(text: string): string {
   return text.replace(URL_IN_TEXT, (_match, scheme: string, authority: string) => {
     const host = authority.slice(authority.lastIndexOf("@") + 1);
     return `${scheme}${host}`;
   });
-}
-
-function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

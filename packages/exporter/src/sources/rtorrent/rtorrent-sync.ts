@@ -1,66 +1,20 @@
 // Turns rTorrent's full d.multicall2 list into torrent patches: diffs every row against what was sent last time.
 
 import { Interner } from "../../model/interner.ts";
-import type { StateMapper, StatusCode } from "../../model/status.ts";
-import type { TorrentPatch } from "../../model/torrent.ts";
+import { diffFields, sameList, type TableUpdate, TORRENT_FIELD_KEYS } from "../../model/patch.ts";
+import type { StateMapper } from "../../model/status.ts";
+import type { TorrentFields, TorrentPatch } from "../../model/torrent.ts";
 import type { ListedTorrent } from "./list-query.ts";
 import { isTrackerMessage, rtorrentStatus } from "./states.ts";
 
-/** What one poll of the list changed. */
-export interface ListChanges {
-  /** True when the patches describe every torrent (first poll, or after a failed one). */
-  readonly reset: boolean;
-  readonly patches: TorrentPatch[];
-  readonly removed: string[];
-  /** Sums of `d.up.rate` / `d.down.rate` over every item: payload bytes per second. */
-  readonly uploadRate: number;
-  readonly downloadRate: number;
-}
+/** The record's fields rTorrent has: all but tags and seeding time. */
+type Fields = Omit<TorrentFields, "tags" | "seedingTime">;
+const KEYS = TORRENT_FIELD_KEYS.filter(
+  (key): key is keyof Fields => key !== "tags" && key !== "seedingTime",
+);
 
-/** What was last sent for one torrent (the exported fields only), and when it was last listed. */
-interface Sent {
-  name: string;
-  status: StatusCode;
-  size: number;
-  progress: number;
-  downloaded: number;
-  uploaded: number;
-  downloadRate: number;
-  uploadRate: number;
-  ratio: number;
-  category: string;
-  trackerHosts: readonly string[];
-  trackerError: boolean;
-  message: string;
-  addedOn: number;
-  completedOn: number;
-  savePath: string;
-  seeds: number;
-  leechers: number;
-  seen: number;
-}
-
-type Fields = Omit<Sent, "seen">;
-const KEYS = [
-  "name",
-  "status",
-  "size",
-  "progress",
-  "downloaded",
-  "uploaded",
-  "downloadRate",
-  "uploadRate",
-  "ratio",
-  "category",
-  "trackerHosts",
-  "trackerError",
-  "message",
-  "addedOn",
-  "completedOn",
-  "savePath",
-  "seeds",
-  "leechers",
-] as const satisfies readonly (keyof Fields)[];
+/** What was last sent for one torrent, and the poll that last listed it. */
+type Sent = Fields & { seen: number };
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
@@ -73,7 +27,7 @@ const EMPTY: readonly string[] = Object.freeze([]);
  * If a poll fails half-way, `abort()`: the next one is then a full resync (`reset`), since the
  * state kept here may have moved ahead of what the table received.
  */
-export class TorrentListSync {
+export class RtorrentSync {
   readonly #sent = new Map<string, Sent>();
   readonly #states: StateMapper;
   readonly #shared = new Interner();
@@ -95,6 +49,16 @@ export class TorrentListSync {
     return this.#sent.size;
   }
 
+  /** Sum of `d.up.rate` over every item of the last poll: payload bytes per second. */
+  get uploadRate(): number {
+    return this.#uploadRate;
+  }
+
+  /** Sum of `d.down.rate` over every item of the last poll: payload bytes per second. */
+  get downloadRate(): number {
+    return this.#downloadRate;
+  }
+
   /** Starts a poll. */
   begin(): void {
     if (this.#open) this.abort();
@@ -108,7 +72,7 @@ export class TorrentListSync {
 
   /** Takes one listed torrent. A hash listed twice in one poll counts once. */
   row(t: ListedTorrent): void {
-    if (!this.#open) throw new Error("TorrentListSync.row() outside begin()/end()");
+    if (!this.#open) throw new Error("RtorrentSync.row() outside begin()/end()");
     const fields = this.#map(t);
     this.#uploadRate += fields.uploadRate;
     this.#downloadRate += fields.downloadRate;
@@ -133,13 +97,18 @@ export class TorrentListSync {
       this.#patches.push(full(t.hash, fields));
       return;
     }
-    const patch = diff(sent, fields, t.hash);
+    if (same(sent, fields)) return;
+    const patch = diffFields(t.hash, sent, fields, KEYS);
     if (patch !== undefined) this.#patches.push(patch);
+    // Update the kept object rather than keep the new one: the kept ones are long-lived, and
+    // replacing them would leave garbage in the old generation on every poll.
+    Object.assign(sent, fields);
+    sent.seen = this.#epoch;
   }
 
   /** Ends a poll: the changes since the previous one, and every hash no longer listed. */
-  end(): ListChanges {
-    if (!this.#open) throw new Error("TorrentListSync.end() without begin()");
+  end(): TableUpdate {
+    if (!this.#open) throw new Error("RtorrentSync.end() without begin()");
     this.#open = false;
     const removed: string[] = [];
     // Every kept torrent listed again (the usual poll): nothing to look for.
@@ -155,13 +124,7 @@ export class TorrentListSync {
     this.#reset = false;
     const patches = this.#patches;
     this.#patches = [];
-    return {
-      reset,
-      patches,
-      removed: reset ? [] : removed,
-      uploadRate: this.#uploadRate,
-      downloadRate: this.#downloadRate,
-    };
+    return { reset, patches, removed: reset ? [] : removed };
   }
 
   /** Gives up the poll in progress: the next poll is a full resync. */
@@ -223,22 +186,6 @@ export class TorrentListSync {
   }
 }
 
-/** The fields of `f` that differ from `sent`, written into `sent` too; undefined when none does. */
-function diff(sent: Sent, f: Fields, hash: string): TorrentPatch | undefined {
-  if (same(sent, f)) return undefined;
-  let patch: Record<string, unknown> | undefined;
-  const old = sent as unknown as Record<string, unknown>;
-  for (const key of KEYS) {
-    const value = f[key];
-    if (value === old[key]) continue;
-    if (key === "trackerHosts" && sameList(f.trackerHosts, sent.trackerHosts)) continue;
-    patch ??= { hash };
-    patch[key] = value;
-    old[key] = value;
-  }
-  return patch as TorrentPatch | undefined;
-}
-
 /**
  * Whether no exported field changed: what most torrents of most polls answer. Spelled out field
  * by field because it runs for every torrent of every poll, and a loop over KEYS reads 18
@@ -292,8 +239,4 @@ function full(hash: string, f: Fields): TorrentPatch {
     seeds: f.seeds,
     leechers: f.leechers,
   };
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -3,8 +3,8 @@ import { describe, it } from "node:test";
 import { TorrentStatus as S, StateMapper } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
 import type { DelugeTorrentStatus } from "./api.ts";
+import { DelugeSync, type StatusAnswer } from "./deluge-sync.ts";
 import { DELUGE_STATES } from "./states.ts";
-import { type StatusAnswer, TorrentSync } from "./torrent-sync.ts";
 
 type Status = Partial<DelugeTorrentStatus>;
 
@@ -77,7 +77,7 @@ function answer(full: boolean, torrents: Record<string, Status>): StatusAnswer {
 
 function setup(settleMs = 10_000) {
   const unknown: string[] = [];
-  const sync = new TorrentSync(new StateMapper(DELUGE_STATES, (s) => unknown.push(s)), {
+  const sync = new DelugeSync(new StateMapper(DELUGE_STATES, (s) => unknown.push(s)), {
     settleMs,
   });
   return { sync, unknown };
@@ -106,7 +106,7 @@ function synced() {
   return { ...s, changes };
 }
 
-describe("TorrentSync over recorded deluged 2.0.3 answers", () => {
+describe("DelugeSync over recorded deluged 2.0.3 answers", () => {
   it("fails an answer that brings a torrent under an id that is not an info-hash, and asks for a full one", () => {
     const { sync } = synced();
     const garbled = `${H1.slice(0, 39)}\ufffd`;

@@ -6,7 +6,7 @@ import type { TorrentPatch } from "../../model/torrent.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import { ArrayResponseStream } from "./array-stream.ts";
 import { decodeListRow, type ListedTorrent, listParams } from "./list-query.ts";
-import { TorrentListSync } from "./list-sync.ts";
+import { RtorrentSync } from "./rtorrent-sync.ts";
 import { RTORRENT_STATES } from "./states.ts";
 import { parseMethodResponse } from "./xmlrpc/reader.ts";
 import type { XmlRpcValue } from "./xmlrpc/value.ts";
@@ -32,11 +32,11 @@ function recordedRows(): ListedTorrent[] {
 
 function newSync() {
   const unknown: string[] = [];
-  const sync = new TorrentListSync(new StateMapper(RTORRENT_STATES, (s) => unknown.push(s)));
+  const sync = new RtorrentSync(new StateMapper(RTORRENT_STATES, (s) => unknown.push(s)));
   return { sync, unknown };
 }
 
-function poll(sync: TorrentListSync, rows: readonly ListedTorrent[]) {
+function poll(sync: RtorrentSync, rows: readonly ListedTorrent[]) {
   sync.begin();
   for (const row of rows) sync.row(row);
   return sync.end();
@@ -135,7 +135,7 @@ describe("the list query", () => {
   });
 });
 
-describe("TorrentListSync", () => {
+describe("RtorrentSync", () => {
   it("sends every field of every torrent on the first poll, hosts only, never a URL", () => {
     const { sync, unknown } = newSync();
     const first = poll(sync, recordedRows());
@@ -188,13 +188,9 @@ describe("TorrentListSync", () => {
     const rows = recordedRows();
     poll(sync, rows);
     const same = poll(sync, recordedRows());
-    assert.deepEqual(same, {
-      reset: false,
-      patches: [],
-      removed: [],
-      uploadRate: 0,
-      downloadRate: 0,
-    });
+    assert.deepEqual(same, { reset: false, patches: [], removed: [] });
+    assert.equal(sync.uploadRate, 0);
+    assert.equal(sync.downloadRate, 0);
     const moved = rows.map((r) =>
       r.hash === SEED0
         ? { ...r, uploadedBytes: 4096, uploadRate: 2048, ratio: 0.04, peersAccounted: 1 }
@@ -222,7 +218,7 @@ describe("TorrentListSync", () => {
         { hash: SEED2, category: "tv", trackerHosts: ["other.example"] },
       ]),
     );
-    assert.equal(changed.uploadRate, 2048);
+    assert.equal(sync.uploadRate, 2048);
     assert.deepEqual(poll(sync, moved).patches, [], "and then nothing again");
   });
 
@@ -238,7 +234,7 @@ describe("TorrentListSync", () => {
     assert.equal(Object.keys(next.patches[0] ?? {}).length, 21, "hash and all 20 fields");
     assert.equal(sync.size, 5);
     assert.deepEqual(
-      poll(sync, []).removed.sort(),
+      [...poll(sync, []).removed].sort(),
       [...[SEED0, SEED2, MULTI0, MULTI1], "f".repeat(40)].sort(),
     );
     assert.equal(sync.size, 0);
@@ -267,11 +263,11 @@ describe("TorrentListSync", () => {
     const row = { ...(recordedRows()[0] as ListedTorrent), uploadRate: 10, downloadRate: 3 };
     const first = poll(sync, [row, row]);
     assert.equal(first.patches.length, 1);
-    assert.equal(first.uploadRate, 10);
-    assert.equal(first.downloadRate, 3);
+    assert.equal(sync.uploadRate, 10);
+    assert.equal(sync.downloadRate, 3);
     const second = poll(sync, [row, { ...row, uploadRate: 50 }]);
     assert.deepEqual(second.patches, []);
-    assert.equal(second.uploadRate, 10);
+    assert.equal(sync.uploadRate, 10);
   });
 
   it("counts a tracker error only for items that announce", () => {
