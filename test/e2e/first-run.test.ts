@@ -78,13 +78,22 @@ describe("npm start without a config file, on a box with five clients", {
     work = await tempDir("first-run-cwd");
     tracker = await startOpentracker();
     // Each client as its user runs it: its configuration in its standard place in this home.
-    [qbittorrent, locked, transmission, deluge, rtorrent] = await Promise.all([
+    // Settled, not Promise.all: when one fails to start, the others are still kept, so that
+    // after() stops them instead of leaving them to hold the test process open.
+    const started = await Promise.allSettled([
       startQbittorrent({ home: home.path, localHostAuth: false }),
       startQbittorrent({ home: home.path, configurationName: "locked" }),
       startTransmission({ home: home.path, auth: false }),
       startDeluged({ home: home.path }),
       startRtorrent({ home: home.path, transport: "tcp" }),
     ]);
+    const [q0, l0, t0, d0, r0] = started;
+    qbittorrent = q0.status === "fulfilled" ? q0.value : (undefined as unknown as Qbittorrent);
+    locked = l0.status === "fulfilled" ? l0.value : (undefined as unknown as Qbittorrent);
+    transmission = t0.status === "fulfilled" ? t0.value : (undefined as unknown as Transmission);
+    deluge = d0.status === "fulfilled" ? d0.value : (undefined as unknown as DelugeInstance);
+    rtorrent = r0.status === "fulfilled" ? r0.value : (undefined as unknown as RtorrentInstance);
+    for (const outcome of started) if (outcome.status === "rejected") throw outcome.reason;
     // A few seeding torrents each, so the first run shows something.
     const torrents = async (prefix: string, count: number) => {
       const made = await makeTorrents({

@@ -1,8 +1,8 @@
-// Tests of startDaemon: kill() ends even a stopped process, and a daemon that dies while starting fails at once.
+// Tests of startDaemon: kill() ends even a stopped process, a daemon that dies while starting fails at once, one that lost its port is started again.
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { startDaemon } from "./daemon.ts";
+import { PortTakenError, retryWhilePortsTaken, startDaemon } from "./daemon.ts";
 
 describe("startDaemon", () => {
   it("kill() sends SIGKILL, even to a SIGSTOPped process, and resolves once it has exited", async () => {
@@ -45,5 +45,39 @@ describe("startDaemon", () => {
       }),
       /nothing could not start: spawn \/nonexistent\/binary ENOENT/,
     );
+  });
+
+  // qBittorrent's words when a port from freePort() was taken by another process first: the
+  // start is tried again on fresh ports instead of failing the whole test file.
+  it("tells a daemon that exits because its address is in use, and retries it", {
+    timeout: 30_000,
+  }, async () => {
+    const taken = () =>
+      startDaemon({
+        name: "late",
+        command: "sh",
+        args: [
+          "-c",
+          'echo "Web UI: Unable to bind. Reason: The bound address is already in use"; exit 1',
+        ],
+        ready: async () => false,
+      });
+    await assert.rejects(taken(), (error: Error) => {
+      assert.ok(error instanceof PortTakenError, `${error.name}: ${error.message}`);
+      assert.match(
+        error.message,
+        /late exited with 1\n--- late output ---\nWeb UI: Unable to bind/,
+      );
+      return true;
+    });
+    let attempts = 0;
+    const daemon = await retryWhilePortsTaken(() => {
+      attempts++;
+      return attempts < 3
+        ? taken()
+        : startDaemon({ name: "fine", command: "sleep", args: ["600"], ready: async () => true });
+    });
+    assert.equal(attempts, 3);
+    await daemon.kill();
   });
 });

@@ -65,6 +65,10 @@ export async function retryWhilePortsTaken<T>(start: () => Promise<T>, attempts 
   }
 }
 
+// How daemons say that a port they were given is bound already (qBittorrent: "The bound address
+// is already in use"; libc: "Address already in use"): another process took it after freePort().
+const ADDRESS_IN_USE = /already in use|EADDRINUSE/i;
+
 const running = new Set<Daemon>();
 process.once("exit", () => {
   for (const daemon of running) daemon.signal("SIGKILL");
@@ -135,11 +139,13 @@ export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
     );
     if (outcome === "gone") {
       if (spawnError) throw new Error(`${spec.name} could not start: ${spawnError.message}`);
-      throw new Error(`${spec.name} exited with ${child.exitCode ?? child.signalCode}`);
+      const message = `${spec.name} exited with ${child.exitCode ?? child.signalCode}`;
+      throw ADDRESS_IN_USE.test(tail) ? new PortTakenError(message) : new Error(message);
     }
   } catch (error) {
     await daemon.stop(1000);
-    throw new Error(`${(error as Error).message}\n--- ${spec.name} output ---\n${tail}`, {
+    const Failure = error instanceof PortTakenError ? PortTakenError : Error;
+    throw new Failure(`${(error as Error).message}\n--- ${spec.name} output ---\n${tail}`, {
       cause: error,
     });
   }
