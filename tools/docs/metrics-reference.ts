@@ -299,7 +299,14 @@ function sessionTable(): string {
   const slots = sessionSlotsByClient();
   const list = slots.get("list") ?? new Set();
   const defs = sessionDefinitions();
-  return table(
+  const regular = SESSION_CATALOG.entries.filter((e) => !e.diagnostic);
+  const counts = CLIENTS.map((c) => {
+    const own = regular.filter((e) => slots.get(c.kind)?.has(e.id)).length;
+    const all = regular.filter((e) => slots.get(c.kind)?.has(e.id) || list.has(e.id)).length;
+    return `${c.title} ${own} (${all} with the list's)`;
+  });
+  const summary = `Non-diagnostic slots filled, of ${regular.length}: ${counts.join(", ")}.`;
+  return `${summary}\n\n${table(
     ["metric", "type", "meaning (catalog name)", ...CLIENTS.map((c) => c.title)],
     SESSION_CATALOG.entries.map((entry, i) => {
       const def = defs[i] as MetricDefinition;
@@ -309,7 +316,7 @@ function sessionTable(): string {
       const diagnostic = entry.diagnostic ? " Diagnostic: no torrent client reports it." : "";
       return [code(def.name), TYPES[def.kind] ?? def.kind, `${def.help}${diagnostic}`, ...marks];
     }),
-  );
+  )}`;
 }
 
 function provenanceTable(): string {
