@@ -30,7 +30,7 @@ export const ENGINE = {
   }),
   openHttpRequests: defineGauge({
     name: "pt_open_http_requests",
-    help: "HTTP requests the client has in flight, tracker announces mostly (rTorrent network.http.current_open).",
+    help: "HTTP requests the client has in flight, to trackers mostly (rTorrent network.http.current_open).",
     labelNames: T,
   }),
   processCpu: defineCounter({
