@@ -30,6 +30,13 @@ export type ProcessEndpoint =
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { "http:": 80, "https:": 443 };
 
+/** Whether a target URL names this machine (a unix socket, or a local host name or address). */
+export function runsHere(url: string): boolean {
+  const parsed = URL.parse(url);
+  if (parsed === null) return false;
+  return (parsed.protocol === "scgi:" && parsed.hostname === "") || isLocalHost(parsed.hostname);
+}
+
 /**
  * Where to look for a target's client on this machine, or undefined when it is not here (its
  * host is not a local address) or the URL names another process: deluge-web's port is

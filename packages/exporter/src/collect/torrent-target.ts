@@ -11,7 +11,7 @@ import { TorrentTable } from "../model/torrent-table.ts";
 import { TrackerNamer } from "../model/tracker.ts";
 import type { ClientStatus, SourceContext, TorrentSource } from "../sources/source.ts";
 import type { CounterStore } from "../store/counter-store.ts";
-import { ClientProcess, type ProcessFigures, processEndpoint } from "./client-process.ts";
+import { ClientProcess, type ProcessFigures, processEndpoint, runsHere } from "./client-process.ts";
 import { PollingTarget } from "./polling-target.ts";
 import type { TargetSummary } from "./target.ts";
 import type { TargetConfig } from "./target-config.ts";
@@ -47,8 +47,9 @@ export class TorrentTarget extends PollingTarget {
   #counterSaveFailing = false;
   #progressLoggedAt = 0;
   /** The client's process when it runs on this machine; undefined for a remote one. */
-  readonly #process: ClientProcess | undefined;
+  #process: ClientProcess | undefined;
   #processFailing = false;
+  readonly #findProcess: boolean;
   /** What the client's process used at the last successful poll; undefined when not found. */
   process: ProcessFigures | undefined;
 
@@ -60,8 +61,8 @@ export class TorrentTarget extends PollingTarget {
       ...(deps.now === undefined ? {} : { now: deps.now }),
     });
     this.session = createSessionCounters();
-    const endpoint =
-      deps.findProcess === false ? undefined : processEndpoint(config.type, config.url);
+    this.#findProcess = deps.findProcess !== false;
+    const endpoint = this.#findProcess ? processEndpoint(config.type, config.url) : undefined;
     this.#process = endpoint === undefined ? undefined : new ClientProcess(endpoint);
     this.#source = deps.createSource(config, {
       target: config.name,
@@ -93,6 +94,7 @@ export class TorrentTarget extends PollingTarget {
     // what Prometheus or the archive has seen.
     this.#saveCounters();
     this.client = result.client;
+    this.#followEngineUrl(result.client.engine?.engineUrl);
     this.process = await this.#sampleProcess(result.client.engine?.pid);
     this.#fillSessionFromTable();
     return { torrents: this.table.size, version: result.client.version };
@@ -108,6 +110,20 @@ export class TorrentTarget extends PollingTarget {
 
   protected close(): Promise<void> {
     return this.#source.close();
+  }
+
+  /**
+   * Looks for the engine where the source says it listens (deluge-web's daemon), but only when
+   * the front end itself runs here: a host name in the front end's list is relative to it.
+   */
+  #followEngineUrl(url: string | undefined): void {
+    if (url === undefined || !this.#findProcess) return;
+    if (!runsHere(this.config.url)) return;
+    const endpoint = processEndpoint(this.config.type, url);
+    const current = this.#process?.endpoint;
+    if (endpoint === undefined) this.#process = undefined;
+    else if (JSON.stringify(endpoint) !== JSON.stringify(current))
+      this.#process = new ClientProcess(endpoint);
   }
 
   /** The process figures; a /proc it cannot read or understand costs them, never the poll. */

@@ -20,9 +20,9 @@ const BASE: ClientStatus = {
 };
 
 /** Polls a target at `url` whose client answers `client` once, and scrapes it. */
-async function scrape(url: string, client: ClientStatus) {
+async function scrape(url: string, client: ClientStatus, type = "qbittorrent") {
   const config = parseConfig(
-    `targets:\n  - { name: box, type: qbittorrent, url: "${url}", username: u, password: p }\n`,
+    `targets:\n  - { name: box, type: ${type}, url: "${url}", username: u, password: p }\n`,
     "t.yml",
     {},
   ).targets[0];
@@ -85,6 +85,22 @@ describe("the engine series of a torrent target", () => {
       samples.value("pt_client_start_time_seconds"),
       samples.value("pt_client_process_start_time_seconds"),
     );
+  });
+
+  it("through deluge-web, looks for deluged where deluge-web says it listens, not for deluge-web", async () => {
+    const daemon = local.replace("http:", "deluge:");
+    const web = "http://127.0.0.1:1/";
+    const without = await scrape(web, BASE, "deluge");
+    assert.equal(without.samples.has("pt_client_process_resident_memory_bytes"), false);
+    const followed = await scrape(web, { ...BASE, engine: { engineUrl: daemon } }, "deluge");
+    assert.ok(followed.samples.value("pt_client_process_resident_memory_bytes") > 0);
+    // A deluge-web elsewhere names its daemon relative to itself: not looked for here.
+    const remote = await scrape(
+      "http://192.0.2.7:8112/",
+      { ...BASE, engine: { engineUrl: daemon } },
+      "deluge",
+    );
+    assert.equal(remote.samples.has("pt_client_process_resident_memory_bytes"), false);
   });
 
   it("exports no process series for a remote client, and no start time it cannot know", async () => {

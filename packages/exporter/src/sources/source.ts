@@ -39,6 +39,11 @@ export interface EngineStatus {
   readonly startTimeSeconds?: number;
   /** The client's process ID as it gives it (rTorrent's `system.pid`), to find its process. */
   readonly pid?: number;
+  /**
+   * Where the engine itself listens when the target's URL is a front end's (deluge-web's daemon,
+   * `deluge://host:port` as deluge-web names it), to find its process instead of the front end's.
+   */
+  readonly engineUrl?: string;
 }
 
 /**

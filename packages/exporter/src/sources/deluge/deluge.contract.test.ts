@@ -228,6 +228,9 @@ describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout
       await assertMatches(swarm.seeder, s, announceHost);
       const again = await s.poll();
       assert.equal(again.reset, true, "deluge-web answers are always complete");
+      // deluged's own address, to find its process rather than deluge-web's.
+      assert.equal(again.client.engine?.engineUrl, swarm.seeder.daemonUrl);
+      await assertClientProcess("deluge", swarm.seeder.daemonUrl, swarm.seeder.daemon.pid);
     } finally {
       await s.source.close();
     }

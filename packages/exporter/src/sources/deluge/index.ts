@@ -39,6 +39,7 @@ export interface DelugeSourceOptions {
 }
 
 const DEFAULT_RESYNC_MS = 5 * 60_000;
+const DEFAULT_DAEMON_PORT = 58846;
 const DEFAULT_ANNOUNCE_BATCH = 1000;
 
 /**
@@ -61,6 +62,8 @@ export class DelugeSource implements TorrentSource {
   #probeBytes = 0;
   #version = "";
   #libraryVersion = "";
+  /** deluge-web's daemon, as deluge-web names it (undefined over the daemon RPC). */
+  #daemonUrl: string | undefined;
   #lastFullAt = Number.NEGATIVE_INFINITY;
   #failed = false;
   #polled = false;
@@ -161,7 +164,8 @@ export class DelugeSource implements TorrentSource {
     if (status.full) this.#lastFullAt = started;
     fillSession(this.#context.session, counters);
     const client = clientStatus(this.#version, counters, free);
-    return { ...changes, client: { ...client, engine: engineOf(this.#libraryVersion, counters) } };
+    const engine = engineOf(this.#libraryVersion, counters, this.#daemonUrl);
+    return { ...changes, client: { ...client, engine } };
   }
 
   get #resyncMs(): number {
@@ -182,6 +186,8 @@ export class DelugeSource implements TorrentSource {
       probe.close();
     }
     this.#transport = new WebRpcClient({ ...base, daemon }, http);
+    const host = daemon.host.includes(":") ? `[${daemon.host}]` : daemon.host;
+    this.#daemonUrl = `deluge://${host}:${daemon.port ?? DEFAULT_DAEMON_PORT}`;
     this.#api = new RpcDelugeApi(this.#transport);
     return this.#api;
   }
@@ -277,12 +283,20 @@ function parseAnnounces(endpoint: string, result: unknown, out: Map<string, stri
   }
 }
 
-/** libtorrent's connected peers as the open sockets, and its version; Deluge tells no start time. */
-function engineOf(libraryVersion: string, counters: Readonly<Record<string, number>>) {
+/**
+ * libtorrent's connected peers as the open sockets, its version, and through deluge-web where
+ * deluged listens; Deluge tells no start time.
+ */
+function engineOf(
+  libraryVersion: string,
+  counters: Readonly<Record<string, number>>,
+  daemonUrl: string | undefined,
+) {
   const sockets = counters[OPEN_SOCKETS_KEY];
   return engineStatus({
     openSockets: sockets !== undefined && Number.isFinite(sockets) ? sockets : undefined,
     libraryVersion: libraryVersion === "" ? undefined : libraryVersion,
+    engineUrl: daemonUrl,
   });
 }
 
