@@ -40,7 +40,8 @@ export function runsHere(url: string): boolean {
 /**
  * Where to look for a target's client on this machine, or undefined when it is not here (its
  * host is not a local address) or the URL names another process: deluge-web's port is
- * deluge-web's, not deluged's; an rTorrent behind a web server is found by `system.pid` only.
+ * deluge-web's, not deluged's (the source names deluged's address instead); an rTorrent behind
+ * a web server is found by `system.pid` only.
  */
 export function processEndpoint(type: string, url: string): ProcessEndpoint | undefined {
   const parsed = URL.parse(url);
