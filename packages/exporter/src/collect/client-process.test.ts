@@ -23,6 +23,7 @@ describe("processEndpoint", () => {
     assert.deepEqual(processEndpoint("rtorrent", "scgi://127.0.0.1:5000"), {
       kind: "tcp",
       port: 5000,
+      comm: "rtorrent",
     });
   });
 
@@ -30,6 +31,7 @@ describe("processEndpoint", () => {
     assert.deepEqual(processEndpoint("rtorrent", "scgi:///run/rt/rpc.sock"), {
       kind: "unix",
       path: "/run/rt/rpc.sock",
+      comm: "rtorrent",
     });
     assert.deepEqual(processEndpoint("rtorrent", "https://127.0.0.1/RPC2"), {
       kind: "pid",
@@ -112,6 +114,41 @@ describe("ClientProcess", () => {
       // rTorrent restarted as PID 77 and says so.
       await proc(77, 9100);
       assert.equal((await finder.sample(77))?.startTimeSeconds, 1700000091);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("takes another user's rTorrent by the PID it gives and its name, when its descriptors are closed to us", async () => {
+    const root = join(tmpdir(), `seedwatch-proc-other-${process.pid}-${Date.now()}`);
+    try {
+      await mkdir(join(root, "net"), { recursive: true });
+      await writeFile(join(root, "stat"), "cpu  1 2 3 4 5 6 7 8 0 0\nbtime 1700000000\n");
+      await writeFile(
+        join(root, "net", "tcp"),
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n" +
+          "   0: 0100007F:1388 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1001        0 777 1 0 100 0 0 10 0\n",
+      );
+      for (const [pid, comm] of [
+        [20, "rtorrent main"],
+        [21, "bash"],
+      ] as const) {
+        await mkdir(join(root, String(pid)), { recursive: true });
+        // Stands for a descriptor table we may not list (EACCES as another user; ENOTDIR here).
+        await writeFile(join(root, String(pid), "fd"), "");
+        await writeFile(
+          join(root, String(pid), "stat"),
+          `${pid} (${comm}) S 1 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 100 9000 10 0 0 0\n`,
+        );
+        await writeFile(join(root, String(pid), "status"), "VmSize:\t 10 kB\nVmRSS:\t 5 kB\n");
+      }
+      const rtorrent = { kind: "tcp", port: 5000, comm: "rtorrent" } as const;
+      assert.equal((await new ClientProcess(rtorrent, { procRoot: root }).sample(20))?.pid, 20);
+      // A PID naming something else (another PID namespace's number) is refused.
+      assert.equal(await new ClientProcess(rtorrent, { procRoot: root }).sample(21), undefined);
+      // Without a name to check by, a socket nobody readable holds finds nothing.
+      const plain = { kind: "tcp", port: 5000 } as const;
+      assert.equal(await new ClientProcess(plain, { procRoot: root }).sample(20), undefined);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

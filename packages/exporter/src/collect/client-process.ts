@@ -21,11 +21,13 @@ export interface ProcessFigures {
 
 /**
  * How a client's process is recognised: by the TCP port or unix socket it listens on, or (an
- * rTorrent behind a web server) by its PID alone with its command name as the check.
+ * rTorrent behind a web server) by its PID alone with its command name as the check. `comm`
+ * on a socket endpoint lets the PID the client gives stand when that process's descriptors are
+ * not ours to read (another user's rTorrent), if its command name is that.
  */
 export type ProcessEndpoint =
-  | { readonly kind: "tcp"; readonly port: number }
-  | { readonly kind: "unix"; readonly path: string }
+  | { readonly kind: "tcp"; readonly port: number; readonly comm?: string }
+  | { readonly kind: "unix"; readonly path: string; readonly comm?: string }
   | { readonly kind: "pid"; readonly comm: string };
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { "http:": 80, "https:": 443 };
@@ -49,12 +51,13 @@ export function processEndpoint(type: string, url: string): ProcessEndpoint | un
   if (parsed.protocol === "scgi:" && parsed.hostname === "")
     return parsed.pathname === ""
       ? undefined
-      : { kind: "unix", path: decodeURIComponent(parsed.pathname) };
+      : { kind: "unix", path: decodeURIComponent(parsed.pathname), comm: "rtorrent" };
   if (!isLocalHost(parsed.hostname)) return undefined;
   if (type === "deluge" && parsed.protocol !== "deluge:") return undefined;
   if (type === "rtorrent" && parsed.protocol !== "scgi:") return { kind: "pid", comm: "rtorrent" };
   const port = parsed.port === "" ? DEFAULT_PORTS[parsed.protocol] : Number(parsed.port);
-  return port === undefined ? undefined : { kind: "tcp", port };
+  if (port === undefined) return undefined;
+  return type === "rtorrent" ? { kind: "tcp", port, comm: "rtorrent" } : { kind: "tcp", port };
 }
 
 /** Options of a ClientProcess (tests point it at a fake /proc). */
@@ -124,10 +127,14 @@ export class ClientProcess {
     }
     const inodes = await this.#listenInodes(endpoint);
     if (inodes.size === 0) return undefined;
+    const hinted = pidHint === undefined ? false : await this.#holds(pidHint, inodes);
+    if (pidHint !== undefined && hinted === "unreadable" && endpoint.comm !== undefined) {
+      const stat = await this.#stat(pidHint);
+      if (stat === undefined || !stat.comm.startsWith(endpoint.comm)) return undefined;
+      return { pid: pidHint, startTicks: stat.startTicks };
+    }
     const candidates =
-      pidHint !== undefined && (await this.#holds(pidHint, inodes))
-        ? [pidHint]
-        : await this.#holders(inodes);
+      pidHint !== undefined && hinted === true ? [pidHint] : await this.#holders(inodes);
     // Several holders (a forked child keeps the socket): the oldest is the client itself.
     let best: Known | undefined;
     for (const pid of candidates) {
@@ -160,15 +167,24 @@ export class ClientProcess {
     const pids: number[] = [];
     for (const entry of entries) {
       if (!/^\d+$/.test(entry)) continue;
-      if (await this.#holds(Number(entry), inodes)) pids.push(Number(entry));
+      if ((await this.#holds(Number(entry), inodes)) === true) pids.push(Number(entry));
     }
     return pids;
   }
 
-  async #holds(pid: number, inodes: ReadonlySet<string>): Promise<boolean> {
+  /**
+   * Whether `pid` holds one of `inodes`; "unreadable" when its descriptors are not ours to list
+   * (another user's process) while it exists.
+   */
+  async #holds(pid: number, inodes: ReadonlySet<string>): Promise<boolean | "unreadable"> {
     const dir = `${this.#root}/${pid}/fd`;
-    // Another user's process, or one that exited meanwhile: not readable, not ours.
-    const fds = await readdir(dir).catch(() => [] as string[]);
+    let fds: string[];
+    try {
+      fds = await readdir(dir);
+    } catch (error) {
+      // Gone meanwhile: not ours. Anything else (EACCES): there, but not readable.
+      return (error as NodeJS.ErrnoException).code === "ENOENT" ? false : "unreadable";
+    }
     for (const fd of fds) {
       const link = await readlink(`${dir}/${fd}`).catch(() => "");
       if (link.startsWith("socket:[") && inodes.has(link.slice(8, -1))) return true;
