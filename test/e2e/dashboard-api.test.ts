@@ -5,6 +5,7 @@ import { waitFor } from "@seedwatch/metrics/testing";
 import { type Seedwatch, startSeedwatch } from "@seedwatch/testbed/seedwatch";
 import { type Swarm, startSwarm } from "@seedwatch/testbed/swarm";
 import { Samples } from "../support/exposition.ts";
+import { assertClientProcess } from "../support/process-truth.ts";
 
 interface Page {
   total: number;
@@ -59,6 +60,42 @@ describe("the dashboard's API with real qBittorrents", { timeout: 300_000 }, () 
     assert.equal(seeder?.classes.complete, 6);
     assert.ok((seeder?.client.uploadedTotal ?? 0) > 0);
     assert.ok(body.host !== null, "host indicators are on by default");
+  });
+
+  it("shows the engine and the process of the local qBittorrent, as /probe and ps do", async () => {
+    const { body } = await json<{
+      targets: Array<{
+        engine: {
+          libraryVersion: string | null;
+          startedAt: number | null;
+          openSockets: number | null;
+          openFiles: number | null;
+          process: { residentBytes: number; cpuSeconds: number } | null;
+        } | null;
+      }>;
+    }>("/api/v1/overview");
+    const engine = body.targets[0]?.engine;
+    const build = await swarm.seeder.api<{ libtorrent: string }>("app/buildInfo");
+    assert.equal(engine?.libraryVersion, build.libtorrent);
+    assert.equal(engine?.openFiles, null, "qBittorrent does not report open files");
+    assert.equal(typeof engine?.openSockets, "number");
+    assert.ok(engine?.process !== null && engine?.process !== undefined, "qBittorrent runs here");
+    const figures = await assertClientProcess(
+      "qbittorrent",
+      swarm.seeder.url,
+      swarm.seeder.daemon.pid,
+    );
+    assert.ok(Math.abs((engine.startedAt ?? 0) - figures.startTimeSeconds * 1000) < 1000);
+    const m = new Samples((await seedwatch.get("/probe?target=seeder")).body);
+    assert.equal(m.value("pt_client_start_time_seconds"), figures.startTimeSeconds);
+    assert.equal(m.value("pt_client_process_start_time_seconds"), figures.startTimeSeconds);
+    const rss = m.value("pt_client_process_resident_memory_bytes");
+    assert.ok(
+      Math.abs(rss - figures.residentBytes) < 0.05 * rss,
+      `${rss} vs ${figures.residentBytes}`,
+    );
+    assert.equal(m.value("pt_client_info", { libtorrent: build.libtorrent, version: "v4.5.2" }), 1);
+    assert.equal(m.has("pt_open_files"), false);
   });
 
   it("serves a per-tracker table that matches the metrics", async () => {

@@ -19,6 +19,7 @@ import { EN } from "../../packages/dashboard/src/i18n/en.ts";
 import { CATALOGS } from "../../packages/dashboard/src/i18n/translate.ts";
 import { ensureDashboardBuilt } from "../support/dashboard-build.ts";
 import { Samples } from "../support/exposition.ts";
+import { assertClientProcess } from "../support/process-truth.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** Regenerated with SEEDWATCH_UPDATE_SCREENSHOT=1 (like a golden file); otherwise written to a temp dir. */
@@ -29,6 +30,8 @@ const LATIN_IN_CHINESE = new Set([
   "Seedwatch",
   "API",
   "CPU",
+  "HTTP",
+  "libtorrent",
   "Tracker",
   "KiB",
   "MiB",
@@ -250,6 +253,34 @@ describe("the dashboard in headless Chromium with real qBittorrents", { timeout:
     assert.ok(memory > 0 && memory < 1, `memory used share ${memory}`);
     assert.match((await page.locator('[data-field="fs:/"]').textContent()) ?? "", /^\d+(\.\d)?%$/);
     assert.equal(await page.locator("#detail-title").textContent(), "seeder");
+  });
+
+  it("shows each client's engine and process, and the client's own uptime", async () => {
+    const build = await swarm.seeder.api<{ libtorrent: string }>("app/buildInfo");
+    const engineField = (field: string) =>
+      page.locator(`[data-target="seeder"] [data-field="engine:${field}"]`);
+    assert.equal(await engineField("libraryVersion").getAttribute("data-value"), build.libtorrent);
+    assert.equal(await engineField("libraryVersion").isVisible(), true);
+    assert.equal(await engineField("openFiles").isVisible(), false, "qBittorrent has none: hidden");
+    assert.equal(await engineField("openSockets").isVisible(), true);
+    // The CPU share needs two updates of the client's CPU time.
+    await waitFor("the client's CPU share", async () =>
+      (await engineField("cpu").getAttribute("data-value")) === null ? undefined : true,
+    );
+    const figures = await assertClientProcess(
+      "qbittorrent",
+      swarm.seeder.url,
+      swarm.seeder.daemon.pid,
+    );
+    const resident = Number(await engineField("resident").getAttribute("data-value"));
+    assert.ok(Math.abs(resident - figures.residentBytes) < 0.05 * resident, `${resident}`);
+    const share = Number(await engineField("memoryShare").getAttribute("data-value"));
+    assert.ok(share > 0 && share < 1, `share of RAM ${share}`);
+    // qBittorrent started before seedwatch: its own uptime, not the time seedwatch has seen it.
+    const up = (await cardValue("seeder", "clientUptime")) ?? 0;
+    const since = Date.now() / 1000 - figures.startTimeSeconds;
+    // The card shows the overview of up to one live update ago, rounded down.
+    assert.ok(up >= since - 4 && up <= since + 1, `client up ${up} s, its process ${since} s`);
   });
 
   it("weighs under 150 KB compressed, gzipped, with nothing fetched from elsewhere", async () => {

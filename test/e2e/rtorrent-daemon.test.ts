@@ -174,6 +174,8 @@ const ODD_GLOBALS = (withFreeSpace: boolean) =>
           "<struct>\r\n<member><name>active</name>\r\n<value><i8>0</i8></value></member>\r\n</struct>",
         ),
       ),
+      // The engine's commands (network.open_sockets ... pieces.sync.queue_size), all 0.
+      ...Array.from({ length: 10 }, () => arr(i8(0))),
       ...(withFreeSpace ? [arr(i8(123_456_789))] : []),
     ),
   );

@@ -65,6 +65,7 @@ export async function pollAndRender(plan: PollPlan): Promise<string> {
   const target = new TorrentTarget(plan.config, {
     log: silentLogger,
     counters: undefined,
+    findProcess: false,
     ...(plan.now === undefined ? {} : { now: plan.now }),
     createSource: (config, context) =>
       createTorrentSource({ ...config, url: redirect(config.url, plan.standIn) }, context),

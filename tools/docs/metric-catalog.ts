@@ -12,6 +12,7 @@ import {
 } from "@seedwatch/metrics";
 import { HOST_METRICS } from "../../packages/exporter/src/host/metrics.ts";
 import { DaemonCollector } from "../../packages/exporter/src/render/daemon-collector.ts";
+import { ENGINE } from "../../packages/exporter/src/render/engine-metrics.ts";
 import { MINER } from "../../packages/exporter/src/render/miner-metrics.ts";
 import { TARGET_SELF } from "../../packages/exporter/src/render/target-self.ts";
 import {
@@ -65,6 +66,11 @@ export async function metricGroups(): Promise<readonly MetricGroup[]> {
     .filter((def) => !histograms.some((h) => h.name === def.name));
   return [
     { id: "pt", title: "Torrent clients (`pt_*`)", families: Object.values(PT) },
+    {
+      id: "engine",
+      title: "The client's engine and process (`pt_client_*`, `pt_open_*`)",
+      families: Object.values(ENGINE),
+    },
     { id: "session", title: "Session statistics (`pt_session_*`)", families: sessionDefinitions() },
     {
       id: "downloader",

@@ -1,6 +1,6 @@
 // Generates docs/metrics.md from the metric catalogs: names, types, labels, meaning, which client fills what, freshness.
 
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { type MetricDefinition, SESSION_CATALOG } from "@seedwatch/metrics";
 import {
   DEFAULT_MIN_REFRESH_INTERVAL,
@@ -8,6 +8,7 @@ import {
   TARGET_DEFAULTS,
 } from "../../packages/exporter/src/config/config.ts";
 import { STATUS_NAMES } from "../../packages/exporter/src/model/status.ts";
+import { ENGINE } from "../../packages/exporter/src/render/engine-metrics.ts";
 import { STATUS_LABELS } from "../../packages/exporter/src/render/status-labels.ts";
 import {
   DOWNLOADER,
@@ -127,6 +128,54 @@ const PROVENANCE: ReadonlyArray<{
   },
 ];
 
+/** Which client figure backs each engine family (the process ones come from /proc alike for all). */
+const ENGINE_PROVENANCE: ReadonlyArray<{
+  readonly metrics: readonly MetricDefinition[];
+  readonly from: Provenance;
+}> = [
+  {
+    metrics: [ENGINE.info],
+    from: {
+      qbittorrent: "`app/version`; `libtorrent` from `app/buildInfo` (libtorrent-rasterbar)",
+      transmission:
+        "`session-get` `version`; `libtorrent` empty (libtransmission is its own engine)",
+      deluge: "`daemon.get_version`; `libtorrent` from `core.get_libtorrent_version`",
+      rtorrent:
+        "`system.client_version`; `libtorrent` is rTorrent's own libtorrent, `system.library_version`",
+    },
+  },
+  {
+    metrics: [ENGINE.startTime],
+    from: {
+      qbittorrent:
+        "the process's start time, when it runs here (qBittorrent's API does not tell it)",
+      transmission: "now minus `session-stats` `current-stats.secondsActive`",
+      deluge: "the process's start time, when it runs here (Deluge's RPC does not tell it)",
+      rtorrent:
+        "`system.startup_time` (rTorrent-PS) or `startup_time` (pyrocore's rtorrent.d), else the process's start time when it runs here",
+    },
+  },
+  {
+    metrics: [ENGINE.openSockets],
+    from: {
+      qbittorrent: "`server_state.total_peer_connections` (libtorrent `peer.num_peers_connected`)",
+      transmission: "none: `session-stats` has no peer count",
+      deluge: "libtorrent `peer.num_peers_connected`",
+      rtorrent: "`network.open_sockets` (connecting peers included)",
+    },
+  },
+  {
+    metrics: [ENGINE.openFiles, ENGINE.openHttpRequests],
+    from: {
+      qbittorrent: "none: not in its API",
+      transmission: "none: not in its API",
+      deluge: "none: libtorrent keeps no such counters",
+      rtorrent:
+        "`network.open_files` (only builds patched for it; 0.9.8 has none) and `network.http.current_open`",
+    },
+  },
+];
+
 /** Families of PT that are the same for every client (derived from the list, or constant). */
 const CLIENT_INDEPENDENT: readonly MetricDefinition[] = [
   PT.up,
@@ -161,6 +210,7 @@ const REMARKS: Readonly<Record<string, string>> = {
 /** Labels every series of a group carries, said once in the group's introduction. */
 const COMMON_LABELS: Readonly<Record<string, readonly string[]>> = {
   pt: TARGET_LABELS,
+  engine: TARGET_LABELS,
   session: TARGET_LABELS,
   downloader: ["name", "version", "client", "host"],
   target: ["name", "type"],
@@ -172,6 +222,7 @@ const COMMON_LABELS: Readonly<Record<string, readonly string[]>> = {
 
 const INTRO: Readonly<Record<string, string>> = {
   pt: `Exported by every torrent-client target (\`qbittorrent\`, \`transmission\`, \`deluge\`, \`rtorrent\`). Every series carries ${codeList(TARGET_LABELS)}: the target's name, its URL (as written, without a query string, which may hold a token) and its type, as pt-exporter's do. When the last poll failed only \`pt_up 0\` is exported for the target (and its \`seedwatch_target_*\` series): nothing stale. Per-torrent series (\`pt_tracker_torrent*\`, and \`downloader_tracker_torrent_*\`) are all or nothing per target: every torrent has them while the target has at most \`per_torrent.max_torrents\` torrents, none has them above it, so a sum over them is complete or absent, never silently short. \`seedwatch_target_per_torrent_omitted_torrents\` says which (0, or every torrent of the target); the aggregates always cover every torrent.`,
+  engine: `What each torrent client says of its engine, and what \`/proc\` says of its process, with ${codeList(TARGET_LABELS)}, while the target is up. A figure the client does not give is absent, never 0. The \`pt_client_process_*\` series exist only when the client runs on the same machine as seedwatch (the target's host is a loopback or local address, \`localhost\` or this machine's name; rTorrent on a unix socket): its process is the one whose PID the client gives (rTorrent's \`system.pid\`) or the one holding the socket that listens on the target's port, found in \`/proc/net/tcp{,6}\` and \`/proc/*/fd\` among the processes seedwatch's user may read. Through deluge-web, deluged is looked for at the daemon address deluge-web lists, when deluge-web itself runs here (port 8112 is deluge-web's, not deluged's); an rTorrent behind a web server, or of another user, is found by \`system.pid\` alone when its command name is \`rtorrent\`. A process is known by its PID and start time together: when the client exits and its PID is reused, the series disappear until the client is found again (a search at most once a minute). CPU time is \`utime + stime\` of \`/proc/PID/stat\` at 100 ticks per second, memory \`VmRSS\` and \`VmSize\` of \`/proc/PID/status\`, the start time \`btime\` of \`/proc/stat\` plus the process's \`starttime\`, as node_exporter's process collector reads them. CPU share and memory share (ps's \`pcpu\`, \`pmem\`) follow in PromQL: \`rate(pt_client_process_cpu_seconds_total[5m])\` and \`pt_client_process_resident_memory_bytes / on() group_left seedwatch_host_memory_total_bytes\`.`,
   session: `The torrent session-statistics catalog of @seedwatch/metrics (99 metrics in 8 categories, after irontide-session and libtorrent), exported per torrent target with ${codeList(TARGET_LABELS)}. Names are derived from the dotted catalog names (\`net.bytes_sent\` -> \`pt_session_net_bytes_sent_total\`; microseconds and milliseconds become seconds). **Only the slots a client really reports are exported**: a figure the client does not have shows no series rather than a zero. The client columns say which client fills which slot ("list": derived from the torrent list, the same for every client); they are read from each source's code when this page is generated. The clients' pages in [clients/](clients/) say which figure backs each slot.`,
   downloader: `LeiShi1313/downloader-exporter's family, with its names and labels, so the Grafana dashboards built for it (grafana.com 15006 and 22677) work unchanged. Only with \`compat.downloader_exporter: true\`. Every series carries ${codeList(["name", "version", "client", "host"])}. Unlike downloader-exporter, \`downloader_*_bytes_total\` are the same figures as \`pt_*_bytes_total\` (all-time where the client keeps one), and \`status\` maps qBittorrent 5's stopped states to \`Paused\` (downloader-exporter reports \`Unknown\`).`,
   target: `The daemon's own view of each target, whatever its kind (torrent clients and miners), with ${codeList(["name", "type"])}. These stay exported while a target is down: they say why.`,
@@ -192,20 +243,31 @@ const TYPES: Readonly<Record<string, string>> = {
   summary: "summary",
 };
 
-/** Session slots each client fills, read from its source (every `SESSION_METRIC` slot it names). */
+/**
+ * Session slots each client fills, read from its source: every `SESSION_METRIC` slot (`M.X`)
+ * named in the non-test files of its directory.
+ */
 export function sessionSlotsByClient(): ReadonlyMap<string, ReadonlySet<string>> {
-  const ids = (path: string) =>
+  const ids = (paths: readonly URL[]) =>
     new Set(
-      [
-        ...readFileSync(new URL(path, import.meta.url), "utf8").matchAll(
-          /\bM\.([A-Z][A-Z0-9_]*)\b/g,
+      paths.flatMap((path) =>
+        [...readFileSync(path, "utf8").matchAll(/\bM\.([A-Z][A-Z0-9_]*)\b/g)].map(
+          (m) => m[1] as string,
         ),
-      ].map((m) => m[1] as string),
+      ),
     );
+  const sourceFiles = (kind: string) => {
+    const dir = new URL(`../../packages/exporter/src/sources/${kind}/`, import.meta.url);
+    return readdirSync(dir)
+      .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+      .map((f) => new URL(f, dir));
+  };
   const slots = new Map<string, ReadonlySet<string>>();
-  for (const client of CLIENTS)
-    slots.set(client.kind, ids(`../../packages/exporter/src/sources/${client.kind}/index.ts`));
-  slots.set("list", ids("../../packages/exporter/src/collect/torrent-target.ts"));
+  for (const client of CLIENTS) slots.set(client.kind, ids(sourceFiles(client.kind)));
+  slots.set(
+    "list",
+    ids([new URL("../../packages/exporter/src/collect/torrent-target.ts", import.meta.url)]),
+  );
   return slots;
 }
 
@@ -237,7 +299,14 @@ function sessionTable(): string {
   const slots = sessionSlotsByClient();
   const list = slots.get("list") ?? new Set();
   const defs = sessionDefinitions();
-  return table(
+  const regular = SESSION_CATALOG.entries.filter((e) => !e.diagnostic);
+  const counts = CLIENTS.map((c) => {
+    const own = regular.filter((e) => slots.get(c.kind)?.has(e.id)).length;
+    const all = regular.filter((e) => slots.get(c.kind)?.has(e.id) || list.has(e.id)).length;
+    return `${c.title} ${own} (${all} with the list's)`;
+  });
+  const summary = `Non-diagnostic slots filled, of ${regular.length}: ${counts.join(", ")}.`;
+  return `${summary}\n\n${table(
     ["metric", "type", "meaning (catalog name)", ...CLIENTS.map((c) => c.title)],
     SESSION_CATALOG.entries.map((entry, i) => {
       const def = defs[i] as MetricDefinition;
@@ -247,13 +316,23 @@ function sessionTable(): string {
       const diagnostic = entry.diagnostic ? " Diagnostic: no torrent client reports it." : "";
       return [code(def.name), TYPES[def.kind] ?? def.kind, `${def.help}${diagnostic}`, ...marks];
     }),
-  );
+  )}`;
 }
 
 function provenanceTable(): string {
   return table(
     ["metrics", ...CLIENTS.map((c) => c.title)],
     PROVENANCE.map((p) => [
+      codeList(p.metrics.map((m) => m.name)),
+      ...CLIENTS.map((c) => p.from[c.kind]),
+    ]),
+  );
+}
+
+function engineProvenanceTable(): string {
+  return table(
+    ["metrics", ...CLIENTS.map((c) => c.title)],
+    ENGINE_PROVENANCE.map((p) => [
       codeList(p.metrics.map((m) => m.name)),
       ...CLIENTS.map((c) => p.from[c.kind]),
     ]),
@@ -363,6 +442,7 @@ torrent list (the \`pt_max_*\` ones from the configuration).
 ${provenanceTable()}
 `,
 )}
+${section("engine", `\n### Which client provides which figure\n\n${engineProvenanceTable()}\n`)}
 ${section("session")}
 ${section("downloader")}
 ${section("target", "\n`reason` of `seedwatch_target_poll_errors_total`: `auth` (credentials refused), `banned` (the client locked us out), `timeout`, `connection`, `http` (another status), `protocol` (an answer that is not what the client's API documents), `other`.\n")}

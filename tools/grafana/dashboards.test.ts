@@ -32,6 +32,7 @@ const LATIN_IN_CHINESE = new Set([
   "Transmission",
   "Deluge",
   "rTorrent",
+  "libtorrent",
   "Prometheus",
   "Node",
   "channel-exporter",

@@ -120,6 +120,13 @@ export function overviewDashboard(language: DashboardLanguage): DashboardSpec {
                 mayBeEmpty: "miners have no torrents",
               },
               {
+                title: t["figure.clientUptime"],
+                expr: `max by (name) (time() - pt_client_start_time_seconds{${T}})`,
+                unit: "s",
+                mayBeEmpty:
+                  "only clients that tell their start, or run on the seedwatch machine, have one",
+              },
+              {
                 title: t["figure.lastPoll"],
                 expr: `max by (name) (seedwatch_target_poll_duration_seconds{${T}})`,
                 unit: "s",

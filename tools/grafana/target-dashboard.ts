@@ -291,6 +291,62 @@ export function targetDashboard(language: DashboardLanguage): DashboardSpec {
         ],
       },
       {
+        row: t["row.engine"],
+        panels: [
+          stat(
+            t["figure.clientUptime"],
+            { expr: `time() - pt_client_start_time_seconds{${ONE}}` },
+            { unit: "s", w: 4, description: t["target.clientUptimeHelp"] },
+          ),
+          stat(
+            t["figure.versions"],
+            { expr: `pt_client_info{${ONE}}`, legend: "{{version}} / {{libtorrent}}" },
+            { w: 8, textMode: "name" },
+          ),
+          timeseries(
+            t["figure.connections"],
+            [
+              { expr: `pt_open_sockets{${ONE}}`, legend: t["legend.sockets"] },
+              {
+                expr: `pt_open_files{${ONE}}`,
+                legend: t["legend.files"],
+                mayBeEmpty: "only rTorrent builds patched for it report open files",
+              },
+              {
+                expr: `pt_open_http_requests{${ONE}}`,
+                legend: t["legend.httpRequests"],
+                mayBeEmpty: "only rTorrent reports its HTTP requests",
+              },
+            ],
+            { w: 12, description: t["target.connectionsHelp"] },
+          ),
+          timeseries(
+            t["figure.processCpu"],
+            [
+              {
+                expr: `rate(pt_client_process_cpu_seconds_total{${ONE}}[$__rate_interval])`,
+                legend: "{{client}}",
+              },
+            ],
+            { unit: "percentunit", description: t["target.processHelp"] },
+          ),
+          timeseries(
+            t["figure.processMemory"],
+            [
+              {
+                expr: `pt_client_process_resident_memory_bytes{${ONE}}`,
+                legend: t["legend.resident"],
+              },
+              {
+                expr: `pt_client_process_virtual_memory_bytes{${ONE}}`,
+                legend: t["legend.virtual"],
+              },
+            ],
+            { unit: "bytes", description: t["target.processHelp"] },
+          ),
+        ],
+      },
+      {
         row: t["row.session"],
         panels: [
           timeseries(

@@ -27,6 +27,7 @@ export const GRAFANA_EN = {
   "row.trackers": "Trackers",
   "row.torrentsOneByOne": "Torrents, one by one",
   "row.session": "Session statistics",
+  "row.engine": "Engine and process",
   "row.sites": "Sites",
   "row.overTime": "Over time",
   "row.torrentsOfTrackers": "Torrents of these trackers",
@@ -57,6 +58,11 @@ export const GRAFANA_EN = {
   "figure.pollDuration": "Poll duration",
   "figure.omitted": "Torrents without per-torrent series",
   "figure.perTorrentCap": "per_torrent.max_torrents",
+  "figure.clientUptime": "Client up",
+  "figure.versions": "Versions",
+  "figure.connections": "Connections and requests",
+  "figure.processCpu": "Client CPU",
+  "figure.processMemory": "Client memory",
 
   // Legends.
   "legend.upload": "upload",
@@ -64,6 +70,11 @@ export const GRAFANA_EN = {
   "legend.uploaded": "uploaded",
   "legend.downloaded": "downloaded",
   "legend.free": "free",
+  "legend.sockets": "peer sockets",
+  "legend.files": "open files",
+  "legend.httpRequests": "HTTP requests",
+  "legend.resident": "resident",
+  "legend.virtual": "virtual",
   "legend.nodes": "nodes",
   "legend.connections": "connections",
   "legend.poll": "poll",
@@ -98,6 +109,12 @@ export const GRAFANA_EN = {
   "target.title": "Seedwatch / Target",
   "target.description":
     "One torrent client: its figures, trackers, categories, tags, session statistics and torrents. The torrent table links each torrent to seedwatch's removal confirmation page.",
+  "target.clientUptimeHelp":
+    "Since the client started, by its own account (rTorrent with startup_time, Transmission), else since its process started when it runs on the seedwatch machine; empty when neither is known.",
+  "target.processHelp":
+    "Read from /proc on the seedwatch machine: only for a client that runs there. CPU is the share of one core.",
+  "target.connectionsHelp":
+    "Peer sockets the client holds open (libtorrent's connected peers; rTorrent's open sockets); open files and HTTP requests only rTorrent reports.",
   "target.uploadedHelp":
     "The client's total: all-time for qBittorrent and Transmission, since the client started for Deluge and rTorrent.",
   "target.uploadByTracker": "Upload speed by tracker",

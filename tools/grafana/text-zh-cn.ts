@@ -27,6 +27,7 @@ export const GRAFANA_ZH_CN: GrafanaText = {
   "row.trackers": "Tracker",
   "row.torrentsOneByOne": "逐个种子",
   "row.session": "会话统计",
+  "row.engine": "引擎与进程",
   "row.sites": "站点",
   "row.overTime": "随时间变化",
   "row.torrentsOfTrackers": "这些 Tracker 的种子",
@@ -56,12 +57,22 @@ export const GRAFANA_ZH_CN: GrafanaText = {
   "figure.pollDuration": "轮询耗时",
   "figure.omitted": "没有单种指标的种子",
   "figure.perTorrentCap": "单种指标上限（per_torrent.max_torrents）",
+  "figure.clientUptime": "客户端已运行",
+  "figure.versions": "版本",
+  "figure.connections": "连接与请求",
+  "figure.processCpu": "客户端 CPU",
+  "figure.processMemory": "客户端内存",
 
   "legend.upload": "上传",
   "legend.download": "下载",
   "legend.uploaded": "已上传",
   "legend.downloaded": "已下载",
   "legend.free": "剩余",
+  "legend.sockets": "对等连接",
+  "legend.files": "打开的文件",
+  "legend.httpRequests": "HTTP 请求",
+  "legend.resident": "常驻内存",
+  "legend.virtual": "虚拟内存",
   "legend.nodes": "节点",
   "legend.connections": "连接",
   "legend.poll": "轮询",
@@ -91,6 +102,12 @@ export const GRAFANA_ZH_CN: GrafanaText = {
   "target.title": "Seedwatch / 目标",
   "target.description":
     "单个下载客户端：各项数据、Tracker、分类、标签、会话统计和种子。种子表格里每个种子都链接到 seedwatch 的删种确认页。",
+  "target.clientUptimeHelp":
+    "自客户端启动以来的时间：以客户端自己报告的为准（带 startup_time 的 rTorrent、Transmission），否则在它与 seedwatch 同机运行时取其进程的启动时间；两者都不知道时为空。",
+  "target.processHelp":
+    "在 seedwatch 所在机器上从 /proc 读取：只有在同一台机器上运行的客户端才有。CPU 为占单个核心的比例。",
+  "target.connectionsHelp":
+    "客户端打开的对等连接（libtorrent 的已连接对等端；rTorrent 的打开套接字）；打开的文件和 HTTP 请求只有 rTorrent 报告。",
   "target.uploadedHelp":
     "客户端的累计值：qBittorrent 和 Transmission 是历史累计，Deluge 和 rTorrent 从客户端启动算起。",
   "target.uploadByTracker": "各 Tracker 上传速度",

@@ -145,7 +145,7 @@ function start(app: HTMLElement): void {
         // Before the cards of clients that need a password, which come last.
         cards.insertBefore(card.root, cards.querySelector(".needs-credentials"));
       }
-      card.update(target, overview.at, hostUptime);
+      card.update(target, overview.at, hostUptime, overview.host?.memory?.totalBytes ?? null);
     }
     for (const [name, card] of cardsByName) {
       if (seen.has(name)) continue;

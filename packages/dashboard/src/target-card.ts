@@ -5,6 +5,7 @@
 import type { TargetOverview } from "./api.ts";
 import { Chart } from "./chart.ts";
 import { h, setValue } from "./dom.ts";
+import { EnginePanel } from "./engine-panel.ts";
 import { formatBytes, formatCount, formatDuration, formatRate, knownSize } from "./format.ts";
 import type { MessageKey } from "./i18n/catalog.ts";
 import { t, tNodes } from "./i18n/translate.ts";
@@ -33,6 +34,7 @@ export class TargetCard {
   readonly #error: HTMLElement;
   readonly #chartBox: HTMLElement;
   readonly #rates = new LiveBuffer(2);
+  readonly #engine = new EnginePanel();
   #chart: Chart | undefined;
 
   constructor(name: string, onSelect: (name: string) => void) {
@@ -87,13 +89,19 @@ export class TargetCard {
           h("div", { "data-class": key }, h("dt", {}, t(label)), field(`class:${key}`, "dd")),
         ),
       ),
+      this.#engine.root,
       this.#chartBox,
       this.#error,
     );
   }
 
-  /** Shows the target as of `at` (ms), with the host's uptime in seconds. */
-  update(target: TargetOverview, at: number, hostUptime: number | null): void {
+  /** Shows the target as of `at` (ms), with the host's uptime in seconds and its RAM in bytes. */
+  update(
+    target: TargetOverview,
+    at: number,
+    hostUptime: number | null,
+    hostMemory: number | null = null,
+  ): void {
     const state = target.up ? "up" : target.lastError === null ? "starting" : "down";
     this.root.dataset.state = state;
     setValue(this.#state, t(`state.${state}`));
@@ -102,7 +110,9 @@ export class TargetCard {
     this.#error.hidden = target.lastError === null || target.up;
     this.#error.textContent = target.up ? "" : (target.lastError ?? "");
 
-    const upFor = target.upSince === null ? null : Math.max(0, (at - target.upSince) / 1000);
+    // The client's own start where known (its account, or its process's), else when we saw it come up.
+    const since = target.engine?.startedAt ?? target.upSince;
+    const upFor = since === null ? null : Math.max(0, (at - since) / 1000);
     this.#set("clientUptime", formatDuration(upFor), upFor === null ? null : Math.floor(upFor));
     this.#set("hostUptime", formatDuration(hostUptime), hostUptime);
     const client = target.client;
@@ -113,6 +123,7 @@ export class TargetCard {
     const freeSpace = knownSize(client?.freeSpace);
     this.#set("freeSpace", formatBytes(freeSpace), freeSpace);
     this.#set("trackers", formatCount(target.trackers), target.trackers);
+    this.#engine.update(target, at, hostMemory);
     const torrentClient = target.classes !== null;
     this.root.classList.toggle("device", !torrentClient);
     for (const [key] of CLASSES) {

@@ -24,7 +24,7 @@ const SRC = fileURLToPath(new URL("../", import.meta.url));
 const DYNAMIC_PREFIXES = ["live.", "state.", "status.", "series.", "seriesHelp."];
 
 /** Latin words a Chinese reader sees as they are: names, units, abbreviations. */
-const LATIN_IN_CHINESE = new Set(["API", "CPU", "Tracker", "df"]);
+const LATIN_IN_CHINESE = new Set(["API", "CPU", "HTTP", "Tracker", "df", "libtorrent"]);
 
 describe("the dashboard's catalogs", () => {
   it("have the same keys, placeholders and plural forms in every language", () => {

@@ -11,6 +11,7 @@ import { TorrentTable } from "../model/torrent-table.ts";
 import { TrackerNamer } from "../model/tracker.ts";
 import type { ClientStatus, SourceContext, TorrentSource } from "../sources/source.ts";
 import type { CounterStore } from "../store/counter-store.ts";
+import { ClientProcess, type ProcessFigures, processEndpoint, runsHere } from "./client-process.ts";
 import { PollingTarget } from "./polling-target.ts";
 import type { TargetSummary } from "./target.ts";
 import type { TargetConfig } from "./target-config.ts";
@@ -24,6 +25,8 @@ export interface TorrentTargetDeps {
   readonly counters: CounterStore | undefined;
   readonly createSource: (config: TargetConfig, context: SourceContext) => TorrentSource;
   readonly now?: () => number;
+  /** False: never look for the client's process (a replay of recorded answers, whose URL names no real client). */
+  readonly findProcess?: boolean;
 }
 
 /**
@@ -43,6 +46,12 @@ export class TorrentTarget extends PollingTarget {
   readonly #counters: CounterStore | undefined;
   #counterSaveFailing = false;
   #progressLoggedAt = 0;
+  /** The client's process when it runs on this machine; undefined for a remote one. */
+  #process: ClientProcess | undefined;
+  #processFailing = false;
+  readonly #findProcess: boolean;
+  /** What the client's process used at the last successful poll; undefined when not found. */
+  process: ProcessFigures | undefined;
 
   constructor(config: TargetConfig, deps: TorrentTargetDeps) {
     super(config, deps.log, deps.now);
@@ -52,6 +61,9 @@ export class TorrentTarget extends PollingTarget {
       ...(deps.now === undefined ? {} : { now: deps.now }),
     });
     this.session = createSessionCounters();
+    this.#findProcess = deps.findProcess !== false;
+    const endpoint = this.#findProcess ? processEndpoint(config.type, config.url) : undefined;
+    this.#process = endpoint === undefined ? undefined : new ClientProcess(endpoint);
     this.#source = deps.createSource(config, {
       target: config.name,
       session: this.session,
@@ -82,12 +94,53 @@ export class TorrentTarget extends PollingTarget {
     // what Prometheus or the archive has seen.
     this.#saveCounters();
     this.client = result.client;
+    this.#followEngineUrl(result.client.engine?.engineUrl);
+    this.process = await this.#sampleProcess(result.client.engine?.pid);
     this.#fillSessionFromTable();
     return { torrents: this.table.size, version: result.client.version };
   }
 
+  /**
+   * When the client started: its own account where it gives one, else its process's start time
+   * when it runs on this machine; undefined otherwise.
+   */
+  get clientStartTimeSeconds(): number | undefined {
+    return this.client?.engine?.startTimeSeconds ?? this.process?.startTimeSeconds;
+  }
+
   protected close(): Promise<void> {
     return this.#source.close();
+  }
+
+  /**
+   * Looks for the engine where the source says it listens (deluge-web's daemon), but only when
+   * the front end itself runs here: a host name in the front end's list is relative to it.
+   */
+  #followEngineUrl(url: string | undefined): void {
+    if (url === undefined || !this.#findProcess) return;
+    if (!runsHere(this.config.url)) return;
+    const endpoint = processEndpoint(this.config.type, url);
+    const current = this.#process?.endpoint;
+    if (endpoint === undefined) this.#process = undefined;
+    else if (JSON.stringify(endpoint) !== JSON.stringify(current))
+      this.#process = new ClientProcess(endpoint);
+  }
+
+  /** The process figures; a /proc it cannot read or understand costs them, never the poll. */
+  async #sampleProcess(pid: number | undefined): Promise<ProcessFigures | undefined> {
+    if (this.#process === undefined) return undefined;
+    try {
+      const figures = await this.#process.sample(pid);
+      this.#processFailing = false;
+      return figures;
+    } catch (error) {
+      if (!this.#processFailing)
+        this.log.warn("could not read the client's process in /proc; its figures are left out", {
+          err: error,
+        });
+      this.#processFailing = true;
+      return undefined;
+    }
   }
 
   /** One log line every few seconds while a long answer (a first sync of a big box) is read. */

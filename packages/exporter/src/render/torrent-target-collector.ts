@@ -14,6 +14,7 @@ import type { TorrentTarget } from "../collect/torrent-target.ts";
 import type { Logger } from "../log.ts";
 import type { TorrentRow } from "../model/torrent-table.ts";
 import { publicUrl } from "../settings/redact-url.ts";
+import { renderEngine } from "./engine-collector.ts";
 import { omittedTorrents, perTorrentCap } from "./per-torrent-cap.ts";
 import { statusLabel } from "./status-labels.ts";
 import { renderTargetSelf, TARGET_SELF, targetSelfLabels } from "./target-self.ts";
@@ -114,6 +115,7 @@ export class TorrentTargetCollector implements Collector {
       this.#cacheKey = key;
     }
     replay(w, this.#tableFamilies);
+    renderEngine(w, target, head);
     this.#session.collect(w);
     if (config.compat.downloaderExporter) this.#renderDownloaderClient(w, downloaderHead);
     replay(w, this.#downloaderTableFamilies);

@@ -18,6 +18,32 @@ export interface ClientStatus {
   readonly uploadRate: number;
   /** Free bytes where the client saves downloads; undefined when unknown. */
   readonly freeSpace: number | undefined;
+  /** What the client says of its engine; absent for a client that says none of it. */
+  readonly engine?: EngineStatus;
+}
+
+/**
+ * A client's engine as the client itself reports it, each figure undefined where it does not
+ * (see docs/clients for which client gives which).
+ */
+export interface EngineStatus {
+  /** Peer sockets open: rTorrent's `network.open_sockets`, libtorrent's connected peers. */
+  readonly openSockets?: number;
+  /** Files the engine holds open (rTorrent `network.open_files`, a patched build only). */
+  readonly openFiles?: number;
+  /** HTTP requests in flight, tracker announces mostly (rTorrent `network.http.current_open`). */
+  readonly openHttpRequests?: number;
+  /** The engine library's version: libtorrent-rasterbar's, or rTorrent's libtorrent. */
+  readonly libraryVersion?: string;
+  /** When the client started, seconds since the epoch, by its own account. */
+  readonly startTimeSeconds?: number;
+  /** The client's process ID as it gives it (rTorrent's `system.pid`), to find its process. */
+  readonly pid?: number;
+  /**
+   * Where the engine itself listens when the target's URL is a front end's (deluge-web's daemon,
+   * `deluge://host:port` as deluge-web names it), to find its process instead of the front end's.
+   */
+  readonly engineUrl?: string;
 }
 
 /**

@@ -30,6 +30,24 @@ export interface TargetOverview {
   } | null;
   readonly classes: Readonly<Record<string, number>> | null;
   readonly trackers: number | null;
+  /** What a torrent client says of its engine and /proc of its process, while it is up; null otherwise. */
+  readonly engine: EngineOverview | null;
+}
+
+/** A torrent client's engine and process, each figure null where it is not known. */
+export interface EngineOverview {
+  readonly libraryVersion: string | null;
+  /** When the client started (ms since the epoch): its own account, else its local process's. */
+  readonly startedAt: number | null;
+  readonly openSockets: number | null;
+  readonly openFiles: number | null;
+  readonly openHttpRequests: number | null;
+  /** Its process, when it runs on the daemon's machine. */
+  readonly process: {
+    readonly cpuSeconds: number;
+    readonly residentBytes: number;
+    readonly virtualBytes: number;
+  } | null;
 }
 
 /** What the live view shows every couple of seconds. */
@@ -126,8 +144,30 @@ export function overview(
               },
         classes: torrent === undefined ? null : { ...torrent.table.classes },
         trackers: torrent === undefined ? null : torrent.table.trackers.size,
+        engine: torrent === undefined || !t.health.up ? null : engineOverview(torrent),
       };
     }),
+  };
+}
+
+function engineOverview(target: TorrentTarget): EngineOverview {
+  const engine = target.client?.engine ?? {};
+  const start = target.clientStartTimeSeconds;
+  const p = target.process;
+  return {
+    libraryVersion: engine.libraryVersion ?? null,
+    startedAt: start === undefined ? null : Math.round(start * 1000),
+    openSockets: engine.openSockets ?? null,
+    openFiles: engine.openFiles ?? null,
+    openHttpRequests: engine.openHttpRequests ?? null,
+    process:
+      p === undefined
+        ? null
+        : {
+            cpuSeconds: p.cpuSeconds,
+            residentBytes: p.residentBytes,
+            virtualBytes: p.virtualBytes,
+          },
   };
 }
 

@@ -17,6 +17,7 @@ import {
   readDeluge,
   startDelugeSwarm,
 } from "../../../../../test/support/deluge-swarm.ts";
+import { assertClientProcess } from "../../../../../test/support/process-truth.ts";
 import { TorrentTable } from "../../model/torrent-table.ts";
 import { TrackerNamer } from "../../model/tracker.ts";
 import { SourceAuthError, SourceConnectionError, SourceTimeoutError } from "../../net/errors.ts";
@@ -143,8 +144,13 @@ function compareWith(
   assert.equal(c.uploadRate, t.session.payload_upload_rate);
   // Free space moves with everything else on this disk: close, not equal.
   assert.ok(Math.abs((c.freeSpace ?? 0) - t.free) < 256 * 2 ** 20, `${c.freeSpace} vs ${t.free}`);
-  for (const { slot, keys } of SESSION_MAPPING) {
-    const expected = Math.round(keys.reduce((sum, key) => sum + (t.session[key] as number), 0));
+  // `deluged --version` of Debian 12's package: libtorrent 2.0.8.0.
+  assert.equal(c.engine?.libraryVersion, "2.0.8.0");
+  assert.equal(c.engine?.openSockets, t.session["peer.num_peers_connected"]);
+  assert.equal(c.engine?.startTimeSeconds, undefined, "Deluge does not tell its start");
+  for (const { slot, keys, scale = 1 } of SESSION_MAPPING) {
+    const sum = keys.reduce((total, key) => total + (t.session[key] as number), 0);
+    const expected = Math.round(sum * scale);
     assert.equal(session.get(slot), expected, `${keys.join("+")}`);
     assert.equal(session.isFilled(slot), true);
   }
@@ -185,6 +191,11 @@ describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout
     }
   });
 
+  it("finds deluged's process by its daemon port, with the figures ps gives", async () => {
+    await assertClientProcess("deluge", swarm.seeder.daemonUrl, swarm.seeder.daemon.pid);
+    await assertClientProcess("deluge", swarm.leecher.daemonUrl, swarm.leecher.daemon.pid);
+  });
+
   it("maps the leecher exactly as deluged reports it (all-time downloads)", async () => {
     const s = daemonSource(swarm.leecher);
     try {
@@ -217,6 +228,9 @@ describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout
       await assertMatches(swarm.seeder, s, announceHost);
       const again = await s.poll();
       assert.equal(again.reset, true, "deluge-web answers are always complete");
+      // deluged's own address, to find its process rather than deluge-web's.
+      assert.equal(again.client.engine?.engineUrl, swarm.seeder.daemonUrl);
+      await assertClientProcess("deluge", swarm.seeder.daemonUrl, swarm.seeder.daemon.pid);
     } finally {
       await s.source.close();
     }

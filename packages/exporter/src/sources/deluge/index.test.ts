@@ -125,6 +125,16 @@ function recordedCounters(): Record<string, number> {
     payload_download_rate: 0,
     "net.sent_payload_bytes": 1572864,
     "net.recv_payload_bytes": 0,
+    "peer.num_socks5_peers": 0,
+    "peer.num_http_proxy_peers": 0,
+    "peer.num_ssl_peers": 2,
+    "peer.num_ssl_socks5_peers": 0,
+    "peer.num_ssl_http_proxy_peers": 0,
+    "peer.num_ssl_utp_peers": 1,
+    "disk.num_blocks_read": 96,
+    "disk.num_blocks_written": 3,
+    "ses.num_piece_passed": 32,
+    "dht.dht_announce_peer_out": 5,
   };
 }
 
@@ -164,17 +174,31 @@ describe("Deluge session catalog mapping", () => {
     assert.equal(session.get(M.BW_PAYLOAD_UPLOAD_RATE), 393217);
     assert.equal(session.get(M.BW_TOTAL_UPLOADED), 1572864);
     assert.equal(session.isFilled(M.DHT_NODES), true, "a zero Deluge reports is a real zero");
+    assert.equal(session.get(M.NET_NUM_TCP_CONNECTIONS), 0 + 2, "plain TCP + SSL over TCP");
+    assert.equal(session.get(M.NET_NUM_UTP_CONNECTIONS), 1 + 1, "uTP + SSL over uTP");
+    assert.equal(session.get(M.DISK_READ_BYTES), 96 * 16384, "16 KiB blocks");
+    assert.equal(session.get(M.DISK_WRITE_BYTES), 3 * 16384);
+    assert.equal(session.get(M.DISK_HASH_COUNT), 32 + 0, "pieces passed + failed");
+    assert.equal(session.get(M.PROTO_PIECES_DOWNLOADED), 32);
+    assert.equal(session.get(M.DHT_ANNOUNCE_COUNT), 5);
     for (const slot of [
       M.NET_TCP_BYTES_SENT,
-      M.DISK_READ_BYTES,
       M.DISK_CACHE_HITS,
       M.DHT_LOOKUPS,
       M.PEER_PEERS_AVAILABLE,
-      M.PROTO_PIECES_DOWNLOADED,
+      M.PROTO_HANDSHAKES_IN,
       M.SES_UPTIME_SECS,
     ]) {
       assert.equal(session.isFilled(slot), false, SESSION_CATALOG.entries[slot]?.name);
     }
+  });
+
+  it("fills every non-diagnostic slot a libtorrent counter stands behind: 39, and 45 with the list's", () => {
+    const session = createSessionCounters();
+    fillSession(session, recordedCounters());
+    const filled = SESSION_CATALOG.entries.filter((_, i) => session.isFilled(i)).length;
+    assert.equal(filled, 39);
+    assert.equal(SESSION_MAPPING.length, 39);
   });
 
   it("leaves a slot unfilled when a key it needs is missing or not a number", () => {

@@ -1,14 +1,17 @@
 // The Deluge source: diffed torrent status over the daemon RPC (or full lists via deluge-web) mapped onto the model.
 
-import { SESSION_METRIC as M, type SessionCounters } from "@seedwatch/metrics";
+export { fillSession, POLL_SESSION_KEYS, SESSION_MAPPING } from "./session-mapping.ts";
+
 import { StateMapper } from "../../model/status.ts";
 import { SourceConnectionError, SourceProtocolError } from "../../net/errors.ts";
 import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
 import type { Credentials } from "../credentials.ts";
+import { engineStatus } from "../engine-status.ts";
 import type { ClientStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { type DelugeApi, type DelugeTransport, RpcDelugeApi, type TorrentsStatus } from "./api.ts";
 import { DaemonRpcClient } from "./daemon-rpc.ts";
 import { DelugeSync, SYNC_KEYS } from "./deluge-sync.ts";
+import { fillSession, OPEN_SOCKETS_KEY, POLL_SESSION_KEYS } from "./session-mapping.ts";
 import { DELUGE_STATES } from "./states.ts";
 import { parseHosts, type WebDaemonTarget, WebRpcClient } from "./web-rpc.ts";
 
@@ -35,63 +38,8 @@ export interface DelugeSourceOptions {
   readonly announceBatch?: number;
 }
 
-/**
- * libtorrent session counters (and Deluge's rates) that mean exactly what a catalog slot says,
- * by the names `core.get_session_status` answers to. A slot with several keys is their sum.
- * Slots with no exact equivalent stay unfilled.
- */
-export const SESSION_MAPPING: ReadonlyArray<{
-  readonly slot: number;
-  readonly keys: readonly string[];
-}> = [
-  { slot: M.NET_BYTES_SENT, keys: ["net.sent_bytes"] },
-  { slot: M.NET_BYTES_RECV, keys: ["net.recv_bytes"] },
-  { slot: M.NET_NUM_CONNECTIONS, keys: ["peer.num_peers_connected"] },
-  { slot: M.NET_NUM_HALF_OPEN, keys: ["peer.num_peers_half_open"] },
-  { slot: M.NET_NUM_TCP_PEERS, keys: ["peer.num_tcp_peers"] },
-  { slot: M.NET_NUM_UTP_PEERS, keys: ["peer.num_utp_peers"] },
-  { slot: M.DISK_READ_COUNT, keys: ["disk.num_read_ops"] },
-  { slot: M.DISK_WRITE_COUNT, keys: ["disk.num_write_ops"] },
-  { slot: M.DISK_QUEUE_DEPTH, keys: ["disk.queued_disk_jobs"] },
-  { slot: M.DISK_JOB_TIME_US, keys: ["disk.disk_job_time"] },
-  { slot: M.DISK_WRITE_BUFFER_BYTES, keys: ["disk.queued_write_bytes"] },
-  { slot: M.DHT_NODES, keys: ["dht.dht_nodes"] },
-  { slot: M.DHT_BYTES_IN, keys: ["dht.dht_bytes_in"] },
-  { slot: M.DHT_BYTES_OUT, keys: ["dht.dht_bytes_out"] },
-  { slot: M.PEER_NUM_UNCHOKED, keys: ["peer.num_peers_up_unchoked_all"] },
-  { slot: M.PEER_NUM_INTERESTED, keys: ["peer.num_peers_up_interested"] },
-  { slot: M.PEER_NUM_UPLOADING, keys: ["peer.num_peers_up_requests"] },
-  { slot: M.PEER_NUM_DOWNLOADING, keys: ["peer.num_peers_down_requests"] },
-  { slot: M.PEER_PEERS_CONNECTED, keys: ["peer.num_peers_connected"] },
-  { slot: M.PEER_NUM_BANNED, keys: ["peer.num_banned_peers"] },
-  { slot: M.PROTO_HASHFAILS, keys: ["ses.num_piece_failed"] },
-  { slot: M.PROTO_WASTE_BYTES, keys: ["net.recv_redundant_bytes", "net.recv_failed_bytes"] },
-  { slot: M.PROTO_PIECE_REQUESTS, keys: ["ses.num_outgoing_request"] },
-  { slot: M.PROTO_PIECE_REJECTS, keys: ["ses.num_incoming_reject"] },
-  { slot: M.PROTO_PEX_MESSAGES_IN, keys: ["ses.num_incoming_pex"] },
-  { slot: M.PROTO_PEX_MESSAGES_OUT, keys: ["ses.num_outgoing_pex"] },
-  { slot: M.BW_UPLOAD_RATE, keys: ["upload_rate"] },
-  { slot: M.BW_DOWNLOAD_RATE, keys: ["download_rate"] },
-  { slot: M.BW_PAYLOAD_UPLOAD_RATE, keys: ["payload_upload_rate"] },
-  { slot: M.BW_PAYLOAD_DOWNLOAD_RATE, keys: ["payload_download_rate"] },
-  { slot: M.BW_TOTAL_UPLOADED, keys: ["net.sent_payload_bytes"] },
-  { slot: M.BW_TOTAL_DOWNLOADED, keys: ["net.recv_payload_bytes"] },
-];
-
-/** The session keys behind ClientStatus: payload totals since deluged started, payload rates. */
-const CLIENT_KEYS = [
-  "net.recv_payload_bytes",
-  "net.sent_payload_bytes",
-  "payload_download_rate",
-  "payload_upload_rate",
-] as const;
-
-/** Every session key a poll asks for: ClientStatus's and the mapping's. */
-export const POLL_SESSION_KEYS: readonly string[] = [
-  ...new Set([...CLIENT_KEYS, ...SESSION_MAPPING.flatMap((m) => m.keys)]),
-];
-
 const DEFAULT_RESYNC_MS = 5 * 60_000;
+const DEFAULT_DAEMON_PORT = 58846;
 const DEFAULT_ANNOUNCE_BATCH = 1000;
 
 /**
@@ -113,6 +61,9 @@ export class DelugeSource implements TorrentSource {
   #api: DelugeApi | undefined;
   #probeBytes = 0;
   #version = "";
+  #libraryVersion = "";
+  /** deluge-web's daemon, as deluge-web names it (undefined over the daemon RPC). */
+  #daemonUrl: string | undefined;
   #lastFullAt = Number.NEGATIVE_INFINITY;
   #failed = false;
   #polled = false;
@@ -189,9 +140,12 @@ export class DelugeSource implements TorrentSource {
         api.sessionStatus(POLL_SESSION_KEYS, signal),
         api.freeSpace(undefined, signal),
         this.#version === "" || this.#failed || status.full
-          ? api.daemonVersion(signal).then((v) => {
-              this.#version = v;
-            })
+          ? Promise.all([api.daemonVersion(signal), api.libtorrentVersion(signal)]).then(
+              ([version, library]) => {
+                this.#version = version;
+                this.#libraryVersion = library.slice(0, 64);
+              },
+            )
           : undefined,
       ]);
       announces = await this.#announces(status, signal);
@@ -209,7 +163,9 @@ export class DelugeSource implements TorrentSource {
     if (this.#sync.takeResyncWanted()) api.resync();
     if (status.full) this.#lastFullAt = started;
     fillSession(this.#context.session, counters);
-    return { ...changes, client: clientStatus(this.#version, counters, free) };
+    const client = clientStatus(this.#version, counters, free);
+    const engine = engineOf(this.#libraryVersion, counters, this.#daemonUrl);
+    return { ...changes, client: { ...client, engine } };
   }
 
   get #resyncMs(): number {
@@ -230,6 +186,8 @@ export class DelugeSource implements TorrentSource {
       probe.close();
     }
     this.#transport = new WebRpcClient({ ...base, daemon }, http);
+    const host = daemon.host.includes(":") ? `[${daemon.host}]` : daemon.host;
+    this.#daemonUrl = `deluge://${host}:${daemon.port ?? DEFAULT_DAEMON_PORT}`;
     this.#api = new RpcDelugeApi(this.#transport);
     return this.#api;
   }
@@ -325,18 +283,21 @@ function parseAnnounces(endpoint: string, result: unknown, out: Map<string, stri
   }
 }
 
-/** Fills the session catalog from `core.get_session_status`: only slots with every key answered. */
-export function fillSession(session: SessionCounters, counters: Readonly<Record<string, number>>) {
-  for (const { slot, keys } of SESSION_MAPPING) {
-    let sum = 0;
-    let complete = true;
-    for (const key of keys) {
-      const value = counters[key];
-      if (value === undefined || !Number.isFinite(value)) complete = false;
-      else sum += value;
-    }
-    if (complete) session.set(slot, Math.max(0, Math.round(sum)));
-  }
+/**
+ * libtorrent's connected peers as the open sockets, its version, and through deluge-web where
+ * deluged listens; Deluge tells no start time.
+ */
+function engineOf(
+  libraryVersion: string,
+  counters: Readonly<Record<string, number>>,
+  daemonUrl: string | undefined,
+) {
+  const sockets = counters[OPEN_SOCKETS_KEY];
+  return engineStatus({
+    openSockets: sockets !== undefined && Number.isFinite(sockets) ? sockets : undefined,
+    libraryVersion: libraryVersion === "" ? undefined : libraryVersion,
+    engineUrl: daemonUrl,
+  });
 }
 
 function clientStatus(

@@ -110,6 +110,17 @@ export class QbittorrentApi {
       .trim();
   }
 
+  /**
+   * `GET /api/v2/app/buildInfo`: the versions qBittorrent was built with (`libtorrent`, `qt`,
+   * `boost`, ...), as a JSON object.
+   */
+  async buildInfo(signal: AbortSignal): Promise<unknown> {
+    return parseJson(
+      await this.#call("GET", "api/v2/app/buildInfo", undefined, signal, STATUS_ANSWER_BYTES),
+      "app/buildInfo",
+    );
+  }
+
   /** Deletes torrents, with or without their data. */
   async deleteTorrents(
     hashes: readonly string[],

@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { createSessionCounters, SESSION_METRIC as M } from "@seedwatch/metrics";
 import { type Qbittorrent, startQbittorrent } from "@seedwatch/testbed/qbittorrent";
 import { type Swarm, startSwarm } from "@seedwatch/testbed/swarm";
+import { assertClientProcess } from "../../../../../test/support/process-truth.ts";
 import { TorrentStatus } from "../../model/status.ts";
 import { TorrentTable } from "../../model/torrent-table.ts";
 import { TrackerNamer, trackerHost } from "../../model/tracker.ts";
@@ -102,6 +103,35 @@ describe("qBittorrent source against real qbittorrent-nox 4.5.2", { timeout: 300
     }
   });
 
+  it("reports its engine as qBittorrent's API does, and its process as ps does", async () => {
+    const { source, session } = sourceFor(swarm.seeder);
+    try {
+      const build = await swarm.seeder.api<{ libtorrent: string }>("app/buildInfo");
+      let compared = false;
+      for (let attempt = 0; attempt < 20 && !compared; attempt++) {
+        const server = async () =>
+          (await swarm.seeder.api<{ server_state: Record<string, number> }>("sync/maindata"))
+            .server_state;
+        const before = await server();
+        const { client } = await source.poll(AbortSignal.timeout(10_000));
+        const after = await server();
+        const fields = ["total_peer_connections", "total_queued_size", "queued_io_jobs"] as const;
+        if (fields.some((f) => before[f] !== after[f])) continue;
+        assert.equal(client.engine?.libraryVersion, build.libtorrent);
+        assert.match(build.libtorrent, /^\d+\.\d+\.\d+/);
+        assert.equal(client.engine?.openSockets, after.total_peer_connections);
+        assert.equal(session.get(M.PEER_PEERS_CONNECTED), after.total_peer_connections);
+        assert.equal(session.get(M.DISK_WRITE_BUFFER_BYTES), after.total_queued_size);
+        assert.equal(client.engine?.startTimeSeconds, undefined, "qBittorrent does not tell it");
+        compared = true;
+      }
+      assert.ok(compared, "qBittorrent never held still long enough to compare");
+      await assertClientProcess("qbittorrent", swarm.seeder.url, swarm.seeder.daemon.pid);
+    } finally {
+      await source.close();
+    }
+  });
+
   it("keeps one session: one login for many polls, incremental answers after the first", async () => {
     const { source } = sourceFor(swarm.leecher);
     try {
@@ -114,7 +144,7 @@ describe("qBittorrent source against real qbittorrent-nox 4.5.2", { timeout: 300
         "later polls are incremental",
       );
       assert.equal(source.traffic.logins, 1);
-      assert.equal(source.traffic.requests, 8, "version + login + 6 maindata");
+      assert.equal(source.traffic.requests, 9, "version + login + buildInfo + 6 maindata");
     } finally {
       await source.close();
     }

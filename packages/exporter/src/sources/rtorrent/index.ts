@@ -6,10 +6,11 @@ import { StateMapper } from "../../model/status.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import type { TlsOptions } from "../../net/http-client.ts";
 import type { Credentials } from "../credentials.ts";
-import type { PollResult, SourceContext, TorrentSource } from "../source.ts";
+import type { EngineStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { RtorrentApi, type RtorrentCall } from "./api.ts";
 import { ArrayResponseStream } from "./array-stream.ts";
 import { createTransport } from "./create-transport.ts";
+import { ENGINE_CALLS, readEngine } from "./engine-calls.ts";
 import { decodeListRow, type ListedTorrent, listParams } from "./list-query.ts";
 import { RtorrentSync } from "./rtorrent-sync.ts";
 import { RTORRENT_STATES } from "./states.ts";
@@ -109,6 +110,7 @@ export class RtorrentSource implements TorrentSource {
           downloadRate: globals.downloadRate,
           uploadRate: globals.uploadRate,
           freeSpace: globals.freeSpace,
+          engine: globals.engine,
         },
       };
     } catch (error) {
@@ -166,7 +168,10 @@ export class RtorrentSource implements TorrentSource {
   }
 
   async #globals(signal: AbortSignal): Promise<Globals> {
-    const calls: RtorrentCall[] = GLOBAL_CALLS.map((method) => ({ method, params: [""] }));
+    const calls: RtorrentCall[] = [...GLOBAL_CALLS, ...ENGINE_CALLS].map((method) => ({
+      method,
+      params: [""],
+    }));
     const item = this.#freeSpaceItem;
     if (item !== undefined)
       calls.push({ method: "d.free_diskspace", params: [item.toUpperCase()] });
@@ -187,7 +192,11 @@ export class RtorrentSource implements TorrentSource {
     }
     this.#defaultDirectory = directory;
     const dht = values[6];
-    const free = item === undefined ? undefined : values[GLOBAL_CALLS.length];
+    const free = item === undefined ? undefined : values[GLOBAL_CALLS.length + ENGINE_CALLS.length];
+    const engineAnswers = values.slice(
+      GLOBAL_CALLS.length,
+      GLOBAL_CALLS.length + ENGINE_CALLS.length,
+    );
     return {
       version,
       uploadedTotal: int(2),
@@ -198,6 +207,7 @@ export class RtorrentSource implements TorrentSource {
       // 0 when rTorrent could not stat the item's files; negative, an unsigned value gone wrong.
       freeSpace: free instanceof Error ? undefined : knownFreeSpace(free, { zeroIsUnknown: true }),
       dht: dht instanceof Error ? undefined : dhtFigures(dht as XmlRpcValue),
+      engine: readEngine(engineAnswers, this.#context.session, Date.now() / 1000),
     };
   }
 }
@@ -210,6 +220,7 @@ interface Globals {
   readonly downloadRate: number;
   readonly freeSpace: number | undefined;
   readonly dht: DhtFigures | undefined;
+  readonly engine: EngineStatus;
 }
 
 interface DhtFigures {

@@ -14,6 +14,7 @@ import { type NginxScgiProxy, startNginxScgiProxy } from "@seedwatch/testbed/ngi
 import { type Opentracker, startOpentracker } from "@seedwatch/testbed/opentracker";
 import { type RtorrentInstance, startRtorrent } from "@seedwatch/testbed/rtorrent";
 import { type GeneratedTorrent, makeTorrents } from "@seedwatch/testbed/torrents";
+import { assertClientProcess } from "../../../../../test/support/process-truth.ts";
 import { TorrentStatus as S } from "../../model/status.ts";
 import { TorrentTable } from "../../model/torrent-table.ts";
 import { TrackerNamer } from "../../model/tracker.ts";
@@ -326,6 +327,43 @@ for (const kind of ["tcp", "unix", "http"] as const) {
           assert.deepEqual(next.patches, []);
         }
         assert.equal(next.reset, false);
+      } finally {
+        await source.close();
+      }
+    });
+
+    it("reports its engine as rTorrent's own XML-RPC does, and its process as ps does", async () => {
+      const { source, session } = newSource(url);
+      const engineRaw = async () => ({
+        sockets: await rawGlobal(seeder, "network.open_sockets"),
+        http: await rawGlobal(seeder, "network.http.current_open"),
+        unchoked: await rawGlobal(seeder, "throttle.unchoked_uploads"),
+        downloading: await rawGlobal(seeder, "throttle.unchoked_downloads"),
+        syncQueue: await rawGlobal(seeder, "pieces.sync.queue_size"),
+      });
+      try {
+        let compared = false;
+        for (let attempt = 0; attempt < 30 && !compared; attempt++) {
+          const before = await engineRaw();
+          const { client } = await poll(source);
+          const after = await engineRaw();
+          if (JSON.stringify(before) !== JSON.stringify(after)) continue;
+          const engine = client.engine ?? {};
+          assert.equal(engine.openSockets, after.sockets);
+          assert.equal(engine.openHttpRequests, after.http);
+          assert.equal(engine.openFiles, undefined, "0.9.8 has no network.open_files");
+          assert.equal(engine.libraryVersion, await rawGlobal(seeder, "system.library_version"));
+          assert.equal(engine.libraryVersion, "0.13.8");
+          assert.equal(engine.pid, seeder.daemon.pid);
+          assert.equal(engine.startTimeSeconds, undefined, "0.9.8 has no startup_time");
+          assert.equal(session.get(M.PEER_NUM_UNCHOKED), after.unchoked);
+          assert.equal(session.get(M.PEER_NUM_DOWNLOADING), after.downloading);
+          assert.equal(session.get(M.DISK_QUEUE_DEPTH), after.syncQueue);
+          assert.equal(session.isFilled(M.SES_UPTIME_SECS), false);
+          compared = true;
+        }
+        assert.ok(compared, "rTorrent never held still long enough to compare");
+        await assertClientProcess("rtorrent", url, seeder.daemon.pid, seeder.daemon.pid);
       } finally {
         await source.close();
       }

@@ -184,6 +184,8 @@ describe("TransmissionSource over replayed answers", () => {
         downloadRate: 0,
         uploadRate: 1024,
         freeSpace: 83660668928,
+        // The clock's now minus current-stats.secondsActive (3600).
+        engine: { startTimeSeconds: 1_800_000_000 },
       });
       assert.equal(session.get(M.BW_TOTAL_UPLOADED), 2097152);
       assert.equal(session.get(M.BW_TOTAL_DOWNLOADED), 1048576);

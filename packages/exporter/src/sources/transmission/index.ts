@@ -7,6 +7,7 @@ import { StateMapper } from "../../model/status.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
 import { Credentials } from "../credentials.ts";
+import { engineStatus } from "../engine-status.ts";
 import type { ClientStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { TransmissionApi, type TransmissionTraffic } from "./api.ts";
 import { TransmissionRpcError } from "./dialect.ts";
@@ -141,7 +142,12 @@ export class TransmissionSource implements TorrentSource {
         reset: listing.update.reset,
         patches: listing.update.patches,
         removed: listing.update.removed,
-        client: this.#clientStatus(stats, freeSpace),
+        client: {
+          ...this.#clientStatus(stats, freeSpace),
+          engine: engineStatus({
+            startTimeSeconds: startedAt === undefined ? undefined : Math.round(startedAt),
+          }),
+        },
       };
     } catch (error) {
       // The sync state may be ahead of what the table got: the next list starts from scratch.

@@ -13,6 +13,7 @@ import { makeCertificate } from "@seedwatch/testbed/certificates";
 import { type Opentracker, startOpentracker } from "@seedwatch/testbed/opentracker";
 import { type GeneratedTorrent, makeTorrents } from "@seedwatch/testbed/torrents";
 import { startTransmission, type Transmission } from "@seedwatch/testbed/transmission";
+import { assertClientProcess } from "../../../../../test/support/process-truth.ts";
 import { TorrentStatus as S } from "../../model/status.ts";
 import { TorrentTable } from "../../model/torrent-table.ts";
 import { TrackerNamer, trackerHost } from "../../model/tracker.ts";
@@ -224,6 +225,23 @@ describe("Transmission source against real transmission-daemon 3.00", { timeout:
         );
         assert.equal(session.isFilled(M.DHT_NODES), false, "Transmission's RPC has no DHT figure");
         assert.equal(session.isFilled(M.NET_NUM_CONNECTIONS), false);
+        // The start is now minus secondsActive, read somewhere between the two session-stats.
+        const start = result.client.engine?.startTimeSeconds ?? 0;
+        const now = Date.now() / 1000;
+        assert.ok(
+          start >= now - statsAfter["current-stats"].secondsActive - 2 &&
+            start <= now - statsBefore["current-stats"].secondsActive + 2,
+          `start ${start}`,
+        );
+        assert.equal(
+          result.client.engine?.openSockets,
+          undefined,
+          "no peer count in session-stats",
+        );
+        assert.equal(result.client.engine?.libraryVersion, undefined);
+        // transmission-daemon's own start, as ps sees it, is the same second give or take.
+        const process = await assertClientProcess("transmission", tr.url, tr.daemon.pid);
+        assert.ok(Math.abs(process.startTimeSeconds - start) <= 3, `${process.startTimeSeconds}`);
         assert.deepEqual(unknown, []);
         break;
       }
