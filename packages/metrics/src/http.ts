@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { promisify } from "node:util";
 import { constants, gzip } from "node:zlib";
 import { acceptsGzip } from "./accept-encoding.ts";
-import { CONTENT_TYPES, encode, negotiateFormat } from "./exposition.ts";
+import { CONTENT_TYPES, encodeBytes, negotiateFormat } from "./exposition.ts";
 import type { CollectOptions, Registry } from "./registry.ts";
 
 const gzipAsync = promisify(gzip);
@@ -29,8 +29,7 @@ export async function encodeForRequest(
   options: CollectOptions = {},
 ): Promise<EncodedMetrics> {
   const format = negotiateFormat(accept);
-  const text = encode((await registry.collect(options)).families, format);
-  let body = Buffer.from(text, "utf8");
+  let body = encodeBytes((await registry.collect(options)).families, format);
   const headers: Record<string, string> = {
     "content-type": CONTENT_TYPES[format],
     vary: "Accept, Accept-Encoding",

@@ -1,8 +1,10 @@
 // Renders one torrent target's families; what grows with its torrents is re-rendered only when its table changed.
 
 import {
+  ByteLines,
   CollectingWriter,
   type Collector,
+  encodeText,
   joinLabels,
   type MetricWriter,
   type RenderedLabels,
@@ -25,8 +27,18 @@ export const SESSION_PREFIX = "pt_session_";
 interface RowLabels {
   readonly name: string;
   readonly tracker: string;
-  readonly labels: RenderedLabels;
+  /** The row's rendered label set, UTF-8 encoded once for `ByteLines`. */
+  readonly labels: Uint8Array;
 }
+
+/** The per-torrent families' sample names, encoded once. */
+const NAMES = {
+  present: encodeText(PT.torrent.sampleName),
+  status: encodeText(PT.torrentStatus.sampleName),
+  size: encodeText(PT.torrentSize.sampleName),
+  downloaded: encodeText(PT.torrentDownloaded.sampleName),
+  uploaded: encodeText(PT.torrentUploaded.sampleName),
+};
 
 /**
  * Everything one torrent target exports: pt-exporter's families and the aggregates when it is
@@ -168,19 +180,25 @@ export class TorrentTargetCollector implements Collector {
     w.family(TARGET_SELF.perTorrentCap).sample(this.#self, perTorrentCap(settings));
     this.#logCapCrossing(omitted > 0, torrents);
     if (omitted > 0) return;
-    const present = w.family(PT.torrent);
-    const status = w.family(PT.torrentStatus);
-    const size = w.family(PT.torrentSize);
-    const downloaded = w.family(PT.torrentDownloaded);
-    const uploaded = w.family(PT.torrentUploaded);
+    // Written as bytes: 5 lines per torrent, 500,000 at 100,000 torrents, with no string per line.
+    const present = new ByteLines();
+    const status = new ByteLines();
+    const size = new ByteLines();
+    const downloaded = new ByteLines();
+    const uploaded = new ByteLines();
     for (const row of target.table.rows()) {
       const labels = this.#labelsOf(row);
-      present.sample(labels, 1);
-      status.sample(labels, row.status);
-      size.sample(labels, row.size);
-      downloaded.sample(labels, row.downloaded);
-      uploaded.sample(labels, row.uploaded);
+      present.line(NAMES.present, labels, 1);
+      status.line(NAMES.status, labels, row.status);
+      size.line(NAMES.size, labels, row.size);
+      downloaded.line(NAMES.downloaded, labels, row.downloaded);
+      uploaded.line(NAMES.uploaded, labels, row.uploaded);
     }
+    w.family(PT.torrent).appendChunks(present.chunks());
+    w.family(PT.torrentStatus).appendChunks(status.chunks());
+    w.family(PT.torrentSize).appendChunks(size.chunks());
+    w.family(PT.torrentDownloaded).appendChunks(downloaded.chunks());
+    w.family(PT.torrentUploaded).appendChunks(uploaded.chunks());
   }
 
   /** One log line each time the target crosses its cap, either way (not when series are off). */
@@ -243,13 +261,18 @@ export class TorrentTargetCollector implements Collector {
     }
   }
 
-  #labelsOf(row: TorrentRow): RenderedLabels {
+  #labelsOf(row: TorrentRow): Uint8Array {
     const cached = this.#rowLabels.get(row);
     if (cached !== undefined && cached.name === row.name && cached.tracker === row.tracker)
       return cached.labels;
-    const labels = joinLabels(
-      this.#head,
-      renderLabels(["torrent_hash", "torrent_name", "tracker"], [row.hash, row.name, row.tracker]),
+    const labels = encodeText(
+      joinLabels(
+        this.#head,
+        renderLabels(
+          ["torrent_hash", "torrent_name", "tracker"],
+          [row.hash, row.name, row.tracker],
+        ),
+      ),
     );
     this.#rowLabels.set(row, { name: row.name, tracker: row.tracker, labels });
     return labels;
