@@ -36,7 +36,14 @@ export {
   formatValue,
 } from "./escape.ts";
 export type { ExpositionFormat } from "./exposition.ts";
-export { CONTENT_TYPES, encode, encodeBytes, encodeChunks, negotiateFormat } from "./exposition.ts";
+export {
+  CONTENT_TYPES,
+  encode,
+  encodeBuffers,
+  encodeBytes,
+  encodeChunks,
+  negotiateFormat,
+} from "./exposition.ts";
 export { ForeignExpositionError, foreignFamilies } from "./foreign.ts";
 export { Gauge, GaugeChild } from "./gauge.ts";
 export type { HistogramOptions, HistogramRecorder } from "./histogram.ts";
