@@ -31,6 +31,9 @@ interface RowLabels {
   readonly labels: Uint8Array;
 }
 
+/** Rows rendered between two turns of the event loop (10,000 lines, a few milliseconds). */
+const SLICE_ROWS = 2000;
+
 /** The per-torrent families' sample names, encoded once. */
 const NAMES = {
   present: encodeText(PT.torrent.sampleName),
@@ -64,6 +67,8 @@ export class TorrentTargetCollector implements Collector {
   #cacheKey = "";
   #tableFamilies = new CollectingWriter();
   #downloaderTableFamilies = new CollectingWriter();
+  /** The rendering under way for a cache key: scrapes that ask meanwhile wait for it. */
+  #rendering: { readonly key: string; readonly done: Promise<void> } | undefined;
   /** Whether the last rendering was over the per-torrent cap (logged when that changes). */
   #overCap = false;
 
@@ -85,7 +90,7 @@ export class TorrentTargetCollector implements Collector {
     });
   }
 
-  collect(w: MetricWriter): void {
+  collect(w: MetricWriter): void | Promise<void> {
     const target = this.#target;
     const config = target.config;
     const up = target.health.up;
@@ -116,18 +121,39 @@ export class TorrentTargetCollector implements Collector {
     if (download !== undefined) w.family(PT.maxDownloadSpeed).sample(head, download);
     if (upload !== undefined) w.family(PT.maxUploadSpeed).sample(head, upload);
     const key = `${target.table.version}\u0000${target.client?.version ?? ""}`;
-    if (key !== this.#cacheKey) {
-      this.#tableFamilies = new CollectingWriter();
-      this.#renderAggregates(this.#tableFamilies);
-      this.#renderPerTorrent(this.#tableFamilies);
-      this.#downloaderTableFamilies = new CollectingWriter();
-      if (config.compat.downloaderExporter)
-        this.#renderDownloaderTable(this.#downloaderTableFamilies, downloaderHead);
-      this.#cacheKey = key;
+    if (key === this.#cacheKey) return this.#writeTable(w, downloaderHead);
+    if (this.#rendering?.key !== key) {
+      const done = this.#renderTable(key, downloaderHead).finally(() => {
+        if (this.#rendering?.done === done) this.#rendering = undefined;
+      });
+      this.#rendering = { key, done };
     }
+    return this.#rendering.done.then(() => this.#writeTable(w, downloaderHead));
+  }
+
+  /**
+   * Renders what grows with the torrents into a new cache for `key`. The per-torrent series are
+   * written in slices of rows with the event loop free between them: at 100,000 torrents they
+   * take long enough to hold every other request (and the polls) back otherwise. A poll that
+   * lands meanwhile changes the table's version, so the next scrape renders again.
+   */
+  async #renderTable(key: string, downloaderHead: RenderedLabels): Promise<void> {
+    const tableFamilies = new CollectingWriter();
+    this.#renderAggregates(tableFamilies);
+    await this.#renderPerTorrent(tableFamilies);
+    const downloaderTableFamilies = new CollectingWriter();
+    if (this.#target.config.compat.downloaderExporter)
+      this.#renderDownloaderTable(downloaderTableFamilies, downloaderHead);
+    this.#tableFamilies = tableFamilies;
+    this.#downloaderTableFamilies = downloaderTableFamilies;
+    this.#cacheKey = key;
+  }
+
+  #writeTable(w: MetricWriter, downloaderHead: RenderedLabels): void {
     replay(w, this.#tableFamilies);
     this.#session.collect(w);
-    if (config.compat.downloaderExporter) this.#renderDownloaderClient(w, downloaderHead);
+    if (this.#target.config.compat.downloaderExporter)
+      this.#renderDownloaderClient(w, downloaderHead);
     replay(w, this.#downloaderTableFamilies);
   }
 
@@ -171,7 +197,7 @@ export class TorrentTargetCollector implements Collector {
     }
   }
 
-  #renderPerTorrent(w: CollectingWriter): void {
+  async #renderPerTorrent(w: CollectingWriter): Promise<void> {
     const target = this.#target;
     const settings = target.config.perTorrent;
     const torrents = target.table.size;
@@ -186,6 +212,7 @@ export class TorrentTargetCollector implements Collector {
     const size = new ByteLines();
     const downloaded = new ByteLines();
     const uploaded = new ByteLines();
+    let slice = 0;
     for (const row of target.table.rows()) {
       const labels = this.#labelsOf(row);
       present.line(NAMES.present, labels, 1);
@@ -193,6 +220,10 @@ export class TorrentTargetCollector implements Collector {
       size.line(NAMES.size, labels, row.size);
       downloaded.line(NAMES.downloaded, labels, row.downloaded);
       uploaded.line(NAMES.uploaded, labels, row.uploaded);
+      if (++slice === SLICE_ROWS) {
+        slice = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     w.family(PT.torrent).appendChunks(present.chunks());
     w.family(PT.torrentStatus).appendChunks(status.chunks());
