@@ -99,4 +99,30 @@ describe("ByteLines", () => {
     }
     assert.match(encode([family], "text"), /t_bytes\{torrent_name="ü"\} 2\n/);
   });
+
+  it("hands back the previous rendering's chunk objects where the bytes are the same, and new ones where they changed", () => {
+    const name = encodeText("t_bytes");
+    const render = (previous: readonly Uint8Array[], changed: number) => {
+      const lines = new ByteLines(previous);
+      for (let i = 0; i < 10_000; i++)
+        lines.line(name, encodeText(`{i="${i}"}`), i === changed ? 7 : i * 1000);
+      return lines.chunks();
+    };
+    const first = render([], -1);
+    assert.ok(first.length >= 3);
+    const second = render(first, 5000);
+    assert.equal(second.length, first.length);
+    const same = second.map((chunk, i) => chunk === first[i]);
+    assert.ok(same.includes(true) && same.includes(false), String(same));
+    assert.equal(same[0], true, "the chunk before the change is the same object");
+    const expected = new ByteLines();
+    for (let i = 0; i < 10_000; i++)
+      expected.line(name, encodeText(`{i="${i}"}`), i === 5000 ? 7 : i * 1000);
+    assert.equal(joinChunks(second), joinChunks(expected.chunks()));
+    const third = render(second, 5000);
+    assert.ok(
+      third.every((chunk, i) => chunk === second[i]),
+      "nothing changed: every chunk reused",
+    );
+  });
 });

@@ -18,16 +18,28 @@ const EMPTY = Buffer.alloc(0);
  * The text is byte for byte what `FamilyWriter.sample` writes.
  */
 export class ByteLines {
-  readonly #sealed: Buffer[] = [];
+  readonly #previous: readonly Uint8Array[];
+  readonly #sealed: Uint8Array[] = [];
   #chunk: Buffer = EMPTY;
   #used = 0;
+
+  /**
+   * `previous`: the chunks of the same family's last rendering. A chunk that comes out byte for
+   * byte the same as the one at its place there is replaced by that one, so that what was
+   * derived from it (its compressed form, see `gzipSegments`) is reused: between two polls most
+   * per-torrent lines do not change.
+   */
+  constructor(previous: readonly Uint8Array[] = []) {
+    this.#previous = previous;
+  }
 
   /** Adds `name` + `labels` + " " + value + "\n"; `name` and `labels` are encoded text (see `encodeText`). */
   line(name: Uint8Array, labels: Uint8Array, value: number): void {
     const room = name.length + labels.length + 32;
     if (this.#used + room > this.#chunk.length) {
-      this.#seal();
-      this.#chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, room));
+      // The chunk's memory is written again when what it held was dropped or copied.
+      if (!this.#seal() || this.#chunk.length < room)
+        this.#chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, room));
     }
     const chunk = this.#chunk;
     let at = this.#used;
@@ -42,7 +54,7 @@ export class ByteLines {
   }
 
   /** The lines so far as chunks, each ending with a line feed. */
-  chunks(): readonly Buffer[] {
+  chunks(): readonly Uint8Array[] {
     this.#seal();
     this.#chunk = EMPTY;
     return this.#sealed;
@@ -55,12 +67,23 @@ export class ByteLines {
     return size;
   }
 
-  #seal(): void {
-    if (this.#used === 0) return;
+  /** Seals the chunk's lines; returns whether its memory may be written again. */
+  #seal(): boolean {
+    if (this.#used === 0) return true;
     const used = this.#chunk.subarray(0, this.#used);
-    // A mostly empty last chunk is copied, so a small family does not keep 64 KB.
-    this.#sealed.push(this.#used < this.#chunk.length / 2 ? Buffer.from(used) : used);
     this.#used = 0;
+    const before = this.#previous[this.#sealed.length];
+    if (before !== undefined && used.equals(before)) {
+      this.#sealed.push(before);
+      return true;
+    }
+    // A mostly empty last chunk is copied, so a small family does not keep 64 KB.
+    if (used.length < this.#chunk.length / 2) {
+      this.#sealed.push(Buffer.from(used));
+      return true;
+    }
+    this.#sealed.push(used);
+    return false;
   }
 }
 

@@ -67,6 +67,8 @@ export class TorrentTargetCollector implements Collector {
   #cacheKey = "";
   #tableFamilies = new CollectingWriter();
   #downloaderTableFamilies = new CollectingWriter();
+  /** The per-torrent families' chunks as last rendered, in `NAMES` order (see `ByteLines`). */
+  #perTorrentChunks: readonly (readonly Uint8Array[])[] = [];
   /** The rendering under way for a cache key: scrapes that ask meanwhile wait for it. */
   #rendering: { readonly key: string; readonly done: Promise<void> } | undefined;
   /** Whether the last rendering was over the per-torrent cap (logged when that changes). */
@@ -207,11 +209,12 @@ export class TorrentTargetCollector implements Collector {
     this.#logCapCrossing(omitted > 0, torrents);
     if (omitted > 0) return;
     // Written as bytes: 5 lines per torrent, 500,000 at 100,000 torrents, with no string per line.
-    const present = new ByteLines();
-    const status = new ByteLines();
-    const size = new ByteLines();
-    const downloaded = new ByteLines();
-    const uploaded = new ByteLines();
+    const last = this.#perTorrentChunks;
+    const present = new ByteLines(last[0]);
+    const status = new ByteLines(last[1]);
+    const size = new ByteLines(last[2]);
+    const downloaded = new ByteLines(last[3]);
+    const uploaded = new ByteLines(last[4]);
     let slice = 0;
     for (const row of target.table.rows()) {
       const labels = this.#labelsOf(row);
@@ -225,6 +228,7 @@ export class TorrentTargetCollector implements Collector {
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    this.#perTorrentChunks = [present, status, size, downloaded, uploaded].map((l) => l.chunks());
     w.family(PT.torrent).appendChunks(present.chunks());
     w.family(PT.torrentStatus).appendChunks(status.chunks());
     w.family(PT.torrentSize).appendChunks(size.chunks());
