@@ -18,6 +18,8 @@ const SUITES: Readonly<Record<string, (options: { quick: boolean }) => Promise<S
   "rtorrent-sync": rtorrentSync,
   "transmission-sync": async (options) =>
     (await import("./transmission-sync.ts")).transmissionSync(options),
+  scrape: async (options) => (await import("./scrape.ts")).scrape(options),
+  "small-box": async (options) => (await import("./small-box.ts")).smallBox(options),
 };
 const BASELINE = new URL("./baseline.json", import.meta.url);
 

@@ -163,7 +163,10 @@ describe("the packed seedwatch, installed in an empty folder", { timeout: 600_00
         assert.ok(!existsSync(join(staged, built)), `${name}/${built} left behind`);
     }
     const main = readFileSync(join(install.path, "node_modules/seedwatch/dist/main.js"), "utf8");
-    assert.equal(main.split("\n")[0], "#!/usr/bin/env -S node --optimize-for-size");
+    assert.equal(
+      main.split("\n")[0],
+      "#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --optimize-for-size",
+    );
   });
 
   it("`npx seedwatch --version` prints the package's version", async () => {
@@ -275,10 +278,15 @@ describe("the packed seedwatch, installed in an empty folder", { timeout: 600_00
       );
     });
 
-    it("runs on V8's --optimize-for-size, from the bin's first line", () => {
+    it("runs on V8's --optimize-for-size with MALLOC_ARENA_MAX=2, from the bin's first line", () => {
       const argv = readFileSync(`/proc/${daemon.pid}/cmdline`, "utf8").split("\0");
       assert.equal(argv[1], "--optimize-for-size", argv.join(" "));
       assert.ok(argv[2]?.endsWith("node_modules/.bin/seedwatch"), argv.join(" "));
+      const environment = readFileSync(`/proc/${daemon.pid}/environ`, "utf8").split("\0");
+      assert.ok(
+        environment.includes("MALLOC_ARENA_MAX=2"),
+        "fewer malloc arenas, from the same line",
+      );
     });
   });
 });

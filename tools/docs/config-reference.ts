@@ -86,7 +86,8 @@ const KEYS: Readonly<Record<string, KeyDoc>> = {
     default: (d) => `${ms(d.client.pollInterval)} (devices: ${ms(d.device.pollInterval)})`,
   },
   "targets[].timeout": {
-    meaning: "Time limit of one poll (every request of it together).",
+    meaning:
+      "Time limit of one poll (every request of it together). A sync (the first poll, or one while the target is down) may go on while data keeps arriving, cut short after this long without any, or after 30 times this (at least 5 minutes).",
     default: (d) => ms(d.client.timeout),
   },
   "targets[].per_torrent.enabled": {

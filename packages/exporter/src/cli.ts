@@ -4,14 +4,14 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { checkSupported, Daemon } from "./daemon.ts";
-import { runDiscover } from "./discover.ts";
-import { runLinxdot } from "./linxdot-command.ts";
 import { createLogger, LOG_LEVELS, type LogFormat, type LogLevel } from "./log.ts";
-import { runMigrate } from "./migrate/migrate-command.ts";
 import { parseDuration } from "./settings/duration.ts";
 import { stateDirectory } from "./store/state-directory.ts";
 import { VERSION } from "./version.ts";
 import { DEFAULT_BCRYPT_COST, hashPassword } from "./web/hash-password.ts";
+
+// The other commands are loaded only when asked for: the daemon, often on a small box, does not
+// keep their modules (migrate, linxdot) resident.
 import { WebConfigError } from "./web/web-config-error.ts";
 
 /** The default listen address: outside Prometheus's (fully allocated) exporter range 9100-9999. */
@@ -86,10 +86,13 @@ const PROCESS_IO: CliIo = {
 export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
   const [first] = argv;
   const env = io.env ?? process.env;
-  if (first === "discover") return runDiscover(argv.slice(1), { ...io, env });
+  if (first === "discover")
+    return (await import("./discover.ts")).runDiscover(argv.slice(1), { ...io, env });
   if (first === "hash-password") return runHashPassword(argv.slice(1), io);
-  if (first === "linxdot") return runLinxdot(argv.slice(1), io);
-  if (first === "migrate") return runMigrate(argv.slice(1), io);
+  if (first === "linxdot")
+    return (await import("./linxdot-command.ts")).runLinxdot(argv.slice(1), io);
+  if (first === "migrate")
+    return (await import("./migrate/migrate-command.ts")).runMigrate(argv.slice(1), io);
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({

@@ -1,6 +1,7 @@
 // @seedwatch/metrics: the public API.
 
 export { acceptsGzip } from "./accept-encoding.ts";
+export { ByteLines, encodeText } from "./byte-lines.ts";
 export type {
   Catalog,
   CatalogEntry,
@@ -35,7 +36,14 @@ export {
   formatValue,
 } from "./escape.ts";
 export type { ExpositionFormat } from "./exposition.ts";
-export { CONTENT_TYPES, encode, encodeChunks, negotiateFormat } from "./exposition.ts";
+export {
+  CONTENT_TYPES,
+  encode,
+  encodeBuffers,
+  encodeBytes,
+  encodeChunks,
+  negotiateFormat,
+} from "./exposition.ts";
 export { ForeignExpositionError, foreignFamilies } from "./foreign.ts";
 export { Gauge, GaugeChild } from "./gauge.ts";
 export type { HistogramOptions, HistogramRecorder } from "./histogram.ts";
@@ -80,5 +88,5 @@ export type {
 } from "./session-counters.ts";
 export { SessionCounters } from "./session-counters.ts";
 export { SharedLabelTable, SharedLayoutError } from "./shared-label-table.ts";
-export type { FamilyWriter, MetricWriter } from "./writer.ts";
-export { CollectingWriter, FamilyBuffer, FamilyConflictError } from "./writer.ts";
+export type { Chunk, FamilyWriter, MetricWriter } from "./writer.ts";
+export { CollectingWriter, FamilyBuffer, FamilyConflictError, joinChunks } from "./writer.ts";

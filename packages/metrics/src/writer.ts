@@ -4,6 +4,9 @@ import type { MetricDefinition } from "./definition.ts";
 import { formatValue } from "./escape.ts";
 import { LabelError, type LabelValues, labelText } from "./labels.ts";
 
+/** A piece of exposition text: a string, or UTF-8 bytes (see `ByteLines`). */
+export type Chunk = string | Uint8Array;
+
 /** Receives the samples of one family. */
 export interface FamilyWriter {
   /** Adds a counter, gauge, info or unknown sample. */
@@ -15,8 +18,11 @@ export interface FamilyWriter {
   histogram(labels: LabelValues, cumulativeCounts: ArrayLike<number>, sum: number): void;
   /** Appends sample lines rendered earlier for the same definition (a cache, or foreign text). */
   appendRendered(lines: string): void;
-  /** Appends the chunks of a buffer of the same definition (a cache). */
-  appendChunks(chunks: readonly string[]): void;
+  /**
+   * Appends whole sample lines of the same definition as chunks (a cache, or bytes written by
+   * `ByteLines`); each chunk ends with a line feed.
+   */
+  appendChunks(chunks: readonly Chunk[]): void;
 }
 
 /** Receives families from a collector. */
@@ -40,10 +46,10 @@ function flatten(text: string): string {
   return text;
 }
 
-/** The sample lines collected for one family, kept as a list of flat text chunks. */
+/** The sample lines collected for one family, kept as a list of flat text (or byte) chunks. */
 export class FamilyBuffer implements FamilyWriter {
   readonly def: MetricDefinition;
-  readonly #sealed: string[] = [];
+  readonly #sealed: Chunk[] = [];
   #open = "";
 
   constructor(def: MetricDefinition) {
@@ -83,7 +89,7 @@ export class FamilyBuffer implements FamilyWriter {
     if (this.#open.length >= CHUNK_CHARS) this.#seal();
   }
 
-  appendChunks(chunks: readonly string[]): void {
+  appendChunks(chunks: readonly Chunk[]): void {
     this.#seal();
     for (const chunk of chunks) this.#sealed.push(chunk);
   }
@@ -94,14 +100,14 @@ export class FamilyBuffer implements FamilyWriter {
   }
 
   /** The sample lines as flat chunks, each ending in a line feed. */
-  chunks(): readonly string[] {
+  chunks(): readonly Chunk[] {
     this.#seal();
     return this.#sealed;
   }
 
   /** The sample lines as one string. */
   get text(): string {
-    return this.chunks().join("");
+    return joinChunks(this.chunks());
   }
 
   #seal(): void {
@@ -110,6 +116,13 @@ export class FamilyBuffer implements FamilyWriter {
     this.#open = "";
   }
 }
+
+/** Chunks as one string (bytes decoded as UTF-8). */
+export function joinChunks(chunks: readonly Chunk[]): string {
+  return chunks.map((c) => (typeof c === "string" ? c : decoder.decode(c))).join("");
+}
+
+const decoder = new TextDecoder();
 
 /** Whether two definitions describe the same family (so their samples may be merged). */
 export function sameFamily(a: MetricDefinition, b: MetricDefinition): boolean {

@@ -3,6 +3,7 @@
 import type { Logger } from "../log.ts";
 import { SourceError } from "../net/errors.ts";
 import { backoffDelay } from "./backoff.ts";
+import { PollDeadline, syncLimit } from "./poll-deadline.ts";
 import type {
   PollFailureReason,
   Target,
@@ -25,10 +26,14 @@ export const POLL_ERROR_REASONS: readonly PollFailureReason[] = [
 
 /**
  * Polls a target in the background every `pollInterval`, or sooner when a scrape asks for fresher
- * data, never two polls at once, each within `timeout`. A failed poll marks the target down and
+ * data, never two polls at once. A steady poll ends within `timeout`; a sync (any poll while the
+ * target is down, the first one included, when the source may list every torrent) goes on while
+ * data arrives, up to `syncLimit` (see `PollDeadline`). A failed poll marks the target down and
  * backs off (slowly after refused credentials, see `backoffDelay`) until the backoff ends or
- * `retryNow` is called; the state going down or up, or the reason changing, is logged once,
- * never per scrape. Subclasses say how to poll and what to keep.
+ * `retryNow` is called; a sync that timed out while data was still arriving is tried again after
+ * the poll interval, never later (the client answers, only slowly). The state going down or up,
+ * or the reason changing, is logged once, never per scrape. Subclasses say how to poll and what
+ * to keep.
  */
 export abstract class PollingTarget implements Target {
   readonly config: TargetConfig;
@@ -51,6 +56,7 @@ export abstract class PollingTarget implements Target {
   #timer: NodeJS.Timeout | undefined;
   #lastReason: string | undefined;
   #startedAt = 0;
+  #deadline: PollDeadline | undefined;
 
   constructor(config: TargetConfig, log: Logger, now: () => number = Date.now) {
     this.config = config;
@@ -73,6 +79,14 @@ export abstract class PollingTarget implements Target {
 
   /** Fetches and keeps fresh data; throws a SourceError on failure. Returns fields for the "up" log line. */
   protected abstract pollOnce(signal: AbortSignal): Promise<Readonly<Record<string, unknown>>>;
+
+  /**
+   * Rows of a large answer arrived (a source reports them while it reads a sync): keeps a sync
+   * from being cut short while it makes progress, like bytes arriving do.
+   */
+  protected progressed(): void {
+    this.#deadline?.progress();
+  }
 
   /** Frees the target's sessions and sockets. */
   protected abstract close(): Promise<void>;
@@ -152,17 +166,29 @@ export abstract class PollingTarget implements Target {
 
   async #pollAndRecord(): Promise<void> {
     const started = this.#now();
-    const signal = AbortSignal.any([
-      AbortSignal.timeout(this.config.timeout),
-      this.#closing.signal,
-    ]);
+    const { timeout } = this.config;
+    const syncing = !this.#health.up;
+    const deadline = new PollDeadline({
+      now: this.#now,
+      timeout,
+      limit: syncing ? syncLimit(timeout) : undefined,
+      bytes: () => this.bytesReceived,
+      onExtended: () =>
+        this.log.info("sync is taking longer than the poll timeout; waiting while data arrives", {
+          timeout_s: timeout / 1000,
+          limit_s: syncLimit(timeout) / 1000,
+          received_bytes: this.bytesReceived,
+        }),
+    });
+    this.#deadline = deadline;
+    const signal = AbortSignal.any([deadline.signal, this.#closing.signal]);
     try {
       const details = await this.pollOnce(signal);
       this.polls++;
       if (!this.#health.up) {
         this.log.info(
           this.#health.lastAttemptAt === 0 ? "target is up" : "target is up again",
-          details,
+          deadline.extended ? { ...details, sync_s: (this.#now() - started) / 1000 } : details,
         );
       }
       this.#lastReason = undefined;
@@ -179,11 +205,19 @@ export abstract class PollingTarget implements Target {
     } catch (error) {
       if (this.#closing.signal.aborted) return;
       const reason: PollFailureReason = error instanceof SourceError ? error.reason : "other";
-      const message = error instanceof Error ? error.message : String(error);
+      const expired = deadline.expired;
+      const message =
+        (error instanceof Error ? error.message : String(error)) +
+        (expired !== undefined && reason === "timeout" ? ` (${expired})` : "");
       this.errors.set(reason, (this.errors.get(reason) ?? 0) + 1);
       this.polls++;
       const failures = this.#health.consecutiveFailures + 1;
-      const delay = backoffDelay(reason, failures, this.config.pollInterval);
+      // A sync cut short while data was arriving met a slow client, not a dead one: backing off
+      // would leave a big box down for many minutes with a handful of attempts.
+      const slowSync = syncing && reason === "timeout" && deadline.progressed;
+      const delay = slowSync
+        ? this.config.pollInterval
+        : backoffDelay(reason, failures, this.config.pollInterval);
       if (this.#health.up || this.#lastReason !== reason) {
         this.log.warn("target is down", {
           reason,
@@ -200,8 +234,11 @@ export abstract class PollingTarget implements Target {
         lastDuration: (this.#now() - started) / 1000,
         lastError: message,
         consecutiveFailures: failures,
-        notBefore: started + delay,
+        notBefore: slowSync ? this.#now() + delay : started + delay,
       };
+    } finally {
+      deadline.dispose();
+      this.#deadline = undefined;
     }
   }
 }

@@ -32,7 +32,7 @@ export interface TargetConfig {
   readonly apiKey: Secret | undefined;
   /** Background poll period, ms. */
   readonly pollInterval: number;
-  /** Time limit of one poll, ms. */
+  /** Time limit of one steady poll, ms; a sync's longest silence (see `PollDeadline`). */
   readonly timeout: number;
   /**
    * A scrape re-polls the target only when its data is older than this, ms. For devices it

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { parseConfig } from "../config/load.ts";
 import { createLogger } from "../log.ts";
 import { EMPTY_TORRENT } from "../model/torrent.ts";
-import { SourceAuthError } from "../net/errors.ts";
+import { SourceAuthError, SourceTimeoutError } from "../net/errors.ts";
 import type { PollResult, SourceContext, TorrentSource } from "../sources/source.ts";
 import { CounterStore } from "../store/counter-store.ts";
 import { openDatabase } from "../store/database.ts";
@@ -13,7 +13,7 @@ const CONFIG = parseConfig(
   "targets:\n  - { name: box, type: qbittorrent, url: 'http://h:1', username: u, password: p }\n",
   "t.yml",
   {},
-).targets[0];
+).targets[0] as NonNullable<ReturnType<typeof parseConfig>["targets"][0]>;
 
 function result(n: number): PollResult {
   return {
@@ -35,7 +35,110 @@ function result(n: number): PollResult {
   };
 }
 
+/**
+ * A source whose every poll reads a long answer on the test's clock: `rows` rows, one second
+ * per 1,000 of them, reported as it goes; like a real source, it gives up with a timeout as soon
+ * as the poll's signal aborts. `quiet` polls answer at once.
+ */
+function slowSource(clock: { now: number }, rows: () => number) {
+  const source: TorrentSource & { context?: SourceContext; calls: number } = {
+    bytesReceived: 0,
+    calls: 0,
+    async poll(signal) {
+      source.calls++;
+      const total = rows();
+      for (let loaded = 1000; loaded <= total; loaded += 1000) {
+        clock.now += 1000;
+        source.context?.onProgress?.(loaded, total);
+        if (signal.aborted) throw new SourceTimeoutError("torrents/info: no answer in time");
+      }
+      return result(3);
+    },
+    remove: async () => {},
+    close: async () => {},
+  };
+  return source;
+}
+
+function slowTarget(
+  clock: { now: number },
+  source: ReturnType<typeof slowSource>,
+  lines: string[],
+) {
+  return new TorrentTarget(CONFIG as never, {
+    log: createLogger({ level: "info", format: "logfmt", write: (l) => lines.push(l) }),
+    counters: undefined,
+    createSource: (_config, context) => {
+      source.context = context;
+      return source;
+    },
+    now: () => clock.now,
+  });
+}
+
 describe("TorrentTarget", () => {
+  it("lets a first sync that streams run past the poll timeout, and bounds the steady polls after it", async () => {
+    const clock = { now: 1_000_000 };
+    let rows = 100_000;
+    const lines: string[] = [];
+    const source = slowSource(clock, () => rows);
+    const target = slowTarget(clock, source, lines);
+    assert.equal(CONFIG.timeout, 10_000);
+    await target.refreshIfOlderThan(0, clock.now + 600_000);
+    assert.equal(target.health.up, true, "100 s of streaming is not a timeout");
+    assert.equal(target.errors.get("timeout"), 0);
+    assert.equal(
+      lines.filter((l) => l.includes("sync is taking longer than the poll timeout")).length,
+      1,
+    );
+    assert.match(lines.at(-1) ?? "", /msg="target is up" .*sync_s=100\b/);
+    // Once up, a poll is bounded by the timeout again.
+    rows = 20_000;
+    await target.refreshIfOlderThan(0, clock.now + 600_000);
+    assert.equal(target.health.up, false);
+    assert.equal(target.errors.get("timeout"), 1);
+    assert.match(target.health.lastError ?? "", /no answer in time \(no answer within 10 s\)/);
+    await target.stop();
+  });
+
+  it("tries a sync that keeps timing out while data arrives again after the poll interval, never later", async () => {
+    const clock = { now: 1_000_000 };
+    const lines: string[] = [];
+    const source = slowSource(clock, () => 1_000_000);
+    const target = slowTarget(clock, source, lines);
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      await target.refreshIfOlderThan(0, clock.now + 600_000);
+      assert.equal(target.health.up, false);
+      assert.equal(target.health.consecutiveFailures, attempt);
+      assert.equal(target.health.notBefore, clock.now + CONFIG.pollInterval, `attempt ${attempt}`);
+      assert.match(target.health.lastError ?? "", /sync still running after its limit of 300 s/);
+      clock.now = target.health.notBefore;
+    }
+    assert.equal(source.calls, 4);
+    await target.stop();
+  });
+
+  it("backs off as before from a sync that gets no answer at all", async () => {
+    const clock = { now: 1_000_000 };
+    const source = slowSource(clock, () => 0);
+    source.poll = async () => {
+      source.calls++;
+      clock.now += 10_000;
+      throw new SourceTimeoutError("torrents/info: no answer in time");
+    };
+    const target = slowTarget(clock, source, []);
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const started = clock.now;
+      await target.refreshIfOlderThan(0, clock.now + 600_000);
+      delays.push(target.health.notBefore - started);
+      clock.now = target.health.notBefore;
+    }
+    const interval = CONFIG.pollInterval;
+    assert.deepEqual(delays, [interval, 2 * interval, 4 * interval]);
+    await target.stop();
+  });
+
   it("logs progress every 5 s while a long first sync is read, then once that it is up", async () => {
     let clock = 1_000_000;
     const lines: string[] = [];

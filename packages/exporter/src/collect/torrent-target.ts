@@ -145,6 +145,7 @@ export class TorrentTarget extends PollingTarget {
 
   /** One log line every few seconds while a long answer (a first sync of a big box) is read. */
   #progress(loaded: number, total: number | undefined): void {
+    this.progressed();
     const now = this.now();
     if (now - this.#progressLoggedAt < PROGRESS_EVERY_MS) return;
     if (this.#progressLoggedAt === 0) {

@@ -72,8 +72,15 @@ function box() {
     await target.refreshIfOlderThan(0, Date.now() + 10_000);
     return render(collector);
   };
+  /** Polls once (the client answering `answer`), without a scrape. */
+  const poll = async (answer: PollResult) => {
+    next = answer;
+    await target.refreshIfOlderThan(0, Date.now() + 10_000);
+  };
   return {
     target,
+    collector,
+    poll,
     pollAndScrape,
     walks: () => walks,
     fresh: () => render(new TorrentTargetCollector(target, silentLogger)),
@@ -129,6 +136,45 @@ describe("the torrent target collector's cache", () => {
       const text = await pollAndScrape({ ...idle, client: { ...CLIENT, version: "v2" } });
       assert.equal(text, await fresh());
       assert.doesNotMatch(text, /version="v1"/);
+    } finally {
+      await target.stop();
+    }
+  });
+
+  it("leaves the event loop free while it renders many torrents, and renders once for scrapes that come meanwhile", async () => {
+    const { target, collector, poll, walks, fresh } = box();
+    try {
+      const many = Array.from({ length: 4500 }, (_, i) => torrent(i));
+      await poll({ reset: true, removed: [], patches: many, client: CLIENT });
+      const before = walks();
+      // Counts turns of the event loop: it runs once per turn while the render is under way.
+      let turns = 0;
+      let spinning = true;
+      const spin = () => {
+        if (!spinning) return;
+        turns++;
+        setImmediate(spin);
+      };
+      setImmediate(spin);
+      const scrape = () => {
+        const registry = new Registry();
+        registry.register(collector);
+        return registry.render();
+      };
+      const [a, b] = await Promise.all([scrape(), scrape()]);
+      spinning = false;
+      assert.ok(
+        turns >= 2,
+        `the event loop turned ${turns} times while 22,500 lines were rendered`,
+      );
+      assert.equal(
+        walks(),
+        before + 2,
+        "one rendering for both scrapes (and downloader-exporter's)",
+      );
+      assert.equal(a, b);
+      assert.equal(a, await fresh());
+      assert.equal(new Samples(a).find("pt_tracker_torrent").length, 4500);
     } finally {
       await target.stop();
     }

@@ -1,7 +1,5 @@
 // bcrypt hashes for basic_auth_users: making one (`seedwatch hash-password`) and checking one's form.
 
-import { hash } from "bcryptjs";
-
 /** bcrypt only looks at the first 72 bytes of a password. */
 export const BCRYPT_MAX_PASSWORD_BYTES = 72;
 
@@ -36,5 +34,7 @@ export async function hashPassword(password: string, cost = DEFAULT_BCRYPT_COST)
       `password: expected at most ${BCRYPT_MAX_PASSWORD_BYTES} bytes (bcrypt ignores the rest), got ${bytes}`,
     );
   }
+  // Loaded here: the daemon checks passwords in a worker (bcrypt-worker.ts) and needs it nowhere else.
+  const { hash } = await import("bcryptjs");
   return hash(password, cost);
 }

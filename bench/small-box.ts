@@ -1,0 +1,309 @@
+// Benchmark: what the daemon keeps resident on a small box (1,000 torrents), and what costs what.
+
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { request } from "node:http";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { freePort, tempDir } from "../packages/testbed/src/index.ts";
+import type { SuiteResult } from "./suite.ts";
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const SIMULATOR = join(ROOT, "bench/simulators/qbittorrent-simulator.main.ts");
+const MAIN = join(ROOT, "packages/exporter/src/main.ts");
+/** `npm start`'s Node flags and environment (package.json). */
+const START_FLAGS = ["--optimize-for-size"];
+const START_ENV = { MALLOC_ARENA_MAX: "2" };
+const MB = 2 ** 20;
+
+/**
+ * Loaded with `--import` into the measured process (a data: URL, so that it is not TypeScript
+ * and does not itself load the type stripper): on SIGUSR2 it writes process.memoryUsage().
+ */
+const PROBE = `data:text/javascript,${encodeURIComponent(`
+import { writeFileSync } from "node:fs";
+process.on("SIGUSR2", () => writeFileSync(process.env.MEMORY_PROBE_OUT, JSON.stringify(process.memoryUsage())));
+`)}`;
+
+interface Variant {
+  readonly name: string;
+  readonly what: string;
+  readonly torrents: number;
+  readonly flags: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** The script to run, or "bare" for a bare Node HTTP server. */
+  readonly main: string;
+}
+
+interface Measured {
+  readonly rssMB: number;
+  readonly heapUsedMB: number;
+  readonly heapTotalMB: number;
+  readonly externalMB: number;
+  readonly arrayBuffersMB: number;
+}
+
+/**
+ * Starts the real daemon against a qBittorrent simulator of 1,000 torrents (per-torrent series
+ * on, history on, host sampler on, as the defaults are), scrapes `/metrics` ten times, waits
+ * 3 s and reads its resident size (`/proc/PID/status`) and `process.memoryUsage()`. Variants
+ * separate the costs: as `npm start` runs it (TypeScript sources, so Node's type stripper is
+ * loaded), without `MALLOC_ARENA_MAX=2`, without torrents, compiled to JavaScript as the
+ * packed package runs it, with V8's `--lite-mode`, and a bare Node HTTP server for the floor.
+ * Each variant runs twice, interleaved.
+ */
+export async function smallBox(options: { quick: boolean }): Promise<SuiteResult> {
+  const compiled = await compile();
+  try {
+    const n = 1000;
+    const variants: Variant[] = [
+      {
+        name: "npm start",
+        what: "sources, --optimize-for-size, MALLOC_ARENA_MAX=2",
+        torrents: n,
+        flags: START_FLAGS,
+        env: START_ENV,
+        main: MAIN,
+      },
+      {
+        name: "without MALLOC_ARENA_MAX",
+        what: "sources, --optimize-for-size (before)",
+        torrents: n,
+        flags: START_FLAGS,
+        env: {},
+        main: MAIN,
+      },
+      {
+        name: "no torrents",
+        what: "npm start, a client with 0 torrents",
+        torrents: 0,
+        flags: START_FLAGS,
+        env: START_ENV,
+        main: MAIN,
+      },
+      {
+        name: "compiled (packed)",
+        what: "JavaScript as npm pack ships it, same flags and env",
+        torrents: n,
+        flags: START_FLAGS,
+        env: START_ENV,
+        main: compiled.main,
+      },
+      {
+        name: "compiled + --lite-mode",
+        what: "no optimizing compilers (slower)",
+        torrents: n,
+        flags: [...START_FLAGS, "--lite-mode"],
+        env: START_ENV,
+        main: compiled.main,
+      },
+      {
+        name: "bare Node HTTP server",
+        what: "the floor: node, an HTTP server, nothing else",
+        torrents: 0,
+        flags: START_FLAGS,
+        env: START_ENV,
+        main: "bare",
+      },
+    ];
+    const repeats = options.quick ? 1 : 2;
+    const results = new Map<string, Measured[]>();
+    for (let r = 0; r < repeats; r++) {
+      for (const variant of variants) {
+        const measured = await measure(variant);
+        results.set(variant.name, [...(results.get(variant.name) ?? []), measured]);
+      }
+    }
+    const rows = variants.map((v) => {
+      const runs = results.get(v.name) ?? [];
+      const mean = (key: keyof Measured) => runs.reduce((s, m) => s + m[key], 0) / runs.length;
+      return {
+        variant: v.name,
+        what: v.what,
+        torrents: v.torrents,
+        "RSS MB": mean("rssMB"),
+        "RSS MB (runs)": runs.map((m) => m.rssMB.toFixed(1)).join(" / "),
+        "heap used MB": mean("heapUsedMB"),
+        "heap total MB": mean("heapTotalMB"),
+        "external MB": mean("externalMB"),
+        "array buffers MB": mean("arrayBuffersMB"),
+      };
+    });
+    const rss = (name: string) => Number(rows.find((row) => row.variant === name)?.["RSS MB"]);
+    return {
+      suite: "small-box",
+      description: `resident memory with ${n.toLocaleString("en")} torrents after 10 scrapes, each variant ${repeats}x interleaved; pt-exporter needs ~20 MB (issue 18)`,
+      rows,
+      ratios: [
+        {
+          "type stripping (npm start - compiled), MB": rss("npm start") - rss("compiled (packed)"),
+          "MALLOC_ARENA_MAX=2 saves, MB": rss("without MALLOC_ARENA_MAX") - rss("npm start"),
+          "1,000 torrents cost, MB": rss("npm start") - rss("no torrents"),
+          "daemon over bare Node (compiled), MB":
+            rss("compiled (packed)") - rss("bare Node HTTP server"),
+        },
+      ],
+      goals: [
+        {
+          what: `1,000 torrents: resident <= 70 MB as npm start runs it (${rss("npm start").toFixed(0)} MB)`,
+          met: rss("npm start") <= 70,
+        },
+        {
+          what: `1,000 torrents: resident <= 70 MB as the packed package runs it (${rss("compiled (packed)").toFixed(0)} MB)`,
+          met: rss("compiled (packed)") <= 70,
+        },
+      ],
+    };
+  } finally {
+    await compiled.remove();
+  }
+}
+
+async function measure(variant: Variant): Promise<Measured> {
+  const dir = await tempDir("small-box");
+  const simulator =
+    variant.main === "bare"
+      ? undefined
+      : spawn(process.execPath, [SIMULATOR, String(variant.torrents), "0.01"], {
+          stdio: ["ignore", "pipe", "inherit"],
+        });
+  let daemon: ChildProcess | undefined;
+  try {
+    const port = await freePort();
+    const out = join(dir.path, "memory.json");
+    const env = { ...process.env, ...variant.env, MEMORY_PROBE_OUT: out };
+    if (simulator === undefined) {
+      const server = `require("node:http").createServer((q, r) => r.end("ok\\n")).listen(${port}, "127.0.0.1")`;
+      daemon = spawn(process.execPath, [...variant.flags, "--import", PROBE, "-e", server], {
+        env,
+        stdio: "ignore",
+      });
+    } else {
+      const url = await firstLine(simulator);
+      const config = join(dir.path, "seedwatch.yml");
+      await writeFile(
+        config,
+        `targets:\n  - { name: box, type: qbittorrent, url: "${url}", username: admin, password: adminadmin }\n`,
+      );
+      daemon = spawn(
+        process.execPath,
+        [
+          ...variant.flags,
+          "--import",
+          PROBE,
+          variant.main,
+          `--config.file=${config}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+        ],
+        { cwd: dir.path, env, stdio: "ignore" },
+      );
+    }
+    const path = simulator === undefined ? "/" : "/metrics";
+    await until(async () => (await get(port, "/-/healthy").catch(() => get(port, "/"))) !== "");
+    if (simulator !== undefined)
+      await until(async () => /^pt_up\{name="box"[^}]*\} 1$/m.test(await get(port, "/metrics")));
+    for (let i = 0; i < 10; i++) {
+      await get(port, path);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    daemon.kill("SIGUSR2");
+    await until(async () => (await readFile(out, "utf8").catch(() => "")) !== "");
+    const usage = JSON.parse(await readFile(out, "utf8")) as NodeJS.MemoryUsage;
+    const status = await readFile(`/proc/${daemon.pid}/status`, "utf8");
+    return {
+      rssMB: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024,
+      heapUsedMB: usage.heapUsed / MB,
+      heapTotalMB: usage.heapTotal / MB,
+      externalMB: usage.external / MB,
+      arrayBuffersMB: usage.arrayBuffers / MB,
+    };
+  } finally {
+    if (daemon !== undefined && daemon.exitCode === null) {
+      daemon.kill("SIGTERM");
+      await once(daemon, "exit");
+    }
+    if (simulator !== undefined) {
+      simulator.kill("SIGTERM");
+      await once(simulator, "exit");
+    }
+    await dir.remove();
+  }
+}
+
+/** Compiles the exporter and the metrics core to JavaScript, laid out as an installed package. */
+async function compile(): Promise<{ main: string; remove: () => Promise<void> }> {
+  const dir = await tempDir("small-box-js");
+  const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
+  const metrics = join(dir.path, "node_modules/@seedwatch/metrics");
+  await run(
+    process.execPath,
+    [tsc, "-p", "tsconfig.build.json", "--outDir", join(metrics, "dist")],
+    {
+      cwd: join(ROOT, "packages/metrics"),
+    },
+  );
+  await run(
+    process.execPath,
+    [tsc, "-p", "tsconfig.build.json", "--outDir", join(dir.path, "exporter")],
+    {
+      cwd: join(ROOT, "packages/exporter"),
+    },
+  );
+  await writeFile(
+    join(metrics, "package.json"),
+    JSON.stringify({
+      name: "@seedwatch/metrics",
+      type: "module",
+      exports: { ".": "./dist/index.js" },
+    }),
+  );
+  const manifest = JSON.parse(
+    await readFile(join(ROOT, "packages/exporter/package.json"), "utf8"),
+  ) as {
+    version: string;
+  };
+  await writeFile(
+    join(dir.path, "package.json"),
+    JSON.stringify({ type: "module", version: manifest.version }),
+  );
+  await mkdir(join(dir.path, "node_modules"), { recursive: true });
+  for (const name of ["yaml", "zod", "bcryptjs"])
+    await symlink(join(ROOT, "node_modules", name), join(dir.path, "node_modules", name));
+  return { main: join(dir.path, "exporter/main.js"), remove: () => dir.remove() };
+}
+
+function get(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    request({ host: "127.0.0.1", port, path, timeout: 60_000 }, (res) => {
+      let body = "";
+      res.on("data", (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      res.on("end", () => resolve(body));
+      res.on("error", reject);
+    })
+      .on("error", reject)
+      .end();
+  });
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > end) throw new Error("timed out waiting for the process under test");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function firstLine(child: ChildProcess): Promise<string> {
+  let text = "";
+  for await (const chunk of child.stdout ?? []) {
+    text += String(chunk);
+    if (text.includes("\n")) return text.split("\n")[0] as string;
+  }
+  throw new Error("the simulator exited before printing its URL");
+}
