@@ -154,7 +154,7 @@ export class TorrentTargetCollector implements Collector {
 
   #writeTable(w: MetricWriter, downloaderHead: RenderedLabels): void {
     replay(w, this.#tableFamilies);
-    renderEngine(w, target, head);
+    renderEngine(w, this.#target, this.#head);
     this.#session.collect(w);
     if (this.#target.config.compat.downloaderExporter)
       this.#renderDownloaderClient(w, downloaderHead);
