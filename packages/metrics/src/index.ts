@@ -23,6 +23,7 @@ export {
   defineCounter,
   defineForeign,
   defineGauge,
+  defineGaugeHistogram,
   defineHistogram,
   defineInfo,
   defineUntyped,
