@@ -36,6 +36,9 @@ export interface ListedTorrent {
   readonly finishedAt: number;
   readonly peersComplete: number;
   readonly peersAccounted: number;
+  readonly leftBytes: number;
+  readonly sizeFiles: number;
+  readonly skipRate: number;
   /** Announce URLs (passkeys in them: never log or export) and whether each is enabled. */
   readonly trackers: readonly { readonly url: string; readonly enabled: boolean }[];
 }
@@ -45,7 +48,7 @@ const STRING_FIELDS = ["name", "message", "label", "directory", "addedAt"] as co
 
 /**
  * The integer fields, all sent back as one string by `cat=$d.size_bytes=,:,$d.completed_bytes=,...`:
- * `<value><string>100000:100000:0:...</string></value>` instead of seventeen
+ * `<value><string>100000:100000:0:...</string></value>` instead of twenty
  * `<value><i8>..</i8></value>`, a third of the bytes of a row, and far less to parse.
  */
 const INT_FIELDS = [
@@ -66,6 +69,9 @@ const INT_FIELDS = [
   "finishedAt",
   "peersComplete",
   "peersAccounted",
+  "leftBytes",
+  "sizeFiles",
+  "skipRate",
 ] as const;
 
 const TRACKER_COLUMNS = ["url", "enabled"] as const;
@@ -135,6 +141,9 @@ export function decodeListRow(value: XmlRpcValue, index: number, where: string):
     finishedAt: n[14] as number,
     peersComplete: n[15] as number,
     peersAccounted: n[16] as number,
+    leftBytes: n[17] as number,
+    sizeFiles: n[18] as number,
+    skipRate: n[19] as number,
     trackers: trackers(cells[7], fail),
   };
 }

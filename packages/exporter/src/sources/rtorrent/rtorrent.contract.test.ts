@@ -59,6 +59,9 @@ interface Raw {
   finished: number;
   seeds: number;
   leechers: number;
+  left: number;
+  files: number;
+  skipRate: number;
   urls: string[];
 }
 
@@ -84,6 +87,9 @@ const RAW_COMMANDS = [
   "d.timestamp.finished=",
   "d.peers_complete=",
   "d.peers_accounted=",
+  "d.left_bytes=",
+  "d.size_files=",
+  "d.skip.rate=",
   "t.multicall=,t.url=",
 ];
 
@@ -113,7 +119,10 @@ async function rawList(rt: RtorrentInstance): Promise<Raw[]> {
     finished: c[18] as number,
     seeds: c[19] as number,
     leechers: c[20] as number,
-    urls: (c[21] as XmlRpcValue[][]).map((t) => t[0] as string),
+    left: c[21] as number,
+    files: c[22] as number,
+    skipRate: c[23] as number,
+    urls: (c[24] as XmlRpcValue[][]).map((t) => t[0] as string),
   }));
 }
 
@@ -267,6 +276,10 @@ for (const kind of ["tcp", "unix", "http"] as const) {
           assert.equal(row.completedOn, raw.finished);
           assert.equal(row.seeds, raw.seeds);
           assert.equal(row.leechers, raw.leechers);
+          assert.equal(row.started, raw.state === 1, "d.state");
+          assert.equal(row.left, raw.left, "d.left_bytes");
+          assert.equal(row.files, raw.files, "d.size_files");
+          assert.equal(row.skipRate, raw.skipRate, "d.skip.rate");
           assert.deepEqual(
             row.trackerHosts,
             raw.urls.map((u) => new URL(u).hostname),
@@ -289,6 +302,30 @@ for (const kind of ["tcp", "unix", "http"] as const) {
         assert.equal(get(dead)?.trackerError, true);
         assert.match(get(dead)?.message ?? "", /^Tracker: \[/);
         assert.equal(table.trackers.get("127.0.0.1")?.errors, 1);
+        // The classes are rTorrent's own views: each view's size is our count.
+        const views = {
+          main: "total",
+          started: "started",
+          stopped: "stopped",
+          complete: "complete",
+          incomplete: "incomplete",
+          seeding: "seeding",
+          leeching: "downloading",
+        } as const;
+        for (const [view, field] of Object.entries(views)) {
+          const size = parseMethodResponse(await seeder.call("view.size", "", view));
+          assert.equal(table.classes[field], size, `view.size of ${view}`);
+          assert.equal(table.trackerFigures.get("127.0.0.1")?.classes[field], size);
+        }
+        assert.equal(
+          table.sizes.left,
+          list.reduce((n, r) => n + r.left, 0),
+        );
+        assert.ok(table.sizes.left >= SIZE, "the stopped item has everything left");
+        assert.equal(
+          table.sizes.files,
+          list.reduce((n, r) => n + r.files, 0),
+        );
 
         const client = result.client;
         assert.equal(client.version, globals.version);
