@@ -17,6 +17,7 @@ import { publicUrl } from "../settings/redact-url.ts";
 import { omittedTorrents, perTorrentCap } from "./per-torrent-cap.ts";
 import { statusLabel } from "./status-labels.ts";
 import { renderTargetSelf, TARGET_SELF, targetSelfLabels } from "./target-self.ts";
+import { figureSupport, renderTorrentFigures } from "./torrent-figures.ts";
 import { DOWNLOADER, PT, TARGET_LABELS } from "./torrent-metrics.ts";
 
 /** Prefix of the session-catalog families (`pt_session_net_bytes_sent_total`, ...). */
@@ -107,6 +108,12 @@ export class TorrentTargetCollector implements Collector {
     if (key !== this.#cacheKey) {
       this.#tableFamilies = new CollectingWriter();
       this.#renderAggregates(this.#tableFamilies);
+      renderTorrentFigures(
+        this.#tableFamilies,
+        target.table,
+        head,
+        figureSupport(config.type, target.client?.version),
+      );
       this.#renderPerTorrent(this.#tableFamilies);
       this.#downloaderTableFamilies = new CollectingWriter();
       if (config.compat.downloaderExporter)
