@@ -4,25 +4,11 @@
 
 import type { TargetOverview } from "./api.ts";
 import { Chart } from "./chart.ts";
+import { ClassSummary } from "./class-summary.ts";
 import { h, setValue } from "./dom.ts";
 import { formatBytes, formatCount, formatDuration, formatRate, knownSize } from "./format.ts";
-import type { MessageKey } from "./i18n/catalog.ts";
 import { t, tNodes } from "./i18n/translate.ts";
 import { LiveBuffer } from "./live-buffer.ts";
-
-/** The classes pyrotorque counts, in its order, with their labels. */
-export const CLASSES: ReadonlyArray<readonly [key: string, label: MessageKey]> = [
-  ["total", "class.total"],
-  ["active", "class.active"],
-  ["withMessage", "class.withMessage"],
-  ["complete", "class.complete"],
-  ["incomplete", "class.incomplete"],
-  ["seeding", "class.seeding"],
-  ["downloading", "class.downloading"],
-  ["started", "class.started"],
-  ["stopped", "class.stopped"],
-  ["errored", "class.errored"],
-];
 
 /** A target's card. */
 export class TargetCard {
@@ -32,6 +18,7 @@ export class TargetCard {
   readonly #meta: HTMLElement;
   readonly #error: HTMLElement;
   readonly #chartBox: HTMLElement;
+  readonly #classes = new ClassSummary();
   readonly #rates = new LiveBuffer(2);
   #chart: Chart | undefined;
 
@@ -80,13 +67,7 @@ export class TargetCard {
         h("div", {}, h("dt", {}, t("card.freeSpace")), field("freeSpace", "dd")),
         h("div", {}, h("dt", {}, t("card.trackers")), field("trackers", "dd")),
       ),
-      h(
-        "dl",
-        { class: "classes" },
-        ...CLASSES.map(([key, label]) =>
-          h("div", { "data-class": key }, h("dt", {}, t(label)), field(`class:${key}`, "dd")),
-        ),
-      ),
+      this.#classes.root,
       this.#chartBox,
       this.#error,
     );
@@ -115,10 +96,7 @@ export class TargetCard {
     this.#set("trackers", formatCount(target.trackers), target.trackers);
     const torrentClient = target.classes !== null;
     this.root.classList.toggle("device", !torrentClient);
-    for (const [key] of CLASSES) {
-      const count = target.up ? target.classes?.[key] : undefined;
-      this.#set(`class:${key}`, formatCount(count), count);
-    }
+    this.#classes.update(target.classes, target.up);
 
     if (torrentClient) {
       this.#rates.push(at, target.up ? [client?.uploadRate, client?.downloadRate] : []);

@@ -51,6 +51,7 @@ export const EN = {
   "card.downloaded": "Downloaded",
   "card.freeSpace": "Free space",
   "card.trackers": "Trackers",
+  "classes.summary": "Torrents by class",
   "class.total": "Total",
   "class.active": "Active",
   "class.withMessage": "With message",

@@ -48,6 +48,7 @@ export const ZH_CN: Catalog = {
   "card.downloaded": "已下载",
   "card.freeSpace": "剩余空间",
   "card.trackers": "Tracker 数",
+  "classes.summary": "按类别统计的种子",
   "class.total": "总数",
   "class.active": "活动",
   "class.withMessage": "有消息",
