@@ -79,6 +79,18 @@ describe("the torrent figures", () => {
     assert.equal(value(`pt_tracker_ratio_count{${t},tracker="b.example"}`), 0, "unknown ratio");
   });
 
+  it("exports every listed tracker's events from the start, at 0", () => {
+    const t = new TorrentTable(new TrackerNamer({ rename: {}, categoryAsTracker: false }));
+    t.apply({ reset: true, removed: [], patches: [torrent("1", {})] });
+    const w = new CollectingWriter();
+    renderTorrentFigures(w, t, head, figureSupport("rtorrent", "0.9.8"));
+    const text = encode(w.families.values(), "text");
+    assert.match(
+      text,
+      /^pt_tracker_torrent_events_total\{[^}]*tracker="a.example",event="added"\} 0$/m,
+    );
+  });
+
   it("is a gaugehistogram in OpenMetrics", () => {
     const text = encode(render("rtorrent", "0.9.8"), "openmetrics");
     const ratio = parseExposition(text).find((f) => f.name === "pt_tracker_ratio");

@@ -132,10 +132,15 @@ export function renderTorrentFigures(
     }
     ratio.histogram(labels, cumulative, figures.ratioSum);
   }
+  // Every listed tracker has its events from the start, at 0: a counter that appeared only with
+  // its first event would hide that event from increase() and rate().
   const trackerEvents = w.family(F.trackerTorrentEvents);
-  for (const [tracker, counts] of table.trackerEvents) {
+  const renderEvents = (tracker: string, counts: Readonly<Record<string, number>> | undefined) => {
     const labels = joinLabels(head, renderLabels(["tracker"], [tracker]));
     for (const { event, labels: ev } of EVENT_LABEL_SETS)
-      trackerEvents.sample(joinLabels(labels, ev), counts[event]);
-  }
+      trackerEvents.sample(joinLabels(labels, ev), counts?.[event] ?? 0);
+  };
+  for (const [tracker, counts] of table.trackerEvents) renderEvents(tracker, counts);
+  for (const tracker of table.trackerFigures.keys())
+    if (!table.trackerEvents.has(tracker)) renderEvents(tracker, undefined);
 }
