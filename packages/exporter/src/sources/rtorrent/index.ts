@@ -2,15 +2,18 @@
 
 import { SESSION_METRIC as M, type SessionCounters } from "@seedwatch/metrics";
 import { knownFreeSpace } from "../../model/free-space.ts";
+import type { PeerCounts } from "../../model/peer-counts.ts";
 import { StateMapper } from "../../model/status.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import type { TlsOptions } from "../../net/http-client.ts";
+import { TABLE_ANSWER_BYTES } from "../answer-limits.ts";
 import type { Credentials } from "../credentials.ts";
 import type { PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { RtorrentApi, type RtorrentCall } from "./api.ts";
 import { ArrayResponseStream } from "./array-stream.ts";
 import { createTransport } from "./create-transport.ts";
 import { decodeListRow, type ListedTorrent, listParams } from "./list-query.ts";
+import { countPeers, MAX_PEER_ITEMS, peerCensusCalls } from "./peer-census.ts";
 import { RtorrentSync } from "./rtorrent-sync.ts";
 import { RTORRENT_STATES } from "./states.ts";
 import type { RtorrentTransport } from "./transport.ts";
@@ -67,6 +70,8 @@ export class RtorrentSource implements TorrentSource {
   readonly #limits: XmlRpcLimits;
   #defaultDirectory = "";
   #freeSpaceItem: string | undefined;
+  /** Items of the last list with connected peers (seeds or leechers). */
+  #withPeers: string[] = [];
 
   constructor(options: RtorrentOptions, context: SourceContext) {
     this.#transport = new CountingTransport(
@@ -98,6 +103,7 @@ export class RtorrentSource implements TorrentSource {
     try {
       await this.#list(signal);
       const globals = await this.#globals(signal);
+      const peers = await this.#peers(signal);
       const changes = this.#sync.end();
       fillSession(this.#context.session, globals, this.#sync);
       return {
@@ -110,6 +116,7 @@ export class RtorrentSource implements TorrentSource {
           uploadRate: globals.uploadRate,
           freeSpace: globals.freeSpace,
         },
+        ...(peers === undefined ? {} : { peers }),
       };
     } catch (error) {
       this.#sync.abort();
@@ -143,10 +150,12 @@ export class RtorrentSource implements TorrentSource {
     const where = `${this.#transport.endpoint} d.multicall2`;
     let freeSpaceItem: string | undefined;
     let inDefault = false;
+    const withPeers: string[] = [];
     const reader = new ArrayResponseStream(
       (value, index) => {
         const row = decodeListRow(value, index, where);
         this.#sync.row(row);
+        if (row.peersConnected > 0) withPeers.push(row.hash);
         if (!inDefault && row.open) {
           inDefault = this.#inDefaultDirectory(row);
           if (inDefault || freeSpaceItem === undefined) freeSpaceItem = row.hash;
@@ -158,6 +167,19 @@ export class RtorrentSource implements TorrentSource {
     await this.#transport.stream(body, signal, (chunk) => reader.push(chunk));
     reader.end();
     this.#freeSpaceItem = freeSpaceItem;
+    this.#withPeers = withPeers;
+  }
+
+  /**
+   * Connected peers by kind: a `p.multicall` for each item with peers, in one round trip; none
+   * asked when no item has peers, and no census (undefined) past MAX_PEER_ITEMS such items.
+   */
+  async #peers(signal: AbortSignal): Promise<PeerCounts | undefined> {
+    const hashes = this.#withPeers;
+    if (hashes.length > MAX_PEER_ITEMS) return undefined;
+    if (hashes.length === 0) return countPeers([], "");
+    const answers = await this.#api.multicall(peerCensusCalls(hashes), signal, TABLE_ANSWER_BYTES);
+    return countPeers(answers, `${this.#transport.endpoint} p.multicall`);
   }
 
   #inDefaultDirectory(row: ListedTorrent): boolean {

@@ -39,6 +39,8 @@ export interface ListedTorrent {
   readonly leftBytes: number;
   readonly sizeFiles: number;
   readonly skipRate: number;
+  /** `d.peers_connected`: which items the peer census asks about. */
+  readonly peersConnected: number;
   /** Announce URLs (passkeys in them: never log or export) and whether each is enabled. */
   readonly trackers: readonly { readonly url: string; readonly enabled: boolean }[];
 }
@@ -48,7 +50,7 @@ const STRING_FIELDS = ["name", "message", "label", "directory", "addedAt"] as co
 
 /**
  * The integer fields, all sent back as one string by `cat=$d.size_bytes=,:,$d.completed_bytes=,...`:
- * `<value><string>100000:100000:0:...</string></value>` instead of twenty
+ * `<value><string>100000:100000:0:...</string></value>` instead of twenty-one
  * `<value><i8>..</i8></value>`, a third of the bytes of a row, and far less to parse.
  */
 const INT_FIELDS = [
@@ -72,6 +74,7 @@ const INT_FIELDS = [
   "leftBytes",
   "sizeFiles",
   "skipRate",
+  "peersConnected",
 ] as const;
 
 const TRACKER_COLUMNS = ["url", "enabled"] as const;
@@ -144,6 +147,7 @@ export function decodeListRow(value: XmlRpcValue, index: number, where: string):
     leftBytes: n[17] as number,
     sizeFiles: n[18] as number,
     skipRate: n[19] as number,
+    peersConnected: n[20] as number,
     trackers: trackers(cells[7], fail),
   };
 }

@@ -13,8 +13,9 @@ import type { XmlRpcValue } from "./xmlrpc/value.ts";
 
 /**
  * rTorrent 0.9.8's answer to `d.multicall2(listParams())`, recorded from the real daemon. The last
- * three packed integers (d.left_bytes, d.size_files, d.skip.rate) were added to the recording by
- * hand (size - completed, one file, nothing skipped); the contract test checks them on the daemon.
+ * four packed integers (d.left_bytes, d.size_files, d.skip.rate, d.peers_connected) were added to
+ * the recording by hand (size - completed, one file, nothing skipped, no peer); the contract test
+ * checks them on the daemon.
  */
 const RECORDED = readFileSync(new URL("./fixtures/d-multicall2.xml", import.meta.url));
 
@@ -65,7 +66,7 @@ describe("the list query", () => {
     ]);
     assert.equal(
       params[8],
-      "cat=$d.size_bytes=,:,$d.completed_bytes=,:,$d.up.total=,:,$d.down.total=,:,$d.up.rate=,:,$d.down.rate=,:,$d.ratio=,:,$d.state=,:,$d.is_open=,:,$d.is_active=,:,$d.complete=,:,$d.is_hash_checking=,:,$d.hashing=,:,$d.timestamp.started=,:,$d.timestamp.finished=,:,$d.peers_complete=,:,$d.peers_accounted=,:,$d.left_bytes=,:,$d.size_files=,:,$d.skip.rate=",
+      "cat=$d.size_bytes=,:,$d.completed_bytes=,:,$d.up.total=,:,$d.down.total=,:,$d.up.rate=,:,$d.down.rate=,:,$d.ratio=,:,$d.state=,:,$d.is_open=,:,$d.is_active=,:,$d.complete=,:,$d.is_hash_checking=,:,$d.hashing=,:,$d.timestamp.started=,:,$d.timestamp.finished=,:,$d.peers_complete=,:,$d.peers_accounted=,:,$d.left_bytes=,:,$d.size_files=,:,$d.skip.rate=,:,$d.peers_connected=",
     );
     assert.equal(params[9], "t.multicall=,t.url=,t.is_enabled=");
     assert.equal(listParams("started")[1], "started");
@@ -112,7 +113,7 @@ describe("the list query", () => {
       [["XYZ", ...row.slice(1)], /row 3: d\.hash is not 40 hex digits/],
       [
         [...row.slice(0, 6), "1:2:3", row[7] as XmlRpcValue],
-        /row 3: the packed integers have 3 parts, expected 20/,
+        /row 3: the packed integers have 3 parts, expected 21/,
       ],
       [
         [...row.slice(0, 6), (row[6] as string).replace(/^\d+/, "x"), row[7] as XmlRpcValue],

@@ -141,6 +141,25 @@ async function rawGlobals(rt: RtorrentInstance) {
   };
 }
 
+/** Connected peers by kind, from rTorrent's own p.multicall of every item. */
+async function peerCensus(rt: RtorrentInstance): Promise<Record<string, number>> {
+  const flags = ["encrypted", "incoming", "obfuscated", "preferred", "snubbed", "unwanted"];
+  const census: Record<string, number> = { total: 0 };
+  for (const flag of flags) census[flag] = 0;
+  for (const raw of await rawList(rt)) {
+    const peers = parseMethodResponse(
+      await rt.call("p.multicall", raw.hash.toUpperCase(), "", ...flags.map((f) => `p.is_${f}=`)),
+    ) as number[][];
+    for (const peer of peers) {
+      census.total = (census.total ?? 0) + 1;
+      flags.forEach((f, i) => {
+        if (peer[i] !== 0) census[f] = (census[f] ?? 0) + 1;
+      });
+    }
+  }
+  return census;
+}
+
 function newSource(url: string, password = PASSWORD) {
   const session = createSessionCounters();
   const unknown: string[] = [];
@@ -326,6 +345,9 @@ for (const kind of ["tcp", "unix", "http"] as const) {
           table.sizes.files,
           list.reduce((n, r) => n + r.files, 0),
         );
+        // Peers by kind against rTorrent's own p.multicall of every item.
+        const census = await peerCensus(seeder);
+        assert.deepEqual(result.peers, census, "pt_peers");
 
         const client = result.client;
         assert.equal(client.version, globals.version);
@@ -384,6 +406,46 @@ for (const kind of ["tcp", "unix", "http"] as const) {
         assert.ok((result.client.downloadedTotal ?? 0) > 2 * SIZE, "overhead included");
       } finally {
         await source.close();
+      }
+    });
+
+    it("counts connected peers by kind as rTorrent's own p.multicall does", {
+      skip: kind !== "tcp" && "once is enough: the census does not depend on the transport",
+    }, async () => {
+      const [big] = (await makeTorrents({
+        dir: dir.path,
+        count: 1,
+        size: 8 * 1024 * 1024,
+        prefix: "peers",
+        announce: [tracker.announceUrl(PASSKEY)],
+      })) as [GeneratedTorrent];
+      const hash = big.infoHash.toUpperCase();
+      await tracker.allow([big.infoHash]);
+      await seeder.addTorrents([big], { start: true, directory: big.payloadDir });
+      // A slow leecher keeps the two connected for the whole test.
+      await leecher.call("throttle.global_down.max_rate.set_kb", "", 16);
+      await leecher.addTorrents([big], { start: true });
+      const { source } = newSource(url);
+      try {
+        await waitFor(
+          "the leecher to connect to the seeder",
+          async () => ((await peerCensus(seeder)).total ?? 0) > 0 || undefined,
+          { timeoutMs: 60_000, intervalMs: 500 },
+        );
+        for (let attempt = 0; ; attempt++) {
+          const before = await peerCensus(seeder);
+          const result = await poll(source);
+          const after = await peerCensus(seeder);
+          if (JSON.stringify(before) !== JSON.stringify(after) && attempt < 20) continue;
+          assert.deepEqual(result.peers, after);
+          assert.ok((after.total ?? 0) >= 1, "a connected peer");
+          break;
+        }
+      } finally {
+        await source.close();
+        await leecher.call("throttle.global_down.max_rate.set_kb", "", 0);
+        await seeder.call("d.erase", hash);
+        await leecher.call("d.erase", hash);
       }
     });
 

@@ -1,0 +1,58 @@
+// Counts rTorrent's connected peers by kind: one p.multicall per item with peers, all in one system.multicall.
+
+import { emptyPeerCounts, type PeerCounts } from "../../model/peer-counts.ts";
+import { SourceProtocolError } from "../../net/errors.ts";
+import type { RtorrentCall } from "./api.ts";
+import type { XmlRpcFaultError } from "./xmlrpc/fault.ts";
+import type { XmlRpcValue } from "./xmlrpc/value.ts";
+
+/** The p.* flags asked of every peer, in the order of PeerCounts after `total`. */
+const FLAGS = [
+  ["encrypted", "p.is_encrypted="],
+  ["incoming", "p.is_incoming="],
+  ["obfuscated", "p.is_obfuscated="],
+  ["preferred", "p.is_preferred="],
+  ["snubbed", "p.is_snubbed="],
+  ["unwanted", "p.is_unwanted="],
+] as const;
+
+/**
+ * Items asked about per poll at most. Each costs a few bytes per peer; past this many items with
+ * peers the census is skipped (no `pt_peers`), so a huge box never gets a poll that long.
+ */
+export const MAX_PEER_ITEMS = 20_000;
+
+/** The calls of one census: a `p.multicall` for each item (upper-case hash, as rTorrent wants). */
+export function peerCensusCalls(hashes: readonly string[]): RtorrentCall[] {
+  const commands = FLAGS.map(([, command]) => command);
+  return hashes.map((hash) => ({
+    method: "p.multicall",
+    params: [hash.toUpperCase(), "", ...commands],
+  }));
+}
+
+/**
+ * Sums the answers into counts. An item that went away between the list and the census answers
+ * a fault: it has no peers any more, and counts nothing.
+ */
+export function countPeers(
+  answers: readonly (XmlRpcValue | XmlRpcFaultError)[],
+  where: string,
+): PeerCounts {
+  const counts = emptyPeerCounts();
+  for (const answer of answers) {
+    if (answer instanceof Error) continue;
+    if (!Array.isArray(answer))
+      throw new SourceProtocolError(`${where}: p.multicall is not a list`);
+    for (const peer of answer as readonly XmlRpcValue[]) {
+      if (!Array.isArray(peer) || peer.length !== FLAGS.length) {
+        throw new SourceProtocolError(`${where}: a peer is not ${FLAGS.length} flags`);
+      }
+      counts.total++;
+      for (let i = 0; i < FLAGS.length; i++) {
+        if (peer[i] !== 0) counts[(FLAGS[i] as (typeof FLAGS)[number])[0]]++;
+      }
+    }
+  }
+  return counts;
+}
