@@ -6,6 +6,7 @@ import {
   type SessionCounters,
 } from "@seedwatch/metrics";
 import type { Logger } from "../log.ts";
+import type { PeerCounts } from "../model/peer-counts.ts";
 import { TorrentStatus } from "../model/status.ts";
 import { TorrentTable } from "../model/torrent-table.ts";
 import { TrackerNamer } from "../model/tracker.ts";
@@ -37,6 +38,8 @@ export class TorrentTarget extends PollingTarget {
   readonly session: SessionCounters;
   /** Client figures of the last successful poll. */
   client: ClientStatus | undefined;
+  /** Connected peers by kind as of the last poll, where the client tells them. */
+  peers: PeerCounts | undefined;
   readonly #source: TorrentSource;
   /** Polls whose tracker counters could not be saved. */
   counterSaveErrors = 0;
@@ -82,6 +85,7 @@ export class TorrentTarget extends PollingTarget {
     // what Prometheus or the archive has seen.
     this.#saveCounters();
     this.client = result.client;
+    this.peers = result.peers;
     this.#fillSessionFromTable();
     return { torrents: this.table.size, version: result.client.version };
   }

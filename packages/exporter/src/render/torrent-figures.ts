@@ -9,6 +9,7 @@ import {
   type RenderedLabels,
   renderLabels,
 } from "@seedwatch/metrics";
+import { PEER_KINDS, type PeerCounts } from "../model/peer-counts.ts";
 import { RATIO_BOUNDS, RATIO_BUCKETS } from "../model/ratio-buckets.ts";
 import { CLASS_LABELS } from "../model/torrent-classes.ts";
 import { TORRENT_EVENTS } from "../model/torrent-events.ts";
@@ -60,6 +61,11 @@ export const TORRENT_FIGURES = {
     help: "Torrent events of the tracker's torrents, as pt_torrent_events_total.",
     labelNames: [...T, "tracker", "event"],
   }),
+  peers: defineGauge({
+    name: "pt_peers",
+    help: "Connected peers by kind (a peer is in every kind it has, and in total): total, encrypted, incoming, obfuscated, preferred, snubbed, unwanted. Only where the client tells them cheaply (see the metrics reference).",
+    labelNames: [...T, "kind"],
+  }),
   trackerRatio: defineGaugeHistogram({
     name: "pt_tracker_ratio",
     help: "The tracker's torrents by share ratio now (torrents whose ratio the client does not know are left out; the sum is of finite ratios). A classic histogram in the text format.",
@@ -96,6 +102,23 @@ const EVENT_LABEL_SETS = TORRENT_EVENTS.map((event) => ({
   event,
   labels: renderLabels(["event"], [event]),
 }));
+
+const PEER_LABEL_SETS = PEER_KINDS.map((kind) => ({
+  kind,
+  labels: renderLabels(["kind"], [kind]),
+}));
+
+/** Writes `pt_peers` (nothing when the client does not tell its peers). */
+export function renderPeers(
+  w: MetricWriter,
+  peers: Readonly<PeerCounts> | undefined,
+  head: RenderedLabels,
+): void {
+  if (peers === undefined) return;
+  const family = w.family(TORRENT_FIGURES.peers);
+  for (const { kind, labels } of PEER_LABEL_SETS)
+    family.sample(joinLabels(head, labels), peers[kind]);
+}
 
 /** Writes the figures of a table, with `head` the target's labels. O(trackers). */
 export function renderTorrentFigures(

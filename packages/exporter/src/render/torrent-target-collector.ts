@@ -17,7 +17,7 @@ import { publicUrl } from "../settings/redact-url.ts";
 import { omittedTorrents, perTorrentCap } from "./per-torrent-cap.ts";
 import { statusLabel } from "./status-labels.ts";
 import { renderTargetSelf, TARGET_SELF, targetSelfLabels } from "./target-self.ts";
-import { figureSupport, renderTorrentFigures } from "./torrent-figures.ts";
+import { figureSupport, renderPeers, renderTorrentFigures } from "./torrent-figures.ts";
 import { DOWNLOADER, PT, TARGET_LABELS } from "./torrent-metrics.ts";
 
 /** Prefix of the session-catalog families (`pt_session_net_bytes_sent_total`, ...). */
@@ -121,6 +121,7 @@ export class TorrentTargetCollector implements Collector {
       this.#cacheKey = key;
     }
     replay(w, this.#tableFamilies);
+    renderPeers(w, target.peers, head);
     this.#session.collect(w);
     if (config.compat.downloaderExporter) this.#renderDownloaderClient(w, downloaderHead);
     replay(w, this.#downloaderTableFamilies);
