@@ -221,6 +221,17 @@ export function targetDashboard(language: DashboardLanguage): DashboardSpec {
             { expr: `pt_skip_speed_bytes{${ONE}}`, mayBeEmpty: "only rTorrent reports it" },
             { unit: "Bps", w: 6, description: t["target.skipSpeedHelp"] },
           ),
+          timeseries(
+            t["target.peersByKind"],
+            [
+              {
+                expr: `pt_peers{${ONE}}`,
+                legend: "{{kind}}",
+                mayBeEmpty: "only rTorrent reports its peers cheaply",
+              },
+            ],
+            { w: 24, description: t["target.peersHelp"] },
+          ),
         ],
       },
       {

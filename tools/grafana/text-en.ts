@@ -121,6 +121,9 @@ export const GRAFANA_EN = {
   "target.ratioDistribution": "Torrents by share ratio",
   "target.ratioDistributionHelp":
     "Torrents whose share ratio is at most each bound (cumulative), over the selected trackers. Torrents whose ratio the client does not know are in none.",
+  "target.peersByKind": "Connected peers by kind",
+  "target.peersHelp":
+    "A peer counts in total and in every kind it has. Only rTorrent tells its peers at a bounded cost; the other clients have no such panel data (docs/clients/torrent-classes.md).",
   "target.skipSpeedHelp":
     "Data received but not wanted (rTorrent's d.skip.rate). The other clients do not report it per torrent; qBittorrent's and Deluge's wasted bytes are in the session statistics.",
   "target.trackersHelp":

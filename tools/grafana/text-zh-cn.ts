@@ -114,6 +114,9 @@ export const GRAFANA_ZH_CN: GrafanaText = {
   "target.ratioDistribution": "按分享率统计的种子",
   "target.ratioDistributionHelp":
     "分享率不超过各上限的种子数（累计），范围为所选 Tracker。客户端不知道分享率的种子不计入。",
+  "target.peersByKind": "各类已连接的对等方",
+  "target.peersHelp":
+    "每个对等方计入总数，并计入它具有的每一类。只有 rTorrent 能以有限的开销报告对等方；其他客户端没有此数据（docs/clients/torrent-classes.md）。",
   "target.skipSpeedHelp":
     "收到但不需要的数据（rTorrent 的 d.skip.rate）。其他客户端不按种子报告；qBittorrent 和 Deluge 浪费的字节见会话统计。",
   "target.trackersHelp": "按站点统计的计数器保留已删种子的流量，只增不减。",
