@@ -13,7 +13,13 @@ import { RtorrentApi, type RtorrentCall } from "./api.ts";
 import { ArrayResponseStream } from "./array-stream.ts";
 import { createTransport } from "./create-transport.ts";
 import { decodeListRow, type ListedTorrent, listParams } from "./list-query.ts";
-import { countPeers, MAX_PEER_ITEMS, peerCensusCalls } from "./peer-census.ts";
+import {
+  addPeers,
+  CENSUS_BATCH,
+  countPeers,
+  MAX_PEER_ITEMS,
+  peerCensusCalls,
+} from "./peer-census.ts";
 import { RtorrentSync } from "./rtorrent-sync.ts";
 import { RTORRENT_STATES } from "./states.ts";
 import type { RtorrentTransport } from "./transport.ts";
@@ -171,15 +177,23 @@ export class RtorrentSource implements TorrentSource {
   }
 
   /**
-   * Connected peers by kind: a `p.multicall` for each item with peers, in one round trip; none
-   * asked when no item has peers, and no census (undefined) past MAX_PEER_ITEMS such items.
+   * Connected peers by kind: a `p.multicall` for each item with peers, CENSUS_BATCH items per
+   * round trip; none asked when no item has peers, and no census (undefined) past MAX_PEER_ITEMS
+   * such items.
    */
   async #peers(signal: AbortSignal): Promise<PeerCounts | undefined> {
     const hashes = this.#withPeers;
     if (hashes.length > MAX_PEER_ITEMS) return undefined;
-    if (hashes.length === 0) return countPeers([], "");
-    const answers = await this.#api.multicall(peerCensusCalls(hashes), signal, TABLE_ANSWER_BYTES);
-    return countPeers(answers, `${this.#transport.endpoint} p.multicall`);
+    const where = `${this.#transport.endpoint} p.multicall`;
+    const counts = countPeers([], where);
+    for (let i = 0; i < hashes.length; i += CENSUS_BATCH) {
+      const calls = peerCensusCalls(hashes.slice(i, i + CENSUS_BATCH));
+      addPeers(
+        counts,
+        countPeers(await this.#api.multicall(calls, signal, TABLE_ANSWER_BYTES), where),
+      );
+    }
+    return counts;
   }
 
   #inDefaultDirectory(row: ListedTorrent): boolean {

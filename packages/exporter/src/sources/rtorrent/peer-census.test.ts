@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { SourceProtocolError } from "../../net/errors.ts";
-import { countPeers, peerCensusCalls } from "./peer-census.ts";
+import { CENSUS_BATCH, countPeers, peerCensusCalls } from "./peer-census.ts";
+import { encodeMethodCall } from "./xmlrpc/encoder.ts";
 import { XmlRpcFaultError } from "./xmlrpc/fault.ts";
 
 describe("the peer census", () => {
@@ -37,6 +38,13 @@ describe("the peer census", () => {
       snubbed: 1,
       unwanted: 1,
     });
+  });
+
+  it("keeps a batch's request far below the 2 MiB an SCGI request may have", () => {
+    const hashes = Array.from({ length: CENSUS_BATCH }, (_, i) => i.toString(16).padStart(40, "f"));
+    const calls = peerCensusCalls(hashes).map((c) => ({ methodName: c.method, params: c.params }));
+    const bytes = Buffer.byteLength(encodeMethodCall("system.multicall", [calls]));
+    assert.ok(bytes < 2 ** 20, `${bytes} bytes`);
   });
 
   it("refuses answers of another shape", () => {

@@ -28,12 +28,24 @@ export const MAX_PEER_ITEMS = 20_000;
  */
 const PACKED = `cat=${FLAGS.map(([, command]) => `$${command}`).join(",")}`;
 
+/**
+ * Items per `system.multicall`: about 500 bytes of request each, so a batch stays far below the
+ * 2 MiB an SCGI request may have (rTorrent's own limit too), and its answer below the 16 MiB a
+ * table answer may have at any plausible number of peers.
+ */
+export const CENSUS_BATCH = 1000;
+
 /** The calls of one census: a `p.multicall` for each item (upper-case hash, as rTorrent wants). */
 export function peerCensusCalls(hashes: readonly string[]): RtorrentCall[] {
   return hashes.map((hash) => ({
     method: "p.multicall",
     params: [hash.toUpperCase(), "", PACKED],
   }));
+}
+
+/** Adds the counts of `more` to `into`. */
+export function addPeers(into: PeerCounts, more: Readonly<PeerCounts>): void {
+  for (const kind of Object.keys(into) as (keyof PeerCounts)[]) into[kind] += more[kind];
 }
 
 /**
