@@ -29,11 +29,12 @@ export const MAX_PEER_ITEMS = 20_000;
 const PACKED = `cat=${FLAGS.map(([, command]) => `$${command}`).join(",")}`;
 
 /**
- * Items per `system.multicall`: about 500 bytes of request each, so a batch stays far below the
- * 2 MiB an SCGI request may have (rTorrent's own limit too), and its answer below the 16 MiB a
- * table answer may have at any plausible number of peers.
+ * Items per `system.multicall`: 432 bytes of request each, so a batch (about 216 KB) stays below
+ * the 512 KiB xmlrpc-c lets rTorrent read by default (`network.xmlrpc.size_limit`) and far below
+ * the 2 MiB an SCGI request may have here, and its answer below the 16 MiB of a table answer at
+ * any plausible number of peers.
  */
-export const CENSUS_BATCH = 1000;
+export const CENSUS_BATCH = 500;
 
 /** The calls of one census: a `p.multicall` for each item (upper-case hash, as rTorrent wants). */
 export function peerCensusCalls(hashes: readonly string[]): RtorrentCall[] {
