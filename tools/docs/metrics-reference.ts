@@ -178,7 +178,7 @@ const PROVENANCE: ReadonlyArray<{
         "none: the `peers` field is a list per torrent, too heavy to ask of every torrent on every poll",
       deluge: "none: the `peers` key is a libtorrent call per torrent",
       rtorrent:
-        "`p.is_encrypted`, `p.is_incoming`, `p.is_obfuscated`, `p.is_preferred`, `p.is_snubbed`, `p.is_unwanted` of every peer: one `p.multicall` per item with `d.peers_connected` above 0, all in one `system.multicall`; none past 20,000 such items",
+        "`p.is_encrypted`, `p.is_incoming`, `p.is_obfuscated`, `p.is_preferred`, `p.is_snubbed`, `p.is_unwanted` of every peer: one `p.multicall` per item with `d.peers_connected` above 0, in `system.multicall`s of 500 items; none past 20,000 such items",
     },
   },
   {
