@@ -1,4 +1,4 @@
-// Counts rTorrent's connected peers by kind: one p.multicall per item with peers, all in one system.multicall, flags packed with cat.
+// Counts rTorrent's connected peers by kind: one p.multicall per item with peers, in batched system.multicalls, flags packed with cat.
 
 import { emptyPeerCounts, type PeerCounts } from "../../model/peer-counts.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
