@@ -54,6 +54,8 @@ const D: Readonly<Record<string, Getter>> = {
   "d.size_bytes": (t) => t.size,
   "d.completed_bytes": (t) => t.completed,
   "d.left_bytes": (t) => t.size - t.completed,
+  "d.size_files": () => 1,
+  "d.skip.rate": () => 0,
   "d.size_chunks": (t) => Math.ceil(t.size / CHUNK),
   "d.completed_chunks": (t) => Math.floor(t.completed / CHUNK),
   "d.chunk_size": () => CHUNK,
@@ -168,8 +170,9 @@ export class RtorrentSimulator {
         createdAt: now - 10_000_000,
         startedAt: now - (i % 1000) * 3600,
         finishedAt: leeching ? 0 : now - i,
-        peersComplete: 0,
-        peersAccounted: 0,
+        // One torrent in twenty has peers (a seed and two leechers): what the peer census asks about.
+        peersComplete: i % 20 === 0 ? 1 : 0,
+        peersAccounted: i % 20 === 0 ? 2 : 0,
         // A private tracker gives each user one passkey: every torrent of a site shares its URL.
         url: `https://${tracker}/announce.php?passkey=0123456789abcdef0123456789abcdef`,
         trackerSuccess: 3,
@@ -323,6 +326,7 @@ export class RtorrentSimulator {
       case "dht.statistics":
         return `<value><struct>${CRLF}<member><name>active</name>${CRLF}${i8(0)}</member>${CRLF}<member><name>dht</name>${CRLF}${str("disable")}</member>${CRLF}<member><name>throttle</name>${CRLF}${str("")}</member>${CRLF}</struct></value>`;
     }
+    if (method === "p.multicall") return this.#peers(target, params.slice(2));
     const getter = D[method];
     if (getter !== undefined) {
       const t = this.#byHash.get(target.toUpperCase());
@@ -330,6 +334,32 @@ export class RtorrentSimulator {
       return cell(getter(t));
     }
     throw new Fault(-506, `Method '${method}' not defined`);
+  }
+
+  /**
+   * `p.multicall(hash, "", commands...)`: one row per connected peer, every other one encrypted
+   * (`p.is_encrypted` 1, the other flags 0); a `cat=$p.*=,...` command gives them as one string.
+   */
+  #peers(target: string, commands: readonly string[]): string {
+    const t = this.#byHash.get(target.toUpperCase());
+    if (t === undefined) throw new Fault(-501, "Could not find info-hash.");
+    const rows: string[] = [];
+    for (let p = 0; p < t.peersComplete + t.peersAccounted; p++) {
+      const flag = (command: string) => (command.startsWith("$p.is_encrypted") ? p % 2 : 0);
+      const cells = commands.map((command) =>
+        command.startsWith("cat=")
+          ? str(
+              command
+                .slice(4)
+                .split(",")
+                .map((part) => String(flag(part)))
+                .join(""),
+            )
+          : i8(flag(`$${command}`)),
+      );
+      rows.push(`<value><array><data>${CRLF}${cells.join(CRLF)}${CRLF}</data></array></value>`);
+    }
+    return `<value><array><data>${CRLF}${rows.join(CRLF)}${CRLF}</data></array></value>`;
   }
 
   #multicall(params: readonly string[]): string {

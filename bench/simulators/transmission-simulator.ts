@@ -242,6 +242,8 @@ const GETTERS: Readonly<Record<string, Getter>> = {
   sizeWhenDone: (t) => t.size,
   totalSize: (t) => t.size,
   leftUntilDone: () => 0,
+  // 3.00 answers 0 for a field it does not know (fileCount is 4.0's).
+  fileCount: () => 0,
   percentDone: () => 1,
   haveValid: (t) => t.size,
   downloadedEver: (t) => t.size,

@@ -24,6 +24,8 @@ export interface DelugeTorrent {
   download_location: string;
   ratio: number;
   message: string;
+  total_remaining: number;
+  num_files: number;
 }
 
 /** The torrent keys `readDeluge` asks for. */
@@ -43,6 +45,8 @@ export const DELUGE_TORRENT_KEYS: readonly string[] = [
   "download_location",
   "ratio",
   "message",
+  "total_remaining",
+  "num_files",
 ];
 
 /** What deluged says at one moment: its torrents by hash, session counters and free space. */

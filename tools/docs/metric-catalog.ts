@@ -104,8 +104,8 @@ export function displayName(def: MetricDefinition): string {
 
 /**
  * Every series name a query can select (`_total` of counters, `_info` of infos, `_bucket`,
- * `_sum`, `_count` of histograms), with `<SYSCODE>` in the instrument's. For checking the names
- * dashboards, alert rules and docs use.
+ * `_sum`, `_count` of histograms, and `_gcount`, `_gsum` of gauge histograms in OpenMetrics), with
+ * `<SYSCODE>` in the instrument's. For checking the names dashboards, alert rules and docs use.
  */
 export async function seriesNames(): Promise<ReadonlySet<string>> {
   const names = new Set<string>();
@@ -114,6 +114,8 @@ export async function seriesNames(): Promise<ReadonlySet<string>> {
       const name = displayName(def);
       if (def.kind === "histogram")
         for (const s of ["_bucket", "_sum", "_count"]) names.add(`${name}${s}`);
+      else if (def.kind === "gaugehistogram")
+        for (const s of ["_bucket", "_sum", "_count", "_gsum", "_gcount"]) names.add(`${name}${s}`);
       else names.add(name);
     }
   }

@@ -126,6 +126,71 @@ const PROVENANCE: ReadonlyArray<{
       rtorrent: "none: rTorrent has no tags",
     },
   },
+  {
+    metrics: [PT.classTorrents, PT.trackerClassTorrents],
+    from: {
+      qbittorrent:
+        "started: `state` not `stoppedUP`/`stoppedDL` (`pausedUP`/`pausedDL` before 5.0); complete: `progress` 1; active: `dlspeed` or `upspeed` above 0; message: never (maindata has no per-torrent message)",
+      transmission:
+        "started: `status` not 0 (stopped); complete: `percentDone` 1; active: `rateDownload` or `rateUpload` above 0; message: `errorString`, or the failed announce's result",
+      deluge:
+        "started: `state` not `Paused`; complete: `progress` 100; active: a payload rate above 0; message: `message` when not `OK`, else an error or warning of `tracker_status`",
+      rtorrent:
+        "started: `d.state` 1 (also while `d.pause`d); complete: `d.complete`; active: `d.up.rate` or `d.down.rate` above 0 (pyrotorque's view; rTorrent's own `active` view holds every resumed item); message: `d.message`. Every class but active and message equals rTorrent's `view.size` of its view (`main` for total)",
+    },
+  },
+  {
+    metrics: [PT.leftBytes, PT.trackerLeftBytes],
+    from: {
+      qbittorrent: "`amount_left`",
+      transmission: "`leftUntilDone`",
+      deluge: "`total_remaining`",
+      rtorrent: "`d.left_bytes`",
+    },
+  },
+  {
+    metrics: [PT.files],
+    from: {
+      qbittorrent: "none: maindata has no file count, and `torrents/files` is one call per torrent",
+      transmission:
+        "`fileCount` (Transmission 4.0+); none before 4.0, whose only way is the whole file list",
+      deluge: "`num_files`",
+      rtorrent: "`d.size_files`",
+    },
+  },
+  {
+    metrics: [PT.skipSpeedBytes],
+    from: {
+      qbittorrent:
+        "none per torrent; the nearest figure is `pt_session_proto_waste_bytes_total` (`server_state.total_wasted_session`)",
+      transmission:
+        "none: Transmission counts only corrupt data per torrent (`corruptEver`), not unwanted data",
+      deluge:
+        "none per torrent; the nearest figure is `pt_session_proto_waste_bytes_total` (libtorrent `net.recv_redundant_bytes` + `net.recv_failed_bytes`)",
+      rtorrent: "`d.skip.rate`, summed over torrents",
+    },
+  },
+  {
+    metrics: [PT.peers],
+    from: {
+      qbittorrent:
+        "none: qBittorrent lists peers only per torrent (`sync/torrentPeers`, one request each)",
+      transmission:
+        "none: the `peers` field is a list per torrent, too heavy to ask of every torrent on every poll",
+      deluge: "none: the `peers` key is a libtorrent call per torrent",
+      rtorrent:
+        "`p.is_encrypted`, `p.is_incoming`, `p.is_obfuscated`, `p.is_preferred`, `p.is_snubbed`, `p.is_unwanted` of every peer: one `p.multicall` per item with `d.peers_connected` above 0, in `system.multicall`s of 500 items; none past 20,000 such items",
+    },
+  },
+  {
+    metrics: [PT.trackerRatio],
+    from: {
+      qbittorrent: "`ratio`",
+      transmission: "`uploadRatio` (-1 and -2, unknown and infinite, left out)",
+      deluge: "`ratio` (-1 left out)",
+      rtorrent: "`d.ratio` / 1000",
+    },
+  },
 ];
 
 /** Which client figure backs each engine family (the process ones come from /proc alike for all). */
@@ -189,6 +254,8 @@ const CLIENT_INDEPENDENT: readonly MetricDefinition[] = [
   PT.trackerDownloadSpeed,
   PT.torrent,
   PT.torrentStatus,
+  PT.torrentEvents,
+  PT.trackerTorrentEvents,
 ];
 
 /** Remarks on families whose type or name differs from pt-exporter's table or README. */
@@ -203,6 +270,12 @@ const REMARKS: Readonly<Record<string, string>> = {
     "From the target's `max_download_speed` (pt-exporter's `max-down-speed`), only when set and while the target is up. `1Gbps` is 125,000,000: pt-exporter's parser would have made it 1,073,741,824 (2^30, bits in binary units, unconverted), had it read the key.",
   [PT.maxUploadSpeed.name]:
     "From the target's `max_upload_speed`, as above. pt-exporter set its upload one from the download value.",
+  [PT.torrentEvents.name]:
+    "From what seedwatch sees of the list, for every client alike: `added` a torrent listed that was not listed before, nor when seedwatch last stopped (the first list of a target never polled is what was there, not added; a removed torrent that comes back is added again); `removed` a torrent gone from the list, also when the first list after a seedwatch restart lacks it; `finished` a listed torrent becoming complete; `errored` one entering an error state or a tracker error. Saved with the tracker totals in the state database, in the same transaction as the torrents they are about, so a restart (or a kill -9) neither repeats nor loses one. Torrents that finish or fail while seedwatch is stopped are not counted: only transitions it sees.",
+  [PT.trackerTorrentEvents.name]:
+    "Counted under the torrent's tracker at the time; a tracker keeps its counts when its torrents are gone.",
+  [PT.trackerRatio.name]:
+    'OpenMetrics `gaugehistogram` (`_bucket`, `_gcount`, `_gsum`); Prometheus\'s text format has no such type, so there it is a classic histogram (`_bucket`, `_count`, `_sum`). Buckets `le` 0.5, 1, 2, 5, 10, +Inf. Query `_bucket` (the same in both): e.g. `sum by (tracker) (pt_tracker_ratio_bucket{le="1.0"})` is the torrents below ratio 1.',
   [DOWNLOADER.torrentsCount.name]:
     "Untyped, as `pt_torrents_count`. `status` is the English status name (Chinese with `compat.status_language: zh`); `category` and `tracker` as on `pt_torrents_count`.",
 };
@@ -240,6 +313,7 @@ const TYPES: Readonly<Record<string, string>> = {
   unknown: "untyped",
   info: "info (a gauge of 1 in text format)",
   histogram: "histogram",
+  gaugehistogram: "gaugehistogram (a histogram in text format)",
   summary: "summary",
 };
 

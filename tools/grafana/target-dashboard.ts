@@ -181,6 +181,60 @@ export function targetDashboard(language: DashboardLanguage): DashboardSpec {
         ],
       },
       {
+        row: t["row.classes"],
+        panels: [
+          timeseries(
+            t["target.classes"],
+            [{ expr: `pt_class_torrents{${ONE}}`, legend: "{{class}}" }],
+            { w: 12, description: t["target.classesHelp"] },
+          ),
+          timeseries(
+            t["figure.left"],
+            [{ expr: `sum(pt_tracker_left_bytes{${ONE}, ${TR}})`, legend: t["legend.left"] }],
+            { unit: "bytes", w: 6 },
+          ),
+          timeseries(
+            t["target.eventsPerHour"],
+            [
+              {
+                expr: `sum by (event) (increase(pt_tracker_torrent_events_total{${ONE}, ${TR}}[1h]))`,
+                legend: "{{event}}",
+              },
+            ],
+            { bars: true, w: 6, description: t["target.eventsHelp"] },
+          ),
+          bars(
+            t["target.ratioDistribution"],
+            { expr: `sum by (le) (pt_tracker_ratio_bucket{${ONE}, ${TR}})`, legend: "≤ {{le}}" },
+            { w: 12, description: t["target.ratioDistributionHelp"] },
+          ),
+          stat(
+            t["figure.files"],
+            {
+              expr: `pt_files{${ONE}}`,
+              mayBeEmpty: "qBittorrent and Transmission before 4.0 do not report it",
+            },
+            { w: 6 },
+          ),
+          stat(
+            t["figure.skipSpeed"],
+            { expr: `pt_skip_speed_bytes{${ONE}}`, mayBeEmpty: "only rTorrent reports it" },
+            { unit: "Bps", w: 6, description: t["target.skipSpeedHelp"] },
+          ),
+          timeseries(
+            t["target.peersByKind"],
+            [
+              {
+                expr: `pt_peers{${ONE}}`,
+                legend: "{{kind}}",
+                mayBeEmpty: "only rTorrent reports its peers cheaply",
+              },
+            ],
+            { w: 24, description: t["target.peersHelp"] },
+          ),
+        ],
+      },
+      {
         row: t["row.trackers"],
         panels: [
           labelTable(

@@ -22,6 +22,7 @@ export const GRAFANA_EN = {
   "row.targets": "Targets",
   "row.transfer": "Transfer",
   "row.torrents": "Torrents",
+  "row.classes": "Torrents by class",
   "row.exporter": "Exporter",
   "row.now": "Now",
   "row.trackers": "Trackers",
@@ -51,6 +52,9 @@ export const GRAFANA_EN = {
   "figure.hash": "Hash",
   "figure.size": "Size",
   "figure.ratio": "Ratio",
+  "figure.left": "Left to download",
+  "figure.files": "Files",
+  "figure.skipSpeed": "Skipped (received, not wanted)",
   "figure.trackerErrors": "Tracker errors",
   "figure.lastPoll": "Last poll",
   "figure.speed": "Speed",
@@ -75,6 +79,7 @@ export const GRAFANA_EN = {
   "legend.httpRequests": "HTTP requests",
   "legend.resident": "resident",
   "legend.virtual": "virtual",
+  "legend.left": "left",
   "legend.nodes": "nodes",
   "legend.connections": "connections",
   "legend.poll": "poll",
@@ -124,6 +129,20 @@ export const GRAFANA_EN = {
   "target.torrentsByStatus": "Torrents by status",
   "target.torrentsByCategory": "Torrents by category",
   "target.torrentsByTag": "Torrents by tag",
+  "target.classes": "Torrents by class (pyrotorque's summary line)",
+  "target.classesHelp":
+    "Classes overlap, as rTorrent's views do: started and stopped add up to the total, and so do complete and incomplete; seeding is started and complete, leeching started and incomplete; active is moving data now; message has a client or tracker message. docs/metrics.md says what each is in each client.",
+  "target.eventsPerHour": "Torrent events per hour",
+  "target.eventsHelp":
+    "Added, finished, removed and errored torrents, as seedwatch saw them happen, each counted once and kept across seedwatch's restarts.",
+  "target.ratioDistribution": "Torrents by share ratio",
+  "target.ratioDistributionHelp":
+    "Torrents whose share ratio is at most each bound (cumulative), over the selected trackers. Torrents whose ratio the client does not know are in none.",
+  "target.peersByKind": "Connected peers by kind",
+  "target.peersHelp":
+    "A peer counts in total and in every kind it has. Only rTorrent tells its peers at a bounded cost; the other clients have no such panel data (docs/clients/torrent-classes.md).",
+  "target.skipSpeedHelp":
+    "Data received but not wanted (rTorrent's d.skip.rate). The other clients do not report it per torrent; qBittorrent's and Deluge's wasted bytes are in the session statistics.",
   "target.trackersHelp":
     "Per-tracker counters keep the bytes of removed torrents: they never go down.",
   "target.omittedHelp":
@@ -148,6 +167,7 @@ export const GRAFANA_EN = {
   "tracker.torrents": "Torrents by tracker",
   "tracker.size": "Size by tracker",
   "tracker.errorShare": "Share of torrents with tracker errors",
+  "tracker.classes": "Seeding, leeching, stopped and with a message",
   "tracker.errorShareHelp": "Above half for 15 minutes fires the SeedwatchTrackerErrors alert.",
   "tracker.uploadRateByTarget": "Upload rate by target",
   "tracker.omittedHelp":

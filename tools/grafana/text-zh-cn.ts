@@ -22,6 +22,7 @@ export const GRAFANA_ZH_CN: GrafanaText = {
   "row.targets": "目标",
   "row.transfer": "传输",
   "row.torrents": "种子",
+  "row.classes": "各类别种子",
   "row.exporter": "导出器",
   "row.now": "当前",
   "row.trackers": "Tracker",
@@ -50,6 +51,9 @@ export const GRAFANA_ZH_CN: GrafanaText = {
   "figure.hash": "哈希",
   "figure.size": "大小",
   "figure.ratio": "分享率",
+  "figure.left": "待下载",
+  "figure.files": "文件数",
+  "figure.skipSpeed": "丢弃速度（收到但不需要）",
   "figure.trackerErrors": "Tracker 报错",
   "figure.lastPoll": "上次轮询耗时",
   "figure.speed": "速度",
@@ -73,6 +77,7 @@ export const GRAFANA_ZH_CN: GrafanaText = {
   "legend.httpRequests": "HTTP 请求",
   "legend.resident": "常驻内存",
   "legend.virtual": "虚拟内存",
+  "legend.left": "待下载",
   "legend.nodes": "节点",
   "legend.connections": "连接",
   "legend.poll": "轮询",
@@ -117,6 +122,20 @@ export const GRAFANA_ZH_CN: GrafanaText = {
   "target.torrentsByStatus": "各状态种子数",
   "target.torrentsByCategory": "各分类种子数",
   "target.torrentsByTag": "各标签种子数",
+  "target.classes": "各类别种子数（概况行）",
+  "target.classesHelp":
+    "类别互相重叠，与 rTorrent 的视图一样：已启动与已停止之和为总数，已完成与未完成之和也是；做种 = 已启动且已完成，下载 = 已启动且未完成；活动 = 正在传输数据；有消息 = 客户端或 Tracker 有消息。各客户端中每个类别的含义见 docs/metrics.md。",
+  "target.eventsPerHour": "每小时种子事件",
+  "target.eventsHelp":
+    "seedwatch 看到的添加、完成、删除和出错的种子，每次只计一次，seedwatch 重启后仍保留。",
+  "target.ratioDistribution": "按分享率统计的种子",
+  "target.ratioDistributionHelp":
+    "分享率不超过各上限的种子数（累计），范围为所选 Tracker。客户端不知道分享率的种子不计入。",
+  "target.peersByKind": "各类已连接的对等方",
+  "target.peersHelp":
+    "每个对等方计入总数，并计入它具有的每一类。只有 rTorrent 能以有限的开销报告对等方；其他客户端没有此数据（docs/clients/torrent-classes.md）。",
+  "target.skipSpeedHelp":
+    "收到但不需要的数据（rTorrent 的 d.skip.rate）。其他客户端不按种子报告；qBittorrent 和 Deluge 浪费的字节见会话统计。",
   "target.trackersHelp": "按站点统计的计数器保留已删种子的流量，只增不减。",
   "target.omittedHelp":
     "0：目标的所有种子都在下面的表格里。大于 0（红色）：目标的种子数超过了 per_torrent.max_torrents，所以一个种子都没有单种指标，表格为空；按站点统计的面板仍然计入每个种子。",
@@ -139,6 +158,7 @@ export const GRAFANA_ZH_CN: GrafanaText = {
   "tracker.torrents": "各 Tracker 种子数",
   "tracker.size": "各 Tracker 种子大小",
   "tracker.errorShare": "Tracker 报错的种子占比",
+  "tracker.classes": "做种、下载、已停止和有消息的种子",
   "tracker.errorShareHelp": "超过一半并持续 15 分钟会触发 SeedwatchTrackerErrors 告警。",
   "tracker.uploadRateByTarget": "各目标上传速度",
   "tracker.omittedHelp":

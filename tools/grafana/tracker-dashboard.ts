@@ -174,6 +174,26 @@ export function trackerDashboard(language: DashboardLanguage): DashboardSpec {
             { unit: "percentunit", w: 8, description: t["tracker.errorShareHelp"] },
           ),
           timeseries(
+            t["tracker.classes"],
+            [
+              {
+                expr: `sum by (class) (pt_tracker_class_torrents{${T}, ${TR}, class=~"seeding|leeching|stopped|message"})`,
+                legend: "{{class}}",
+              },
+            ],
+            { w: 12 },
+          ),
+          timeseries(
+            t["figure.left"],
+            [
+              {
+                expr: `sum by (tracker) (pt_tracker_left_bytes{${T}, ${TR}})`,
+                legend: "{{tracker}}",
+              },
+            ],
+            { unit: "bytes", w: 12 },
+          ),
+          timeseries(
             t["tracker.uploadRateByTarget"],
             [
               {

@@ -4,26 +4,12 @@
 
 import type { TargetOverview } from "./api.ts";
 import { Chart } from "./chart.ts";
+import { ClassSummary } from "./class-summary.ts";
 import { h, setValue } from "./dom.ts";
 import { EnginePanel } from "./engine-panel.ts";
 import { formatBytes, formatCount, formatDuration, formatRate, knownSize } from "./format.ts";
-import type { MessageKey } from "./i18n/catalog.ts";
 import { t, tNodes } from "./i18n/translate.ts";
 import { LiveBuffer } from "./live-buffer.ts";
-
-/** The classes pyrotorque counts, in its order, with their labels. */
-export const CLASSES: ReadonlyArray<readonly [key: string, label: MessageKey]> = [
-  ["total", "class.total"],
-  ["active", "class.active"],
-  ["withMessage", "class.withMessage"],
-  ["complete", "class.complete"],
-  ["incomplete", "class.incomplete"],
-  ["seeding", "class.seeding"],
-  ["downloading", "class.downloading"],
-  ["started", "class.started"],
-  ["stopped", "class.stopped"],
-  ["errored", "class.errored"],
-];
 
 /** A target's card. */
 export class TargetCard {
@@ -33,6 +19,7 @@ export class TargetCard {
   readonly #meta: HTMLElement;
   readonly #error: HTMLElement;
   readonly #chartBox: HTMLElement;
+  readonly #classes = new ClassSummary();
   readonly #rates = new LiveBuffer(2);
   readonly #engine = new EnginePanel();
   #chart: Chart | undefined;
@@ -82,13 +69,7 @@ export class TargetCard {
         h("div", {}, h("dt", {}, t("card.freeSpace")), field("freeSpace", "dd")),
         h("div", {}, h("dt", {}, t("card.trackers")), field("trackers", "dd")),
       ),
-      h(
-        "dl",
-        { class: "classes" },
-        ...CLASSES.map(([key, label]) =>
-          h("div", { "data-class": key }, h("dt", {}, t(label)), field(`class:${key}`, "dd")),
-        ),
-      ),
+      this.#classes.root,
       this.#engine.root,
       this.#chartBox,
       this.#error,
@@ -126,10 +107,7 @@ export class TargetCard {
     this.#engine.update(target, at, hostMemory);
     const torrentClient = target.classes !== null;
     this.root.classList.toggle("device", !torrentClient);
-    for (const [key] of CLASSES) {
-      const count = target.up ? target.classes?.[key] : undefined;
-      this.#set(`class:${key}`, formatCount(count), count);
-    }
+    this.#classes.update(target.classes, target.up);
 
     if (torrentClient) {
       this.#rates.push(at, target.up ? [client?.uploadRate, client?.downloadRate] : []);

@@ -4,7 +4,7 @@ import { escapeHelp, escapeOpenMetricsHelp, formatBucketBound } from "./escape.t
 import { assertLabelNames, assertMetricName, MetricNameError } from "./names.ts";
 
 /** The kinds a metric can be defined with. */
-export type MetricKind = "counter" | "gauge" | "histogram" | "info";
+export type MetricKind = "counter" | "gauge" | "histogram" | "gaugehistogram" | "info";
 
 /** Every kind a family can have; `summary` and `unknown` only arrive in foreign exposition text. */
 export type FamilyKind = MetricKind | "summary" | "unknown";
@@ -68,6 +68,23 @@ export function defineInfo(options: MetricOptions): MetricDefinition {
 
 /** Defines a histogram with fixed bucket bounds. */
 export function defineHistogram(options: HistogramOptions): MetricDefinition {
+  return buildHistogram("histogram", options);
+}
+
+/**
+ * Defines a gauge histogram: a distribution of things now (torrents by ratio), not of events, so
+ * its buckets may go down. OpenMetrics has the type (`_bucket`, `_gcount`, `_gsum`); the text
+ * format 0.0.4 has not, so there it is exposed as a classic histogram (`_bucket`, `_count`,
+ * `_sum`), as the official clients do.
+ */
+export function defineGaugeHistogram(options: HistogramOptions): MetricDefinition {
+  return buildHistogram("gaugehistogram", options);
+}
+
+function buildHistogram(
+  kind: "histogram" | "gaugehistogram",
+  options: HistogramOptions,
+): MetricDefinition {
   const buckets = [...options.buckets];
   if (buckets.at(-1) === Number.POSITIVE_INFINITY) buckets.pop();
   if (buckets.length === 0) {
@@ -81,7 +98,7 @@ export function defineHistogram(options: HistogramOptions): MetricDefinition {
       );
     }
   }
-  return build("histogram", options, options.name, options.name, buckets);
+  return build(kind, options, options.name, options.name, buckets);
 }
 
 /**
@@ -133,7 +150,12 @@ function build(
   }
   // promtool rejects these suffixes on names they would make ambiguous; a counter's own name
   // is followed by `_total`, so only a doubled `_total` (or `_created`) is ambiguous there.
-  const reserved = kind === "counter" ? ["_total", "_created"] : RESERVED_SUFFIXES;
+  const reserved =
+    kind === "counter"
+      ? ["_total", "_created"]
+      : kind === "gaugehistogram"
+        ? [...RESERVED_SUFFIXES, "_gcount", "_gsum"]
+        : RESERVED_SUFFIXES;
   if (reserved.some((suffix) => family.endsWith(suffix))) {
     throw new MetricNameError(
       `metric name ${options.name} (${kind}) must not end in ${reserved.join(", ")}`,
@@ -146,7 +168,11 @@ function build(
     );
   }
   const labelNames = [...(options.labelNames ?? [])];
-  assertLabelNames(labelNames, options.name, kind === "histogram" ? ["le"] : []);
+  assertLabelNames(
+    labelNames,
+    options.name,
+    kind === "histogram" || kind === "gaugehistogram" ? ["le"] : [],
+  );
   return finish(kind, family, sampleName, options.help, unit, labelNames, buckets);
 }
 
@@ -161,7 +187,14 @@ function finish(
 ): MetricDefinition {
   // Text 0.0.4 puts counters' and infos' metadata on the sample name, and has no info type.
   const textName = kind === "counter" || kind === "info" ? sampleName : family;
-  const textType = kind === "info" ? "gauge" : kind === "unknown" ? "untyped" : kind;
+  const textType =
+    kind === "info"
+      ? "gauge"
+      : kind === "unknown"
+        ? "untyped"
+        : kind === "gaugehistogram"
+          ? "histogram"
+          : kind;
   const textHelp = help === "" ? "" : `# HELP ${textName} ${escapeHelp(help)}\n`;
   // A foreign counter without `_total` cannot be an OpenMetrics counter: it stays `unknown` there.
   const omCounterOk = kind !== "counter" || sampleName === `${family}_total`;

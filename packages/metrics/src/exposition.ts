@@ -13,9 +13,9 @@ export const CONTENT_TYPES: Readonly<Record<ExpositionFormat, string>> = {
 
 /**
  * Encodes families in the given format, as a list of chunks (text, or UTF-8 bytes) to write out
- * in order.
- * Families without samples are left out. Sample lines are the same in both formats; only the
- * metadata lines and the closing `# EOF` differ.
+ * in order. Families without samples are left out. Sample lines are the same in both formats, but
+ * for a gauge histogram's count and sum (`_gcount`/`_gsum` in OpenMetrics, `_count`/`_sum` in
+ * text); the metadata lines and the closing `# EOF` differ.
  */
 export function encodeChunks(families: Iterable<FamilyBuffer>, format: ExpositionFormat): Chunk[] {
   const out: Chunk[] = [];
@@ -23,7 +23,9 @@ export function encodeChunks(families: Iterable<FamilyBuffer>, format: Expositio
   for (const family of families) {
     if (family.isEmpty) continue;
     out.push(openMetrics ? family.def.openMetricsHeader : family.def.textHeader);
-    for (const chunk of family.chunks()) out.push(chunk);
+    const classic = !openMetrics && family.def.kind === "gaugehistogram";
+    for (const chunk of family.chunks())
+      out.push(classic ? classicLines(family.def.name, chunk) : chunk);
   }
   if (openMetrics) out.push("# EOF\n");
   return out;
@@ -47,6 +49,18 @@ export function encodeBuffers(
 /** Encodes families in the given format as one buffer of UTF-8 bytes. */
 export function encodeBytes(families: Iterable<FamilyBuffer>, format: ExpositionFormat): Buffer {
   return Buffer.concat(encodeBuffers(families, format));
+}
+
+/**
+ * A gauge histogram's lines as a classic histogram's: `<name>_gcount`/`_gsum` at the start of a
+ * line become `_count`/`_sum` (a chunk starts at a line start; label values hold no line feed).
+ */
+function classicLines(name: string, chunk: Chunk): string {
+  const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+  return `\n${text}`
+    .replaceAll(`\n${name}_gcount`, `\n${name}_count`)
+    .replaceAll(`\n${name}_gsum`, `\n${name}_sum`)
+    .slice(1);
 }
 
 /** Encodes families in the given format as one string. */

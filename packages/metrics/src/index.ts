@@ -24,6 +24,7 @@ export {
   defineCounter,
   defineForeign,
   defineGauge,
+  defineGaugeHistogram,
   defineHistogram,
   defineInfo,
   defineUntyped,

@@ -4,7 +4,13 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { Counter } from "./counter.ts";
-import { defineCounter, defineGauge, defineHistogram, defineInfo } from "./definition.ts";
+import {
+  defineCounter,
+  defineGauge,
+  defineGaugeHistogram,
+  defineHistogram,
+  defineInfo,
+} from "./definition.ts";
 import { CONTENT_TYPES, type ExpositionFormat, encode } from "./exposition.ts";
 import { Histogram } from "./histogram.ts";
 import { Registry } from "./registry.ts";
@@ -46,6 +52,12 @@ describe("a real Prometheus scraping both formats", () => {
     help: "Build.",
     labelNames: ["version"],
   });
+  const ratio = defineGaugeHistogram({
+    name: "pt_tracker_ratio",
+    help: "Torrents by share ratio.",
+    labelNames: ["tracker"],
+    buckets: [0.5, 1, 2, 5, 10],
+  });
   const session = createSessionCounters({ startedAt: Date.now() - 60_000 });
   session.set(SESSION_METRIC.DHT_NODES, 321);
   session.set(SESSION_METRIC.DISK_JOB_TIME_US, 2_500_000);
@@ -66,6 +78,7 @@ describe("a real Prometheus scraping both formats", () => {
       family.sample(["inf"], Number.POSITIVE_INFINITY);
       family.sample(['quote " backslash \\ newline \n 文字'], -1.5);
       w.family(info).sample(["0.1.0"], 1);
+      w.family(ratio).histogram(["a.example"], [1, 2, 2, 2, 3, 4], 13.5);
     },
   });
   bytes.labels("box1", "tracker.example.org").inc(4096);
@@ -113,6 +126,11 @@ describe("a real Prometheus scraping both formats", () => {
       "openmetrics=-1.5",
       "text=-1.5",
     ]);
+    // A gauge histogram: OpenMetrics keeps its type's _gcount, text has a classic _count.
+    assert.deepEqual(await value('pt_tracker_ratio_bucket{le="1.0"}'), ["openmetrics=2", "text=2"]);
+    assert.deepEqual(await value("pt_tracker_ratio_gcount"), ["openmetrics=4"]);
+    assert.deepEqual(await value("pt_tracker_ratio_count"), ["text=4"]);
+    assert.deepEqual(await value("pt_tracker_ratio_gsum"), ["openmetrics=13.5"]);
     assert.deepEqual(await value("pt_session_dht_nodes"), ["openmetrics=321", "text=321"]);
     assert.deepEqual(await value("pt_session_disk_job_time_seconds_total"), [
       "openmetrics=2.5",

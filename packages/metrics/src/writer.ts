@@ -13,7 +13,8 @@ export interface FamilyWriter {
   sample(labels: LabelValues, value: number): void;
   /**
    * Adds one histogram series: `cumulativeCounts` has one entry per bucket bound plus the +Inf
-   * bucket (which is the count), as Prometheus exposes them.
+   * bucket (which is the count), as Prometheus exposes them. A gauge histogram's count and sum
+   * are written as OpenMetrics has them (`_gcount`, `_gsum`); the text format renames them.
    */
   histogram(labels: LabelValues, cumulativeCounts: ArrayLike<number>, sum: number): void;
   /** Appends sample lines rendered earlier for the same definition (a cache, or foreign text). */
@@ -57,7 +58,11 @@ export class FamilyBuffer implements FamilyWriter {
   }
 
   sample(labels: LabelValues, value: number): void {
-    if (this.def.kind === "histogram" || this.def.kind === "summary") {
+    if (
+      this.def.kind === "histogram" ||
+      this.def.kind === "gaugehistogram" ||
+      this.def.kind === "summary"
+    ) {
       throw new LabelError(`${this.def.name} is a ${this.def.kind}: use histogram()`);
     }
     this.#open += `${this.def.sampleName}${labelText(this.def, labels)} ${formatValue(value)}\n`;
@@ -67,7 +72,8 @@ export class FamilyBuffer implements FamilyWriter {
   histogram(labels: LabelValues, cumulativeCounts: ArrayLike<number>, sum: number): void {
     const def = this.def;
     const tails = def.bucketLabelTails;
-    if (def.kind !== "histogram") throw new LabelError(`${def.name} is not a histogram`);
+    const gauge = def.kind === "gaugehistogram";
+    if (def.kind !== "histogram" && !gauge) throw new LabelError(`${def.name} is not a histogram`);
     if (cumulativeCounts.length !== tails.length) {
       throw new LabelError(
         `${def.name}: expected ${tails.length} cumulative bucket counts, got ${cumulativeCounts.length}`,
@@ -80,7 +86,9 @@ export class FamilyBuffer implements FamilyWriter {
       out += `${head}${tails[i]} ${formatValue(cumulativeCounts[i] as number)}\n`;
     }
     const count = cumulativeCounts[tails.length - 1] as number;
-    out += `${def.name}_sum${text} ${formatValue(sum)}\n${def.name}_count${text} ${formatValue(count)}\n`;
+    out += gauge
+      ? `${def.name}_gcount${text} ${formatValue(count)}\n${def.name}_gsum${text} ${formatValue(sum)}\n`
+      : `${def.name}_sum${text} ${formatValue(sum)}\n${def.name}_count${text} ${formatValue(count)}\n`;
     this.appendRendered(out);
   }
 

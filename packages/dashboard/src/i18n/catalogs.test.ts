@@ -14,7 +14,7 @@ import {
   placeholdersOf,
   pluralCategories,
 } from "../../../exporter/src/web/i18n/message-format.ts";
-import { CLASSES } from "../target-card.ts";
+import { CLASSES } from "../class-summary.ts";
 import { EN } from "./en.ts";
 import { CATALOGS } from "./translate.ts";
 

@@ -59,6 +59,7 @@ export const EN = {
   "engine.resident": "Client memory",
   "engine.memoryShare": "Share of RAM",
   "engine.virtual": "Virtual memory",
+  "classes.summary": "Torrents by class",
   "class.total": "Total",
   "class.active": "Active",
   "class.withMessage": "With message",

@@ -56,6 +56,7 @@ export const ZH_CN: Catalog = {
   "engine.resident": "客户端内存",
   "engine.memoryShare": "占内存比例",
   "engine.virtual": "虚拟内存",
+  "classes.summary": "按类别统计的种子",
   "class.total": "总数",
   "class.active": "活动",
   "class.withMessage": "有消息",

@@ -6,6 +6,7 @@ import {
   type SessionCounters,
 } from "@seedwatch/metrics";
 import type { Logger } from "../log.ts";
+import type { PeerCounts } from "../model/peer-counts.ts";
 import { TorrentStatus } from "../model/status.ts";
 import { TorrentTable } from "../model/torrent-table.ts";
 import { TrackerNamer } from "../model/tracker.ts";
@@ -40,6 +41,8 @@ export class TorrentTarget extends PollingTarget {
   readonly session: SessionCounters;
   /** Client figures of the last successful poll. */
   client: ClientStatus | undefined;
+  /** Connected peers by kind as of the last poll, where the client tells them. */
+  peers: PeerCounts | undefined;
   readonly #source: TorrentSource;
   /** Polls whose tracker counters could not be saved. */
   counterSaveErrors = 0;
@@ -96,6 +99,7 @@ export class TorrentTarget extends PollingTarget {
     this.client = result.client;
     this.#followEngineUrl(result.client.engine?.engineUrl);
     this.process = await this.#sampleProcess(result.client.engine?.pid);
+    this.peers = result.peers;
     this.#fillSessionFromTable();
     return { torrents: this.table.size, version: result.client.version };
   }

@@ -85,6 +85,7 @@ function torrentTarget(up = true): SampledTarget {
         uploaded: 500,
         uploadRate: 3,
         status: TorrentStatus.Uploading,
+        started: true,
         trackerHosts: ["t1.example"],
       },
       {

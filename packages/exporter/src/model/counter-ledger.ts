@@ -1,5 +1,7 @@
 // The last known byte counters of torrents that are not in the list, and what changed since the last save.
 
+import type { EventCounts } from "./torrent-events.ts";
+
 /** A torrent's byte counters as last seen, and the tracker they were credited to. */
 export interface KnownCounters {
   readonly tracker: string;
@@ -22,6 +24,13 @@ export interface TrackerBytes {
 export interface CounterSnapshot {
   readonly totals: Iterable<readonly [string, TrackerBytes]>;
   readonly torrents: Iterable<readonly [string, StoredCounters]>;
+  /** Per-tracker torrent event counts (none: no event counted yet). */
+  readonly events?: Iterable<readonly [string, EventCounts]>;
+  /**
+   * Whether a poll of the target was saved before: its torrents were seen, so one not among them
+   * is new. False (or absent) for a target never polled, whose first list is what was there.
+   */
+  readonly polledBefore?: boolean;
 }
 
 /** What to write so storage matches memory again (one transaction). */
@@ -32,6 +41,10 @@ export interface CounterChanges {
   readonly torrents: Array<readonly [string, StoredCounters]>;
   /** Torrents no longer remembered at all. */
   readonly forgotten: string[];
+  /** Trackers whose event counts changed, with their new counts (none when absent). */
+  readonly events?: Array<readonly [string, EventCounts]>;
+  /** The target's first poll was applied: storage must remember it was polled. */
+  readonly firstPoll?: boolean;
 }
 
 /** Bounds on what is remembered of departed torrents. */
@@ -70,6 +83,8 @@ export class CounterLedger {
   readonly #departed = new Map<string, Departed>();
   readonly #dirtyTorrents = new Set<string>();
   readonly #dirtyTrackers = new Set<string>();
+  readonly #dirtyEvents = new Set<string>();
+  #firstPoll = false;
   readonly #limits: LedgerLimits;
 
   constructor(restored: Iterable<readonly [string, StoredCounters]>, limits: LedgerLimits) {
@@ -98,6 +113,11 @@ export class CounterLedger {
     return this.#departed.size;
   }
 
+  /** Whether the torrent was listed when seedwatch last ran and not listed since. */
+  isRestored(hash: string): boolean {
+    return this.#restored.has(hash);
+  }
+
   /** A torrent is listed (again): its last known counters, which it no longer needs kept here. */
   claim(hash: string): KnownCounters | undefined {
     const restored = this.#restored.get(hash);
@@ -116,9 +136,15 @@ export class CounterLedger {
     this.#dirtyTorrents.add(hash);
   }
 
-  /** A complete list was applied: restored torrents it lacked left while seedwatch was away. */
-  confirmRestoredGone(now: number): void {
-    for (const [hash, counters] of this.#restored) this.depart(hash, counters, now);
+  /**
+   * A complete list was applied: restored torrents it lacked left while seedwatch was away
+   * (`onGone` is told each one).
+   */
+  confirmRestoredGone(now: number, onGone?: (counters: KnownCounters) => void): void {
+    for (const [hash, counters] of this.#restored) {
+      this.depart(hash, counters, now);
+      onGone?.(counters);
+    }
     this.#restored.clear();
   }
 
@@ -142,6 +168,16 @@ export class CounterLedger {
     this.#dirtyTrackers.add(tracker);
   }
 
+  /** A tracker's event counts changed. */
+  touchEvents(tracker: string): void {
+    this.#dirtyEvents.add(tracker);
+  }
+
+  /** The target's first poll was applied. */
+  touchFirstPoll(): void {
+    this.#firstPoll = true;
+  }
+
   /**
    * What changed since the last `markSaved`, given the listed torrents and the tracker totals.
    * Nothing is cleared: call `markSaved` once storage has it, so a failed write is retried.
@@ -149,6 +185,7 @@ export class CounterLedger {
   changes(
     listed: (hash: string) => KnownCounters | undefined,
     totals: (tracker: string) => TrackerBytes,
+    events: (tracker: string) => EventCounts,
   ): CounterChanges {
     const torrents: Array<readonly [string, StoredCounters]> = [];
     const forgotten: string[] = [];
@@ -165,17 +202,33 @@ export class CounterLedger {
     const trackerTotals = [...this.#dirtyTrackers].map(
       (tracker) => [tracker, totals(tracker)] as const,
     );
-    return { totals: trackerTotals, torrents, forgotten };
+    const eventCounts = [...this.#dirtyEvents].map(
+      (tracker) => [tracker, { ...events(tracker) }] as const,
+    );
+    return {
+      totals: trackerTotals,
+      torrents,
+      forgotten,
+      events: eventCounts,
+      firstPoll: this.#firstPoll,
+    };
   }
 
   /** Storage now holds everything `changes` returned. */
   markSaved(): void {
     this.#dirtyTorrents.clear();
     this.#dirtyTrackers.clear();
+    this.#dirtyEvents.clear();
+    this.#firstPoll = false;
   }
 
   /** Whether anything changed since the last `markSaved`. */
   get dirty(): boolean {
-    return this.#dirtyTorrents.size > 0 || this.#dirtyTrackers.size > 0;
+    return (
+      this.#dirtyTorrents.size > 0 ||
+      this.#dirtyTrackers.size > 0 ||
+      this.#dirtyEvents.size > 0 ||
+      this.#firstPoll
+    );
   }
 }

@@ -8,9 +8,12 @@ import type {
   StoredCounters,
   TrackerBytes,
 } from "./counter-ledger.ts";
+import { RATIO_BUCKETS, ratioBucket } from "./ratio-buckets.ts";
 import { type StatusCode, TorrentStatus } from "./status.ts";
 import type { TorrentPatch, TorrentRecord } from "./torrent.ts";
 import { EMPTY_TORRENT } from "./torrent.ts";
+import { classify, countClasses, emptyClasses } from "./torrent-classes.ts";
+import { type EventCounts, emptyEvents } from "./torrent-events.ts";
 import { TorrentTable } from "./torrent-table.ts";
 import { TrackerNamer } from "./tracker.ts";
 
@@ -20,18 +23,27 @@ const namer = new TrackerNamer({ rename: {}, categoryAsTracker: false });
 class StorageMirror {
   readonly totals = new Map<string, TrackerBytes>();
   readonly torrents = new Map<string, StoredCounters>();
+  readonly events = new Map<string, EventCounts>();
+  polled = false;
 
   save(table: TorrentTable): CounterChanges {
     const changes = table.counterChanges();
     for (const [tracker, bytes] of changes.totals) this.totals.set(tracker, bytes);
     for (const [hash, counters] of changes.torrents) this.torrents.set(hash, counters);
     for (const hash of changes.forgotten) this.torrents.delete(hash);
+    for (const [tracker, counts] of changes.events ?? []) this.events.set(tracker, { ...counts });
+    if (changes.firstPoll === true) this.polled = true;
     table.markCountersSaved();
     return changes;
   }
 
   snapshot(): CounterSnapshot {
-    return { totals: [...this.totals], torrents: [...this.torrents] };
+    return {
+      totals: [...this.totals],
+      torrents: [...this.torrents],
+      events: [...this.events],
+      polledBefore: this.polled,
+    };
   }
 }
 
@@ -49,8 +61,16 @@ function uploadedOf(table: TorrentTable, tracker: string): number {
   return table.trackers.get(tracker)?.uploaded ?? 0;
 }
 
+/** A new torrent's patch: started unless its status is Paused, tracker a.example. */
 function torrent(hash: string, fields: Partial<TorrentRecord> = {}): TorrentPatch {
-  return { ...EMPTY_TORRENT, hash, name: `t-${hash}`, trackerHosts: ["a.example"], ...fields };
+  return {
+    ...EMPTY_TORRENT,
+    hash,
+    name: `t-${hash}`,
+    trackerHosts: ["a.example"],
+    started: fields.status !== TorrentStatus.Paused,
+    ...fields,
+  };
 }
 
 describe("TorrentTable", () => {
@@ -395,7 +415,13 @@ describe("TorrentTable", () => {
         { hash: "2", uploadRate: 3 },
       ],
     });
-    assert.deepEqual(storage.save(table), { totals: [], torrents: [], forgotten: [] });
+    assert.deepEqual(storage.save(table), {
+      totals: [],
+      torrents: [],
+      forgotten: [],
+      events: [],
+      firstPoll: false,
+    });
     table.apply({ reset: false, removed: [], patches: [{ hash: "1", uploaded: 2 }] });
     const changes = storage.save(table);
     assert.deepEqual(changes.totals, [["a.example", { uploaded: 2, downloaded: 0 }]]);
@@ -472,5 +498,176 @@ describe("TorrentTable", () => {
       }),
       { numRuns: 500 },
     );
+  });
+  it("keeps class counts, bytes left, files, skip rate and ratio buckets equal to the rows, per target and per tracker", () => {
+    const hashes = ["a", "b", "c", "d"];
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant("patch" as const),
+        hash: fc.constantFrom(...hashes),
+        started: fc.boolean(),
+        progress: fc.constantFrom(0, 0.5, 1),
+        left: fc.nat(3).map((n) => n * 1000),
+        files: fc.nat(3),
+        skipRate: fc.nat(2),
+        ratio: fc.constantFrom(-1, 0, 0.5, 0.7, 1, 3, 10, 11, Number.POSITIVE_INFINITY),
+        message: fc.constantFrom("", "unregistered"),
+        uploadRate: fc.nat(1),
+        hosts: fc.subarray(["x.example", "y.example"]),
+      }),
+      fc.record({ kind: fc.constant("remove" as const), hash: fc.constantFrom(...hashes) }),
+      fc.record({ kind: fc.constant("reset" as const), keep: fc.subarray(hashes) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const table = new TorrentTable(namer);
+        for (const o of ops) {
+          if (o.kind === "patch") {
+            const { kind: _, hash, hosts, ...fields } = o;
+            const patch = table.get(hash)
+              ? { hash, ...fields, trackerHosts: hosts }
+              : torrent(hash, { ...fields, trackerHosts: hosts });
+            table.apply({ reset: false, removed: [], patches: [patch] });
+          } else if (o.kind === "remove") {
+            table.apply({ reset: false, removed: [o.hash], patches: [] });
+          } else {
+            table.apply({
+              reset: true,
+              removed: [],
+              patches: o.keep.flatMap((h) => (table.get(h) ? [{ hash: h }] : [])),
+            });
+          }
+          const rows = [...table.rows()];
+          const all = emptyClasses();
+          for (const r of rows) countClasses(all, classify(r), 1);
+          assert.deepEqual(table.classes, all);
+          assert.deepEqual(table.sizes, {
+            left: rows.reduce((n, r) => n + r.left, 0),
+            files: rows.reduce((n, r) => n + r.files, 0),
+            skipRate: rows.reduce((n, r) => n + r.skipRate, 0),
+          });
+          const trackers = new Set(rows.map((r) => r.tracker));
+          assert.deepEqual(new Set(table.trackerFigures.keys()), trackers);
+          for (const tracker of trackers) {
+            const mine = rows.filter((r) => r.tracker === tracker);
+            const classes = emptyClasses();
+            const buckets = new Array<number>(RATIO_BUCKETS).fill(0);
+            let sum = 0;
+            for (const r of mine) {
+              countClasses(classes, classify(r), 1);
+              const bucket = ratioBucket(r.ratio);
+              if (bucket >= 0) buckets[bucket] = (buckets[bucket] as number) + 1;
+              if (r.ratio >= 0 && Number.isFinite(r.ratio)) sum += r.ratio;
+            }
+            const figures = table.trackerFigures.get(tracker);
+            assert.deepEqual(figures?.classes, classes, `classes of "${tracker}"`);
+            assert.equal(
+              figures?.left,
+              mine.reduce((n, r) => n + r.left, 0),
+            );
+            assert.deepEqual(figures?.ratioBuckets, buckets, `ratios of "${tracker}"`);
+            assert.ok(Math.abs((figures?.ratioSum ?? 0) - sum) < 1e-9);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("classes follow rTorrent's views: started is the client's flag, seeding and leeching need it", () => {
+    const table = new TorrentTable(namer);
+    table.apply({
+      reset: true,
+      removed: [],
+      patches: [
+        // rTorrent's paused item: d.state 1, status Paused; its started view holds it.
+        torrent("1", { status: TorrentStatus.Paused, started: true, progress: 1 }),
+        torrent("2", { status: TorrentStatus.Paused, started: false, progress: 0.5, left: 10 }),
+        torrent("3", {
+          status: TorrentStatus.Downloading,
+          progress: 0.2,
+          left: 80,
+          downloadRate: 1,
+        }),
+      ],
+    });
+    const c = table.classes;
+    assert.deepEqual(
+      [c.total, c.started, c.stopped, c.complete, c.incomplete, c.seeding, c.downloading, c.active],
+      [3, 2, 1, 1, 2, 1, 1, 1],
+    );
+    assert.equal(table.sizes.left, 90);
+    assert.equal(table.trackerFigures.get("a.example")?.left, 90);
+  });
+
+  it("counts added, finished, errored and removed once each, and not again after a restart", () => {
+    const storage = new StorageMirror();
+    const first = new TorrentTable(namer);
+    // The first list of a target never polled is what was there: nothing added.
+    poll(first, storage, { reset: true, removed: [], patches: [torrent("old", { progress: 1 })] });
+    assert.deepEqual(first.events, emptyEvents());
+    poll(first, storage, {
+      reset: false,
+      removed: [],
+      patches: [torrent("new", { progress: 0.5 })],
+    });
+    poll(first, storage, { reset: false, removed: [], patches: [{ hash: "new", progress: 1 }] });
+    poll(first, storage, { reset: false, removed: [], patches: [{ hash: "new", progress: 1 }] });
+    poll(first, storage, {
+      reset: false,
+      removed: [],
+      patches: [{ hash: "new", status: TorrentStatus.Errored }],
+    });
+    poll(first, storage, { reset: false, removed: ["old"], patches: [] });
+    const once = { added: 1, finished: 1, removed: 1, errored: 1 };
+    assert.deepEqual(first.events, once);
+    assert.deepEqual(first.trackerEvents.get("a.example"), once);
+
+    // A restart lists "new" again, still errored and complete: nothing happens.
+    const second = new TorrentTable(namer, { restored: storage.snapshot() });
+    assert.deepEqual(second.events, once, "restored");
+    poll(second, storage, {
+      reset: true,
+      removed: [],
+      patches: [torrent("new", { progress: 1, status: TorrentStatus.Errored })],
+    });
+    assert.deepEqual(second.events, once, "the same torrents after a restart add nothing");
+
+    // While seedwatch was away: "new" removed, "later" added; the old one comes back (re-added).
+    const third = new TorrentTable(namer, { restored: storage.snapshot() });
+    poll(third, storage, {
+      reset: true,
+      removed: [],
+      patches: [torrent("later"), torrent("old", { progress: 1 })],
+    });
+    assert.deepEqual(third.events, { added: 3, finished: 1, removed: 2, errored: 1 });
+    const fourth = new TorrentTable(namer, { restored: storage.snapshot() });
+    poll(fourth, storage, {
+      reset: true,
+      removed: [],
+      patches: [torrent("later"), torrent("old", { progress: 1 })],
+    });
+    assert.deepEqual(fourth.events, { added: 3, finished: 1, removed: 2, errored: 1 });
+    assert.deepEqual(storage.events.get("a.example"), fourth.events);
+  });
+
+  it("keeps a tracker's events when its torrents are gone, and counts each under its tracker", () => {
+    const table = new TorrentTable(namer);
+    table.apply({ reset: true, removed: [], patches: [] });
+    table.apply({
+      reset: false,
+      removed: [],
+      patches: [torrent("1", { trackerHosts: ["b.example"] }), torrent("2")],
+    });
+    table.apply({ reset: false, removed: ["1"], patches: [] });
+    assert.deepEqual(table.trackerEvents.get("b.example"), {
+      added: 1,
+      finished: 0,
+      removed: 1,
+      errored: 0,
+    });
+    assert.equal(table.trackerEvents.get("a.example")?.added, 1);
+    assert.equal(table.trackerFigures.has("b.example"), false);
+    assert.deepEqual(table.events, { added: 2, finished: 0, removed: 1, errored: 0 });
   });
 });

@@ -1,4 +1,4 @@
-// One target's torrents, with per-tracker, per-category, per-tag and per-state aggregates kept up to date on every change.
+// One target's torrents, with per-tracker, per-category, per-tag, per-state and per-class aggregates kept up to date on every change.
 
 import {
   type CounterChanges,
@@ -8,8 +8,17 @@ import {
   type LedgerLimits,
 } from "./counter-ledger.ts";
 import { sameValue, type TableUpdate, TORRENT_FIELD_KEYS } from "./patch.ts";
-import { STATUS_COUNT, type StatusCode, TorrentStatus } from "./status.ts";
+import { RATIO_BUCKETS, ratioBucket, ratioSumPart } from "./ratio-buckets.ts";
+import { STATUS_COUNT, type StatusCode } from "./status.ts";
 import { EMPTY_TORRENT, type TorrentPatch, type TorrentRecord } from "./torrent.ts";
+import {
+  type ClassCounts,
+  ClassFlag,
+  classify,
+  countClasses,
+  emptyClasses,
+} from "./torrent-classes.ts";
+import { type EventCounts, emptyEvents, type TorrentEvent } from "./torrent-events.ts";
 import type { TrackerNamer } from "./tracker.ts";
 
 /** A torrent as the table holds it: the record, its tracker identity and its counter bases. */
@@ -47,18 +56,27 @@ export interface StateCell {
   torrents: number;
 }
 
-/** Torrent counts by the classes pyrotorque shows. */
-export interface ClassCounts {
-  total: number;
-  active: number;
-  withMessage: number;
-  complete: number;
-  incomplete: number;
-  seeding: number;
-  downloading: number;
-  started: number;
-  stopped: number;
-  errored: number;
+export type { ClassCounts } from "./torrent-classes.ts";
+
+/** Per-tracker figures of the torrents listed now: classes, bytes left, the share-ratio distribution. */
+export interface TrackerFigures {
+  readonly classes: ClassCounts;
+  /** Bytes still to download. */
+  left: number;
+  /** Torrents per ratio bucket (RATIO_BOUNDS, then +Inf; not cumulative); unknown ratios in none. */
+  readonly ratioBuckets: number[];
+  /** Sum of the finite ratios the buckets count. */
+  ratioSum: number;
+}
+
+/** Target-wide sums of the torrents listed now. */
+export interface SizeTotals {
+  /** Bytes still to download. */
+  left: number;
+  /** Files in all torrents. */
+  files: number;
+  /** Bytes per second received but not wanted. */
+  skipRate: number;
 }
 
 /** Options of a table. */
@@ -70,14 +88,6 @@ export interface TorrentTableOptions {
   /** The clock (ms), for when torrents departed. */
   readonly now?: () => number;
 }
-
-const ACTIVE = 1;
-const MESSAGE = 2;
-const COMPLETE = 4;
-const SEEDING = 8;
-const DOWNLOADING = 16;
-const STOPPED = 32;
-const ERRORED = 64;
 
 /** The mutable row behind TorrentRow. */
 type Row = { -readonly [K in keyof TorrentRow]: TorrentRow[K] };
@@ -104,6 +114,18 @@ interface RowState {
  * Invariant: for every tracker, `uploaded` = restored total + the sum over every torrent ever seen
  * of the rises of its counter (its first value counting as a rise from 0) while it was credited to
  * that tracker; same for `downloaded`. The ledger's changes keep storage equal to this state.
+ *
+ * Class counts, bytes left and ratio buckets (target-wide and per tracker) always equal those
+ * figures summed over the listed rows: every change subtracts a row's old contribution and adds
+ * its new one.
+ *
+ * Events are counted from the table's own transitions, once each: `added` when a torrent is
+ * listed that was neither listed before nor listed when seedwatch last stopped (the first list of
+ * a target never polled is what was there, not added; a removed torrent that comes back is added
+ * again); `removed` when it leaves the list, or when the first complete list after a restart lacks
+ * it; `finished` when a listed torrent becomes complete; `errored` when it enters an error. Their
+ * counts are saved with the counters, in the same changes, so a restart (or a kill -9) neither
+ * loses nor repeats one that storage holds.
  */
 export class TorrentTable {
   readonly #rows = new Map<string, RowState>();
@@ -114,18 +136,13 @@ export class TorrentTable {
   readonly #tags = new Map<string, GroupStats>();
   readonly #cells = new Map<string, StateCell>();
   readonly #statuses = new Array<number>(STATUS_COUNT).fill(0);
-  readonly #classes: ClassCounts = {
-    total: 0,
-    active: 0,
-    withMessage: 0,
-    complete: 0,
-    incomplete: 0,
-    seeding: 0,
-    downloading: 0,
-    started: 0,
-    stopped: 0,
-    errored: 0,
-  };
+  readonly #classes: ClassCounts = emptyClasses();
+  readonly #figures = new Map<string, TrackerFigures>();
+  readonly #sizes: SizeTotals = { left: 0, files: 0, skipRate: 0 };
+  readonly #events = new Map<string, EventCounts>();
+  readonly #eventTotals: EventCounts = emptyEvents();
+  /** Whether the next update is the first a never-polled target gives (its torrents are not added). */
+  #firstPoll: boolean;
   #namer: TrackerNamer;
   #version = 0;
 
@@ -136,6 +153,15 @@ export class TorrentTable {
       options.restored?.torrents ?? [],
       options.limits ?? DEFAULT_LEDGER_LIMITS,
     );
+    this.#firstPoll = options.restored?.polledBefore !== true;
+    for (const [tracker, counts] of options.restored?.events ?? []) {
+      const mine = this.#eventsOf(tracker);
+      for (const event of Object.keys(mine) as TorrentEvent[]) {
+        const n = counts[event] ?? 0;
+        mine[event] += n;
+        this.#eventTotals[event] += n;
+      }
+    }
     for (const [tracker, bytes] of options.restored?.totals ?? []) {
       if (bytes.uploaded === 0 && bytes.downloaded === 0) continue;
       const stats = this.#tracker(tracker);
@@ -187,8 +213,17 @@ export class TorrentTable {
       changed = true;
     }
     const now = this.#now();
-    if (update.reset) this.#ledger.confirmRestoredGone(now);
+    if (update.reset) {
+      this.#ledger.confirmRestoredGone(now, (gone) => {
+        this.#count(gone.tracker, "removed");
+        changed = true;
+      });
+    }
     this.#ledger.prune(now);
+    if (this.#firstPoll) {
+      this.#firstPoll = false;
+      this.#ledger.touchFirstPoll();
+    }
     if (changed) this.#version++;
   }
 
@@ -224,6 +259,7 @@ export class TorrentTable {
         const stats = this.#trackers.get(tracker);
         return { uploaded: stats?.uploaded ?? 0, downloaded: stats?.downloaded ?? 0 };
       },
+      (tracker) => this.#eventsOf(tracker),
     );
   }
 
@@ -259,6 +295,26 @@ export class TorrentTable {
     return this.#classes;
   }
 
+  /** Classes, bytes left and ratio buckets per tracker with listed torrents. */
+  get trackerFigures(): ReadonlyMap<string, Readonly<TrackerFigures>> {
+    return this.#figures;
+  }
+
+  /** Bytes left, files and skip rate over every listed torrent. */
+  get sizes(): Readonly<SizeTotals> {
+    return this.#sizes;
+  }
+
+  /** Torrent events per tracker (trackers keep their counts when their torrents are gone). */
+  get trackerEvents(): ReadonlyMap<string, Readonly<EventCounts>> {
+    return this.#events;
+  }
+
+  /** Torrent events over every tracker. */
+  get events(): Readonly<EventCounts> {
+    return this.#eventTotals;
+  }
+
   #insert(patch: TorrentPatch): void {
     // The patch of a new torrent becomes its row (missing fields filled in): a full update of
     // 100,000 torrents then allocates each torrent once, not twice.
@@ -267,6 +323,8 @@ export class TorrentTable {
       if (row[key] === undefined) (row as Record<string, unknown>)[key] = EMPTY_TORRENT[key];
     row.tracker = "";
     row.tracker = this.#namer.identify(row.trackerHosts, row.category, undefined);
+    // Listed when seedwatch last stopped: not new. A departed one that returns was added again.
+    const added = !this.#firstPoll && !this.#ledger.isRestored(row.hash);
     // A torrent seen before is credited only what it gained since (nothing if it dropped).
     const known = this.#ledger.claim(row.hash);
     const state: RowState = {
@@ -276,6 +334,7 @@ export class TorrentTable {
     };
     this.#rows.set(row.hash, state);
     this.#add(state);
+    if (added) this.#count(row.tracker, "added");
     this.#ledger.touchTorrent(row.hash);
     if (row.uploaded > state.baseUploaded || row.downloaded > state.baseDownloaded)
       this.#ledger.touchTracker(row.tracker);
@@ -283,7 +342,7 @@ export class TorrentTable {
 
   #modify(state: RowState, patch: TorrentPatch): void {
     const row = state.row;
-    this.#subtract(state);
+    const before = this.#subtract(state);
     const oldTracker = row.tracker;
     const oldUploaded = row.uploaded;
     const oldDownloaded = row.downloaded;
@@ -298,7 +357,9 @@ export class TorrentTable {
       this.#retire(oldTracker, 0, oldDownloaded - state.baseDownloaded);
       state.baseDownloaded = Math.min(oldDownloaded, row.downloaded);
     }
-    this.#add(state);
+    const after = this.#add(state);
+    if (after & ~before & ClassFlag.Complete) this.#count(row.tracker, "finished");
+    if (after & ~before & ClassFlag.Errored) this.#count(row.tracker, "errored");
     if (moved || row.uploaded !== oldUploaded || row.downloaded !== oldDownloaded) {
       this.#ledger.touchTorrent(row.hash);
       if (moved || row.uploaded > oldUploaded || row.downloaded > oldDownloaded)
@@ -315,6 +376,7 @@ export class TorrentTable {
       row.downloaded - state.baseDownloaded,
     );
     this.#rows.delete(hash);
+    this.#count(row.tracker, "removed");
     this.#ledger.depart(
       hash,
       { tracker: row.tracker, uploaded: row.uploaded, downloaded: row.downloaded },
@@ -331,16 +393,34 @@ export class TorrentTable {
     this.#ledger.touchTracker(tracker);
   }
 
-  #add(state: RowState): void {
-    this.#account(state, 1);
+  /** Adds a row's contribution to every aggregate; returns its classes. */
+  #add(state: RowState): number {
+    return this.#account(state, 1);
   }
 
-  #subtract(state: RowState): void {
-    this.#account(state, -1);
+  /** Takes a row's contribution away from every aggregate; returns its classes. */
+  #subtract(state: RowState): number {
+    return this.#account(state, -1);
+  }
+
+  /** Counts one event of a torrent of `tracker`. */
+  #count(tracker: string, event: TorrentEvent): void {
+    this.#eventsOf(tracker)[event]++;
+    this.#eventTotals[event]++;
+    this.#ledger.touchEvents(tracker);
+  }
+
+  #eventsOf(tracker: string): EventCounts {
+    let counts = this.#events.get(tracker);
+    if (counts === undefined) {
+      counts = emptyEvents();
+      this.#events.set(tracker, counts);
+    }
+    return counts;
   }
 
   /** Adds (sign 1) or takes away (sign -1) one row's contribution to every aggregate. */
-  #account(state: RowState, sign: 1 | -1): void {
+  #account(state: RowState, sign: 1 | -1): number {
     const row = state.row;
     const tracker = this.#tracker(row.tracker);
     tracker.torrents += sign;
@@ -357,17 +437,34 @@ export class TorrentTable {
     this.#statuses[row.status] = (this.#statuses[row.status] ?? 0) + sign;
     this.#cell(row, sign);
     const mask = classify(row);
-    const c = this.#classes;
-    c.total += sign;
-    if (mask & ACTIVE) c.active += sign;
-    if (mask & MESSAGE) c.withMessage += sign;
-    if (mask & COMPLETE) c.complete += sign;
-    else c.incomplete += sign;
-    if (mask & SEEDING) c.seeding += sign;
-    if (mask & DOWNLOADING) c.downloading += sign;
-    if (mask & STOPPED) c.stopped += sign;
-    else c.started += sign;
-    if (mask & ERRORED) c.errored += sign;
+    countClasses(this.#classes, mask, sign);
+    const sizes = this.#sizes;
+    sizes.left += sign * row.left;
+    sizes.files += sign * row.files;
+    sizes.skipRate += sign * row.skipRate;
+    this.#figure(row, mask, sign);
+    return mask;
+  }
+
+  #figure(row: Row, mask: number, sign: 1 | -1): void {
+    let figures = this.#figures.get(row.tracker);
+    if (figures === undefined) {
+      figures = {
+        classes: emptyClasses(),
+        left: 0,
+        ratioBuckets: new Array<number>(RATIO_BUCKETS).fill(0),
+        ratioSum: 0,
+      };
+      this.#figures.set(row.tracker, figures);
+    }
+    countClasses(figures.classes, mask, sign);
+    figures.left += sign * row.left;
+    const bucket = ratioBucket(row.ratio);
+    if (bucket >= 0) {
+      figures.ratioBuckets[bucket] = (figures.ratioBuckets[bucket] as number) + sign;
+      figures.ratioSum += sign * ratioSumPart(row.ratio);
+    }
+    if (figures.classes.total === 0) this.#figures.delete(row.tracker);
   }
 
   #tracker(name: string): TrackerStats {
@@ -418,19 +515,4 @@ function changes(row: Row, patch: TorrentPatch): boolean {
     if (!sameValue(patch[key as keyof TorrentPatch], row[key as keyof Row])) return true;
   }
   return false;
-}
-
-/** The pyrotorque classes of a torrent, as bit flags. */
-function classify(row: TorrentRecord): number {
-  const complete = row.progress >= 1;
-  const stopped = row.status === TorrentStatus.Paused;
-  const errored = row.status === TorrentStatus.Errored || row.trackerError;
-  let mask = 0;
-  if (row.uploadRate > 0 || row.downloadRate > 0) mask |= ACTIVE;
-  if (row.message !== "") mask |= MESSAGE;
-  if (complete) mask |= COMPLETE;
-  if (stopped) mask |= STOPPED;
-  else mask |= complete ? SEEDING : DOWNLOADING;
-  if (errored) mask |= ERRORED;
-  return mask;
 }

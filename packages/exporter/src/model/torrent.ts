@@ -37,6 +37,17 @@ export interface TorrentRecord {
   /** Connected seeds and leechers. */
   readonly seeds: number;
   readonly leechers: number;
+  /**
+   * Whether the client runs the torrent: rTorrent's `d.state` (1 also while paused); elsewhere
+   * not stopped (paused).
+   */
+  readonly started: boolean;
+  /** Bytes of the selected files still to download. */
+  readonly left: number;
+  /** Files in the torrent; 0 where the client does not say (qBittorrent). */
+  readonly files: number;
+  /** Bytes per second received but not wanted (rTorrent's `d.skip.rate`); 0 elsewhere. */
+  readonly skipRate: number;
 }
 
 /** Every field of a torrent but its hash. */
@@ -67,4 +78,8 @@ export const EMPTY_TORRENT: TorrentFields = Object.freeze({
   savePath: "",
   seeds: 0,
   leechers: 0,
+  started: false,
+  left: 0,
+  files: 0,
+  skipRate: 0,
 });

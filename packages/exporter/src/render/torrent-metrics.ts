@@ -1,6 +1,7 @@
 // Every metric a torrent target exports, declared once: pt-exporter's table, the aggregates, the per-torrent series.
 
 import { defineCounter, defineGauge, defineUntyped } from "@seedwatch/metrics";
+import { TORRENT_FIGURES } from "./torrent-figures.ts";
 
 /** Labels every target series carries, as pt-exporter has them. */
 export const TARGET_LABELS = ["name", "host", "client"] as const;
@@ -156,6 +157,7 @@ export const PT = {
     unit: "bytes",
     labelNames: TORRENT,
   }),
+  ...TORRENT_FIGURES,
 } as const;
 
 const D = ["name", "version", "client", "host"] as const;

@@ -20,6 +20,7 @@ import { renderEngine } from "./engine-collector.ts";
 import { omittedTorrents, perTorrentCap } from "./per-torrent-cap.ts";
 import { statusLabel } from "./status-labels.ts";
 import { renderTargetSelf, TARGET_SELF, targetSelfLabels } from "./target-self.ts";
+import { figureSupport, renderPeers, renderTorrentFigures } from "./torrent-figures.ts";
 import { DOWNLOADER, PT, TARGET_LABELS } from "./torrent-metrics.ts";
 
 /** Prefix of the session-catalog families (`pt_session_net_bytes_sent_total`, ...). */
@@ -141,8 +142,15 @@ export class TorrentTargetCollector implements Collector {
    * lands meanwhile changes the table's version, so the next scrape renders again.
    */
   async #renderTable(key: string, downloaderHead: RenderedLabels): Promise<void> {
+    const target = this.#target;
     const tableFamilies = new CollectingWriter();
     this.#renderAggregates(tableFamilies);
+    renderTorrentFigures(
+      tableFamilies,
+      target.table,
+      this.#head,
+      figureSupport(target.config.type, target.client?.version),
+    );
     await this.#renderPerTorrent(tableFamilies);
     const downloaderTableFamilies = new CollectingWriter();
     if (this.#target.config.compat.downloaderExporter)
@@ -155,6 +163,7 @@ export class TorrentTargetCollector implements Collector {
   #writeTable(w: MetricWriter, downloaderHead: RenderedLabels): void {
     replay(w, this.#tableFamilies);
     renderEngine(w, this.#target, this.#head);
+    renderPeers(w, this.#target.peers, this.#head);
     this.#session.collect(w);
     if (this.#target.config.compat.downloaderExporter)
       this.#renderDownloaderClient(w, downloaderHead);

@@ -2,6 +2,7 @@
 
 import type { SessionCounters } from "@seedwatch/metrics";
 import type { TableUpdate } from "../model/patch.ts";
+import type { PeerCounts } from "../model/peer-counts.ts";
 
 /** Global figures of a client, complete on every poll. */
 export interface ClientStatus {
@@ -52,6 +53,8 @@ export interface EngineStatus {
  */
 export interface PollResult extends TableUpdate {
   readonly client: ClientStatus;
+  /** Connected peers by kind, where the client can tell them cheaply (undefined elsewhere). */
+  readonly peers?: PeerCounts;
 }
 
 /** What a source is given. */

@@ -243,4 +243,53 @@ describe("CounterStore", () => {
     db.close();
     await dir.remove();
   });
+  it("keeps torrent events and the first poll across a reopen, so a restart neither repeats nor loses one", async () => {
+    const dir = await tempDir("counter-store");
+    const file = join(dir.path, "state.db");
+    const listing = (hashes: string[]) => ({
+      reset: true,
+      removed: [],
+      patches: hashes.map((hash) => ({ hash, trackerHosts: ["a.example"] })),
+    });
+    const run = (hashes: string[]) => {
+      const db = openDatabase(file);
+      const store = new CounterStore(db);
+      const table = new TorrentTable(namer, { restored: store.load("box") });
+      table.apply(listing(hashes));
+      store.save("box", table.counterChanges());
+      table.markCountersSaved();
+      db.close();
+      return { ...table.events };
+    };
+    try {
+      assert.equal(run(["a", "b"]).added, 0, "a first poll finds torrents, it does not add them");
+      assert.deepEqual(run(["a", "b"]), { added: 0, finished: 0, removed: 0, errored: 0 });
+      assert.deepEqual(run(["a", "c"]), { added: 1, finished: 0, removed: 1, errored: 0 });
+      assert.deepEqual(run(["a", "c"]), { added: 1, finished: 0, removed: 1, errored: 0 });
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it("takes a target with counters from before the events were kept as polled", async () => {
+    const dir = await tempDir("counter-store");
+    const file = join(dir.path, "state.db");
+    const db = openDatabase(file);
+    db.exec("DELETE FROM counter_targets; PRAGMA user_version = 5");
+    new CounterStore(db).save("box", {
+      totals: [["a.example", { uploaded: 1, downloaded: 0 }]],
+      torrents: [],
+      forgotten: [],
+    });
+    db.exec("DROP TABLE tracker_events; DROP TABLE counter_targets;");
+    db.close();
+    const again = openDatabase(file);
+    try {
+      assert.equal(new CounterStore(again).load("box").polledBefore, true);
+      assert.equal(new CounterStore(again).load("new").polledBefore, false);
+    } finally {
+      again.close();
+      await dir.remove();
+    }
+  });
 });

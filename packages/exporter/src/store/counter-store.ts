@@ -1,4 +1,4 @@
-// Persists per-tracker byte totals and every torrent's last counters, so tracker counters survive restarts exactly.
+// Persists per-tracker byte totals, every torrent's last counters and torrent event counts, so they survive restarts exactly.
 
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type {
@@ -7,6 +7,7 @@ import type {
   StoredCounters,
   TrackerBytes,
 } from "../model/counter-ledger.ts";
+import { type EventCounts, emptyEvents, TORRENT_EVENTS } from "../model/torrent-events.ts";
 
 /** When the journal is folded into the torrent table. */
 export interface CounterStoreOptions {
@@ -32,6 +33,7 @@ interface Pending {
 
 /**
  * Reads and writes the counter state of every target. Each save is one transaction holding the
+ * changed event counts (`tracker_events`), whether the target was polled (`counter_targets`), the
  * changed tracker totals (`tracker_totals`) and the changed torrents' last counters, so after a
  * kill -9 storage holds exactly the state of the last poll whose figures could have been
  * exported, never a mix of two.
@@ -54,6 +56,10 @@ export class CounterStore {
     readonly forget: StatementSync;
     readonly journal: StatementSync;
     readonly clearJournal: StatementSync;
+    readonly loadEvents: StatementSync;
+    readonly saveEvent: StatementSync;
+    readonly polled: StatementSync;
+    readonly markPolled: StatementSync;
   };
 
   constructor(db: DatabaseSync, options: CounterStoreOptions = {}) {
@@ -83,6 +89,13 @@ export class CounterStore {
       forget: db.prepare("DELETE FROM torrent_counters WHERE target = ? AND hash = ?"),
       journal: db.prepare("INSERT INTO counter_journal (target, entry) VALUES (?, ?)"),
       clearJournal: db.prepare("DELETE FROM counter_journal WHERE target = ?"),
+      loadEvents: db.prepare("SELECT tracker, event, count FROM tracker_events WHERE target = ?"),
+      saveEvent: db.prepare(
+        `INSERT INTO tracker_events (target, tracker, event, count) VALUES (?, ?, ?, ?)
+         ON CONFLICT (target, tracker, event) DO UPDATE SET count = excluded.count`,
+      ),
+      polled: db.prepare("SELECT 1 AS polled FROM counter_targets WHERE target = ?"),
+      markPolled: db.prepare("INSERT OR IGNORE INTO counter_targets (target) VALUES (?)"),
     };
   }
 
@@ -133,12 +146,35 @@ export class CounterStore {
       pending.saves++;
     }
     this.#pending.set(target, pending);
-    return { totals, torrents };
+    const events = new Map<string, EventCounts>();
+    const known = new Set<string>(TORRENT_EVENTS);
+    for (const row of s.loadEvents.iterate(target) as Iterable<{
+      tracker: string;
+      event: string;
+      count: number;
+    }>) {
+      // An event name this version does not count (a newer one's) is left in storage, unread.
+      if (!known.has(row.event)) continue;
+      let counts = events.get(row.tracker);
+      if (counts === undefined) {
+        counts = emptyEvents();
+        events.set(intern(row.tracker), counts);
+      }
+      counts[row.event as keyof EventCounts] = row.count;
+    }
+    const polledBefore = s.polled.get(target) !== undefined;
+    return { totals, torrents, events, polledBefore };
   }
 
   /** Writes a table's changes in one transaction; on failure nothing is written and it throws. */
   save(target: string, changes: CounterChanges): void {
-    if (changes.totals.length + changes.torrents.length + changes.forgotten.length === 0) return;
+    const events = changes.events ?? [];
+    if (
+      changes.totals.length + changes.torrents.length + changes.forgotten.length + events.length ===
+        0 &&
+      changes.firstPoll !== true
+    )
+      return;
     const s = this.#statements;
     const pending = this.#pending.get(target) ?? { torrents: new Map(), saves: 0 };
     const direct =
@@ -154,6 +190,9 @@ export class CounterStore {
     try {
       for (const [tracker, bytes] of changes.totals)
         s.saveTotal.run(target, tracker, Math.round(bytes.uploaded), Math.round(bytes.downloaded));
+      for (const [tracker, counts] of events)
+        for (const event of TORRENT_EVENTS) s.saveEvent.run(target, tracker, event, counts[event]);
+      if (changes.firstPoll === true) s.markPolled.run(target);
       if (compact) {
         for (const [hash, c] of merged) {
           if (c === null) s.forget.run(target, hash);

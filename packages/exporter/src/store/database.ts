@@ -126,6 +126,20 @@ const MIGRATIONS: readonly string[] = [
    UPDATE removal_audit SET error = substr(error, 1, 1000) WHERE length(error) > 1000;
    CREATE INDEX removal_audit_kind ON removal_audit (kind, id);
    CREATE INDEX removal_audit_kind_at ON removal_audit (kind, at)`,
+  // Torrent events per tracker (pt_tracker_torrent_events_total), and the targets polled before
+  // (whose first list after a restart is compared with what was stored, not taken as found).
+  // Targets with counters from before were polled.
+  `CREATE TABLE tracker_events (
+     target TEXT NOT NULL,
+     tracker TEXT NOT NULL,
+     event TEXT NOT NULL,
+     count INTEGER NOT NULL,
+     PRIMARY KEY (target, tracker, event)
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE counter_targets (target TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+   INSERT INTO counter_targets (target)
+     SELECT target FROM tracker_totals UNION SELECT target FROM torrent_counters
+     UNION SELECT target FROM counter_journal`,
 ];
 
 /**

@@ -144,6 +144,7 @@ export const TORRENT_KEY_TYPES = {
   download_location: "string",
   num_seeds: "number",
   num_peers: "number",
+  num_files: "number",
   total_seeds: "number",
   total_peers: "number",
   is_finished: "boolean",

@@ -42,6 +42,8 @@ function recordedFull(): Record<string, Status> {
       message: "OK",
       completed_time: 1795326244,
       label: "movies",
+      total_remaining: 0,
+      num_files: 1,
     },
     [H2]: {
       total_wanted: 65536,
@@ -64,6 +66,8 @@ function recordedFull(): Record<string, Status> {
       message: "OK",
       completed_time: 0,
       label: "",
+      total_remaining: 65536,
+      num_files: 1,
     },
   };
 }
@@ -139,7 +143,10 @@ describe("DelugeSync over recorded deluged 2.0.3 answers", () => {
       savePath: "/tmp/seedwatch-x-HatGui/payload",
       seeds: 0,
       leechers: 0,
+      left: 0,
+      files: 1,
       status: S.Stalled,
+      started: true,
       category: "movies",
       tags: [],
       trackerHosts: ["127.0.0.1", "backup.example.net"],
@@ -148,6 +155,9 @@ describe("DelugeSync over recorded deluged 2.0.3 answers", () => {
     });
     const paused = p.get(H2);
     assert.equal(paused?.status, S.Paused);
+    assert.equal(paused?.started, false);
+    assert.equal(paused?.left, 65536, "total_remaining");
+    assert.equal(paused?.files, 1, "num_files");
     assert.equal(paused?.progress, 0);
     assert.equal(paused?.ratio, -1);
     assert.equal(paused?.completedOn, 0);
@@ -165,7 +175,7 @@ describe("DelugeSync over recorded deluged 2.0.3 answers", () => {
     assert.deepEqual(sync.announceNeeded(next), [], "announce lists are fetched once");
     const changes = sync.apply(next, NO_URLS, at(1000));
     assert.equal(changes.reset, false);
-    assert.deepEqual(changes.patches, [{ hash: H1, status: S.Paused }]);
+    assert.deepEqual(changes.patches, [{ hash: H1, status: S.Paused, started: false }]);
     assert.deepEqual(changes.removed, [H2]);
     assert.equal(sync.size, 1);
   });
@@ -353,7 +363,7 @@ describe("DelugeSync over recorded deluged 2.0.3 answers", () => {
       NO_URLS,
       at(9),
     );
-    assert.deepEqual(changes.patches, [{ hash: H1, status: S.Undefined }]);
+    assert.deepEqual(changes.patches, [{ hash: H1, status: S.Undefined, started: true }]);
     assert.deepEqual(unknown, ["Stopping"]);
   });
 
@@ -401,7 +411,7 @@ describe("DelugeSync over recorded deluged 2.0.3 answers", () => {
     const changes = sync.apply(answer(true, recordedFull()), NO_URLS, at(1000));
     assert.equal(changes.reset, true);
     assert.equal(changes.patches.length, 2);
-    for (const patch of changes.patches) assert.equal(Object.keys(patch).length, 21);
+    for (const patch of changes.patches) assert.equal(Object.keys(patch).length, 24);
   });
 
   it("guards against odd numbers: NaN ratio, negative counters, progress beyond 100", () => {

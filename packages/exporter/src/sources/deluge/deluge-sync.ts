@@ -37,6 +37,8 @@ export const SYNC_KEYS: readonly TorrentKey[] = [
   "download_location",
   "num_seeds",
   "num_peers",
+  "total_remaining",
+  "num_files",
 ];
 
 /** Keys a torrent new to us must carry: a diff against another client's base may lack them. */
@@ -77,6 +79,8 @@ interface Known {
   downloadRate: number;
   uploadRate: number;
   status: StatusCode;
+  /** Not paused. */
+  started: boolean;
   /** Host of Deluge's `tracker` (the tracker that last answered); kept while `tracker` is "". */
   working: string;
   /** Whether Deluge's `tracker` is non-empty now. */
@@ -244,6 +248,7 @@ export class DelugeSync {
       downloadRate: 0,
       uploadRate: 0,
       status: TorrentStatus.Unknown,
+      started: false,
       working: "",
       current: false,
       delugeHost: "",
@@ -281,6 +286,8 @@ export class DelugeSync {
       patch.savePath = this.#shared.string(f.download_location);
     if (f.num_seeds !== undefined) patch.seeds = count(f.num_seeds);
     if (f.num_peers !== undefined) patch.leechers = count(f.num_peers);
+    if (f.total_remaining !== undefined) patch.left = count(f.total_remaining);
+    if (f.num_files !== undefined) patch.files = count(f.num_files);
     changed ||= Object.keys(patch).length > 1;
 
     if (f.state !== undefined) k.state = this.#shared.string(f.state);
@@ -288,6 +295,12 @@ export class DelugeSync {
     if (status !== k.status || fresh) {
       k.status = status;
       patch.status = status;
+      changed = true;
+    }
+    const started = status !== TorrentStatus.Paused;
+    if (started !== k.started || fresh) {
+      k.started = started;
+      patch.started = started;
       changed = true;
     }
 

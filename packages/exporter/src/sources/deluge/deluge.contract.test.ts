@@ -8,6 +8,7 @@ import {
   type SessionCounters,
 } from "@seedwatch/metrics";
 import { waitFor } from "@seedwatch/metrics/testing";
+import { tempDir } from "@seedwatch/testbed";
 import { type DelugeInstance, startDeluged } from "@seedwatch/testbed/deluge";
 import { statusCode } from "../../../../../test/support/client-checks.ts";
 import {
@@ -123,6 +124,9 @@ function compareWith(
     assert.equal(row.status, statusCode(delugeStatusName(d)), `${d.name}: ${d.state}`);
     assert.equal(row.addedOn, d.time_added);
     assert.equal(row.savePath, d.download_location);
+    assert.equal(row.left, d.total_remaining, "total_remaining");
+    assert.equal(row.files, d.num_files, "num_files");
+    assert.equal(row.started, d.state !== "Paused");
     // The tracker that last answered, else the first of the announce list: its host, never the URL.
     const host = d.tracker === "" ? announceHost(hash) : new URL(d.tracker).hostname;
     assert.equal(row.tracker, host, `${d.name}: tracker identity`);
@@ -136,6 +140,21 @@ function compareWith(
           : "",
     );
   }
+  // The classes from deluged's own states and progress.
+  const all = Object.values(t.torrents);
+  const started = all.filter((d) => d.state !== "Paused");
+  assert.equal(table.classes.total, all.length);
+  assert.equal(table.classes.stopped, all.length - started.length);
+  assert.equal(table.classes.seeding, started.filter((d) => d.progress === 100).length);
+  assert.equal(table.classes.downloading, started.filter((d) => d.progress < 100).length);
+  assert.equal(
+    table.sizes.left,
+    all.reduce((n, d) => n + d.total_remaining, 0),
+  );
+  assert.equal(
+    table.sizes.files,
+    all.reduce((n, d) => n + d.num_files, 0),
+  );
   const c = result.client;
   assert.equal(c.version, "2.0.3");
   assert.equal(c.downloadedTotal, t.session["net.recv_payload_bytes"]);
@@ -333,6 +352,27 @@ describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout
       await reader.source.close();
       await normal.source.close();
       await deluge.stop();
+    }
+  });
+
+  it("counts paused torrents with nothing on disk as deluged does: stopped, incomplete, every byte left", async () => {
+    const deluge = await startDeluged({});
+    const empty = await tempDir("deluge-empty");
+    const s = daemonSource(deluge);
+    try {
+      await deluge.addTorrents(swarm.torrents.slice(0, 2), {
+        paused: true,
+        downloadLocation: empty.path,
+      });
+      await assertMatches(deluge, s, announceHost);
+      assert.equal(s.table.classes.stopped, 2);
+      assert.equal(s.table.classes.incomplete, 2);
+      assert.equal(s.table.sizes.left, 2 * SIZE, "total_remaining");
+      assert.equal(s.table.sizes.files, 2, "num_files");
+    } finally {
+      await s.source.close();
+      await deluge.stop();
+      await empty.remove();
     }
   });
 

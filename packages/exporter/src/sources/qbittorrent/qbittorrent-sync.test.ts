@@ -52,6 +52,7 @@ function full452() {
         num_leechs: 2,
         tracker: "https://t.site.example:443/announce?passkey=SECRETPASSKEY",
         magnet_uri: "magnet:?xt=...",
+        amount_left: 0,
       },
       [H2]: {
         name: "Show.S01",
@@ -72,6 +73,7 @@ function full452() {
         num_seeds: 0,
         num_leechs: 0,
         tracker: "",
+        amount_left: 1024,
       },
     },
     trackers: {
@@ -123,10 +125,14 @@ describe("QbittorrentSync", () => {
       savePath: "/srv/dl/",
       seeds: 0,
       leechers: 2,
+      started: true,
+      left: 0,
       trackerHosts: ["t.site.example", "backup.site.example"],
       trackerError: false,
     });
     assert.equal(byHash.get(H2)?.status, TorrentStatus.Paused);
+    assert.equal(byHash.get(H2)?.started, false, "pausedDL is stopped");
+    assert.equal(byHash.get(H2)?.left, 1024, "amount_left");
     assert.equal(byHash.get(H2)?.completedOn, 0);
     assert.deepEqual(byHash.get(H2)?.trackerHosts, ["backup.site.example"]);
     assert.doesNotMatch(JSON.stringify(changes), /SECRETPASSKEY|announce/);
@@ -154,6 +160,7 @@ describe("QbittorrentSync", () => {
         uploadRate: 0,
         uploaded: 9100,
         status: TorrentStatus.Stalled,
+        started: true,
         trackerHosts: ["t.site.example"],
         trackerError: false,
       },

@@ -176,6 +176,7 @@ export class QbittorrentSync {
     if ("state" in f) {
       derived.status = this.#states.map(stringOf(f.state));
       patch.status = derived.status;
+      patch.started = derived.status !== TorrentStatus.Paused;
     }
     if ("size" in f) patch.size = num("size");
     if ("progress" in f) patch.progress = num("progress");
@@ -195,6 +196,7 @@ export class QbittorrentSync {
     if ("save_path" in f) patch.savePath = this.#shared.string(stringOf(f.save_path));
     if ("num_seeds" in f) patch.seeds = num("num_seeds");
     if ("num_leechs" in f) patch.leechers = num("num_leechs");
+    if ("amount_left" in f) patch.left = Math.max(0, num("amount_left"));
     if ("tracker" in f) derived.workingHost = this.#shared.host(stringOf(f.tracker));
     // qBittorrent 5.2 (WebAPI 2.11.7) tells tracker health per torrent; older ones do not.
     if ("has_tracker_error" in f) derived.hasTrackerError = f.has_tracker_error === true;

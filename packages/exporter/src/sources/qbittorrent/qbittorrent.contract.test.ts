@@ -25,6 +25,34 @@ interface QbTorrent {
   tags: string;
   tracker: string;
   added_on: number;
+  amount_left: number;
+}
+
+/**
+ * Our classes against qBittorrent's own filters of torrents/info (4.5: `paused`, `resumed`,
+ * `completed`), and our bytes left against its `amount_left`.
+ */
+async function assertClassesMatch(qb: Qbittorrent, table: TorrentTable): Promise<void> {
+  const count = async (filter: string) =>
+    (await qb.api<QbTorrent[]>(`torrents/info?filter=${filter}`)).length;
+  const all = await qb.api<QbTorrent[]>("torrents/info");
+  const c = table.classes;
+  assert.equal(c.total, all.length, "total: filter=all");
+  assert.equal(c.stopped, await count("paused"), "stopped: filter=paused");
+  assert.equal(c.started, await count("resumed"), "started: filter=resumed");
+  assert.equal(c.complete, await count("completed"), "complete: filter=completed");
+  assert.equal(c.incomplete, all.length - (await count("completed")));
+  const completed = new Set(
+    (await qb.api<QbTorrent[]>("torrents/info?filter=completed")).map((t) => t.hash),
+  );
+  const resumed = (await qb.api<QbTorrent[]>("torrents/info?filter=resumed")).map((t) => t.hash);
+  assert.equal(c.seeding, resumed.filter((h) => completed.has(h)).length, "seeding");
+  assert.equal(c.downloading, resumed.filter((h) => !completed.has(h)).length, "leeching");
+  assert.equal(
+    table.sizes.left,
+    all.reduce((n, t) => n + t.amount_left, 0),
+    "amount_left",
+  );
 }
 
 function sourceFor(qb: Qbittorrent, password = qb.password) {
@@ -84,6 +112,7 @@ describe("qBittorrent source against real qbittorrent-nox 4.5.2", { timeout: 300
           );
           assert.equal(row.trackerError, false);
         }
+        await assertClassesMatch(swarm.seeder, table);
         assert.equal(result.client.version, "v4.5.2");
         assert.equal(result.client.downloadedTotal, beforeServer.alltime_dl);
         assert.ok((result.client.uploadedTotal ?? 0) > 0, "the seeder uploaded real bytes");
@@ -162,6 +191,11 @@ describe("qBittorrent source against real qbittorrent-nox 4.5.2", { timeout: 300
       const full = await source.poll(AbortSignal.timeout(10_000));
       assert.equal(full.reset, true);
       assert.deepEqual(new Set(full.patches.map((p) => p.status)), new Set([TorrentStatus.Paused]));
+      const table = new TorrentTable(new TrackerNamer({ rename: {}, categoryAsTracker: false }));
+      table.apply(full);
+      assert.equal(table.classes.stopped, 2);
+      assert.ok(table.sizes.left > 0, "nothing of them downloaded");
+      await assertClassesMatch(qb, table);
       const victim = swarm.torrents[0]?.infoHash as string;
       await qb.api("torrents/delete", { hashes: victim, deleteFiles: false });
       let removed: readonly string[] = [];

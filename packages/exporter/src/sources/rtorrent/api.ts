@@ -36,6 +36,10 @@ export const ITEM_FIELDS = {
   completedBytes: { command: "d.completed_bytes=", kind: "int" },
   /** `d.left_bytes`: bytes still to download. */
   leftBytes: { command: "d.left_bytes=", kind: "int" },
+  /** `d.size_files`: files in the torrent. */
+  sizeFiles: { command: "d.size_files=", kind: "int" },
+  /** `d.skip.rate`: bytes per second received but not wanted (unwanted or duplicate chunks). */
+  skipRate: { command: "d.skip.rate=", kind: "int" },
   /** `d.size_chunks` / `d.completed_chunks` / `d.chunk_size` (bytes per chunk). */
   sizeChunks: { command: "d.size_chunks=", kind: "int" },
   completedChunks: { command: "d.completed_chunks=", kind: "int" },

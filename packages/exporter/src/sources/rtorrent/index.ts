@@ -2,9 +2,11 @@
 
 import { SESSION_METRIC as M, type SessionCounters } from "@seedwatch/metrics";
 import { knownFreeSpace } from "../../model/free-space.ts";
+import type { PeerCounts } from "../../model/peer-counts.ts";
 import { StateMapper } from "../../model/status.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import type { TlsOptions } from "../../net/http-client.ts";
+import { TABLE_ANSWER_BYTES } from "../answer-limits.ts";
 import type { Credentials } from "../credentials.ts";
 import type { EngineStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { RtorrentApi, type RtorrentCall } from "./api.ts";
@@ -12,6 +14,13 @@ import { ArrayResponseStream } from "./array-stream.ts";
 import { createTransport } from "./create-transport.ts";
 import { ENGINE_CALLS, readEngine } from "./engine-calls.ts";
 import { decodeListRow, type ListedTorrent, listParams } from "./list-query.ts";
+import {
+  addPeers,
+  CENSUS_BATCH,
+  countPeers,
+  MAX_PEER_ITEMS,
+  peerCensusCalls,
+} from "./peer-census.ts";
 import { RtorrentSync } from "./rtorrent-sync.ts";
 import { RTORRENT_STATES } from "./states.ts";
 import type { RtorrentTransport } from "./transport.ts";
@@ -68,6 +77,8 @@ export class RtorrentSource implements TorrentSource {
   readonly #limits: XmlRpcLimits;
   #defaultDirectory = "";
   #freeSpaceItem: string | undefined;
+  /** Items of the last list with connected peers (seeds or leechers). */
+  #withPeers: string[] = [];
 
   constructor(options: RtorrentOptions, context: SourceContext) {
     this.#transport = new CountingTransport(
@@ -99,6 +110,7 @@ export class RtorrentSource implements TorrentSource {
     try {
       await this.#list(signal);
       const globals = await this.#globals(signal);
+      const peers = await this.#peers(signal);
       const changes = this.#sync.end();
       fillSession(this.#context.session, globals, this.#sync);
       return {
@@ -112,6 +124,7 @@ export class RtorrentSource implements TorrentSource {
           freeSpace: globals.freeSpace,
           engine: globals.engine,
         },
+        ...(peers === undefined ? {} : { peers }),
       };
     } catch (error) {
       this.#sync.abort();
@@ -145,10 +158,12 @@ export class RtorrentSource implements TorrentSource {
     const where = `${this.#transport.endpoint} d.multicall2`;
     let freeSpaceItem: string | undefined;
     let inDefault = false;
+    const withPeers: string[] = [];
     const reader = new ArrayResponseStream(
       (value, index) => {
         const row = decodeListRow(value, index, where);
         this.#sync.row(row);
+        if (row.peersConnected > 0) withPeers.push(row.hash);
         if (!inDefault && row.open) {
           inDefault = this.#inDefaultDirectory(row);
           if (inDefault || freeSpaceItem === undefined) freeSpaceItem = row.hash;
@@ -160,6 +175,27 @@ export class RtorrentSource implements TorrentSource {
     await this.#transport.stream(body, signal, (chunk) => reader.push(chunk));
     reader.end();
     this.#freeSpaceItem = freeSpaceItem;
+    this.#withPeers = withPeers;
+  }
+
+  /**
+   * Connected peers by kind: a `p.multicall` for each item with peers, CENSUS_BATCH items per
+   * round trip; none asked when no item has peers, and no census (undefined) past MAX_PEER_ITEMS
+   * such items.
+   */
+  async #peers(signal: AbortSignal): Promise<PeerCounts | undefined> {
+    const hashes = this.#withPeers;
+    if (hashes.length > MAX_PEER_ITEMS) return undefined;
+    const where = `${this.#transport.endpoint} p.multicall`;
+    const counts = countPeers([], where);
+    for (let i = 0; i < hashes.length; i += CENSUS_BATCH) {
+      const calls = peerCensusCalls(hashes.slice(i, i + CENSUS_BATCH));
+      addPeers(
+        counts,
+        countPeers(await this.#api.multicall(calls, signal, TABLE_ANSWER_BYTES), where),
+      );
+    }
+    return counts;
   }
 
   #inDefaultDirectory(row: ListedTorrent): boolean {

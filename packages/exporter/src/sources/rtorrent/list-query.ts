@@ -36,6 +36,11 @@ export interface ListedTorrent {
   readonly finishedAt: number;
   readonly peersComplete: number;
   readonly peersAccounted: number;
+  readonly leftBytes: number;
+  readonly sizeFiles: number;
+  readonly skipRate: number;
+  /** `d.peers_connected`: which items the peer census asks about. */
+  readonly peersConnected: number;
   /** Announce URLs (passkeys in them: never log or export) and whether each is enabled. */
   readonly trackers: readonly { readonly url: string; readonly enabled: boolean }[];
 }
@@ -45,7 +50,7 @@ const STRING_FIELDS = ["name", "message", "label", "directory", "addedAt"] as co
 
 /**
  * The integer fields, all sent back as one string by `cat=$d.size_bytes=,:,$d.completed_bytes=,...`:
- * `<value><string>100000:100000:0:...</string></value>` instead of seventeen
+ * `<value><string>100000:100000:0:...</string></value>` instead of twenty-one
  * `<value><i8>..</i8></value>`, a third of the bytes of a row, and far less to parse.
  */
 const INT_FIELDS = [
@@ -66,6 +71,10 @@ const INT_FIELDS = [
   "finishedAt",
   "peersComplete",
   "peersAccounted",
+  "leftBytes",
+  "sizeFiles",
+  "skipRate",
+  "peersConnected",
 ] as const;
 
 const TRACKER_COLUMNS = ["url", "enabled"] as const;
@@ -135,6 +144,10 @@ export function decodeListRow(value: XmlRpcValue, index: number, where: string):
     finishedAt: n[14] as number,
     peersComplete: n[15] as number,
     peersAccounted: n[16] as number,
+    leftBytes: n[17] as number,
+    sizeFiles: n[18] as number,
+    skipRate: n[19] as number,
+    peersConnected: n[20] as number,
     trackers: trackers(cells[7], fail),
   };
 }

@@ -11,7 +11,12 @@ import { RTORRENT_STATES } from "./states.ts";
 import { parseMethodResponse } from "./xmlrpc/reader.ts";
 import type { XmlRpcValue } from "./xmlrpc/value.ts";
 
-/** rTorrent 0.9.8's answer to `d.multicall2(listParams())`, recorded from the real daemon. */
+/**
+ * rTorrent 0.9.8's answer to `d.multicall2(listParams())`, recorded from the real daemon. The last
+ * four packed integers (d.left_bytes, d.size_files, d.skip.rate, d.peers_connected) were added to
+ * the recording by hand (size - completed, one file, nothing skipped, no peer); the contract test
+ * checks them on the daemon.
+ */
 const RECORDED = readFileSync(new URL("./fixtures/d-multicall2.xml", import.meta.url));
 
 const SEED0 = "7507bccda3e0dff85453b516ff29812dbcb4cf21";
@@ -61,7 +66,7 @@ describe("the list query", () => {
     ]);
     assert.equal(
       params[8],
-      "cat=$d.size_bytes=,:,$d.completed_bytes=,:,$d.up.total=,:,$d.down.total=,:,$d.up.rate=,:,$d.down.rate=,:,$d.ratio=,:,$d.state=,:,$d.is_open=,:,$d.is_active=,:,$d.complete=,:,$d.is_hash_checking=,:,$d.hashing=,:,$d.timestamp.started=,:,$d.timestamp.finished=,:,$d.peers_complete=,:,$d.peers_accounted=",
+      "cat=$d.size_bytes=,:,$d.completed_bytes=,:,$d.up.total=,:,$d.down.total=,:,$d.up.rate=,:,$d.down.rate=,:,$d.ratio=,:,$d.state=,:,$d.is_open=,:,$d.is_active=,:,$d.complete=,:,$d.is_hash_checking=,:,$d.hashing=,:,$d.timestamp.started=,:,$d.timestamp.finished=,:,$d.peers_complete=,:,$d.peers_accounted=,:,$d.left_bytes=,:,$d.size_files=,:,$d.skip.rate=,:,$d.peers_connected=",
     );
     assert.equal(params[9], "t.multicall=,t.url=,t.is_enabled=");
     assert.equal(listParams("started")[1], "started");
@@ -108,7 +113,7 @@ describe("the list query", () => {
       [["XYZ", ...row.slice(1)], /row 3: d\.hash is not 40 hex digits/],
       [
         [...row.slice(0, 6), "1:2:3", row[7] as XmlRpcValue],
-        /row 3: the packed integers have 3 parts, expected 17/,
+        /row 3: the packed integers have 3 parts, expected 21/,
       ],
       [
         [...row.slice(0, 6), (row[6] as string).replace(/^\d+/, "x"), row[7] as XmlRpcValue],
@@ -165,8 +170,19 @@ describe("RtorrentSync", () => {
       seedingTime: 0,
       seeds: 0,
       leechers: 0,
+      started: true,
+      left: 0,
+      files: 1,
+      skipRate: 0,
     });
     assert.equal(p.get(SEED1)?.status, S.Paused, "paused with d.pause");
+    assert.equal(
+      p.get(SEED1)?.started,
+      true,
+      "paused is started, as rTorrent's started view has it",
+    );
+    assert.equal(p.get(SEED2)?.started, false, "loaded stopped");
+    assert.equal(p.get(SEED2)?.left, 100_000);
     assert.equal(p.get(SEED2)?.status, S.Paused, "loaded stopped");
     assert.equal(p.get(SEED2)?.progress, 0);
     assert.equal(p.get(SEED2)?.category, "");
@@ -231,7 +247,7 @@ describe("RtorrentSync", () => {
     assert.deepEqual(next.removed, [SEED1]);
     assert.equal(next.patches.length, 1);
     assert.equal(next.patches[0]?.hash, "f".repeat(40));
-    assert.equal(Object.keys(next.patches[0] ?? {}).length, 21, "hash and all 20 fields");
+    assert.equal(Object.keys(next.patches[0] ?? {}).length, 25, "hash and all 24 fields");
     assert.equal(sync.size, 5);
     assert.deepEqual(
       [...poll(sync, []).removed].sort(),
@@ -254,7 +270,7 @@ describe("RtorrentSync", () => {
       next.patches.map((p) => p.hash),
       [SEED1, SEED2, MULTI0, MULTI1],
     );
-    assert.ok(next.patches.every((p) => Object.keys(p).length === 21));
+    assert.ok(next.patches.every((p) => Object.keys(p).length === 25));
     assert.equal(poll(sync, rows.slice(1)).reset, false, "then incremental again");
   });
 
@@ -275,9 +291,13 @@ describe("RtorrentSync", () => {
     const multi0 = recordedRows()[3] as ListedTorrent;
     poll(sync, [multi0]);
     const stopped = poll(sync, [{ ...multi0, started: false, active: false }]);
-    assert.deepEqual(stopped.patches, [{ hash: MULTI0, status: S.Paused, trackerError: false }]);
+    assert.deepEqual(stopped.patches, [
+      { hash: MULTI0, status: S.Paused, trackerError: false, started: false },
+    ]);
     const cleared = poll(sync, [{ ...multi0, message: "" }]);
-    assert.deepEqual(cleared.patches, [{ hash: MULTI0, status: S.Stalled, message: "" }]);
+    assert.deepEqual(cleared.patches, [
+      { hash: MULTI0, status: S.Stalled, message: "", started: true },
+    ]);
   });
 
   it("sends a change of any exported field", () => {
@@ -301,6 +321,10 @@ describe("RtorrentSync", () => {
       [{ directory: "/other" }, "savePath"],
       [{ peersComplete: multi0.peersComplete + 1 }, "seeds"],
       [{ peersAccounted: multi0.peersAccounted + 1 }, "leechers"],
+      [{ started: !multi0.started }, "started"],
+      [{ leftBytes: multi0.leftBytes + 1 }, "left"],
+      [{ sizeFiles: multi0.sizeFiles + 1 }, "files"],
+      [{ skipRate: multi0.skipRate + 1 }, "skipRate"],
     ];
     for (const [change, key] of changes) {
       const { sync } = newSync();

@@ -159,6 +159,10 @@ export class RtorrentSync {
       savePath: this.#shared.string(t.directory),
       seeds: t.peersComplete,
       leechers: t.peersAccounted,
+      started: t.started,
+      left: t.leftBytes,
+      files: t.sizeFiles,
+      skipRate: t.skipRate,
       seen: 0,
     };
   }
@@ -210,7 +214,11 @@ function same(sent: Sent, f: Fields): boolean {
     f.completedOn === sent.completedOn &&
     f.savePath === sent.savePath &&
     f.seeds === sent.seeds &&
-    f.leechers === sent.leechers
+    f.leechers === sent.leechers &&
+    f.started === sent.started &&
+    f.left === sent.left &&
+    f.files === sent.files &&
+    f.skipRate === sent.skipRate
   );
 }
 
@@ -238,5 +246,9 @@ function full(hash: string, f: Fields): TorrentPatch {
     savePath: f.savePath,
     seeds: f.seeds,
     leechers: f.leechers,
+    started: f.started,
+    left: f.left,
+    files: f.files,
+    skipRate: f.skipRate,
   };
 }

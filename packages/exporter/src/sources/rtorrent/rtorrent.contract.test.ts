@@ -60,6 +60,9 @@ interface Raw {
   finished: number;
   seeds: number;
   leechers: number;
+  left: number;
+  files: number;
+  skipRate: number;
   urls: string[];
 }
 
@@ -85,6 +88,9 @@ const RAW_COMMANDS = [
   "d.timestamp.finished=",
   "d.peers_complete=",
   "d.peers_accounted=",
+  "d.left_bytes=",
+  "d.size_files=",
+  "d.skip.rate=",
   "t.multicall=,t.url=",
 ];
 
@@ -114,7 +120,10 @@ async function rawList(rt: RtorrentInstance): Promise<Raw[]> {
     finished: c[18] as number,
     seeds: c[19] as number,
     leechers: c[20] as number,
-    urls: (c[21] as XmlRpcValue[][]).map((t) => t[0] as string),
+    left: c[21] as number,
+    files: c[22] as number,
+    skipRate: c[23] as number,
+    urls: (c[24] as XmlRpcValue[][]).map((t) => t[0] as string),
   }));
 }
 
@@ -131,6 +140,25 @@ async function rawGlobals(rt: RtorrentInstance) {
     downRate: await rawGlobal(rt, "throttle.global_down.rate"),
     version: await rawGlobal(rt, "system.client_version"),
   };
+}
+
+/** Connected peers by kind, from rTorrent's own p.multicall of every item. */
+async function peerCensus(rt: RtorrentInstance): Promise<Record<string, number>> {
+  const flags = ["encrypted", "incoming", "obfuscated", "preferred", "snubbed", "unwanted"];
+  const census: Record<string, number> = { total: 0 };
+  for (const flag of flags) census[flag] = 0;
+  for (const raw of await rawList(rt)) {
+    const peers = parseMethodResponse(
+      await rt.call("p.multicall", raw.hash.toUpperCase(), "", ...flags.map((f) => `p.is_${f}=`)),
+    ) as number[][];
+    for (const peer of peers) {
+      census.total = (census.total ?? 0) + 1;
+      flags.forEach((f, i) => {
+        if (peer[i] !== 0) census[f] = (census[f] ?? 0) + 1;
+      });
+    }
+  }
+  return census;
 }
 
 function newSource(url: string, password = PASSWORD) {
@@ -268,6 +296,10 @@ for (const kind of ["tcp", "unix", "http"] as const) {
           assert.equal(row.completedOn, raw.finished);
           assert.equal(row.seeds, raw.seeds);
           assert.equal(row.leechers, raw.leechers);
+          assert.equal(row.started, raw.state === 1, "d.state");
+          assert.equal(row.left, raw.left, "d.left_bytes");
+          assert.equal(row.files, raw.files, "d.size_files");
+          assert.equal(row.skipRate, raw.skipRate, "d.skip.rate");
           assert.deepEqual(
             row.trackerHosts,
             raw.urls.map((u) => new URL(u).hostname),
@@ -290,6 +322,33 @@ for (const kind of ["tcp", "unix", "http"] as const) {
         assert.equal(get(dead)?.trackerError, true);
         assert.match(get(dead)?.message ?? "", /^Tracker: \[/);
         assert.equal(table.trackers.get("127.0.0.1")?.errors, 1);
+        // The classes are rTorrent's own views: each view's size is our count.
+        const views = {
+          main: "total",
+          started: "started",
+          stopped: "stopped",
+          complete: "complete",
+          incomplete: "incomplete",
+          seeding: "seeding",
+          leeching: "downloading",
+        } as const;
+        for (const [view, field] of Object.entries(views)) {
+          const size = parseMethodResponse(await seeder.call("view.size", "", view));
+          assert.equal(table.classes[field], size, `view.size of ${view}`);
+          assert.equal(table.trackerFigures.get("127.0.0.1")?.classes[field], size);
+        }
+        assert.equal(
+          table.sizes.left,
+          list.reduce((n, r) => n + r.left, 0),
+        );
+        assert.ok(table.sizes.left >= SIZE, "the stopped item has everything left");
+        assert.equal(
+          table.sizes.files,
+          list.reduce((n, r) => n + r.files, 0),
+        );
+        // Peers by kind against rTorrent's own p.multicall of every item.
+        const census = await peerCensus(seeder);
+        assert.deepEqual(result.peers, census, "pt_peers");
 
         const client = result.client;
         assert.equal(client.version, globals.version);
@@ -385,6 +444,46 @@ for (const kind of ["tcp", "unix", "http"] as const) {
         assert.ok((result.client.downloadedTotal ?? 0) > 2 * SIZE, "overhead included");
       } finally {
         await source.close();
+      }
+    });
+
+    it("counts connected peers by kind as rTorrent's own p.multicall does", {
+      skip: kind !== "tcp" && "once is enough: the census does not depend on the transport",
+    }, async () => {
+      const [big] = (await makeTorrents({
+        dir: dir.path,
+        count: 1,
+        size: 8 * 1024 * 1024,
+        prefix: "peers",
+        announce: [tracker.announceUrl(PASSKEY)],
+      })) as [GeneratedTorrent];
+      const hash = big.infoHash.toUpperCase();
+      await tracker.allow([big.infoHash]);
+      await seeder.addTorrents([big], { start: true, directory: big.payloadDir });
+      // A slow leecher keeps the two connected for the whole test.
+      await leecher.call("throttle.global_down.max_rate.set_kb", "", 16);
+      await leecher.addTorrents([big], { start: true });
+      const { source } = newSource(url);
+      try {
+        await waitFor(
+          "the leecher to connect to the seeder",
+          async () => ((await peerCensus(seeder)).total ?? 0) > 0 || undefined,
+          { timeoutMs: 60_000, intervalMs: 500 },
+        );
+        for (let attempt = 0; ; attempt++) {
+          const before = await peerCensus(seeder);
+          const result = await poll(source);
+          const after = await peerCensus(seeder);
+          if (JSON.stringify(before) !== JSON.stringify(after) && attempt < 20) continue;
+          assert.deepEqual(result.peers, after);
+          assert.ok((after.total ?? 0) >= 1, "a connected peer");
+          break;
+        }
+      } finally {
+        await source.close();
+        await leecher.call("throttle.global_down.max_rate.set_kb", "", 0);
+        await seeder.call("d.erase", hash);
+        await leecher.call("d.erase", hash);
       }
     });
 

@@ -81,6 +81,8 @@ export const TORRENT_FIELD_NAMES = [
   "peersSendingToUs",
   "peersGettingFromUs",
   "trackerStats",
+  "leftUntilDone",
+  "fileCount",
 ] as const;
 
 /** A torrent field by its legacy name. */

@@ -76,6 +76,11 @@ describe("TransmissionSync", () => {
         savePath: "",
         seeds: 0,
         leechers: 0,
+        // The recording predates leftUntilDone and fileCount: what a row without them maps to.
+        started: true,
+        left: 0,
+        files: 0,
+        skipRate: 0,
       },
     );
     assert.equal(seeding.addedOn, 1795326167);
@@ -181,7 +186,7 @@ describe("TransmissionSync", () => {
     assert.equal(recent.patches.length, 1);
     assert.equal(recent.patches[0]?.hash, hash(2));
     assert.equal(recent.patches[0]?.status, S.Stalled);
-    assert.equal(Object.keys(recent.patches[0] ?? {}).length, 21, "hash and all 20 fields");
+    assert.equal(Object.keys(recent.patches[0] ?? {}).length, 25, "hash and all 24 fields");
   });
 
   it("keeps tracker views across recently-active rows, and completes new torrents' trackers", () => {
@@ -213,7 +218,7 @@ describe("TransmissionSync", () => {
     const b = changes.patches.find((p) => p.hash === hash(2));
     assert.deepEqual(b?.trackerHosts, ["u.example"]);
     assert.equal(b?.trackerError, false);
-    assert.equal(Object.keys(b ?? {}).length, 21);
+    assert.equal(Object.keys(b ?? {}).length, 25);
     assert.deepEqual(changes.patches.find((p) => p.hash === hash(3))?.trackerHosts, []);
     assert.equal(
       changes.patches.some((p) => p.hash === hash(9)),

@@ -257,6 +257,11 @@ export class TransmissionSync {
       savePath: this.#shared.string(str("downloadDir")),
       seeds: num("peersSendingToUs", 0),
       leechers: num("peersGettingFromUs", 0),
+      started: status !== TR_STATUS.STOPPED,
+      left: Math.max(0, num("leftUntilDone", 0)),
+      // fileCount is Transmission 4.0's; 3.x has only the file list, which is not asked for.
+      files: Math.max(0, num("fileCount", 0)),
+      skipRate: 0,
     };
     return {
       id,

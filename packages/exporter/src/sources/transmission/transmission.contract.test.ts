@@ -47,6 +47,7 @@ interface TrTorrent {
   downloadDir: string;
   peersSendingToUs: number;
   peersGettingFromUs: number;
+  leftUntilDone: number;
   trackerStats: Array<{
     announce: string;
     hasAnnounced: boolean;
@@ -57,6 +58,9 @@ interface TrTorrent {
 interface Stats {
   downloadSpeed: number;
   uploadSpeed: number;
+  torrentCount: number;
+  activeTorrentCount: number;
+  pausedTorrentCount: number;
   "cumulative-stats": { uploadedBytes: number; downloadedBytes: number };
   "current-stats": { uploadedBytes: number; downloadedBytes: number; secondsActive: number };
 }
@@ -191,6 +195,8 @@ describe("Transmission source against real transmission-daemon 3.00", { timeout:
           assert.equal(row.savePath, t.downloadDir);
           assert.equal(row.seeds, t.peersSendingToUs);
           assert.equal(row.leechers, t.peersGettingFromUs);
+          assert.equal(row.left, t.leftUntilDone);
+          assert.equal(row.started, t.status !== 0);
           assert.ok(row.seedingTime >= was.secondsSeeding && row.seedingTime <= t.secondsSeeding);
           const host = trackerHost(t.trackerStats[0]?.announce ?? "");
           assert.equal(host, "127.0.0.1");
@@ -202,6 +208,22 @@ describe("Transmission source against real transmission-daemon 3.00", { timeout:
         const states = new Set(afterwards.map((t) => table.get(t.hashString)?.status));
         assert.deepEqual(states, new Set([S.Stalled, S.Paused, S.Errored]));
         assert.equal([...table.rows()].filter((r) => r.trackerError).length, 1);
+        // The classes against Transmission's own counts (session-stats) and fields.
+        const c = table.classes;
+        assert.equal(c.total, statsAfter.torrentCount);
+        assert.equal(c.stopped, statsAfter.pausedTorrentCount);
+        assert.equal(c.started, statsAfter.activeTorrentCount);
+        assert.equal(c.stopped, 3, "the two added paused, and the one its local error stopped");
+        assert.equal(c.complete, afterwards.filter((t) => t.percentDone === 1).length);
+        assert.equal(
+          c.seeding,
+          afterwards.filter((t) => t.status !== 0 && t.percentDone === 1).length,
+        );
+        assert.equal(
+          table.sizes.left,
+          afterwards.reduce((n, t) => n + t.leftUntilDone, 0),
+        );
+        assert.ok(table.sizes.left > 0, "the paused and the lost ones have bytes left");
 
         const version = (await tr.rpc<{ version: string }>("session-get", { fields: ["version"] }))
           .version;
