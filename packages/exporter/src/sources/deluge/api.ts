@@ -259,6 +259,28 @@ export interface TorrentsStatus {
    * removal only by the torrent's absence, in a diff as in a full answer.
    */
   readonly removed: readonly string[];
+  /** The daemon-side session that answered (the connection; always 0 through deluge-web). */
+  readonly session: number;
+}
+
+/** The answer of `torrentsStatusWhere`: some torrents, and the session that answered. */
+export interface FilteredStatus {
+  /** The torrents the filter selected (unknown ids are left out); in a diff, changed keys only. */
+  readonly torrents: ReadonlyMap<string, Partial<DelugeTorrentStatus>>;
+  /** The daemon-side session that answered: a diff is only ours if it is the one we listen to. */
+  readonly session: number;
+}
+
+/**
+ * A `core.get_torrents_status` filter as Deluge 2.0.3's `FilterManager.filter_torrent_ids` reads
+ * it: `id` (torrent ids; unknown ones are skipped), `state` ("Active": a payload rate above 0,
+ * read from the status libtorrent last posted, before the call refreshes it; any other value: that
+ * state). Several fields select the torrents that match all of them; `{"state": ["Active",
+ * "Paused"]}` is Active AND Paused, not either.
+ */
+export interface StatusFilter {
+  readonly id?: readonly string[];
+  readonly state?: string;
 }
 
 /** A torrent `removeTorrents` could not remove. */
@@ -282,6 +304,21 @@ export interface DelugeApi {
     keys: readonly TorrentKey[],
     options: { readonly diff?: boolean; readonly signal?: AbortSignal },
   ): Promise<TorrentsStatus>;
+  /**
+   * `core.get_torrents_status(filter, keys, diff)` for some torrents. Unlike `torrentsStatus` it
+   * leaves the previous full answer (and what `removed` is computed against) alone. Daemon RPC
+   * only for `diff`: through deluge-web the answer is complete for the torrents it names.
+   */
+  torrentsStatusWhere(
+    filter: StatusFilter,
+    keys: readonly TorrentKey[],
+    options: { readonly diff?: boolean; readonly signal?: AbortSignal },
+  ): Promise<FilteredStatus>;
+  /**
+   * `daemon.set_event_interest(names)` on the daemon RPC connection (opening one if needed);
+   * resolves to the session (connection) that now sends those events.
+   */
+  setEventInterest(names: readonly string[], signal?: AbortSignal): Promise<number>;
   /** Makes the next `torrentsStatus` full (a new daemon connection, so a fresh diff state). */
   resync(): void;
   /** `core.get_session_status(keys)`: the keys the daemon knows, as numbers. */
@@ -366,6 +403,7 @@ export class RpcDelugeApi implements DelugeApi {
       return {
         full,
         torrents,
+        session: answer.session,
         get removed() {
           removed ??= [...previous.keys()].filter((id) => !torrents.has(id));
           return removed;
@@ -375,6 +413,45 @@ export class RpcDelugeApi implements DelugeApi {
       if (diff) this.resync();
       throw error;
     }
+  }
+
+  torrentsStatusWhere(
+    filter: StatusFilter,
+    keys: readonly TorrentKey[],
+    options: { readonly diff?: boolean; readonly signal?: AbortSignal },
+  ): Promise<FilteredStatus> {
+    if (keys.length === 0)
+      return Promise.reject(new TypeError("torrentsStatusWhere needs at least one key"));
+    const run = async (): Promise<FilteredStatus> => {
+      const diff = (options.diff ?? false) && this.#transport.dedicated;
+      const wire: Record<string, RencodeValue> = {};
+      if (filter.id !== undefined) wire.id = [...filter.id];
+      if (filter.state !== undefined) wire.state = filter.state;
+      let answer: TransportResult;
+      try {
+        answer = await this.#transport.request(
+          STATUS_METHOD,
+          [wire, keys, diff],
+          {},
+          options.signal,
+          { resultAsMap: true },
+        );
+        return { torrents: parseTorrents(this.endpoint, answer.result), session: answer.session };
+      } catch (error) {
+        if (diff) this.resync();
+        throw error;
+      }
+    };
+    const next = this.#statusQueue.then(run, run);
+    this.#statusQueue = next.catch(() => {});
+    return next;
+  }
+
+  async setEventInterest(names: readonly string[], signal?: AbortSignal): Promise<number> {
+    const method = "daemon.set_event_interest";
+    const { result, session } = await this.#transport.request(method, [[...names]], {}, signal);
+    if (result !== true) throw shapeError(this.endpoint, method, `True, got ${describe(result)}`);
+    return session;
   }
 
   resync(): void {
