@@ -3,9 +3,9 @@
 import type { SyncChildResult } from "./sync-child.ts";
 import { syncSuite } from "./sync-suite.ts";
 
-/** seedwatch's default poll interval, and the source's full-list period (3 ms per torrent, 1-15 min). */
+/** seedwatch's default poll interval, and the source's full-list period (9 ms per torrent, 1-15 min). */
 const POLL_SECONDS = 10;
-const fullListSeconds = (torrents: number) => Math.min(900, Math.max(60, (torrents * 3) / 1000));
+const fullListSeconds = (torrents: number) => Math.min(900, Math.max(60, (torrents * 9) / 1000));
 
 /** Our bytes per poll with the periodic full list spread over the polls between two of them. */
 function amortizedBytes(torrents: number, ours: SyncChildResult): number {
