@@ -201,6 +201,11 @@ export class DelugeSimulator {
     this.#setState(t, state);
   }
 
+  /** `core.pause_torrent` of every torrent, as "Pause all" in Deluge's UIs does. */
+  pauseAll(): void {
+    for (const t of this.#torrents.values()) this.#setState(t, "Paused");
+  }
+
   /** What `core.get_torrents_status({}, keys)` would answer now (no diff), for tests. */
   truth(keys: readonly string[]): Map<string, RencodeObject> {
     const out = new Map<string, RencodeObject>();

@@ -345,7 +345,7 @@ export interface DelugeApi {
 /** The calls of DelugeApi over any transport. */
 export class RpcDelugeApi implements DelugeApi {
   readonly #transport: DelugeTransport;
-  #previousIds: ReadonlyMap<string, unknown> = new Map();
+  #previousIds: ReadonlySet<string> = new Set();
   #diffSession: number | undefined;
   #statusQueue: Promise<unknown> = Promise.resolve();
 
@@ -395,8 +395,9 @@ export class RpcDelugeApi implements DelugeApi {
       const full = !diff || answer.session !== this.#diffSession;
       const torrents = parseTorrents(this.endpoint, answer.result);
       const previous = this.#previousIds;
-      // The answer's own map, not a copy of its keys: 100,000 torrents answer every poll.
-      this.#previousIds = torrents;
+      // Its ids only: keeping the answer itself would keep every torrent's status dict (100 MB
+      // at 100,000 torrents) until the next whole list, minutes later.
+      this.#previousIds = new Set(torrents.keys());
       if (diff) this.#diffSession = answer.session;
       let removed: string[] | undefined;
       // Worked out only when read: the source's sync finds removals itself.
@@ -405,7 +406,7 @@ export class RpcDelugeApi implements DelugeApi {
         torrents,
         session: answer.session,
         get removed() {
-          removed ??= [...previous.keys()].filter((id) => !torrents.has(id));
+          removed ??= [...previous].filter((id) => !torrents.has(id));
           return removed;
         },
       };

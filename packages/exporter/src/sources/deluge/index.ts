@@ -307,6 +307,17 @@ export class DelugeSource implements TorrentSource {
     const ids = new Set(batch.changed);
     for (const hash of this.#sync.moving) if (!active.torrents.has(hash)) ids.add(hash);
     for (const hash of batch.removed) if (!batch.changed.has(hash)) ids.delete(hash);
+    if (ids.size > 64 && ids.size > this.#sync.size / 4) {
+      // Many at once (a "pause all"): naming them costs more than the whole list as a diff.
+      const whole = await api.torrentsStatus(SYNC_KEYS, { diff: true, signal });
+      if (whole.session !== session || whole.full) return undefined;
+      const merged = new Map(whole.torrents);
+      for (const [hash, f] of active.torrents) {
+        const later = merged.get(hash);
+        if (later !== undefined) merged.set(hash, mergeStatus(f, later));
+      }
+      return { full: false, torrents: merged };
+    }
     const torrents = new Map(active.torrents);
     if (ids.size > 0) {
       const named = await api.torrentsStatusWhere({ id: [...ids] }, SYNC_KEYS, {

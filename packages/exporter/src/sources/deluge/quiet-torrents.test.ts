@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createSessionCounters } from "@seedwatch/metrics";
 import { DelugeSimulator } from "../../../../../bench/simulators/deluge-simulator.ts";
-import { StateMapper } from "../../model/status.ts";
+import { TorrentStatus as S, StateMapper } from "../../model/status.ts";
 import { type TorrentRow, TorrentTable } from "../../model/torrent-table.ts";
 import { TrackerNamer } from "../../model/tracker.ts";
 import { Credentials } from "../credentials.ts";
@@ -114,6 +114,24 @@ describe("DelugeSource changed-only polls against the simulator, randomized", ()
         assertSame(table, truthTable(sim), SILENT_FIELDS, `poll ${i} (seed ${seed})`);
       }
       assert.ok(src.eventsReceived > 0, "events were received and used");
+    } finally {
+      await src.close();
+    }
+  });
+
+  it("a pause of every torrent at once (more than a quarter: the whole list as a diff) is right too", async () => {
+    const { src, table, poll } = source(3_600_000);
+    try {
+      await poll();
+      await poll();
+      sim.pauseAll();
+      await poll();
+      assertSame(table, truthTable(sim), SILENT_FIELDS, `after pausing all (seed ${seed})`);
+      // All but the few the tick before the poll changed again.
+      const paused = [...table.rows()].filter((r) => r.status === S.Paused).length;
+      assert.ok(paused > table.size * 0.9, `${paused} of ${table.size} paused`);
+      await poll();
+      assertSame(table, truthTable(sim), SILENT_FIELDS, `the poll after (seed ${seed})`);
     } finally {
       await src.close();
     }
