@@ -74,7 +74,7 @@ class NaiveDelugeSource implements TorrentSource {
 }
 
 await runSyncChild({
-  ours: "diff",
+  ours: "changed-only",
   target: (url) =>
     `{ name: sim, type: deluge, url: "${url}", username: ${USERNAME}, password: ${PASSWORD} }`,
   baseline: (url) => new NaiveDelugeSource(url),

@@ -1,4 +1,4 @@
-// A deluged 2.0.3 daemon-RPC SIMULATOR for benchmarks: TLS, Deluge's framing and rencode, N torrents with churn.
+// A deluged 2.0.3 daemon-RPC SIMULATOR for benchmarks: TLS, Deluge's framing and rencode, N torrents, most quiet, a few moving.
 // It exists only because 100,000 real torrents cannot be had here; tests use the real deluged.
 
 import { execFile } from "node:child_process";
@@ -14,13 +14,37 @@ import {
   rdecode,
   rencode,
 } from "../../packages/exporter/src/sources/deluge/rencode.ts";
+import { mulberry32, type Random } from "../../packages/testbed/src/prng.ts";
 import { simulatedTorrent } from "../torrent-labels.ts";
 
 /** What to simulate. */
 export interface DelugeSimulatorOptions {
   readonly torrents: number;
-  /** Fraction of torrents that change before each `core.get_torrents_status` over all torrents. */
+  /**
+   * Share of torrents moving payload (a rate above 0) at any time; each tick every one of them
+   * moves (rates, totals, peers), a tenth of them go quiet and as many quiet ones start moving.
+   */
   readonly churn: number;
+  /**
+   * Changes to QUIET torrents per tick, as a share of all torrents (default 0.0005: 50 a tick at
+   * 100,000): paused, resumed, errored, finished, removed, added, a tracker error, and (with
+   * `silent`) changes Deluge emits no event for.
+   */
+  readonly quietChanges?: number;
+  /**
+   * Also make changes to quiet torrents that no event announces and no payload rate shows: peers
+   * connected without payload moving (`num_seeds`/`num_peers`), a label set (default true).
+   */
+  readonly silent?: boolean;
+  /**
+   * Ticks only when `advance` is called (tests); by default one tick per
+   * `core.get_session_status` call: every exporter poll makes exactly one, after its torrent calls.
+   */
+  readonly manualTicks?: boolean;
+  /** Seed of the changes (default 1). */
+  readonly seed?: number;
+  /** Milliseconds, monotonic (default `performance.now`): when libtorrent last posted status. */
+  readonly now?: () => number;
   /** The account `daemon.login` accepts (default seedwatch / sim-password), auth level 10. */
   readonly username?: string;
   readonly password?: string;
@@ -42,25 +66,11 @@ const STATES = [
   "Paused",
   "Queued",
 ];
-/** Keys that move on a busy box. */
-const CHURN_KEYS = [
-  "upload_payload_rate",
-  "download_payload_rate",
-  "total_uploaded",
-  "total_payload_upload",
-  "num_peers",
-  "total_peers",
-  "ratio",
-  "seeding_time",
-  "active_time",
-  "time_since_transfer",
-  "time_since_upload",
-  "distributed_copies",
-  "seeds_peers_ratio",
-];
 const PLUGIN_KEYS = new Set(["label"]);
 const PIECE = 4 * 2 ** 20;
 const NOW = 1_800_000_000;
+/** `torrentmanager.torrents_status_update`: status younger than this is served from the cache. */
+const STATUS_CACHE_MS = 1500;
 
 interface SimTorrent {
   readonly hash: string;
@@ -69,66 +79,84 @@ interface SimTorrent {
   readonly trackerUrl: string;
   label: string;
   state: string;
+  done: number;
   uploaded: number;
   upRate: number;
   downRate: number;
   peers: number;
+  seeds: number;
   seedingTime: number;
-  /** Tick of its last change, and of its last state change. */
-  seq: number;
-  stateSeq: number;
+  completedTime: number;
+  message: string;
+  trackerStatus: string;
+  /** A tracker answered since the torrent started (Deluge's `tracker` is "" until then). */
+  announced: boolean;
 }
 
 interface Session {
+  readonly id: number;
+  readonly socket: TLSSocket;
   authenticated: boolean;
-  /** Tick of the last diff answered on this connection (undefined: none yet). */
-  diffSeq: number | undefined;
+  /** `Torrent.prev_status[session_id]`: what the last diff on this connection said, by torrent. */
+  readonly prev: Map<string, Record<string, RencodeValue>>;
+  /** `daemon.set_event_interest`. */
+  interest: Set<string>;
 }
 
 /**
  * Answers what an exporter asks deluged, over a TLS socket with Deluge's framing
  * (`[1][u32 length][zlib(rencode(...))]`): `daemon.login` (with `client_version`),
- * `daemon.info`/`get_version`, `core.get_torrents_status` with a key list or all keys, filters
- * by id, and `diff=True` kept per connection as Deluge does (a new connection's first diff is
- * complete; then changed keys only, `{}` for unchanged torrents, the Label plugin's `label`
- * always); `core.get_session_status`, `core.get_free_space`, `core.get_libtorrent_version`,
- * `core.get_enabled_plugins`, `core.remove_torrents`. Floats go out as float32, as Deluge's do.
+ * `daemon.info`/`get_version`, `daemon.set_event_interest` (then RPC_EVENTs `[3, name, args]` on
+ * that connection), `core.get_torrents_status(filter, keys, diff)`, `core.get_session_status`,
+ * `core.get_free_space`, `core.get_libtorrent_version`, `core.get_enabled_plugins`,
+ * `core.remove_torrents`. Floats go out as float32, as Deluge's do.
+ *
+ * As Deluge 2.0.3 does (read in its source, checked on the real daemon in the contract tests):
+ * - filters (`FilterManager.filter_torrent_ids`): `id` (unknown ids skipped); `state: "Active"`
+ *   selects torrents with a payload rate above 0 *in the status libtorrent last posted*, which is
+ *   refreshed only after filtering and only if older than 1.5 s; other fields select by value;
+ *   several fields (or "Active" with another state) intersect.
+ * - `diff=True` (`Torrent.get_status`): per torrent and per connection, the keys whose value
+ *   differs from what the last diff on this connection said of that torrent (all of them the
+ *   first time); the Label plugin's `label` always.
+ * - events: TorrentStateChangedEvent on every state change, TorrentAddedEvent,
+ *   TorrentRemovedEvent, TorrentFinishedEvent, TorrentTrackerStatusEvent on every change of
+ *   `tracker_status`.
+ * - a quiet torrent's status does not move (libtorrent posts no update for it: checked on the
+ *   real daemon, `seeding_time` stands still), except where `silent` says.
+ * Time moves one tick per `core.get_session_status` call (every exporter poll makes exactly one,
+ * after its torrent calls), or per `advance` call; values answered are the live ones.
  */
 export class DelugeSimulator {
   readonly #options: DelugeSimulatorOptions;
-  readonly #torrents: SimTorrent[] = [];
-  readonly #index = new Map<string, SimTorrent>();
+  readonly #torrents = new Map<string, SimTorrent>();
+  /** Torrents moving payload now, and as of the status libtorrent last posted. */
+  readonly #moving = new Set<string>();
+  #postedMoving = new Set<string>();
+  #postedAt = Number.NEGATIVE_INFINITY;
   readonly #session: Record<string, number> = {};
-  readonly #sockets = new Set<TLSSocket>();
+  readonly #sessions = new Set<Session>();
+  readonly #random: Random;
+  readonly #now: () => number;
   #server: Server | undefined;
-  #seq = 1;
-  #cursor = 0;
+  #sessionIds = 0;
+  #added = 0;
+  #tick = 0;
   /** Set to make every call after login answer with a broken frame. */
   misbehaviour: SimulatorMisbehaviour = "none";
 
   constructor(options: DelugeSimulatorOptions) {
     this.#options = options;
-    for (let i = 0; i < options.torrents; i++) {
-      const { hash, name, tracker, size } = simulatedTorrent(i);
-      const state = STATES[i % STATES.length] as string;
-      const t: SimTorrent = {
-        hash,
-        name,
-        size,
-        // A private tracker gives each user one passkey: every torrent of a tracker shares its URL.
-        trackerUrl: `https://${tracker}/announce.php?passkey=0123456789abcdef0123456789abcdef`,
-        label: LABELS[i % LABELS.length] as string,
-        state,
-        uploaded: Math.floor(size * 1.25),
-        upRate: 0,
-        downRate: 0,
-        peers: 0,
-        seedingTime: 86_400,
-        seq: 1,
-        stateSeq: 1,
-      };
-      this.#torrents.push(t);
-      this.#index.set(hash, t);
+    this.#random = mulberry32(options.seed ?? 1);
+    this.#now = options.now ?? (() => performance.now());
+    for (let i = 0; i < options.torrents; i++) this.#add(i, STATES[i % STATES.length] as string);
+    this.#added = options.torrents;
+    // The moving ones are spread over the started torrents.
+    const started = [...this.#torrents.values()].filter(isStarted);
+    const want = Math.min(started.length, Math.round(options.torrents * options.churn));
+    for (let k = 0; k < want; k++) {
+      const t = started[Math.floor((k * started.length) / Math.max(1, want))] as SimTorrent;
+      this.#startMoving(t);
     }
     for (const key of SESSION_COUNTERS) this.#session[key] = 0;
     Object.assign(this.#session, {
@@ -166,25 +194,49 @@ export class DelugeSimulator {
     return `deluge://127.0.0.1:${address.port}`;
   }
 
-  /** Sets a torrent's state (e.g. one no Deluge version has, to test the mapping). */
+  /** Sets the state of the `index`-th torrent (e.g. one no Deluge version has, to test the mapping). */
   setState(index: number, state: string): void {
-    const t = this.#torrents[index];
+    const t = [...this.#torrents.values()][index];
     if (t === undefined) throw new RangeError(`no torrent ${index}`);
-    t.state = state;
-    t.seq = t.stateSeq = ++this.#seq;
+    this.#setState(t, state);
   }
 
+  /** `core.pause_torrent` of every torrent, as "Pause all" in Deluge's UIs does. */
+  pauseAll(): void {
+    for (const t of this.#torrents.values()) this.#setState(t, "Paused");
+  }
+
+  /** What `core.get_torrents_status({}, keys)` would answer now (no diff), for tests. */
+  truth(keys: readonly string[]): Map<string, RencodeObject> {
+    const out = new Map<string, RencodeObject>();
+    for (const t of this.#torrents.values()) out.set(t.hash, statusOf(t, keys));
+    return out;
+  }
+
+  /** Torrents now; events sent so far. */
+  get size(): number {
+    return this.#torrents.size;
+  }
+
+  eventsSent = 0;
+
   close(): void {
-    for (const socket of this.#sockets) socket.destroy();
+    for (const { socket } of this.#sessions) socket.destroy();
     this.#server?.close();
   }
 
   #serve(socket: TLSSocket): void {
-    this.#sockets.add(socket);
-    const session: Session = { authenticated: false, diffSeq: undefined };
+    const session: Session = {
+      id: ++this.#sessionIds,
+      socket,
+      authenticated: false,
+      prev: new Map(),
+      interest: new Set(),
+    };
+    this.#sessions.add(session);
     let buffered: Buffer = Buffer.alloc(0);
     socket.on("error", () => {});
-    socket.on("close", () => this.#sockets.delete(socket));
+    socket.on("close", () => this.#sessions.delete(session));
     socket.on("data", (chunk: Buffer) => {
       buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
       while (buffered.length >= 5) {
@@ -207,6 +259,12 @@ export class DelugeSimulator {
             RencodeObject,
           ];
           socket.write(this.#answer(session, id, method, args, kwargs));
+          if (
+            method === "core.get_session_status" &&
+            session.authenticated &&
+            this.#options.manualTicks !== true
+          )
+            this.advance();
         }
       }
     });
@@ -245,6 +303,9 @@ export class DelugeSimulator {
     switch (method) {
       case "daemon.get_version":
         return frame([1, id, "2.0.3"]);
+      case "daemon.set_event_interest":
+        for (const name of args[0] as string[]) session.interest.add(name);
+        return frame([1, id, true]);
       case "core.get_libtorrent_version":
         return frame([1, id, "2.0.8.0"]);
       case "core.get_enabled_plugins":
@@ -265,7 +326,7 @@ export class DelugeSimulator {
           ),
         ]);
       case "core.remove_torrents":
-        return frame([1, id, this.#remove(args[0] as readonly string[])]);
+        return frame([1, id, this.#removeTorrents(args[0] as readonly string[])]);
       default:
         return error("WrappedException", `RPC call on invalid function: ${method}`);
     }
@@ -280,69 +341,250 @@ export class DelugeSimulator {
     return out;
   }
 
+  /** `Core.get_torrents_status`: filter, then refresh the posted status if stale, then answer. */
   #torrentsStatus(
     session: Session,
     filter: RencodeObject,
     keys: readonly string[],
     diff: boolean,
   ): RencodeObject {
-    const ids = Array.isArray(filter.id) ? (filter.id as string[]) : undefined;
-    const selected =
-      ids === undefined
-        ? this.#torrents
-        : ids.map((id) => this.#index.get(id)).filter((t) => t !== undefined);
-    if (ids === undefined) this.#tick();
-    const all = keys.length === 0;
-    const out: Record<string, RencodeValue> = {};
-    const since = session.diffSeq;
-    for (const t of selected) {
-      if (!diff || since === undefined) {
-        out[t.hash] = all ? fullStatus(t) : statusOf(t, keys);
-        continue;
-      }
-      const changed: string[] = [];
-      if (t.seq > since) for (const key of CHURN_KEYS) if (keys.includes(key)) changed.push(key);
-      if (t.stateSeq > since && keys.includes("state")) changed.push("state");
-      for (const key of keys) if (PLUGIN_KEYS.has(key)) changed.push(key);
-      out[t.hash] = statusOf(t, changed);
+    const ids = this.#filter(filter);
+    if (this.#now() - this.#postedAt >= STATUS_CACHE_MS) {
+      this.#postedMoving = new Set(this.#moving);
+      this.#postedAt = this.#now();
     }
-    if (diff) session.diffSeq = this.#seq;
+    const all = keys.length === 0;
+    const torrentKeys = keys.filter((key) => !PLUGIN_KEYS.has(key));
+    const pluginKeys = keys.filter((key) => PLUGIN_KEYS.has(key));
+    const out: Record<string, RencodeValue> = {};
+    for (const hash of ids) {
+      const t = this.#torrents.get(hash);
+      if (t === undefined) continue; // `handle_torrents_status_callback` skips unknown ids
+      const status = (all ? fullStatus(t) : statusOf(t, torrentKeys)) as Record<
+        string,
+        RencodeValue
+      >;
+      let answer: Record<string, RencodeValue> = { ...status };
+      if (diff) {
+        const prev = session.prev.get(hash);
+        if (prev !== undefined) {
+          answer = {};
+          for (const key in status)
+            if (status[key] !== prev[key]) answer[key] = status[key] as RencodeValue;
+        }
+        session.prev.set(hash, status);
+      }
+      if (!all) for (const key of pluginKeys) answer[key] = keyValue(t, key) as RencodeValue;
+      out[hash] = answer;
+    }
     return out;
   }
 
-  /** Moves `churn` of the torrents (round robin), as one poll interval of a busy box would. */
-  #tick(): void {
-    const count = Math.round(this.#torrents.length * this.#options.churn);
-    const seq = ++this.#seq;
-    for (let k = 0; k < count; k++) {
-      const t = this.#torrents[this.#cursor] as SimTorrent;
-      this.#cursor = (this.#cursor + 1) % this.#torrents.length;
-      t.upRate = t.state === "Seeding" ? (seq * 7919 + k) % 2_000_000 : 0;
-      t.downRate = t.state === "Downloading" ? (seq * 104_729 + k) % 5_000_000 : 0;
-      t.uploaded += t.upRate * 10;
-      t.peers = (seq + k) % 7;
-      t.seedingTime += 10;
-      t.seq = seq;
+  /** `FilterManager.filter_torrent_ids`. */
+  #filter(filter: RencodeObject): Iterable<string> {
+    const fields = new Map<string, RencodeValue[]>();
+    for (const [key, value] of Object.entries(filter))
+      fields.set(key, typeof value === "string" ? [value] : [...(value as RencodeValue[])]);
+    if (fields.size === 0) return this.#torrents.keys();
+    let ids: string[] = fields.has("id")
+      ? (fields.get("id") as string[])
+      : [...this.#torrents.keys()];
+    fields.delete("id");
+    const states = fields.get("state");
+    if (states?.includes("Active")) {
+      states.splice(states.indexOf("Active"), 1);
+      if (states.length === 0) fields.delete("state");
+      ids = ids.filter((hash) => this.#postedMoving.has(hash));
     }
+    for (const [field, values] of fields) {
+      ids = ids.filter((hash) => {
+        const t = this.#torrents.get(hash);
+        return t !== undefined && values.includes(keyValue(t, field) as RencodeValue);
+      });
+    }
+    return ids;
+  }
+
+  /** One poll interval of a big box: the moving torrents move, a few quiet ones change. */
+  advance(): void {
+    const seq = ++this.#tick;
+    const rotate = Math.round(this.#moving.size / 10);
+    const stopping = [...this.#moving].slice(0, rotate);
+    for (const hash of stopping) this.#stopMoving(this.#torrents.get(hash) as SimTorrent);
+    for (let k = 0, tries = 0; k < rotate && tries < rotate * 20; tries++) {
+      const t = this.#pick();
+      if (t === undefined || !isStarted(t) || this.#moving.has(t.hash)) continue;
+      this.#startMoving(t);
+      k++;
+    }
+    let k = 0;
+    for (const hash of this.#moving) {
+      const t = this.#torrents.get(hash) as SimTorrent;
+      k++;
+      t.upRate = 1 + ((seq * 7919 + k) % 2_000_000);
+      t.uploaded += t.upRate * 10;
+      t.peers = 1 + ((seq + k) % 7);
+      if (t.state === "Downloading") {
+        t.downRate = 1 + ((seq * 104_729 + k) % 5_000_000);
+        t.done = Math.min(t.size, t.done + t.downRate * 10);
+        if (t.done === t.size) this.#finish(t);
+      } else {
+        t.seedingTime += 10;
+      }
+    }
+    const changes = Math.round(this.#options.torrents * (this.#options.quietChanges ?? 0.0005));
+    for (let c = 0; c < changes; c++) this.#quietChange();
     this.#session["net.sent_payload_bytes"] =
       (this.#session["net.sent_payload_bytes"] ?? 0) + 1_000_000;
     this.#session["net.sent_bytes"] = (this.#session["net.sent_bytes"] ?? 0) + 1_050_000;
     this.#session.payload_upload_rate = (seq * 31) % 50_000_000;
   }
 
-  #remove(ids: readonly string[]): RencodeValue[] {
+  /** One change to a quiet torrent, of a kind drawn at random. */
+  #quietChange(): void {
+    const kinds = this.#options.silent === false ? 7 : 9;
+    const kind = Math.floor(this.#random() * kinds);
+    if (kind === 5) {
+      const t = this.#add(this.#added++, this.#random() < 0.5 ? "Seeding" : "Paused");
+      this.#emit("TorrentAddedEvent", [t.hash, false]);
+      this.#emit("TorrentStateChangedEvent", [t.hash, t.state]);
+      return;
+    }
+    const t = this.#pick();
+    if (t === undefined) return;
+    // Most changes go to quiet torrents, as most torrents are; the silent ones only can.
+    if (this.#moving.has(t.hash) && (kind >= 6 || kind === 3)) return;
+    switch (kind) {
+      case 0: // paused
+        if (isStarted(t) || t.state === "Error") this.#setState(t, "Paused");
+        return;
+      case 1: // resumed (or an error cleared by a resume)
+        if (t.state === "Paused" || t.state === "Error" || t.state === "Queued") {
+          t.message = "OK";
+          this.#setState(t, t.done === t.size ? "Seeding" : "Downloading");
+        }
+        return;
+      case 2: // a storage error
+        t.message = "No such file or directory";
+        this.#setState(t, "Error");
+        return;
+      case 3: // finished while nothing was moving at poll time
+        if (t.state === "Downloading") this.#finish(t);
+        return;
+      case 4:
+        this.#removeTorrents([t.hash]);
+        return;
+      case 6: // a tracker error, or the tracker answering again
+        this.#setTrackerStatus(
+          t,
+          t.trackerStatus.startsWith("Error") ? "Announce OK" : "Error: unregistered torrent",
+        );
+        return;
+      case 7: // peers connected, no payload moving: libtorrent posts it, no event
+        t.seeds = (t.seeds + 1) % 4;
+        t.peers = (t.peers + 1) % 3;
+        return;
+      case 8: // a label set: the Label plugin emits nothing
+        t.label = LABELS[Math.floor(this.#random() * LABELS.length)] as string;
+        return;
+    }
+  }
+
+  #pick(): SimTorrent | undefined {
+    // Torrents are picked by their index in the initial list (or later additions).
+    const index = Math.floor(this.#random() * this.#added);
+    return this.#torrents.get(simulatedTorrent(index).hash);
+  }
+
+  #add(index: number, state: string): SimTorrent {
+    const { hash, name, tracker, size } = simulatedTorrent(index);
+    const seeding = state === "Seeding" || state === "Queued";
+    const t: SimTorrent = {
+      hash,
+      name,
+      size,
+      // A private tracker gives each user one passkey: every torrent of a tracker shares its URL.
+      trackerUrl: `https://${tracker}/announce.php?passkey=0123456789abcdef0123456789abcdef`,
+      label: LABELS[index % LABELS.length] as string,
+      state,
+      done: seeding ? size : Math.floor(size / 2),
+      uploaded: Math.floor(size * 1.25),
+      upRate: 0,
+      downRate: 0,
+      peers: 0,
+      seeds: 0,
+      seedingTime: seeding ? 86_400 : 0,
+      completedTime: seeding ? NOW - 60 : 0,
+      message: "OK",
+      trackerStatus: isStarted({ state } as SimTorrent) ? "Announce OK" : "",
+      announced: isStarted({ state } as SimTorrent),
+    };
+    this.#torrents.set(hash, t);
+    return t;
+  }
+
+  #startMoving(t: SimTorrent): void {
+    this.#moving.add(t.hash);
+    t.upRate = 1 + (t.size % 100_000);
+    if (t.state === "Downloading") t.downRate = 1 + (t.size % 300_000);
+  }
+
+  #stopMoving(t: SimTorrent): void {
+    this.#moving.delete(t.hash);
+    t.upRate = 0;
+    t.downRate = 0;
+    t.peers = 0;
+  }
+
+  #finish(t: SimTorrent): void {
+    t.done = t.size;
+    t.completedTime = NOW + this.#tick * 10;
+    t.downRate = 0;
+    this.#emit("TorrentFinishedEvent", [t.hash]);
+    this.#setState(t, "Seeding");
+  }
+
+  #setState(t: SimTorrent, state: string): void {
+    if (t.state === state) return;
+    t.state = state;
+    if (!isStarted(t)) this.#stopMoving(t);
+    this.#emit("TorrentStateChangedEvent", [t.hash, state]);
+  }
+
+  #setTrackerStatus(t: SimTorrent, status: string): void {
+    if (t.trackerStatus === status) return;
+    t.trackerStatus = status;
+    t.announced ||= status === "Announce OK";
+    this.#emit("TorrentTrackerStatusEvent", [t.hash, status]);
+  }
+
+  #emit(name: string, args: RencodeValue[]): void {
+    for (const session of this.#sessions) {
+      if (!session.interest.has(name)) continue;
+      session.socket.write(frame([3, name, args]));
+      this.eventsSent++;
+    }
+  }
+
+  #removeTorrents(ids: readonly string[]): RencodeValue[] {
     const failures: RencodeValue[] = [];
     for (const id of ids) {
-      const t = this.#index.get(id);
+      const t = this.#torrents.get(id);
       if (t === undefined) {
         failures.push([id, `torrent_id ${id} not in session.`]);
         continue;
       }
-      this.#index.delete(id);
-      this.#torrents.splice(this.#torrents.indexOf(t), 1);
+      this.#torrents.delete(id);
+      this.#moving.delete(id);
+      for (const session of this.#sessions) session.prev.delete(id);
+      this.#emit("TorrentRemovedEvent", [id]);
     }
     return failures;
   }
+}
+
+function isStarted(t: SimTorrent): boolean {
+  return t.state === "Seeding" || t.state === "Downloading";
 }
 
 /** The status keys as Deluge 2.0.3 names them, for a key list. */
@@ -361,9 +603,8 @@ function fullStatus(t: SimTorrent): RencodeObject {
 }
 
 function keyValue(t: SimTorrent, key: string): RencodeValue | undefined {
-  const seeding = t.state === "Seeding";
-  const done = seeding || t.state === "Queued" ? t.size : Math.floor(t.size / 2);
-  const announced = t.state === "Seeding" || t.state === "Downloading";
+  const seeding = t.done === t.size;
+  const done = t.done;
   const pieces = Math.ceil(t.size / PIECE);
   switch (key) {
     case "hash":
@@ -375,7 +616,7 @@ function keyValue(t: SimTorrent, key: string): RencodeValue | undefined {
     case "label":
       return t.label;
     case "message":
-      return "OK";
+      return t.message;
     case "progress":
       return (done / t.size) * 100;
     case "total_size":
@@ -400,17 +641,17 @@ function keyValue(t: SimTorrent, key: string): RencodeValue | undefined {
       return done > 0 ? t.uploaded / done : -1;
     case "tracker":
       // "" until a tracker answered: paused and queued torrents have not announced.
-      return announced ? t.trackerUrl : "";
+      return t.announced ? t.trackerUrl : "";
     case "tracker_host":
       return t.trackerUrl.split("/")[2]?.split(".").slice(-2).join(".") ?? "";
     case "tracker_status":
-      return announced ? "Announce OK" : "";
+      return t.trackerStatus;
     case "trackers":
       return [announceEntry(t.trackerUrl)];
     case "time_added":
       return NOW - (t.size % 1000) * 3600;
     case "completed_time":
-      return seeding ? NOW - 60 : 0;
+      return t.completedTime;
     case "seeding_time":
       return t.seedingTime;
     case "active_time":
@@ -419,7 +660,7 @@ function keyValue(t: SimTorrent, key: string): RencodeValue | undefined {
     case "save_path":
       return "/srv/torrents";
     case "num_seeds":
-      return 0;
+      return t.seeds;
     case "num_peers":
       return t.peers;
     case "total_seeds":

@@ -1,16 +1,25 @@
-// A Transmission 3.00 RPC SIMULATOR for benchmarks: N torrents in 3.00's wire format, churn per poll, recently-active.
+// A Transmission 3.00 RPC SIMULATOR for benchmarks: N torrents in 3.00's wire format, most quiet, a few moving, recently-active.
 // It exists only because 100,000 real torrents cannot be had here; tests use the real transmission-daemon.
 
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
+import { mulberry32, type Random } from "../../packages/testbed/src/prng.ts";
 import { simulatedTorrent } from "../torrent-labels.ts";
 
 /** What to simulate. */
 export interface TransmissionSimulatorOptions {
   readonly torrents: number;
-  /** Fraction of torrents that change before each torrent-get (one per poll). */
+  /** Fraction of torrents that move payload before each torrent-get of a poll. */
   readonly churn: number;
+  /**
+   * Changes to torrents (nearly all quiet) per poll, as a share of all torrents (default 0.0005:
+   * 50 a poll at 100,000): stopped, started, removed, added (each makes the torrent recently
+   * active, as 3.00 does: checked on the real daemon), a tracker error (which does not).
+   */
+  readonly quietChanges?: number;
+  /** Seed of those changes (default 1). */
+  readonly seed?: number;
   /** Basic auth (default admin / adminadmin). */
   readonly username?: string;
   readonly password?: string;
@@ -31,6 +40,8 @@ interface SimTorrent {
   readonly addedDate: number;
   readonly labels: readonly string[];
   status: number;
+  error: number;
+  errorString: string;
   rateUpload: number;
   uploadedEver: number;
   peersGettingFromUs: number;
@@ -45,7 +56,8 @@ interface SimTorrent {
  * requested fields in the objects or table format, for all ids, a list, or `recently-active`
  * (torrents active in the last 60 simulated seconds, plus `removed`), `session-stats`,
  * `session-get` with its `fields` filter, `free-space`; gzip when asked, as 3.00 does. Each
- * torrent-get advances the simulated clock by 10 s and first moves `churn` of the torrents.
+ * torrent-get of a poll (not a follow-up for some ids) advances the simulated clock by 10 s and
+ * first moves `churn` of the torrents and makes `quietChanges` (see the option).
  */
 export class TransmissionSimulator {
   readonly #torrents: SimTorrent[] = [];
@@ -56,6 +68,10 @@ export class TransmissionSimulator {
   readonly #started = Date.now();
   #now = 1_800_000_000;
   #cursor = 0;
+  #nextId = 1;
+  readonly #random: Random;
+  /** Removed torrents' ids and when (libtransmission's session->removedTorrents). */
+  readonly #removed: Array<{ id: number; date: number }> = [];
   #uploaded = 40_000_000_000_000;
   #uploadSpeed = 0;
 
@@ -64,25 +80,30 @@ export class TransmissionSimulator {
     this.#authorization = `Basic ${Buffer.from(
       `${options.username ?? "admin"}:${options.password ?? "adminadmin"}`,
     ).toString("base64")}`;
-    for (let i = 0; i < options.torrents; i++) {
-      const { hash, name, tracker, size } = simulatedTorrent(i);
-      this.#torrents.push({
-        id: i + 1,
-        hash,
-        name,
-        size,
-        tracker,
-        addedDate: this.#now - (i % 1000) * 3600,
-        labels: LABELS[i % LABELS.length] as string[],
-        status: i % 7 === 0 ? 0 : 6,
-        rateUpload: 0,
-        uploadedEver: Math.round(size * 1.25),
-        peersGettingFromUs: 0,
-        activity: this.#now - 3600,
-        lastAnnounce: this.#now - (i % 1800),
-      });
-    }
+    this.#random = mulberry32(options.seed ?? 1);
+    for (let i = 0; i < options.torrents; i++) this.#add(i, this.#now - 3600);
     this.#server = createServer((req, res) => this.#handle(req, res));
+  }
+
+  #add(i: number, activity: number): void {
+    const { hash, name, tracker, size } = simulatedTorrent(i);
+    this.#torrents.push({
+      id: this.#nextId++,
+      hash,
+      name,
+      size,
+      tracker,
+      addedDate: this.#now - (i % 1000) * 3600,
+      labels: LABELS[i % LABELS.length] as string[],
+      status: i % 7 === 0 ? 0 : 6,
+      error: 0,
+      errorString: "",
+      rateUpload: 0,
+      uploadedEver: Math.round(size * 1.25),
+      peersGettingFromUs: 0,
+      activity,
+      lastAnnounce: this.#now - (i % 1800),
+    });
   }
 
   /** Listens on a free loopback port; resolves with the RPC URL. */
@@ -115,6 +136,34 @@ export class TransmissionSimulator {
     }
     this.#uploaded += speed * SECONDS_PER_POLL;
     this.#uploadSpeed = speed;
+    const changes = Math.round(this.#torrents.length * (this.#options.quietChanges ?? 0.0005));
+    for (let c = 0; c < changes; c++) this.#quietChange();
+  }
+
+  /** One change to a torrent drawn at random (nearly always a quiet one). */
+  #quietChange(): void {
+    const kind = Math.floor(this.#random() * 5);
+    if (kind === 3) {
+      this.#add(this.#nextId + 1_000_000, this.#now);
+      return;
+    }
+    const index = Math.floor(this.#random() * this.#torrents.length);
+    const t = this.#torrents[index];
+    if (t === undefined) return;
+    if (kind === 0 || kind === 1) {
+      // A stop or a start: 3.00 makes the torrent recently active.
+      t.status = t.status === 0 ? 6 : 0;
+      t.rateUpload = 0;
+      t.peersGettingFromUs = 0;
+      t.activity = this.#now;
+    } else if (kind === 2) {
+      this.#torrents.splice(index, 1);
+      this.#removed.push({ id: t.id, date: this.#now });
+    } else {
+      // A tracker error (or its end): no activity, seen only in a full list.
+      t.error = t.error === 2 ? 0 : 2;
+      t.errorString = t.error === 2 ? "Tracker gave an error: Unregistered torrent" : "";
+    }
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
@@ -173,7 +222,8 @@ export class TransmissionSimulator {
         case "free-space":
           return answer("success", { path: args.path, "size-bytes": 2_000_000_000_000 });
         case "torrent-get":
-          this.#tick();
+          // A poll's list (all, or recently-active); not a follow-up for some ids.
+          if (!Array.isArray(args.ids)) this.#tick();
           return answer("success", this.#torrentGet(args));
         default:
           return answer("method name not recognized", {});
@@ -225,7 +275,10 @@ export class TransmissionSimulator {
         : selected.map((t) =>
             Object.fromEntries(fields.map((f, i) => [f, (getters[i] as Getter)(t)])),
           );
-    return recent ? { removed: [], torrents } : { torrents };
+    const removed = this.#removed
+      .filter((r) => r.date >= this.#now - RECENT_SECONDS)
+      .map((r) => r.id);
+    return recent ? { removed, torrents } : { torrents };
   }
 }
 
@@ -237,8 +290,8 @@ const GETTERS: Readonly<Record<string, Getter>> = {
   hashString: (t) => t.hash,
   name: (t) => t.name,
   status: (t) => t.status,
-  error: () => 0,
-  errorString: () => "",
+  error: (t) => t.error,
+  errorString: (t) => t.errorString,
   sizeWhenDone: (t) => t.size,
   totalSize: (t) => t.size,
   leftUntilDone: () => 0,
@@ -284,9 +337,9 @@ const GETTERS: Readonly<Record<string, Getter>> = {
       id: 0,
       isBackup: false,
       lastAnnouncePeerCount: 12,
-      lastAnnounceResult: t.status === 0 ? "" : "Success",
+      lastAnnounceResult: t.status === 0 ? "" : t.error === 2 ? "Unregistered torrent" : "Success",
       lastAnnounceStartTime: t.lastAnnounce,
-      lastAnnounceSucceeded: t.status !== 0,
+      lastAnnounceSucceeded: t.status !== 0 && t.error !== 2,
       lastAnnounceTime: t.lastAnnounce,
       lastAnnounceTimedOut: false,
       lastScrapeResult: "",

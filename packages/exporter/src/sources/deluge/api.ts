@@ -260,6 +260,28 @@ export interface TorrentsStatus {
    * removal only by the torrent's absence, in a diff as in a full answer.
    */
   readonly removed: readonly string[];
+  /** The daemon-side session that answered (the connection; always 0 through deluge-web). */
+  readonly session: number;
+}
+
+/** The answer of `torrentsStatusWhere`: some torrents, and the session that answered. */
+export interface FilteredStatus {
+  /** The torrents the filter selected (unknown ids are left out); in a diff, changed keys only. */
+  readonly torrents: ReadonlyMap<string, Partial<DelugeTorrentStatus>>;
+  /** The daemon-side session that answered: a diff is only ours if it is the one we listen to. */
+  readonly session: number;
+}
+
+/**
+ * A `core.get_torrents_status` filter as Deluge 2.0.3's `FilterManager.filter_torrent_ids` reads
+ * it: `id` (torrent ids; unknown ones are skipped), `state` ("Active": a payload rate above 0,
+ * read from the status libtorrent last posted, before the call refreshes it; any other value: that
+ * state). Several fields select the torrents that match all of them; `{"state": ["Active",
+ * "Paused"]}` is Active AND Paused, not either.
+ */
+export interface StatusFilter {
+  readonly id?: readonly string[];
+  readonly state?: string;
 }
 
 /** A torrent `removeTorrents` could not remove. */
@@ -283,6 +305,21 @@ export interface DelugeApi {
     keys: readonly TorrentKey[],
     options: { readonly diff?: boolean; readonly signal?: AbortSignal },
   ): Promise<TorrentsStatus>;
+  /**
+   * `core.get_torrents_status(filter, keys, diff)` for some torrents. Unlike `torrentsStatus` it
+   * leaves the previous full answer (and what `removed` is computed against) alone. Daemon RPC
+   * only for `diff`: through deluge-web the answer is complete for the torrents it names.
+   */
+  torrentsStatusWhere(
+    filter: StatusFilter,
+    keys: readonly TorrentKey[],
+    options: { readonly diff?: boolean; readonly signal?: AbortSignal },
+  ): Promise<FilteredStatus>;
+  /**
+   * `daemon.set_event_interest(names)` on the daemon RPC connection (opening one if needed);
+   * resolves to the session (connection) that now sends those events.
+   */
+  setEventInterest(names: readonly string[], signal?: AbortSignal): Promise<number>;
   /** Makes the next `torrentsStatus` full (a new daemon connection, so a fresh diff state). */
   resync(): void;
   /** `core.get_session_status(keys)`: the keys the daemon knows, as numbers. */
@@ -309,7 +346,7 @@ export interface DelugeApi {
 /** The calls of DelugeApi over any transport. */
 export class RpcDelugeApi implements DelugeApi {
   readonly #transport: DelugeTransport;
-  #previousIds: ReadonlyMap<string, unknown> = new Map();
+  #previousIds: ReadonlySet<string> = new Set();
   #diffSession: number | undefined;
   #statusQueue: Promise<unknown> = Promise.resolve();
 
@@ -359,16 +396,18 @@ export class RpcDelugeApi implements DelugeApi {
       const full = !diff || answer.session !== this.#diffSession;
       const torrents = parseTorrents(this.endpoint, answer.result);
       const previous = this.#previousIds;
-      // The answer's own map, not a copy of its keys: 100,000 torrents answer every poll.
-      this.#previousIds = torrents;
+      // Its ids only: keeping the answer itself would keep every torrent's status dict (100 MB
+      // at 100,000 torrents) until the next whole list, minutes later.
+      this.#previousIds = new Set(torrents.keys());
       if (diff) this.#diffSession = answer.session;
       let removed: string[] | undefined;
       // Worked out only when read: the source's sync finds removals itself.
       return {
         full,
         torrents,
+        session: answer.session,
         get removed() {
-          removed ??= [...previous.keys()].filter((id) => !torrents.has(id));
+          removed ??= [...previous].filter((id) => !torrents.has(id));
           return removed;
         },
       };
@@ -376,6 +415,45 @@ export class RpcDelugeApi implements DelugeApi {
       if (diff) this.resync();
       throw error;
     }
+  }
+
+  torrentsStatusWhere(
+    filter: StatusFilter,
+    keys: readonly TorrentKey[],
+    options: { readonly diff?: boolean; readonly signal?: AbortSignal },
+  ): Promise<FilteredStatus> {
+    if (keys.length === 0)
+      return Promise.reject(new TypeError("torrentsStatusWhere needs at least one key"));
+    const run = async (): Promise<FilteredStatus> => {
+      const diff = (options.diff ?? false) && this.#transport.dedicated;
+      const wire: Record<string, RencodeValue> = {};
+      if (filter.id !== undefined) wire.id = [...filter.id];
+      if (filter.state !== undefined) wire.state = filter.state;
+      let answer: TransportResult;
+      try {
+        answer = await this.#transport.request(
+          STATUS_METHOD,
+          [wire, keys, diff],
+          {},
+          options.signal,
+          { resultAsMap: true },
+        );
+        return { torrents: parseTorrents(this.endpoint, answer.result), session: answer.session };
+      } catch (error) {
+        if (diff) this.resync();
+        throw error;
+      }
+    };
+    const next = this.#statusQueue.then(run, run);
+    this.#statusQueue = next.catch(() => {});
+    return next;
+  }
+
+  async setEventInterest(names: readonly string[], signal?: AbortSignal): Promise<number> {
+    const method = "daemon.set_event_interest";
+    const { result, session } = await this.#transport.request(method, [[...names]], {}, signal);
+    if (result !== true) throw shapeError(this.endpoint, method, `True, got ${describe(result)}`);
+    return session;
   }
 
   resync(): void {

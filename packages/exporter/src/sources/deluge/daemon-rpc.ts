@@ -53,8 +53,11 @@ export interface DaemonRpcOptions {
   readonly maxMessageBytes?: number;
   /** Deepest nesting accepted in a message (default 100). */
   readonly maxDepth?: number;
-  /** Receives `RPC_EVENT`s (after a `daemon.set_event_interest` call). */
-  readonly onEvent?: (name: string, args: readonly RencodeValue[]) => void;
+  /**
+   * Receives `RPC_EVENT`s (after a `daemon.set_event_interest` call), with the connection (diff
+   * session, as `request` tells it) they came on: interest is per connection.
+   */
+  readonly onEvent?: (name: string, args: readonly RencodeValue[], session: number) => void;
 }
 
 /** Deluge's message types (`deluge/core/rpcserver.py`). */
@@ -506,7 +509,7 @@ class Connection {
         this.#protocolError("RPC_EVENT is not (3, name, args)");
         return;
       }
-      this.#spec.onEvent?.(second, message[2] as readonly RencodeValue[]);
+      this.#spec.onEvent?.(second, message[2] as readonly RencodeValue[], this.session);
       return;
     }
     if (typeof second !== "number") {

@@ -430,3 +430,60 @@ describe("DelugeSync over recorded deluged 2.0.3 answers", () => {
     assert.equal(p?.addedOn, 0);
   });
 });
+
+describe("DelugeSync over partial answers (Active filter, by id, removal events)", () => {
+  const partial = (torrents: Record<string, Status>, removed: string[] = []): StatusAnswer => ({
+    full: false,
+    torrents: new Map(Object.entries(torrents)),
+    partial: { removed },
+  });
+
+  it("removes nothing for a torrent's absence, only what the events named", () => {
+    const { sync } = synced();
+    const quiet = sync.apply(partial({}), NO_URLS, at(1000));
+    assert.deepEqual(quiet, { reset: false, patches: [], removed: [] });
+    const gone = sync.apply(partial({}, [H2, H3]), NO_URLS, at(2000));
+    assert.deepEqual(gone.removed, [H2], "an id never known is no removal");
+    assert.equal(sync.size, 1);
+  });
+
+  it("a torrent removed and added again in one answer comes back whole, not removed", () => {
+    const { sync } = synced();
+    const again = { ...(recordedFull()[H2] as Status), state: "Seeding", progress: 100 };
+    const changes = sync.apply(partial({ [H2]: again }, [H2]), NO_URLS, at(1000));
+    assert.deepEqual(changes.removed, []);
+    const p = byHash(changes.patches).get(H2);
+    assert.equal(p?.name, "torrent-1", "every field, as for a new torrent");
+    assert.equal(p?.status, S.Stalled);
+    assert.equal(sync.size, 2);
+  });
+
+  it("knows which torrents move payload, as Deluge's Active filter selects them", () => {
+    const { sync } = synced();
+    assert.deepEqual([...sync.moving], []);
+    sync.apply(partial({ [H1]: { upload_payload_rate: 5000, label: "movies" } }), NO_URLS, at(1));
+    assert.deepEqual([...sync.moving], [H1]);
+    sync.apply(partial({ [H1]: { upload_payload_rate: 0, label: "movies" } }), NO_URLS, at(2));
+    assert.deepEqual([...sync.moving], []);
+    sync.apply(partial({ [H1]: { download_payload_rate: 1, label: "movies" } }), NO_URLS, at(3));
+    sync.apply(partial({}, [H1]), NO_URLS, at(4));
+    assert.deepEqual([...sync.moving], [], "a removed torrent moves no more");
+  });
+
+  it("says which tracker status events can change what it shows", () => {
+    const { sync } = synced();
+    // H1's tracker refused it (an error is shown); H2 is paused (no tracker answered yet).
+    assert.equal(sync.trackerEventMatters(H1, "Announce OK"), true, "clears the error");
+    assert.equal(sync.trackerEventMatters(H2, "Announce OK"), true, "a first answer names it");
+    assert.equal(sync.trackerEventMatters(H3, "Announce Sent"), true, "unknown: ask");
+    sync.apply(
+      partial({ [H1]: { tracker: ANNOUNCE, tracker_status: "Announce OK", label: "movies" } }),
+      NO_URLS,
+      at(1),
+    );
+    assert.equal(sync.trackerEventMatters(H1, "Announce Sent"), false);
+    assert.equal(sync.trackerEventMatters(H1, "Announce OK"), false);
+    assert.equal(sync.trackerEventMatters(H1, "Warning: slow down"), true);
+    assert.equal(sync.trackerEventMatters(H1, "Error: unregistered torrent"), true);
+  });
+});

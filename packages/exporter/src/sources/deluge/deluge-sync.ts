@@ -44,12 +44,22 @@ export const SYNC_KEYS: readonly TorrentKey[] = [
 /** Keys a torrent new to us must carry: a diff against another client's base may lack them. */
 const REQUIRED_KEYS = ["name", "state"] as const;
 
-/** One `core.get_torrents_status` answer, as `DelugeApi.torrentsStatus` gives it. */
+/** One `core.get_torrents_status` answer (or several merged), as `DelugeApi` gives it. */
 export interface StatusAnswer {
   /** Every torrent carries every key (not a diff). */
   readonly full: boolean;
-  /** Every torrent in the session; in a diff, each with only its changed keys. */
+  /**
+   * Every torrent in the session; in a diff, each with only its changed keys. In a partial
+   * answer, only some torrents: absence then says nothing.
+   */
   readonly torrents: ReadonlyMap<string, Partial<DelugeTorrentStatus>>;
+  /**
+   * Set for an answer filtered to some torrents (`{"state": "Active"}`, `{"id": [...]}`): the
+   * torrents removed since the last answer, as the daemon's TorrentRemovedEvents named them.
+   * They are removed before the torrents of the answer are applied (a torrent removed and added
+   * again comes back whole).
+   */
+  readonly partial?: { readonly removed: Iterable<string> };
 }
 
 /** What the source knows about the circumstances of an answer. */
@@ -115,6 +125,8 @@ export class DelugeSync {
   readonly #states: StateMapper;
   readonly #settleMs: number;
   readonly #shared = new Interner();
+  /** Torrents whose last known payload rates are not both 0: what Deluge's "Active" filter selects. */
+  readonly #moving = new Set<string>();
   #settling: { since: number; count: number } | undefined;
   #resyncWanted = false;
 
@@ -131,6 +143,27 @@ export class DelugeSync {
   /** Whether removals are being held back after a reconnect. */
   get settling(): boolean {
     return this.#settling !== undefined;
+  }
+
+  /**
+   * Torrents we last saw moving payload (a rate above 0), as Deluge's `{"state": "Active"}`
+   * filter selects them (`filtermanager.filter_state_active`). One that is not in the next
+   * Active answer stopped: it must be asked for by id, or its rates would stay as they were.
+   */
+  get moving(): ReadonlySet<string> {
+    return this.#moving;
+  }
+
+  /**
+   * Whether a TorrentTrackerStatusEvent with this status can change what we show of the
+   * torrent: an error or a warning, one that clears ours, or the first answer of a tracker
+   * (`tracker` then names it). "Announce Sent"/"Announce OK" of an identified torrent cannot.
+   */
+  trackerEventMatters(hash: string, status: string): boolean {
+    const known = this.#known.get(hash);
+    if (known === undefined) return true;
+    if (status.startsWith("Error") || status.startsWith("Warning")) return true;
+    return known.trackerError || known.trackerNote !== "" || !known.current;
   }
 
   /**
@@ -178,6 +211,13 @@ export class DelugeSync {
       this.#settling = { since: context.now, count: -1 };
     }
     const patches: TorrentPatch[] = [];
+    const partialRemoved: string[] = [];
+    if (answer.partial !== undefined) {
+      for (const hash of answer.partial.removed) {
+        if (this.#known.delete(hash)) partialRemoved.push(hash);
+        this.#moving.delete(hash);
+      }
+    }
     let present = 0;
     let garbled = false;
     for (const [hash, f] of answer.torrents) {
@@ -206,6 +246,11 @@ export class DelugeSync {
         "core.get_torrents_status: a torrent id that is not an info-hash",
       );
     }
+    if (answer.partial !== undefined) {
+      // The table removes after it patches: a torrent added again comes back as a whole patch.
+      const removed = partialRemoved.filter((hash) => !this.#known.has(hash));
+      return { reset: false, patches, removed };
+    }
     let removed: string[] = [];
     const held = this.#known.size > present ? this.#missing(answer) : [];
     if (held.length > 0) {
@@ -224,7 +269,10 @@ export class DelugeSync {
     } else {
       this.#settling = undefined;
     }
-    for (const hash of removed) this.#known.delete(hash);
+    for (const hash of removed) {
+      this.#known.delete(hash);
+      this.#moving.delete(hash);
+    }
     const reset = answer.full && removed.length === held.length;
     return { reset, patches, removed };
   }
@@ -289,6 +337,8 @@ export class DelugeSync {
     if (f.total_remaining !== undefined) patch.left = count(f.total_remaining);
     if (f.num_files !== undefined) patch.files = count(f.num_files);
     changed ||= Object.keys(patch).length > 1;
+    if (k.downloadRate > 0 || k.uploadRate > 0) this.#moving.add(hash);
+    else this.#moving.delete(hash);
 
     if (f.state !== undefined) k.state = this.#shared.string(f.state);
     const status = delugeStatus(this.#states, k.state, k.downloadRate, k.uploadRate);

@@ -1,6 +1,7 @@
 // Contract test: the Deluge source against two real deluged trading real bytes.
 
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
   createSessionCounters,
@@ -10,15 +11,18 @@ import {
 import { waitFor } from "@seedwatch/metrics/testing";
 import { tempDir } from "@seedwatch/testbed";
 import { type DelugeInstance, startDeluged } from "@seedwatch/testbed/deluge";
+import type { GeneratedTorrent } from "@seedwatch/testbed/torrents";
 import { statusCode } from "../../../../../test/support/client-checks.ts";
 import {
   type DelugeSwarm,
+  type DelugeTorrent,
   type DelugeTruth,
   delugeStatusName,
   readDeluge,
   startDelugeSwarm,
 } from "../../../../../test/support/deluge-swarm.ts";
 import { assertClientProcess } from "../../../../../test/support/process-truth.ts";
+import { TorrentStatus as S } from "../../model/status.ts";
 import { TorrentTable } from "../../model/torrent-table.ts";
 import { TrackerNamer } from "../../model/tracker.ts";
 import { SourceAuthError, SourceConnectionError, SourceTimeoutError } from "../../net/errors.ts";
@@ -451,6 +455,121 @@ describe("Deluge source against two real deluged 2.0.3 trading bytes", { timeout
       await assertMatches(swarm.seeder, s, announceHost);
     } finally {
       await s.source.close();
+    }
+  });
+  it("shows a QUIET torrent's pause, resume, error, removal, addition and finish in the very next poll", async () => {
+    const s = daemonSource(swarm.seeder);
+    const leech = daemonSource(swarm.leecher);
+    /** Waits until deluged's own answer for `hash` says so (or the torrent is gone: undefined). */
+    const untilDeluge = (
+      deluge: DelugeInstance,
+      hash: string,
+      what: string,
+      ok: (t: DelugeTorrent | undefined) => boolean,
+    ) =>
+      waitFor(what, async () => {
+        const t = (await readDeluge(deluge, [])).torrents[hash];
+        return ok(t) ? { t } : undefined;
+      });
+    // On the seeder only, its tracker refusing: nothing ever moves.
+    const quiet = swarm.dead.infoHash;
+    const row = () => s.table.get(quiet);
+    try {
+      await s.poll();
+      await s.poll();
+      const active = (await swarm.seeder.rpc([
+        { method: "core.get_torrents_status", args: [{ state: "Active" }, ["name"]] },
+      ])) as [Record<string, unknown>];
+      assert.equal(active[0][quiet], undefined, "the torrent is quiet: not in Deluge's Active");
+      assert.equal(row()?.uploadRate, 0);
+
+      // Each change: wait until deluged itself says it, then ONE poll must show it.
+      await swarm.seeder.rpc([{ method: "core.pause_torrent", args: [[quiet]] }]);
+      await untilDeluge(swarm.seeder, quiet, "paused", (t) => t?.state === "Paused");
+      let r = await s.poll();
+      assert.equal(r.reset, false, "a changed-only poll");
+      assert.equal(row()?.status, S.Paused, "paused, seen in the next poll");
+
+      await swarm.seeder.rpc([{ method: "core.resume_torrent", args: [[quiet]] }]);
+      const resumed = await untilDeluge(
+        swarm.seeder,
+        quiet,
+        "resumed",
+        (t) => t?.state === "Seeding",
+      );
+      await s.poll();
+      assert.equal(row()?.status, statusCode(delugeStatusName(resumed.t as DelugeTorrent)));
+
+      // A failed move of its storage (into /proc, which exists but takes no files, even from root)
+      // puts a torrent in Deluge's forced Error state.
+      await swarm.seeder.rpc([{ method: "core.move_storage", args: [[quiet], "/proc"] }]);
+      const errored = await untilDeluge(
+        swarm.seeder,
+        quiet,
+        "errored",
+        (t) => t?.state === "Error",
+      );
+      await s.poll();
+      assert.equal(row()?.status, S.Errored, "errored, seen in the next poll");
+      assert.equal(row()?.message, (errored.t as DelugeTorrent).message);
+      assert.notEqual(row()?.message, "");
+
+      // A forced error of a failed move is cleared by a recheck (`restart_to_resume`), not a resume.
+      await swarm.seeder.rpc([{ method: "core.force_recheck", args: [[quiet]] }]);
+      const cleared = await untilDeluge(
+        swarm.seeder,
+        quiet,
+        "error cleared",
+        (t) => t?.state === "Seeding" && t.message === "OK",
+      );
+      await s.poll();
+      assert.equal(row()?.status, S.Stalled);
+      // Back to the refusing tracker's error.
+      assert.equal(row()?.message, (cleared.t as DelugeTorrent).tracker_status);
+
+      await swarm.seeder.rpc([{ method: "core.remove_torrent", args: [quiet, false] }]);
+      await untilDeluge(swarm.seeder, quiet, "removed", (t) => t === undefined);
+      r = await s.poll();
+      assert.deepEqual(r.removed, [quiet], "removed, seen in the next poll");
+      assert.equal(row(), undefined);
+
+      await swarm.seeder.addTorrents([swarm.dead]);
+      const back = await untilDeluge(swarm.seeder, quiet, "added", (t) => t?.state === "Seeding");
+      await s.poll();
+      assert.equal(row()?.name, (back.t as DelugeTorrent).name, "added, seen in the next poll");
+      assert.equal(row()?.status, S.Stalled);
+
+      // Finish: the leecher downloads one again from scratch; once deluged says Seeding, one poll.
+      const again = swarm.torrents[1] as GeneratedTorrent;
+      await leech.poll();
+      await swarm.leecher.rpc([{ method: "core.remove_torrent", args: [again.infoHash, true] }]);
+      await untilDeluge(
+        swarm.leecher,
+        again.infoHash,
+        "removed from the leecher",
+        (t) => t === undefined,
+      );
+      await leech.poll();
+      assert.equal(leech.table.get(again.infoHash), undefined);
+      await swarm.leecher.addTorrents([again], {
+        downloadLocation: join(swarm.leecher.downloadDir, "again"),
+      });
+      const done = await untilDeluge(
+        swarm.leecher,
+        again.infoHash,
+        "finished",
+        (t) => t?.state === "Seeding" && t.progress === 100,
+      );
+      await leech.poll();
+      const finished = leech.table.get(again.infoHash);
+      assert.equal(finished?.progress, 1, "finished, seen in the next poll");
+      assert.equal(finished?.status, statusCode(delugeStatusName(done.t as DelugeTorrent)));
+      assert.ok((finished?.completedOn ?? 0) > 0);
+      await assertMatches(swarm.seeder, s, announceHost);
+      await assertMatches(swarm.leecher, leech, announceHost);
+    } finally {
+      await s.source.close();
+      await leech.source.close();
     }
   });
 });

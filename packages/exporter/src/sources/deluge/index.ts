@@ -8,9 +8,15 @@ import { HttpClient, type TlsOptions } from "../../net/http-client.ts";
 import type { Credentials } from "../credentials.ts";
 import { engineStatus } from "../engine-status.ts";
 import type { ClientStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
-import { type DelugeApi, type DelugeTransport, RpcDelugeApi, type TorrentsStatus } from "./api.ts";
+import {
+  type DelugeApi,
+  type DelugeTorrentStatus,
+  type DelugeTransport,
+  RpcDelugeApi,
+} from "./api.ts";
 import { DaemonRpcClient } from "./daemon-rpc.ts";
-import { DelugeSync, SYNC_KEYS } from "./deluge-sync.ts";
+import { DelugeEvents, TORRENT_EVENTS } from "./deluge-events.ts";
+import { DelugeSync, type StatusAnswer, SYNC_KEYS } from "./deluge-sync.ts";
 import { fillSession, OPEN_SOCKETS_KEY, POLL_SESSION_KEYS } from "./session-mapping.ts";
 import { DELUGE_STATES } from "./states.ts";
 import { parseHosts, type WebDaemonTarget, WebRpcClient } from "./web-rpc.ts";
@@ -43,10 +49,14 @@ const DEFAULT_DAEMON_PORT = 58846;
 const DEFAULT_ANNOUNCE_BATCH = 1000;
 
 /**
- * Polls one Deluge. Over the daemon RPC: `core.get_torrents_status({}, keys, diff=True)` on our
- * own connection, so a poll carries only what changed (plus every torrent's id, which is how
- * Deluge shows removals), a full answer every `resyncIntervalMs` because another diff client of
- * the same daemon can disturb our diff base; through deluge-web: the same call, always complete.
+ * Polls one Deluge. Over the daemon RPC, on our own connection, registered for torrent events
+ * (TORRENT_EVENTS): a full answer (`core.get_torrents_status({}, keys, diff=True)` on a new
+ * connection) first, after any failure and every `resyncIntervalMs` (another diff client of the
+ * same daemon can disturb our diff base); in between, only the torrents that can have changed:
+ * `{"state": "Active"}` (a payload rate above 0) after a call that makes libtorrent post fresh
+ * status, then by id those the events named (added, state changed, finished, tracker error) and
+ * those that were moving and stopped, both as diffs; removals come from TorrentRemovedEvent.
+ * Through deluge-web: `core.get_torrents_status({}, keys)`, always complete.
  * Then `core.get_session_status` for libtorrent's counters and `core.get_free_space` for the
  * download location. Totals are libtorrent's payload counters since deluged started
  * (`net.recv_payload_bytes`/`net.sent_payload_bytes`): Deluge keeps no all-time session total.
@@ -56,6 +66,7 @@ export class DelugeSource implements TorrentSource {
   readonly #options: DelugeSourceOptions;
   readonly #context: SourceContext;
   readonly #sync: DelugeSync;
+  readonly #events: DelugeEvents;
   readonly #http: HttpClient | undefined;
   #transport: DelugeTransport | undefined;
   #api: DelugeApi | undefined;
@@ -66,7 +77,6 @@ export class DelugeSource implements TorrentSource {
   #daemonUrl: string | undefined;
   #lastFullAt = Number.NEGATIVE_INFINITY;
   #failed = false;
-  #polled = false;
   #connects = 0;
 
   constructor(options: DelugeSourceOptions, context: SourceContext) {
@@ -75,13 +85,16 @@ export class DelugeSource implements TorrentSource {
     this.#sync = new DelugeSync(new StateMapper(DELUGE_STATES, context.onUnknownState), {
       ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
     });
+    this.#events = new DelugeEvents((hash, status) => this.#sync.trackerEventMatters(hash, status));
     const url = URL.parse(options.url);
     if (url?.protocol === "deluge:") {
       this.kind = "daemon";
+      const events = this.#events;
       this.#transport = new DaemonRpcClient({
         url,
         credentials: options.credentials,
         clientVersion: "seedwatch",
+        onEvent: (name, args, session) => events.onEvent(name, args, session),
         ...(options.tls?.caFile === undefined ? {} : { tls: { caFile: options.tls.caFile } }),
       });
       this.#api = new RpcDelugeApi(this.#transport);
@@ -103,12 +116,17 @@ export class DelugeSource implements TorrentSource {
     try {
       const result = await this.#poll(signal);
       this.#failed = false;
-      this.#polled = true;
       return result;
     } catch (error) {
       this.#failed = true;
+      this.#events.forget();
       throw error;
     }
+  }
+
+  /** Torrent events received while listening (daemon RPC), for the benchmark. */
+  get eventsReceived(): number {
+    return this.#events.count;
   }
 
   async remove(hashes: readonly string[], deleteData: boolean, signal: AbortSignal): Promise<void> {
@@ -130,8 +148,10 @@ export class DelugeSource implements TorrentSource {
   async #poll(signal: AbortSignal): Promise<PollResult> {
     const api = await this.#connect(signal);
     const started = performance.now();
-    if (this.kind === "daemon" && started - this.#lastFullAt >= this.#resyncMs) api.resync();
-    const status = await api.torrentsStatus(SYNC_KEYS, { diff: true, signal });
+    const { status, dropped } =
+      this.kind === "web"
+        ? { status: await api.torrentsStatus(SYNC_KEYS, { signal }), dropped: false }
+        : await this.#daemonStatus(api, started, signal);
     let counters: Record<string, number>;
     let free: number | undefined;
     let announces: Map<string, string[]>;
@@ -151,21 +171,127 @@ export class DelugeSource implements TorrentSource {
       announces = await this.#announces(status, signal);
     } catch (error) {
       // The daemon moved our diff base on to this answer, which we drop: start again from a full one.
-      api.resync();
+      this.#events.forget();
       throw error;
     }
     const connects = this.#transport instanceof WebRpcClient ? this.#transport.traffic.connects : 0;
+    // A planned resync on a new connection is no reconnect: the daemon did not restart.
     const reconnected =
-      this.#failed ||
-      (this.kind === "daemon" ? status.full && this.#polled : connects !== this.#connects);
+      this.#failed || (this.kind === "daemon" ? dropped : connects !== this.#connects);
     this.#connects = connects;
-    const changes = this.#sync.apply(status, announces, { reconnected, now: performance.now() });
-    if (this.#sync.takeResyncWanted()) api.resync();
+    let changes: ReturnType<DelugeSync["apply"]>;
+    try {
+      changes = this.#sync.apply(status, announces, { reconnected, now: performance.now() });
+    } finally {
+      if (this.#sync.takeResyncWanted()) this.#events.forget();
+    }
     if (status.full) this.#lastFullAt = started;
     fillSession(this.#context.session, counters);
     const client = clientStatus(this.#version, counters, free);
     const engine = engineOf(this.#libraryVersion, counters, this.#daemonUrl);
     return { ...changes, client: { ...client, engine } };
+  }
+
+  /**
+   * The daemon RPC's torrent answer for this poll: full on a new connection registered for
+   * events when one is due (see the class), else the torrents that can have changed; every
+   * torrent's id (a diff) while removals are held after a reconnect. `dropped`: the connection
+   * we listened on is gone (the daemon may have restarted).
+   */
+  async #daemonStatus(
+    api: DelugeApi,
+    started: number,
+    signal: AbortSignal,
+  ): Promise<{ status: StatusAnswer; dropped: boolean }> {
+    const events = this.#events;
+    const session = events.session;
+    let dropped = false;
+    if (session !== undefined && started - this.#lastFullAt < this.#resyncMs) {
+      if (this.#sync.settling || !this.#seesAll) {
+        // Missing torrents are held until the list settles: it takes the whole list to see it.
+        // Below admin level, Deluge lists only the account's own and shared torrents, and a
+        // torrent shared or unshared says so by no event (while `{"id": [...]}` is not filtered
+        // by owner at all): only the whole list is right.
+        const whole = await api.torrentsStatus(SYNC_KEYS, { diff: true, signal });
+        if (whole.session === session && !whole.full) {
+          events.take();
+          return { status: whole, dropped };
+        }
+      } else {
+        const partial = await this.#changedStatus(api, session, signal);
+        if (partial !== undefined) return { status: partial, dropped };
+      }
+      dropped = true;
+    }
+    // A new connection: a fresh diff state, and events from before the full answer on.
+    events.forget();
+    api.resync();
+    const listening = await api.setEventInterest(TORRENT_EVENTS, signal);
+    events.listen(listening);
+    const status = await api.torrentsStatus(SYNC_KEYS, { diff: true, signal });
+    if (status.session !== listening || !status.full) {
+      events.forget();
+      throw new SourceConnectionError(
+        `${api.endpoint}: the connection to the daemon dropped during a full sync`,
+      );
+    }
+    return { status, dropped };
+  }
+
+  /**
+   * The torrents that can have changed since the last poll, as diffs on the connection `session`
+   * whose events we hold; undefined when the connection is no longer that one (a full answer is
+   * then needed: events may have been lost).
+   */
+  async #changedStatus(
+    api: DelugeApi,
+    session: number,
+    signal: AbortSignal,
+  ): Promise<StatusAnswer | undefined> {
+    // Deluge's Active filter reads the status libtorrent last posted, and only then has it post a
+    // new one (`torrents_status_update`, unless one came within 1.5 s): ask for none first, so the
+    // filter reads the status of now and a torrent that started moving is in this poll.
+    const fresh = await api.torrentsStatusWhere({ id: [] }, ["state"], { signal });
+    if (fresh.session !== session) return undefined;
+    const active = await api.torrentsStatusWhere({ state: "Active" }, SYNC_KEYS, {
+      diff: true,
+      signal,
+    });
+    if (active.session !== session) return undefined;
+    // Every event the daemon sent before the Active answer has been taken in.
+    const batch = this.#events.take();
+    const ids = new Set(batch.changed);
+    for (const hash of this.#sync.moving) if (!active.torrents.has(hash)) ids.add(hash);
+    for (const hash of batch.removed) if (!batch.changed.has(hash)) ids.delete(hash);
+    if (ids.size > 64 && ids.size > this.#sync.size / 4) {
+      // Many at once (a "pause all"): naming them costs more than the whole list as a diff.
+      const whole = await api.torrentsStatus(SYNC_KEYS, { diff: true, signal });
+      if (whole.session !== session || whole.full) return undefined;
+      const merged = new Map(whole.torrents);
+      for (const [hash, f] of active.torrents) {
+        const later = merged.get(hash);
+        if (later !== undefined) merged.set(hash, mergeStatus(f, later));
+      }
+      return { full: false, torrents: merged };
+    }
+    const torrents = new Map(active.torrents);
+    if (ids.size > 0) {
+      const named = await api.torrentsStatusWhere({ id: [...ids] }, SYNC_KEYS, {
+        diff: true,
+        signal,
+      });
+      if (named.session !== session) return undefined;
+      for (const [hash, f] of named.torrents) {
+        const before = torrents.get(hash);
+        torrents.set(hash, before === undefined ? f : mergeStatus(before, f));
+      }
+    }
+    return { full: false, torrents, partial: { removed: batch.removed } };
+  }
+
+  /** Whether the account sees every torrent (auth level 10, ADMIN: no owner filtering). */
+  get #seesAll(): boolean {
+    return this.#transport instanceof DaemonRpcClient && this.#transport.authLevel === 10;
   }
 
   get #resyncMs(): number {
@@ -193,7 +319,7 @@ export class DelugeSource implements TorrentSource {
   }
 
   /** Announce URLs of the torrents whose tracker identity needs them, by hash, tier order. */
-  async #announces(status: TorrentsStatus, signal: AbortSignal): Promise<Map<string, string[]>> {
+  async #announces(status: StatusAnswer, signal: AbortSignal): Promise<Map<string, string[]>> {
     const ids = this.#sync.announceNeeded(status);
     const out = new Map<string, string[]>();
     const transport = this.#transport as DelugeTransport;
@@ -253,6 +379,14 @@ async function chooseWebDaemon(
     );
   }
   return { host: chosen.host, port: chosen.port };
+}
+
+/** Two diffs of one torrent, the later one's keys over the earlier one's. */
+function mergeStatus(
+  earlier: Partial<DelugeTorrentStatus>,
+  later: Partial<DelugeTorrentStatus>,
+): Partial<DelugeTorrentStatus> {
+  return { ...earlier, ...later };
 }
 
 /** Adds `trackers` answers (announce entries) to `out` as URL lists in tier order. */

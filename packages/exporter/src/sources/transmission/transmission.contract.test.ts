@@ -334,6 +334,63 @@ describe("Transmission source against real transmission-daemon 3.00", { timeout:
     }
   });
 
+  it("shows a QUIET torrent's stop and start in the very next poll, with no full list", async () => {
+    // No periodic full list in this test: only what a steady poll sees counts.
+    const { source } = sourceFor(tr, { fullRefreshInterval: 3_600_000 });
+    const table = new TorrentTable(namer());
+    const poll = async () => table.apply(await source.poll(signal()));
+    const recentIds = async () =>
+      new Set(
+        (
+          await tr.rpc<{ torrents: Array<{ id: number }> }>("torrent-get", {
+            ids: "recently-active",
+            fields: ["id"],
+          })
+        ).torrents.map((t) => t.id),
+      );
+    try {
+      await poll();
+      const all = await torrents();
+      const quiet = all.find((t) => t.status === 6 && t.error === 0) as TrTorrent;
+      assert.ok(quiet, "a seeding torrent");
+      // Quiet: out of Transmission's 60 s recently-active window (polling meanwhile, as a daemon).
+      await waitFor(
+        "the torrent to leave the recently-active window",
+        async () => {
+          await poll();
+          return (await recentIds()).has(quiet.id) ? undefined : true;
+        },
+        { timeoutMs: 90_000, intervalMs: 5000 },
+      );
+      await poll();
+      assert.equal(source.lastPollWasFull, false);
+      assert.equal(table.get(quiet.hashString)?.status, S.Stalled);
+
+      await tr.rpc("torrent-stop", { ids: [quiet.id] });
+      await waitFor("Transmission to stop it", async () =>
+        (await torrents()).find((t) => t.id === quiet.id)?.status === 0 ? true : undefined,
+      );
+      // What the sync relies on (libtransmission's source reads otherwise): 3.00 does make a
+      // stopped torrent recently active, so no list of every torrent is needed to see it.
+      assert.equal((await recentIds()).has(quiet.id), true, "a stop is activity in 3.00");
+      await poll();
+      assert.equal(table.get(quiet.hashString)?.status, S.Paused, "stopped, seen in the next poll");
+
+      await tr.rpc("torrent-start", { ids: [quiet.id] });
+      await waitFor("Transmission to start it", async () =>
+        (await torrents()).find((t) => t.id === quiet.id)?.status === 6 ? true : undefined,
+      );
+      await poll();
+      assert.equal(
+        table.get(quiet.hashString)?.status,
+        S.Stalled,
+        "started, seen in the next poll",
+      );
+    } finally {
+      await source.close();
+    }
+  });
+
   it("recovers when Transmission is killed and restarted: new ids, right removals, sane totals", async () => {
     const box = await startTransmission();
     const { source } = sourceFor(box);
