@@ -1,16 +1,34 @@
-// The rTorrent source: one trimmed d.multicall2 per poll, diffed into patches, plus global figures and session counters.
+// The rTorrent source: per poll one system.multicall over views of what may have changed (a full list when needed), diffed into patches, plus global figures.
 
 import { SESSION_METRIC as M, type SessionCounters } from "@seedwatch/metrics";
 import { knownFreeSpace } from "../../model/free-space.ts";
 import { StateMapper } from "../../model/status.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import type { TlsOptions } from "../../net/http-client.ts";
+import { HELD_LIST_BYTES } from "../answer-limits.ts";
 import type { Credentials } from "../credentials.ts";
 import type { PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { RtorrentApi, type RtorrentCall } from "./api.ts";
 import { ArrayResponseStream } from "./array-stream.ts";
+import {
+  type ChangeViews,
+  changeViews,
+  clearCalls,
+  erasedHashes,
+  isMissing,
+  setupCalls,
+  setupSucceeded,
+} from "./change-views.ts";
 import { createTransport } from "./create-transport.ts";
-import { decodeListRow, type ListedTorrent, listParams } from "./list-query.ts";
+import {
+  decodeListRow,
+  decodeMessageRow,
+  decodeNumbersRow,
+  type ListedTorrent,
+  listParams,
+  messageParams,
+  numbersParams,
+} from "./list-query.ts";
 import { RtorrentSync } from "./rtorrent-sync.ts";
 import { RTORRENT_STATES } from "./states.ts";
 import type { RtorrentTransport } from "./transport.ts";
@@ -28,7 +46,19 @@ export interface RtorrentOptions {
   readonly tls?: TlsOptions;
   /** Bounds on each answer (default: 256 MiB, 20 million values). */
   readonly limits?: XmlRpcLimits;
+  /**
+   * How often the whole list is read even when nothing says it must be (default 10 minutes): what
+   * no event or view shows (a label, name, save path or tracker set on a quiet torrent) is seen
+   * within this time.
+   */
+  readonly fullListEveryMs?: number;
+  /** The clock (tests). */
+  readonly now?: () => number;
 }
+
+/** The longest time between two reads for the `hot` view to hold every torrent that moved: rTorrent's rate window is 60 s, in whole seconds. */
+const QUIET_WINDOW_MS = 50_000;
+const FULL_LIST_EVERY_MS = 10 * 60_000;
 
 /** The global commands of every poll, in one `system.multicall`, in this order. */
 const GLOBAL_CALLS = [
@@ -45,9 +75,20 @@ const UNKNOWN_HASH = /Could not find info-hash/;
 const LIST_PARAMS = listParams();
 
 /**
- * Polls rTorrent with one `d.multicall2` over the `main` view asking only for the fields the model
- * uses (trackers in a nested `t.multicall`), then one `system.multicall` for global figures, and
- * emits only what changed since the previous poll (rTorrent has no change feed).
+ * Polls rTorrent and emits only what changed since the previous poll. rTorrent has no change
+ * feed, so the source installs one (see `change-views.ts`): a poll is one `system.multicall`
+ * that reads the hashes erased since the last poll, every row of the torrents an event touched
+ * (whole rows), the integers of the torrents moving now (`hot`), the hash and message of every
+ * torrent with a message, and the sizes of `main`, `started` and `complete`. rTorrent answers a
+ * request in its main loop, so these are one moment. Warm torrents no longer in `hot` are quiet
+ * now: rates and peers 0. If the sizes do not match what the table then holds, or a listed hash
+ * is unknown, the same poll reads the whole list. The whole list (one streamed `d.multicall2`
+ * over `main`, trimmed to the fields the model uses) is also read on the first poll, after a
+ * failure, when rTorrent lost the views (it restarted), when the last read is more than 50 s old
+ * (rTorrent's rates cover 60 s), and every `fullListEveryMs` (10 minutes) for what nothing else
+ * shows: labels, names, save paths and trackers changed on quiet torrents. If rTorrent refuses
+ * the views (a restricted XML-RPC), every poll reads the whole list, as before. A second
+ * `system.multicall` reads the global figures.
  *
  * `downloadedTotal`/`uploadedTotal` are `throttle.global_down.total`/`throttle.global_up.total`:
  * every byte exchanged with peers (protocol overhead included) since rTorrent started. rTorrent
@@ -65,8 +106,19 @@ export class RtorrentSource implements TorrentSource {
   readonly #sync: RtorrentSync;
   readonly #context: SourceContext;
   readonly #limits: XmlRpcLimits;
+  readonly #views: ChangeViews;
+  readonly #fullEveryMs: number;
+  readonly #now: () => number;
   #defaultDirectory = "";
   #freeSpaceItem: string | undefined;
+  /** Whether our views and handlers are in place in rTorrent (as far as we know). */
+  #armed = false;
+  #lastRead = Number.NEGATIVE_INFINITY;
+  #lastFull = Number.NEGATIVE_INFINITY;
+  #fullLists = 0;
+  #lastSetupTry = Number.NEGATIVE_INFINITY;
+  /** Whether to install the views at the next full list: never tried, or they went missing. */
+  #setupDue = true;
 
   constructor(options: RtorrentOptions, context: SourceContext) {
     this.#transport = new CountingTransport(
@@ -82,6 +134,14 @@ export class RtorrentSource implements TorrentSource {
     this.#sync = new RtorrentSync(new StateMapper(RTORRENT_STATES, context.onUnknownState));
     this.#context = context;
     this.#limits = options.limits ?? {};
+    this.#views = changeViews(context.target);
+    this.#fullEveryMs = options.fullListEveryMs ?? FULL_LIST_EVERY_MS;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Whole lists read so far (the first poll's included). */
+  get fullLists(): number {
+    return this.#fullLists;
   }
 
   get bytesReceived(): number {
@@ -94,9 +154,19 @@ export class RtorrentSource implements TorrentSource {
   }
 
   async poll(signal: AbortSignal): Promise<PollResult> {
-    this.#sync.begin();
+    const now = this.#now();
+    const full =
+      this.#sync.needsFull ||
+      !this.#armed ||
+      now - this.#lastRead > QUIET_WINDOW_MS ||
+      now - this.#lastFull >= this.#fullEveryMs;
+    this.#sync.begin(!full);
     try {
-      await this.#list(signal);
+      if (full || !(await this.#changes(signal))) {
+        this.#sync.widen();
+        await this.#fullList(signal, now);
+      }
+      this.#lastRead = now;
       const globals = await this.#globals(signal);
       const changes = this.#sync.end();
       fillSession(this.#context.session, globals, this.#sync);
@@ -132,6 +202,110 @@ export class RtorrentSource implements TorrentSource {
 
   async close(): Promise<void> {
     this.#api.close();
+  }
+
+  /**
+   * Reads what may have changed since the last poll, in one `system.multicall`, into the sync's
+   * partial poll. False when that is not enough: the whole list must be read in this poll.
+   */
+  async #changes(signal: AbortSignal): Promise<boolean> {
+    const v = this.#views;
+    const calls: RtorrentCall[] = [
+      { method: v.erased, params: [""] },
+      { method: `${v.erased}.set`, params: ["", ""] },
+      { method: "view.filter_all", params: ["", v.hot] },
+      { method: "view.filter_all", params: ["", v.messages] },
+      { method: "d.multicall2", params: listParams(v.touched) },
+      { method: "view.filter_all", params: ["", v.touched] },
+      { method: "d.multicall2", params: numbersParams(v.hot) },
+      { method: "d.multicall2", params: messageParams(v.messages) },
+      { method: "view.size", params: ["", "main"] },
+      { method: "view.size", params: ["", "started"] },
+      { method: "view.size", params: ["", "complete"] },
+    ];
+    const values = await this.#api.multicall(calls, signal, HELD_LIST_BYTES);
+    const where = `${this.#transport.endpoint} system.multicall`;
+    if (values.some(isMissing)) {
+      this.#armed = false;
+      this.#setupDue = true;
+      return false;
+    }
+    const value = (i: number): XmlRpcValue => {
+      const r = values[i];
+      if (r instanceof Error) throw r;
+      return r as XmlRpcValue;
+    };
+    const list = (i: number): readonly XmlRpcValue[] => {
+      const r = value(i);
+      if (!Array.isArray(r)) {
+        throw new SourceProtocolError(
+          `${where}: ${calls[i]?.params[1]} gave ${describeValue(r)}, expected rows`,
+        );
+      }
+      return r;
+    };
+    const erasedText = value(0);
+    if (typeof erasedText !== "string") {
+      throw new SourceProtocolError(
+        `${where}: ${v.erased} is ${describeValue(erasedText)}, expected a string`,
+      );
+    }
+    const sync = this.#sync;
+    const touched = list(4).map((row, i) => decodeListRow(row, i, `${where} ${v.touched}`));
+    const again = new Set(touched.map((t) => t.hash));
+    // Erased and added again in one interval: listed in `touched`, so kept.
+    for (const hash of erasedHashes(erasedText)) if (!again.has(hash)) sync.remove(hash);
+    for (const row of touched) sync.row(row);
+    let known = true;
+    list(6).forEach((row, i) => {
+      const { hash, numbers } = decodeNumbersRow(row, i, `${where} ${v.hot}`);
+      if (!sync.numbers(hash, numbers)) known = false;
+    });
+    const messages = new Map<string, string>();
+    list(7).forEach((row, i) => {
+      const { hash, message } = decodeMessageRow(row, i, `${where} ${v.messages}`);
+      messages.set(hash, message);
+    });
+    if (!sync.messages(messages)) known = false;
+    const size = (i: number) => nonNegative(value(i), where, `view.size ${calls[i]?.params[1]}`);
+    const counts = sync.counts();
+    if (
+      !known ||
+      size(8) !== sync.size ||
+      size(9) !== counts.started ||
+      size(10) !== counts.complete
+    ) {
+      return false;
+    }
+    const item = this.#freeSpaceItem;
+    if (item === undefined || !sync.isOpen(item)) {
+      this.#freeSpaceItem = sync.openItem(this.#defaultDirectory);
+    }
+    return true;
+  }
+
+  /**
+   * Reads the whole list. Before it, empties `touched` and `erased` (the list reads all they
+   * hold), and installs the views first if they are not there: at once when they went missing
+   * (rTorrent restarted), at most once a full-list interval when rTorrent refused them.
+   */
+  async #fullList(signal: AbortSignal, now: number): Promise<void> {
+    const v = this.#views;
+    if (this.#armed) {
+      const results = await this.#api.multicall(clearCalls(v), signal);
+      if (results.some(isMissing)) this.#setupDue = true;
+      this.#armed = !results.some((r) => r instanceof Error);
+    }
+    if (!this.#armed && (this.#setupDue || now - this.#lastSetupTry >= this.#fullEveryMs)) {
+      this.#lastSetupTry = now;
+      this.#setupDue = false;
+      const calls = [...setupCalls(v), ...clearCalls(v)];
+      const results = await this.#api.multicall(calls, signal);
+      this.#armed = setupSucceeded(calls, results);
+    }
+    await this.#list(signal);
+    this.#lastFull = now;
+    this.#fullLists++;
   }
 
   /**
