@@ -44,6 +44,8 @@ export interface SimTorrent {
   startedAt: number;
   finishedAt: number;
   hashing: number;
+  /** The list request count when it last moved bytes. */
+  movedAt: number;
   peersComplete: number;
   peersAccounted: number;
   url: string;
@@ -176,6 +178,8 @@ export class RtorrentSimulator {
   #random: () => number;
   #next: number;
   #seq = 0;
+  /** Requests that listed torrents (`d.multicall2`) so far. */
+  #lists = 0;
   #upTotal = 5_000_000_000;
   #downTotal = 1_000_000_000;
   /** Requests answered, and the `d.multicall2` rows sent (the simulator's own work). */
@@ -282,6 +286,7 @@ export class RtorrentSimulator {
   transfer(t: SimTorrent, upRate: number, downRate: number, seconds = 10): void {
     if (t.state === 0 || t.active === 0) return;
     this.#moving.add(t);
+    t.movedAt = this.#lists;
     t.upRate = Math.max(1, upRate);
     t.upTotal += t.upRate * seconds;
     t.peersAccounted = 1 + (upRate % 5);
@@ -296,8 +301,13 @@ export class RtorrentSimulator {
     this.#upTotal += t.upRate * seconds;
   }
 
-  /** More than a minute without moving a byte: rates and peers back to 0, totals as they are. */
+  /**
+   * More than a minute without moving a byte: rates and peers back to 0, totals as they are. Not
+   * for a torrent that moved bytes since the last list request: rTorrent's rates cover the last
+   * 60 s, and polls are closer than that, so its rate is not 0 yet.
+   */
   idle(t: SimTorrent): void {
+    if (t.movedAt === this.#lists) return;
     this.#moving.delete(t);
     t.upRate = 0;
     t.downRate = 0;
@@ -342,6 +352,7 @@ export class RtorrentSimulator {
         startedAt: now - (i % 1000) * 3600,
         finishedAt: leeching ? 0 : now - i,
         hashing: 0,
+        movedAt: -1,
         peersComplete: 0,
         peersAccounted: 0,
         // A private tracker gives each user one passkey: every torrent of a site shares its URL.
@@ -491,7 +502,10 @@ export class RtorrentSimulator {
     this.requests++;
     const method = /<methodName>([^<]*)<\/methodName>/.exec(call)?.[1] ?? "";
     // One poll: the churn of an interval happens before the request that lists torrents.
-    if (call.includes("d.multicall2")) this.#tick();
+    if (call.includes("d.multicall2")) {
+      this.#tick();
+      this.#lists++;
+    }
     if (method === "system.multicall") {
       const results = call
         .split("<struct>")
