@@ -291,17 +291,24 @@ export class RtorrentSource implements TorrentSource {
    */
   async #fullList(signal: AbortSignal, now: number): Promise<void> {
     const v = this.#views;
-    if (this.#armed) {
-      const results = await this.#api.multicall(clearCalls(v), signal);
-      if (results.some(isMissing)) this.#setupDue = true;
-      this.#armed = !results.some((r) => r instanceof Error);
-    }
-    if (!this.#armed && (this.#setupDue || now - this.#lastSetupTry >= this.#fullEveryMs)) {
-      this.#lastSetupTry = now;
-      this.#setupDue = false;
-      const calls = [...setupCalls(v), ...clearCalls(v)];
-      const results = await this.#api.multicall(calls, signal);
-      this.#armed = setupSucceeded(calls, results);
+    try {
+      if (this.#armed) {
+        const results = await this.#api.multicall(clearCalls(v), signal);
+        if (results.some(isMissing)) this.#setupDue = true;
+        this.#armed = !results.some((r) => r instanceof Error);
+      }
+      if (!this.#armed && (this.#setupDue || now - this.#lastSetupTry >= this.#fullEveryMs)) {
+        this.#lastSetupTry = now;
+        this.#setupDue = false;
+        const calls = [...setupCalls(v), ...clearCalls(v)];
+        const results = await this.#api.multicall(calls, signal);
+        this.#armed = setupSucceeded(calls, results);
+      }
+    } catch (error) {
+      // An rTorrent (or something in front of it) that answers system.multicall with nonsense can
+      // still be polled the old way: the whole list every poll. A network failure fails the poll.
+      if (!(error instanceof SourceProtocolError || error instanceof XmlRpcFaultError)) throw error;
+      this.#armed = false;
     }
     await this.#list(signal);
     this.#lastFull = now;
