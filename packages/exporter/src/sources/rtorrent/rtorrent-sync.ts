@@ -60,6 +60,9 @@ export class RtorrentSync {
   readonly #warm = new Set<string>();
   /** Torrents whose `d.message` was not empty when last read. */
   readonly #messaged = new Set<string>();
+  /** Known torrents with `d.state` 1 and with `d.complete` 1, kept as rows come and go. */
+  #started = 0;
+  #complete = 0;
   #epoch = 0;
   #reset = true;
   #open = false;
@@ -102,13 +105,7 @@ export class RtorrentSync {
 
   /** How many known torrents are started (`d.state` 1) and complete (`d.complete` 1). */
   counts(): { readonly started: number; readonly complete: number } {
-    let started = 0;
-    let complete = 0;
-    for (const sent of this.#sent.values()) {
-      if (sent.started) started++;
-      if (sent.complete) complete++;
-    }
-    return { started, complete };
+    return { started: this.#started, complete: this.#complete };
   }
 
   /** The hash of a known torrent that is open, in `directory` (or under it) if any is. */
@@ -162,6 +159,12 @@ export class RtorrentSync {
     const sent = this.#sent.get(hash);
     if (sent === undefined) return false;
     if (sent.seen === this.#epoch) return true;
+    // Most hot torrents of a poll moved nothing since the last one (peers, but no bytes).
+    if (sameNumbers(sent, n)) {
+      sent.seen = this.#epoch;
+      this.#listed++;
+      return true;
+    }
     const inputs: RowInputs = {
       name: sent.name,
       message: sent.message,
@@ -211,7 +214,10 @@ export class RtorrentSync {
   /** Drops a torrent the client no longer has (a partial poll's removals). */
   remove(hash: string): void {
     if (!this.#open) throw new Error("RtorrentSync.remove() outside begin()/end()");
-    if (!this.#sent.delete(hash)) return;
+    const sent = this.#sent.get(hash);
+    if (sent === undefined) return;
+    this.#count(sent, -1);
+    this.#sent.delete(hash);
     this.#warm.delete(hash);
     this.#messaged.delete(hash);
     this.#removed.push(hash);
@@ -233,6 +239,7 @@ export class RtorrentSync {
       for (const [hash, sent] of this.#sent) {
         if (sent.seen !== this.#epoch) {
           removed.push(hash);
+          this.#count(sent, -1);
           this.#sent.delete(hash);
           this.#warm.delete(hash);
           this.#messaged.delete(hash);
@@ -268,6 +275,8 @@ export class RtorrentSync {
     this.#listed++;
     fields.seen = this.#epoch;
     if (sent === undefined || this.#reset) {
+      if (sent !== undefined) this.#count(sent, -1);
+      this.#count(fields, 1);
       this.#sent.set(hash, fields);
       this.#patches.push(full(hash, fields));
       this.#classify(hash, fields);
@@ -285,9 +294,16 @@ export class RtorrentSync {
     const seen = sent.seen;
     // Update the kept object rather than keep the new one: the kept ones are long-lived, and
     // replacing them would leave garbage in the old generation on every poll.
+    this.#count(sent, -1);
+    this.#count(fields, 1);
     Object.assign(sent, fields);
     sent.seen = seen;
     this.#classify(hash, sent);
+  }
+
+  #count(sent: Sent, sign: 1 | -1): void {
+    if (sent.started) this.#started += sign;
+    if (sent.complete) this.#complete += sign;
   }
 
   #classify(hash: string, sent: Sent): void {
@@ -369,6 +385,29 @@ export class RtorrentSync {
     const hosts = [...new Set([...enabled, ...disabled])];
     return hosts.length === 0 ? EMPTY : this.#shared.list(hosts);
   }
+}
+
+/** Whether a kept row was read from these very integers (then nothing derived from them changed). */
+function sameNumbers(s: Sent, n: ListedNumbers): boolean {
+  return (
+    n.uploadedBytes === s.uploaded &&
+    n.uploadRate === s.uploadRate &&
+    n.downloadRate === s.downloadRate &&
+    n.peersAccounted === s.leechers &&
+    n.peersComplete === s.seeds &&
+    n.downloadedBytes === s.downloaded &&
+    n.completedBytes === s.completedBytes &&
+    n.sizeBytes === s.size &&
+    n.ratio === s.ratio &&
+    n.started === s.started &&
+    n.open === s.open &&
+    n.active === s.active &&
+    n.complete === s.complete &&
+    n.hashChecking === s.hashChecking &&
+    n.hashing === s.hashing &&
+    n.startedAt === s.startedAt &&
+    n.finishedAt === s.completedOn
+  );
 }
 
 /** Whether a torrent is one a quiet (unlisted) poll must cool: rates, peers or a hash check. */
