@@ -9,7 +9,7 @@ import { simulatedTorrent } from "../torrent-labels.ts";
 export interface RtorrentSimulatorOptions {
   readonly torrents: number;
   /**
-   * Fraction of torrents that change before each request holding a `d.multicall2` (one poll):
+   * Fraction of torrents that change after each request for the global figures (one poll):
    * nine in ten of them transfer (torrents of the moving set, about twice the churn), one in ten
    * is an event on a quiet torrent (stopped, started, paused, resumed, errored, error cleared,
    * finished, erased with a new one added). 0: nothing changes but through the methods below.
@@ -44,7 +44,7 @@ export interface SimTorrent {
   startedAt: number;
   finishedAt: number;
   hashing: number;
-  /** The list request count when it last moved bytes. */
+  /** The poll count when it last moved bytes. */
   movedAt: number;
   peersComplete: number;
   peersAccounted: number;
@@ -178,7 +178,7 @@ export class RtorrentSimulator {
   #random: () => number;
   #next: number;
   #seq = 0;
-  /** Requests that listed torrents (`d.multicall2`) so far. */
+  /** Polls so far (requests for the global figures, which end every poll). */
   #lists = 0;
   #upTotal = 5_000_000_000;
   #downTotal = 1_000_000_000;
@@ -303,8 +303,8 @@ export class RtorrentSimulator {
 
   /**
    * More than a minute without moving a byte: rates and peers back to 0, totals as they are. Not
-   * for a torrent that moved bytes since the last list request: rTorrent's rates cover the last
-   * 60 s, and polls are closer than that, so its rate is not 0 yet.
+   * for a torrent that moved bytes since the last poll: rTorrent's rates cover the last 60 s, and
+   * polls are closer than that, so its rate is not 0 yet.
    */
   idle(t: SimTorrent): void {
     if (t.movedAt === this.#lists) return;
@@ -476,11 +476,17 @@ export class RtorrentSimulator {
       const body = scgiBody(request);
       if (body === undefined) return;
       socket.removeAllListeners("data");
+      const call = body.toString("utf8");
       let xml: string;
       try {
-        xml = this.#answer(body.toString("utf8"));
+        xml = this.#answer(call);
       } catch (error) {
         xml = error instanceof Fault ? faultXml(error) : faultXml(new Fault(-500, String(error)));
+      }
+      // Every approach ends a poll with the global figures: the churn of an interval follows.
+      if (call.includes("throttle.global_up.total")) {
+        this.#lists++;
+        this.#tick();
       }
       void this.#send(socket, xml);
     });
@@ -501,11 +507,7 @@ export class RtorrentSimulator {
   #answer(call: string): string {
     this.requests++;
     const method = /<methodName>([^<]*)<\/methodName>/.exec(call)?.[1] ?? "";
-    // One poll: the churn of an interval happens before the request that lists torrents.
-    if (call.includes("d.multicall2")) {
-      this.#tick();
-      this.#lists++;
-    }
+
     if (method === "system.multicall") {
       const results = call
         .split("<struct>")

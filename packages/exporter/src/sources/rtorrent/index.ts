@@ -52,6 +52,11 @@ export interface RtorrentOptions {
    * within this time.
    */
   readonly fullListEveryMs?: number;
+  /**
+   * Most rows of torrents touched by events that a poll of changes reads in one answer (default
+   * 10,000, about 7 MB); more, and it reads the whole list instead, which streams.
+   */
+  readonly touchedHeld?: number;
   /** The clock (tests). */
   readonly now?: () => number;
 }
@@ -59,6 +64,8 @@ export interface RtorrentOptions {
 /** The longest time between two reads for the `hot` view to hold every torrent that moved: rTorrent's rate window is 60 s, in whole seconds. */
 const QUIET_WINDOW_MS = 50_000;
 const FULL_LIST_EVERY_MS = 10 * 60_000;
+/** More touched torrents than this (about 7 MB of rows) are read with the whole list, which streams. */
+const TOUCHED_HELD = 10_000;
 
 /** The global commands of every poll, in one `system.multicall`, in this order. */
 const GLOBAL_CALLS = [
@@ -76,18 +83,19 @@ const LIST_PARAMS = listParams();
 
 /**
  * Polls rTorrent and emits only what changed since the previous poll. rTorrent has no change
- * feed, so the source installs one (see `change-views.ts`): a poll is one `system.multicall`
- * that reads the hashes erased since the last poll, every row of the torrents an event touched
- * (whole rows), the integers of the torrents moving now (`hot`), the hash and message of every
- * torrent with a message, and the sizes of `main`, `started` and `complete`. rTorrent answers a
- * request in its main loop, so these are one moment. Warm torrents no longer in `hot` are quiet
- * now: rates and peers 0. If the sizes do not match what the table then holds, or a listed hash
- * is unknown, the same poll reads the whole list. The whole list (one streamed `d.multicall2`
- * over `main`, trimmed to the fields the model uses) is also read on the first poll, after a
- * failure, when rTorrent lost the views (it restarted), when the last read is more than 50 s old
- * (rTorrent's rates cover 60 s), and every `fullListEveryMs` (10 minutes) for what nothing else
- * shows: labels, names, save paths and trackers changed on quiet torrents. If rTorrent refuses
- * the views (a restricted XML-RPC), every poll reads the whole list, as before. A second
+ * feed, so the source installs one (see `change-views.ts`). A poll of changes is two
+ * `system.multicall`s, each answered by rTorrent in one go in its main loop: first the hashes
+ * erased since the last poll, the integers of the torrents moving now (`hot`), the hash and
+ * message of every torrent with a message, and how many torrents events touched; then every row
+ * of those (emptying the view) with the sizes of `main`, `started` and `complete`. Warm torrents
+ * no longer in `hot` are quiet now: rates and peers 0. If the sizes do not match what the table
+ * then holds, or a listed hash is unknown, or events touched more than `touchedHeld` torrents,
+ * the same poll reads the whole list. The whole list (one streamed `d.multicall2` over `main`,
+ * trimmed to the fields the model uses) is also read on the first poll, after a failure, when
+ * rTorrent lost the views (it restarted), when the last read is more than 50 s old (rTorrent's
+ * rates cover 60 s), and every `fullListEveryMs` (10 minutes) for what nothing else shows:
+ * labels, names, save paths and trackers changed on quiet torrents. If rTorrent refuses the
+ * views (a restricted XML-RPC), every poll reads the whole list, as before. A last
  * `system.multicall` reads the global figures.
  *
  * `downloadedTotal`/`uploadedTotal` are `throttle.global_down.total`/`throttle.global_up.total`:
@@ -109,6 +117,7 @@ export class RtorrentSource implements TorrentSource {
   readonly #views: ChangeViews;
   readonly #fullEveryMs: number;
   readonly #now: () => number;
+  readonly #touchedHeld: number;
   #defaultDirectory = "";
   #freeSpaceItem: string | undefined;
   /** Whether our views and handlers are in place in rTorrent (as far as we know). */
@@ -137,6 +146,7 @@ export class RtorrentSource implements TorrentSource {
     this.#views = changeViews(context.target);
     this.#fullEveryMs = options.fullListEveryMs ?? FULL_LIST_EVERY_MS;
     this.#now = options.now ?? Date.now;
+    this.#touchedHeld = options.touchedHeld ?? TOUCHED_HELD;
   }
 
   /** Whole lists read so far (the first poll's included). */
@@ -210,71 +220,68 @@ export class RtorrentSource implements TorrentSource {
    */
   async #changes(signal: AbortSignal): Promise<boolean> {
     const v = this.#views;
-    const calls: RtorrentCall[] = [
-      { method: v.erased, params: [""] },
-      { method: `${v.erased}.set`, params: ["", ""] },
-      { method: "view.filter_all", params: ["", v.hot] },
-      { method: "view.filter_all", params: ["", v.messages] },
-      { method: "d.multicall2", params: listParams(v.touched) },
-      { method: "view.filter_all", params: ["", v.touched] },
-      { method: "d.multicall2", params: numbersParams(v.hot) },
-      { method: "d.multicall2", params: messageParams(v.messages) },
-      { method: "view.size", params: ["", "main"] },
-      { method: "view.size", params: ["", "started"] },
-      { method: "view.size", params: ["", "complete"] },
-    ];
-    const values = await this.#api.multicall(calls, signal, HELD_LIST_BYTES);
     const where = `${this.#transport.endpoint} system.multicall`;
-    if (values.some(isMissing)) {
-      this.#armed = false;
-      this.#setupDue = true;
-      return false;
-    }
-    const value = (i: number): XmlRpcValue => {
-      const r = values[i];
-      if (r instanceof Error) throw r;
-      return r as XmlRpcValue;
-    };
-    const list = (i: number): readonly XmlRpcValue[] => {
-      const r = value(i);
-      if (!Array.isArray(r)) {
-        throw new SourceProtocolError(
-          `${where}: ${calls[i]?.params[1]} gave ${describeValue(r)}, expected rows`,
-        );
-      }
-      return r;
-    };
-    const erasedText = value(0);
+    // First what is small whatever happened: erased hashes, moving torrents, messages, and how
+    // many torrents events touched (all of one moment).
+    const first = await this.#call(
+      [
+        { method: v.erased, params: [""] },
+        { method: `${v.erased}.set`, params: ["", ""] },
+        { method: "view.filter_all", params: ["", v.hot] },
+        { method: "view.filter_all", params: ["", v.messages] },
+        { method: "view.size", params: ["", v.touched] },
+        { method: "d.multicall2", params: numbersParams(v.hot) },
+        { method: "d.multicall2", params: messageParams(v.messages) },
+      ],
+      signal,
+    );
+    if (first === undefined) return false;
+    const erasedText = first.value(0);
     if (typeof erasedText !== "string") {
       throw new SourceProtocolError(
         `${where}: ${v.erased} is ${describeValue(erasedText)}, expected a string`,
       );
     }
+    // After a mass event (every torrent stopped at once), the whole list, which streams.
+    if (first.size(4) > this.#touchedHeld) return false;
+    // Then the touched torrents' rows, emptying the view, and the sizes (all of one moment).
+    const second = await this.#call(
+      [
+        { method: "d.multicall2", params: listParams(v.touched) },
+        { method: "view.filter_all", params: ["", v.touched] },
+        { method: "view.size", params: ["", "main"] },
+        { method: "view.size", params: ["", "started"] },
+        { method: "view.size", params: ["", "complete"] },
+      ],
+      signal,
+    );
+    if (second === undefined) return false;
     const sync = this.#sync;
-    const touched = list(4).map((row, i) => decodeListRow(row, i, `${where} ${v.touched}`));
-    const again = new Set(touched.map((t) => t.hash));
-    // Erased and added again in one interval: listed in `touched`, so kept.
-    for (const hash of erasedHashes(erasedText)) if (!again.has(hash)) sync.remove(hash);
+    const touched = second.list(0).map((row, i) => decodeListRow(row, i, `${where} ${v.touched}`));
+    const fresh = new Set(touched.map((t) => t.hash));
+    // Erased and added again since the last poll: listed in `touched`, so kept.
+    for (const hash of erasedHashes(erasedText)) if (!fresh.has(hash)) sync.remove(hash);
+    // The touched rows are the later read: they win over the first answer's figures.
     for (const row of touched) sync.row(row);
     let known = true;
-    list(6).forEach((row, i) => {
+    first.list(5).forEach((row, i) => {
       const { hash, numbers } = decodeNumbersRow(row, i, `${where} ${v.hot}`);
       if (!sync.numbers(hash, numbers)) known = false;
     });
     const messages = new Map<string, string>();
-    list(7).forEach((row, i) => {
+    first.list(6).forEach((row, i) => {
       const { hash, message } = decodeMessageRow(row, i, `${where} ${v.messages}`);
       messages.set(hash, message);
     });
-    if (!sync.messages(messages)) known = false;
-    const size = (i: number) => nonNegative(value(i), where, `view.size ${calls[i]?.params[1]}`);
+    if (!sync.messages(messages, fresh)) known = false;
     const counts = sync.counts();
     if (
       !known ||
-      size(8) !== sync.size ||
-      size(9) !== counts.started ||
-      size(10) !== counts.complete
+      second.size(2) !== sync.size ||
+      second.size(3) !== counts.started ||
+      second.size(4) !== counts.complete
     ) {
+      // Something moved that no event showed (or between the two answers): read it all.
       return false;
     }
     const item = this.#freeSpaceItem;
@@ -282,6 +289,38 @@ export class RtorrentSource implements TorrentSource {
       this.#freeSpaceItem = sync.openItem(this.#defaultDirectory);
     }
     return true;
+  }
+
+  /**
+   * One `system.multicall` of the poll of changes, with typed access to its results; undefined
+   * when one of our objects is missing (rTorrent restarted): then they are installed again.
+   */
+  async #call(calls: readonly RtorrentCall[], signal: AbortSignal): Promise<Answers | undefined> {
+    const values = await this.#api.multicall(calls, signal, HELD_LIST_BYTES);
+    if (values.some(isMissing)) {
+      this.#armed = false;
+      this.#setupDue = true;
+      return undefined;
+    }
+    const where = `${this.#transport.endpoint} system.multicall`;
+    const value = (i: number): XmlRpcValue => {
+      const r = values[i];
+      if (r instanceof Error) throw r;
+      return r as XmlRpcValue;
+    };
+    return {
+      value,
+      list: (i) => {
+        const r = value(i);
+        if (!Array.isArray(r)) {
+          throw new SourceProtocolError(
+            `${where}: ${calls[i]?.params[1]} gave ${describeValue(r)}, expected rows`,
+          );
+        }
+        return r;
+      },
+      size: (i) => nonNegative(value(i), where, `view.size ${calls[i]?.params[1]}`),
+    };
   }
 
   /**
@@ -381,6 +420,13 @@ export class RtorrentSource implements TorrentSource {
       dht: dht instanceof Error ? undefined : dhtFigures(dht as XmlRpcValue),
     };
   }
+}
+
+/** The results of one `system.multicall`, by position: a fault in a slot is thrown when read. */
+interface Answers {
+  value(i: number): XmlRpcValue;
+  list(i: number): readonly XmlRpcValue[];
+  size(i: number): number;
 }
 
 interface Globals {

@@ -5,6 +5,7 @@ import {
   RtorrentSimulator,
   type SimTorrent,
 } from "../../../../../bench/simulators/rtorrent-simulator.ts";
+import { TorrentStatus as S } from "../../model/status.ts";
 import { TorrentTable } from "../../model/torrent-table.ts";
 import { TrackerNamer } from "../../model/tracker.ts";
 import { RtorrentSource } from "./index.ts";
@@ -132,4 +133,32 @@ describe("RtorrentSource over views, against a simulated rTorrent changed at ran
       }
     });
   }
+
+  it("reads the whole list, which streams, when events touched more torrents than it holds", async () => {
+    const sim = new RtorrentSimulator({ torrents: 20, churn: 0 });
+    const url = await sim.listen();
+    const source = new RtorrentSource(
+      { url, touchedHeld: 3 },
+      { target: "held", session: createSessionCounters(), onUnknownState: () => {} },
+    );
+    const table = newTable();
+    try {
+      table.apply(await source.poll(AbortSignal.timeout(10_000)));
+      const started = sim.torrents.filter((t) => t.state === 1);
+      for (const t of started.slice(0, 3)) sim.stop(t);
+      table.apply(await source.poll(AbortSignal.timeout(10_000)));
+      assert.equal(source.fullLists, 1, "three touched: read in the poll of changes");
+      for (const t of started.slice(3, 7)) sim.stop(t);
+      table.apply(await source.poll(AbortSignal.timeout(10_000)));
+      assert.equal(source.fullLists, 2, "four touched: the whole list");
+      for (const t of started.slice(0, 7)) {
+        assert.equal(table.get(t.hash.toLowerCase())?.status, S.Paused);
+      }
+      table.apply(await source.poll(AbortSignal.timeout(10_000)));
+      assert.equal(source.fullLists, 2, "the whole list emptied the touched view");
+    } finally {
+      await source.close();
+      sim.close();
+    }
+  });
 });

@@ -36,6 +36,7 @@ type Sent = Fields & Inputs & { seen: number };
 type RowInputs = Omit<ListedTorrent, "hash" | "trackers">;
 
 const EMPTY: readonly string[] = Object.freeze([]);
+const EMPTY_SET: ReadonlySet<string> = new Set();
 
 /**
  * Keeps what was sent for every torrent and, for each poll's list, emits only what changed:
@@ -192,14 +193,19 @@ export class RtorrentSync {
 
   /**
    * Takes `d.message` of every torrent that has one (read in this poll): the others' are empty.
+   * The torrents of `fresher` were read whole later in this poll and are left as that read them.
    * False if a hash is not known (the others are taken all the same).
    */
-  messages(messages: ReadonlyMap<string, string>): boolean {
+  messages(
+    messages: ReadonlyMap<string, string>,
+    fresher: ReadonlySet<string> = EMPTY_SET,
+  ): boolean {
     let known = true;
     for (const hash of [...this.#messaged]) {
-      if (!messages.has(hash)) this.message(hash, "");
+      if (!messages.has(hash) && !fresher.has(hash)) this.message(hash, "");
     }
     for (const [hash, message] of messages) {
+      if (fresher.has(hash)) continue;
       if (!this.message(hash, message)) known = false;
     }
     return known;
