@@ -208,6 +208,11 @@ export class RtorrentSimulator {
     return t;
   }
 
+  /** Removes every handler of an event, as `method.set_key = <event>,<key>,` for each key would. */
+  dropHandlers(event: string): void {
+    this.#handlers.delete(event);
+  }
+
   /** `d.stop`: stopped and closed (paused first if active). */
   stop(t: SimTorrent): void {
     if (t.active === 1) this.pause(t);

@@ -161,4 +161,38 @@ describe("RtorrentSource over views, against a simulated rTorrent changed at ran
       sim.close();
     }
   });
+
+  it("sees what no event showed through the sizes of main and started, with a whole list", async () => {
+    const sim = new RtorrentSimulator({ torrents: 10, churn: 0 });
+    const url = await sim.listen();
+    const source = new RtorrentSource(
+      { url },
+      { target: "sizes", session: createSessionCounters(), onUnknownState: () => {} },
+    );
+    const table = newTable();
+    const poll = async () => table.apply(await source.poll(AbortSignal.timeout(10_000)));
+    try {
+      await poll();
+      // Someone else's configuration dropped our handlers.
+      for (const event of [
+        "event.download.erased",
+        "event.download.paused",
+        "event.download.closed",
+      ])
+        sim.dropHandlers(event);
+      const gone = sim.torrents[0] as SimTorrent;
+      sim.erase(gone);
+      await poll();
+      assert.equal(table.get(gone.hash.toLowerCase()), undefined, "main's size told");
+      assert.equal(source.fullLists, 2);
+      const stopped = sim.torrents.find((t) => t.state === 1) as SimTorrent;
+      sim.stop(stopped);
+      await poll();
+      assert.equal(table.get(stopped.hash.toLowerCase())?.status, S.Paused, "started's size told");
+      assert.equal(source.fullLists, 3);
+    } finally {
+      await source.close();
+      sim.close();
+    }
+  });
 });
