@@ -85,10 +85,11 @@ const LIST_PARAMS = listParams();
  * Polls rTorrent and emits only what changed since the previous poll. rTorrent has no change
  * feed, so the source installs one (see `change-views.ts`). A poll of changes is two
  * `system.multicall`s, each answered by rTorrent in one go in its main loop: first the hashes
- * erased since the last poll, the integers of the torrents moving now (`hot`), the hash and
- * message of every torrent with a message, and how many torrents events touched; then every row
- * of those (emptying the view) with the sizes of `main`, `started` and `complete`. Warm torrents
- * no longer in `hot` are quiet now: rates and peers 0. If the sizes do not match what the table
+ * erased since the last poll, `hot` and `messages` re-filtered, and how many torrents events
+ * touched; then every row of those (emptying the view) with the sizes of `main`, `started` and
+ * `complete`. Then two streamed `d.multicall2`s: the integers of the `hot` torrents and the hash
+ * and message of the `messages` ones. Warm torrents no longer in `hot` are quiet now: rates and
+ * peers 0. If the sizes do not match what the table
  * then holds, or a listed hash is unknown, or events touched more than `touchedHeld` torrents,
  * the same poll reads the whole list. The whole list (one streamed `d.multicall2` over `main`,
  * trimmed to the fields the model uses) is also read on the first poll, after a failure, when
@@ -221,8 +222,8 @@ export class RtorrentSource implements TorrentSource {
   async #changes(signal: AbortSignal): Promise<boolean> {
     const v = this.#views;
     const where = `${this.#transport.endpoint} system.multicall`;
-    // First what is small whatever happened: erased hashes, moving torrents, messages, and how
-    // many torrents events touched (all of one moment).
+    // First, of one moment: the erased hashes, which torrents are moving or have a message now
+    // (the two views re-filtered), and how many torrents events touched.
     const first = await this.#call(
       [
         { method: v.erased, params: [""] },
@@ -230,8 +231,6 @@ export class RtorrentSource implements TorrentSource {
         { method: "view.filter_all", params: ["", v.hot] },
         { method: "view.filter_all", params: ["", v.messages] },
         { method: "view.size", params: ["", v.touched] },
-        { method: "d.multicall2", params: numbersParams(v.hot) },
-        { method: "d.multicall2", params: messageParams(v.messages) },
       ],
       signal,
     );
@@ -244,7 +243,7 @@ export class RtorrentSource implements TorrentSource {
     }
     // After a mass event (every torrent stopped at once), the whole list, which streams.
     if (first.size(4) > this.#touchedHeld) return false;
-    // Then the touched torrents' rows, emptying the view, and the sizes (all of one moment).
+    // Then, of one moment: the touched torrents' rows, emptying the view, and the sizes.
     const second = await this.#call(
       [
         { method: "d.multicall2", params: listParams(v.touched) },
@@ -261,16 +260,18 @@ export class RtorrentSource implements TorrentSource {
     const fresh = new Set(touched.map((t) => t.hash));
     // Erased and added again since the last poll: listed in `touched`, so kept.
     for (const hash of erasedHashes(erasedText)) if (!fresh.has(hash)) sync.remove(hash);
-    // The touched rows are the later read: they win over the first answer's figures.
     for (const row of touched) sync.row(row);
+    // Then the members of the two views as filtered above, each streamed (rows are read and
+    // dropped as they come: nothing of the answer outlives its row). A row read whole above is
+    // kept as read there.
     let known = true;
-    first.list(5).forEach((row, i) => {
-      const { hash, numbers } = decodeNumbersRow(row, i, `${where} ${v.hot}`);
+    await this.#stream(numbersParams(v.hot), signal, (value, i, at) => {
+      const { hash, numbers } = decodeNumbersRow(value, i, at);
       if (!sync.numbers(hash, numbers)) known = false;
     });
     const messages = new Map<string, string>();
-    first.list(6).forEach((row, i) => {
-      const { hash, message } = decodeMessageRow(row, i, `${where} ${v.messages}`);
+    await this.#stream(messageParams(v.messages), signal, (value, i, at) => {
+      const { hash, message } = decodeMessageRow(value, i, at);
       messages.set(hash, message);
     });
     if (!sync.messages(messages, fresh)) known = false;
@@ -359,6 +360,22 @@ export class RtorrentSource implements TorrentSource {
    * (about 0.7 KB per torrent) is never held whole. Also picks the item whose
    * `d.free_diskspace` stands for the free space: an open one, in the default directory if any.
    */
+  /** Streams one `d.multicall2`, each row to `onRow` as soon as it has arrived. */
+  async #stream(
+    params: readonly string[],
+    signal: AbortSignal,
+    onRow: (value: XmlRpcValue, index: number, where: string) => void,
+  ): Promise<void> {
+    const where = `${this.#transport.endpoint} d.multicall2 ${params[1]}`;
+    const reader = new ArrayResponseStream((value, index) => onRow(value, index, where), {
+      ...this.#limits,
+      where,
+    });
+    const body = Buffer.from(encodeMethodCall("d.multicall2", params), "utf8");
+    await this.#transport.stream(body, signal, (chunk) => reader.push(chunk));
+    reader.end();
+  }
+
   async #list(signal: AbortSignal): Promise<void> {
     const where = `${this.#transport.endpoint} d.multicall2`;
     let freeSpaceItem: string | undefined;

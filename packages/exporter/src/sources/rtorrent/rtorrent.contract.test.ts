@@ -669,7 +669,11 @@ describe("rTorrent source against bad answers and limits", { timeout: 120_000 },
       assert.ok(source.bytesReceived > 1000);
       assert.equal(source.requests, 3, "views installed, the whole list, the globals");
       await poll(source);
-      assert.equal(source.requests, 6, "then two system.multicalls of changes, one of globals");
+      assert.equal(
+        source.requests,
+        8,
+        "then two system.multicalls of changes, the two views streamed, the globals",
+      );
       assert.equal(source.fullLists, 1);
       await small.close();
       await source.close();
