@@ -32,6 +32,8 @@ export interface SyncChildResult {
   readonly approach: string;
   readonly torrents: number;
   readonly initialSyncMs: number;
+  /** CPU of the first poll (a whole list into an empty table). */
+  readonly initialSyncCpuMs: number;
   readonly initialSyncBytes: number;
   /** Medians over the timed polls. */
   readonly pollBytes: number;
@@ -87,9 +89,12 @@ targets:
   if (target === undefined) throw new Error("the benchmark config has no target named sim");
 
   const started = performance.now();
+  const startCpu = process.cpuUsage();
   await poll(targets, target, "first poll");
+  const firstCpu = process.cpuUsage(startCpu);
   const initial = {
     ms: performance.now() - started,
+    cpuMs: (firstCpu.user + firstCpu.system) / 1000,
     bytes: target.bytesReceived,
     torrents: target.summary().torrents ?? 0,
   };
@@ -102,6 +107,7 @@ targets:
     approach: args.approach,
     torrents: initial.torrents,
     initialSyncMs: initial.ms,
+    initialSyncCpuMs: initial.cpuMs,
     initialSyncBytes: initial.bytes,
     pollBytes: median(perPoll.map((p) => p.bytes)),
     pollCpuMs: median(perPoll.map((p) => p.cpuMs)),

@@ -30,8 +30,8 @@ export interface BytesGoal {
   /** Added after the measured factor, inside its parentheses. */
   readonly note?: (torrents: number, ours: SyncChildResult, baseline: SyncChildResult) => string;
   /**
-   * Our bytes per poll as the goal counts them (e.g. with periodic full lists spread over the
-   * polls between two of them); unset, the median poll's.
+   * Our bytes per poll as the goal counts them, when not the median poll (e.g. averaged over a
+   * cycle with its periodic full lists).
    */
   readonly ours?: (torrents: number, ours: SyncChildResult) => number;
 }

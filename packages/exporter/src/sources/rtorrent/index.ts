@@ -1,4 +1,4 @@
-// The rTorrent source: one trimmed d.multicall2 per poll, diffed into patches, plus global figures and session counters.
+// The rTorrent source: per poll one system.multicall over views of what may have changed (a full list when needed), diffed into patches, plus global figures.
 
 import { SESSION_METRIC as M, type SessionCounters } from "@seedwatch/metrics";
 import { knownFreeSpace } from "../../model/free-space.ts";
@@ -6,14 +6,31 @@ import type { PeerCounts } from "../../model/peer-counts.ts";
 import { StateMapper } from "../../model/status.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import type { TlsOptions } from "../../net/http-client.ts";
-import { TABLE_ANSWER_BYTES } from "../answer-limits.ts";
+import { HELD_LIST_BYTES, TABLE_ANSWER_BYTES } from "../answer-limits.ts";
 import type { Credentials } from "../credentials.ts";
 import type { EngineStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { RtorrentApi, type RtorrentCall } from "./api.ts";
 import { ArrayResponseStream } from "./array-stream.ts";
+import {
+  type ChangeViews,
+  changeViews,
+  clearCalls,
+  erasedHashes,
+  isMissing,
+  setupCalls,
+  setupSucceeded,
+} from "./change-views.ts";
 import { createTransport } from "./create-transport.ts";
 import { ENGINE_CALLS, readEngine } from "./engine-calls.ts";
-import { decodeListRow, type ListedTorrent, listParams } from "./list-query.ts";
+import {
+  decodeListRow,
+  decodeMessageRow,
+  decodeNumbersRow,
+  type ListedTorrent,
+  listParams,
+  messageParams,
+  numbersParams,
+} from "./list-query.ts";
 import {
   addPeers,
   CENSUS_BATCH,
@@ -38,7 +55,26 @@ export interface RtorrentOptions {
   readonly tls?: TlsOptions;
   /** Bounds on each answer (default: 256 MiB, 20 million values). */
   readonly limits?: XmlRpcLimits;
+  /**
+   * How often the whole list is read even when nothing says it must be (default 10 minutes): what
+   * no event or view shows (a label, name, save path or tracker set on a quiet torrent) is seen
+   * within this time.
+   */
+  readonly fullListEveryMs?: number;
+  /**
+   * Most rows of torrents touched by events that a poll of changes reads in one answer (default
+   * 10,000, about 7 MB); more, and it reads the whole list instead, which streams.
+   */
+  readonly touchedHeld?: number;
+  /** The clock (tests). */
+  readonly now?: () => number;
 }
+
+/** The longest time between two reads for the `hot` view to hold every torrent that moved: rTorrent's rate window is 60 s, in whole seconds. */
+const QUIET_WINDOW_MS = 50_000;
+const FULL_LIST_EVERY_MS = 10 * 60_000;
+/** More touched torrents than this (about 7 MB of rows) are read with the whole list, which streams. */
+const TOUCHED_HELD = 10_000;
 
 /** The global commands of every poll, in one `system.multicall`, in this order. */
 const GLOBAL_CALLS = [
@@ -55,9 +91,22 @@ const UNKNOWN_HASH = /Could not find info-hash/;
 const LIST_PARAMS = listParams();
 
 /**
- * Polls rTorrent with one `d.multicall2` over the `main` view asking only for the fields the model
- * uses (trackers in a nested `t.multicall`), then one `system.multicall` for global figures, and
- * emits only what changed since the previous poll (rTorrent has no change feed).
+ * Polls rTorrent and emits only what changed since the previous poll. rTorrent has no change
+ * feed, so the source installs one (see `change-views.ts`). A poll of changes is two
+ * `system.multicall`s, each answered by rTorrent in one go in its main loop: first the hashes
+ * erased since the last poll, `hot` and `messages` re-filtered, and how many torrents events
+ * touched; then every row of those (emptying the view) with the sizes of `main`, `started` and
+ * `complete`. Then two streamed `d.multicall2`s: the integers of the `hot` torrents and the hash
+ * and message of the `messages` ones. Warm torrents no longer in `hot` are quiet now: rates and
+ * peers 0. If the sizes do not match what the table
+ * then holds, or a listed hash is unknown, or events touched more than `touchedHeld` torrents,
+ * the same poll reads the whole list. The whole list (one streamed `d.multicall2` over `main`,
+ * trimmed to the fields the model uses) is also read on the first poll, after a failure, when
+ * rTorrent lost the views (it restarted), when the last read is more than 50 s old (rTorrent's
+ * rates cover 60 s), and every `fullListEveryMs` (10 minutes) for what nothing else shows:
+ * labels, names, save paths and trackers changed on quiet torrents. If rTorrent refuses the
+ * views (a restricted XML-RPC), every poll reads the whole list, as before. A last
+ * `system.multicall` reads the global figures.
  *
  * `downloadedTotal`/`uploadedTotal` are `throttle.global_down.total`/`throttle.global_up.total`:
  * every byte exchanged with peers (protocol overhead included) since rTorrent started. rTorrent
@@ -75,10 +124,22 @@ export class RtorrentSource implements TorrentSource {
   readonly #sync: RtorrentSync;
   readonly #context: SourceContext;
   readonly #limits: XmlRpcLimits;
+  readonly #views: ChangeViews;
+  readonly #fullEveryMs: number;
+  readonly #now: () => number;
+  readonly #touchedHeld: number;
   #defaultDirectory = "";
   #freeSpaceItem: string | undefined;
   /** Items of the last list with connected peers (seeds or leechers). */
   #withPeers: string[] = [];
+  /** Whether our views and handlers are in place in rTorrent (as far as we know). */
+  #armed = false;
+  #lastRead = Number.NEGATIVE_INFINITY;
+  #lastFull = Number.NEGATIVE_INFINITY;
+  #fullLists = 0;
+  #lastSetupTry = Number.NEGATIVE_INFINITY;
+  /** Whether to install the views at the next full list: never tried, or they went missing. */
+  #setupDue = true;
 
   constructor(options: RtorrentOptions, context: SourceContext) {
     this.#transport = new CountingTransport(
@@ -94,6 +155,15 @@ export class RtorrentSource implements TorrentSource {
     this.#sync = new RtorrentSync(new StateMapper(RTORRENT_STATES, context.onUnknownState));
     this.#context = context;
     this.#limits = options.limits ?? {};
+    this.#views = changeViews(context.target);
+    this.#fullEveryMs = options.fullListEveryMs ?? FULL_LIST_EVERY_MS;
+    this.#now = options.now ?? Date.now;
+    this.#touchedHeld = options.touchedHeld ?? TOUCHED_HELD;
+  }
+
+  /** Whole lists read so far (the first poll's included). */
+  get fullLists(): number {
+    return this.#fullLists;
   }
 
   get bytesReceived(): number {
@@ -106,9 +176,19 @@ export class RtorrentSource implements TorrentSource {
   }
 
   async poll(signal: AbortSignal): Promise<PollResult> {
-    this.#sync.begin();
+    const now = this.#now();
+    const full =
+      this.#sync.needsFull ||
+      !this.#armed ||
+      now - this.#lastRead > QUIET_WINDOW_MS ||
+      now - this.#lastFull >= this.#fullEveryMs;
+    this.#sync.begin(!full);
     try {
-      await this.#list(signal);
+      if (full || !(await this.#changes(signal))) {
+        this.#sync.widen();
+        await this.#fullList(signal, now);
+      }
+      this.#lastRead = now;
       const globals = await this.#globals(signal);
       const peers = await this.#peers(signal);
       const changes = this.#sync.end();
@@ -150,9 +230,172 @@ export class RtorrentSource implements TorrentSource {
   }
 
   /**
+   * Reads what may have changed since the last poll, in one `system.multicall`, into the sync's
+   * partial poll. False when that is not enough: the whole list must be read in this poll.
+   */
+  async #changes(signal: AbortSignal): Promise<boolean> {
+    const v = this.#views;
+    const where = `${this.#transport.endpoint} system.multicall`;
+    // First, of one moment: the erased hashes, which torrents are moving or have a message now
+    // (the two views re-filtered), and how many torrents events touched.
+    const first = await this.#call(
+      [
+        { method: v.erased, params: [""] },
+        { method: `${v.erased}.set`, params: ["", ""] },
+        { method: "view.filter_all", params: ["", v.hot] },
+        { method: "view.filter_all", params: ["", v.messages] },
+        { method: "view.size", params: ["", v.touched] },
+      ],
+      signal,
+    );
+    if (first === undefined) return false;
+    const erasedText = first.value(0);
+    if (typeof erasedText !== "string") {
+      throw new SourceProtocolError(
+        `${where}: ${v.erased} is ${describeValue(erasedText)}, expected a string`,
+      );
+    }
+    // After a mass event (every torrent stopped at once), the whole list, which streams.
+    if (first.size(4) > this.#touchedHeld) return false;
+    // Then, of one moment: the touched torrents' rows, emptying the view, and the sizes.
+    const second = await this.#call(
+      [
+        { method: "d.multicall2", params: listParams(v.touched) },
+        { method: "view.filter_all", params: ["", v.touched] },
+        { method: "view.size", params: ["", "main"] },
+        { method: "view.size", params: ["", "started"] },
+        { method: "view.size", params: ["", "complete"] },
+      ],
+      signal,
+    );
+    if (second === undefined) return false;
+    const sync = this.#sync;
+    const touched = second.list(0).map((row, i) => decodeListRow(row, i, `${where} ${v.touched}`));
+    const fresh = new Set(touched.map((t) => t.hash));
+    // Erased and added again since the last poll: listed in `touched`, so kept.
+    for (const hash of erasedHashes(erasedText)) if (!fresh.has(hash)) sync.remove(hash);
+    for (const row of touched) sync.row(row);
+    // Then the members of the two views as filtered above, each streamed (rows are read and
+    // dropped as they come: nothing of the answer outlives its row). A row read whole above is
+    // kept as read there.
+    // Every item with connected peers is in `hot` (its filter asks d.peers_connected), so the
+    // census's items are those of this poll's rows.
+    const withPeers = new Set<string>();
+    for (const row of touched) if (row.peersConnected > 0) withPeers.add(row.hash);
+    let known = true;
+    await this.#stream(numbersParams(v.hot), signal, (value, i, at) => {
+      const { hash, numbers } = decodeNumbersRow(value, i, at);
+      if (!sync.numbers(hash, numbers)) known = false;
+      if (numbers.peersConnected > 0) withPeers.add(hash);
+    });
+    const messages = new Map<string, string>();
+    await this.#stream(messageParams(v.messages), signal, (value, i, at) => {
+      const { hash, message } = decodeMessageRow(value, i, at);
+      messages.set(hash, message);
+    });
+    if (!sync.messages(messages, fresh)) known = false;
+    const counts = sync.counts();
+    if (
+      !known ||
+      second.size(2) !== sync.size ||
+      second.size(3) !== counts.started ||
+      second.size(4) !== counts.complete
+    ) {
+      // Something moved that no event showed (or between the two answers): read it all.
+      return false;
+    }
+    const item = this.#freeSpaceItem;
+    if (item === undefined || !sync.isOpen(item)) {
+      this.#freeSpaceItem = sync.openItem(this.#defaultDirectory);
+    }
+    this.#withPeers = [...withPeers];
+    return true;
+  }
+
+  /**
+   * One `system.multicall` of the poll of changes, with typed access to its results; undefined
+   * when one of our objects is missing (rTorrent restarted): then they are installed again.
+   */
+  async #call(calls: readonly RtorrentCall[], signal: AbortSignal): Promise<Answers | undefined> {
+    const values = await this.#api.multicall(calls, signal, HELD_LIST_BYTES);
+    if (values.some(isMissing)) {
+      this.#armed = false;
+      this.#setupDue = true;
+      return undefined;
+    }
+    const where = `${this.#transport.endpoint} system.multicall`;
+    const value = (i: number): XmlRpcValue => {
+      const r = values[i];
+      if (r instanceof Error) throw r;
+      return r as XmlRpcValue;
+    };
+    return {
+      value,
+      list: (i) => {
+        const r = value(i);
+        if (!Array.isArray(r)) {
+          throw new SourceProtocolError(
+            `${where}: ${calls[i]?.params[1]} gave ${describeValue(r)}, expected rows`,
+          );
+        }
+        return r;
+      },
+      size: (i) => nonNegative(value(i), where, `view.size ${calls[i]?.params[1]}`),
+    };
+  }
+
+  /**
+   * Reads the whole list. Before it, empties `touched` and `erased` (the list reads all they
+   * hold), and installs the views first if they are not there: at once when they went missing
+   * (rTorrent restarted), at most once a full-list interval when rTorrent refused them.
+   */
+  async #fullList(signal: AbortSignal, now: number): Promise<void> {
+    const v = this.#views;
+    try {
+      if (this.#armed) {
+        const results = await this.#api.multicall(clearCalls(v), signal);
+        if (results.some(isMissing)) this.#setupDue = true;
+        this.#armed = !results.some((r) => r instanceof Error);
+      }
+      if (!this.#armed && (this.#setupDue || now - this.#lastSetupTry >= this.#fullEveryMs)) {
+        this.#lastSetupTry = now;
+        this.#setupDue = false;
+        const calls = [...setupCalls(v), ...clearCalls(v)];
+        const results = await this.#api.multicall(calls, signal);
+        this.#armed = setupSucceeded(calls, results);
+      }
+    } catch (error) {
+      // An rTorrent (or something in front of it) that answers system.multicall with nonsense can
+      // still be polled the old way: the whole list every poll. A network failure fails the poll.
+      if (!(error instanceof SourceProtocolError || error instanceof XmlRpcFaultError)) throw error;
+      this.#armed = false;
+    }
+    await this.#list(signal);
+    this.#lastFull = now;
+    this.#fullLists++;
+  }
+
+  /** Streams one `d.multicall2`, each row to `onRow` as soon as it has arrived. */
+  async #stream(
+    params: readonly string[],
+    signal: AbortSignal,
+    onRow: (value: XmlRpcValue, index: number, where: string) => void,
+  ): Promise<void> {
+    const where = `${this.#transport.endpoint} d.multicall2 ${params[1]}`;
+    const reader = new ArrayResponseStream((value, index) => onRow(value, index, where), {
+      ...this.#limits,
+      where,
+    });
+    const body = Buffer.from(encodeMethodCall("d.multicall2", params), "utf8");
+    await this.#transport.stream(body, signal, (chunk) => reader.push(chunk));
+    reader.end();
+  }
+
+  /**
    * Streams the list: each row is decoded and diffed as soon as it has arrived, so the answer
    * (about 0.7 KB per torrent) is never held whole. Also picks the item whose
-   * `d.free_diskspace` stands for the free space: an open one, in the default directory if any.
+   * `d.free_diskspace` stands for the free space (an open one, in the default directory if any)
+   * and the items with connected peers, for the peer census.
    */
   async #list(signal: AbortSignal): Promise<void> {
     const where = `${this.#transport.endpoint} d.multicall2`;
@@ -246,6 +489,13 @@ export class RtorrentSource implements TorrentSource {
       engine: readEngine(engineAnswers, this.#context.session, Date.now() / 1000),
     };
   }
+}
+
+/** The results of one `system.multicall`, by position: a fault in a slot is thrown when read. */
+interface Answers {
+  value(i: number): XmlRpcValue;
+  list(i: number): readonly XmlRpcValue[];
+  size(i: number): number;
 }
 
 interface Globals {

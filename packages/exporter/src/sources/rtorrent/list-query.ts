@@ -89,17 +89,72 @@ const COLUMN_NAMES = [
   "the packed integers",
 ];
 
+/** The integer fields of a row, as `cat` packs them: what changes while a torrent moves. */
+export type ListedNumbers = Pick<ListedTorrent, (typeof INT_FIELDS)[number]>;
+
+/**
+ * `d.multicall2` parameters of a narrow list: the hash and the packed integers only, for torrents
+ * whose text fields and trackers are already known (about 200 bytes a row instead of 700).
+ */
+export function numbersParams(view: string): string[] {
+  return ["", view, "d.hash=", packedColumn()];
+}
+
+/** `d.multicall2` parameters listing `d.message` with its hash: one `cat` string, hash first. */
+export function messageParams(view: string): string[] {
+  return ["", view, "cat=$d.hash=,$d.message="];
+}
+
 /** `d.multicall2` parameters: the empty target, the view, then one command per column. */
 export function listParams(view = "main"): string[] {
-  const packed = INT_FIELDS.map((f) => `$${ITEM_FIELDS[f].command}`).join(",:,");
   return [
     "",
     view,
     "d.hash=",
     ...STRING_FIELDS.map((f) => ITEM_FIELDS[f].command),
-    `cat=${packed}`,
+    packedColumn(),
     `t.multicall=,${TRACKER_COLUMNS.map((t) => TRACKER_FIELDS[t].command).join(",")}`,
   ];
+}
+
+function packedColumn(): string {
+  return `cat=${INT_FIELDS.map((f) => `$${ITEM_FIELDS[f].command}`).join(",:,")}`;
+}
+
+/** Decodes one row of a `numbersParams` answer: the hash (lower-case) and the integers. */
+export function decodeNumbersRow(
+  value: XmlRpcValue,
+  index: number,
+  where: string,
+): { readonly hash: string; readonly numbers: ListedNumbers } {
+  const fail = (what: string): never => {
+    throw new SourceProtocolError(`${where}: row ${index}: ${what}`);
+  };
+  if (!Array.isArray(value) || value.length !== 2) {
+    return fail(`got ${describeValue(value)}, expected 2 columns`);
+  }
+  const [hash, packed] = value as readonly XmlRpcValue[];
+  if (typeof hash !== "string" || !isHash(hash)) return fail("d.hash is not 40 hex digits");
+  if (typeof packed !== "string") {
+    return fail(`the packed integers are ${describeValue(packed)}, expected a string`);
+  }
+  return { hash: hash.toLowerCase(), numbers: numbers(unpack(packed, fail)) };
+}
+
+/** Decodes one row of a `messageParams` answer: the hash (lower-case) and `d.message`. */
+export function decodeMessageRow(
+  value: XmlRpcValue,
+  index: number,
+  where: string,
+): { readonly hash: string; readonly message: string } {
+  const cell = Array.isArray(value) && value.length === 1 ? value[0] : undefined;
+  const hash = typeof cell === "string" ? cell.slice(0, 40) : "";
+  if (typeof cell !== "string" || !isHash(hash)) {
+    throw new SourceProtocolError(
+      `${where}: row ${index}: got ${describeValue(value)}, expected one string: 40 hex digits, then d.message`,
+    );
+  }
+  return { hash: hash.toLowerCase(), message: cell.slice(40) };
 }
 
 /** Decodes one row of the list answer; a SourceProtocolError naming the row for any other shape. */
@@ -119,7 +174,7 @@ export function decodeListRow(value: XmlRpcValue, index: number, where: string):
     }
   }
   const n = unpack(cells[6] as string, fail);
-  // One object literal, always the same shape: 100,000 of these are made every poll.
+  // One object literal, always the same shape: 100,000 of these are made every full list.
   return {
     hash: hash.toLowerCase(),
     name: cells[1] as string,
@@ -149,6 +204,33 @@ export function decodeListRow(value: XmlRpcValue, index: number, where: string):
     skipRate: n[19] as number,
     peersConnected: n[20] as number,
     trackers: trackers(cells[7], fail),
+  };
+}
+
+/** The unpacked integers as fields, in INT_FIELDS order. */
+function numbers(n: readonly number[]): ListedNumbers {
+  return {
+    sizeBytes: n[0] as number,
+    completedBytes: n[1] as number,
+    uploadedBytes: n[2] as number,
+    downloadedBytes: n[3] as number,
+    uploadRate: n[4] as number,
+    downloadRate: n[5] as number,
+    ratio: (n[6] as number) / 1000,
+    started: n[7] !== 0,
+    open: n[8] !== 0,
+    active: n[9] !== 0,
+    complete: n[10] !== 0,
+    hashChecking: n[11] !== 0,
+    hashing: n[12] as number,
+    startedAt: n[13] as number,
+    finishedAt: n[14] as number,
+    peersComplete: n[15] as number,
+    peersAccounted: n[16] as number,
+    leftBytes: n[17] as number,
+    sizeFiles: n[18] as number,
+    skipRate: n[19] as number,
+    peersConnected: n[20] as number,
   };
 }
 

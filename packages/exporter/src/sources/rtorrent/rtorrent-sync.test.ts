@@ -5,7 +5,16 @@ import { TorrentStatus as S, StateMapper } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import { ArrayResponseStream } from "./array-stream.ts";
-import { decodeListRow, type ListedTorrent, listParams } from "./list-query.ts";
+import {
+  decodeListRow,
+  decodeMessageRow,
+  decodeNumbersRow,
+  type ListedNumbers,
+  type ListedTorrent,
+  listParams,
+  messageParams,
+  numbersParams,
+} from "./list-query.ts";
 import { RtorrentSync } from "./rtorrent-sync.ts";
 import { RTORRENT_STATES } from "./states.ts";
 import { parseMethodResponse } from "./xmlrpc/reader.ts";
@@ -339,5 +348,134 @@ describe("RtorrentSync", () => {
     const { sync } = newSync();
     assert.throws(() => sync.row(recordedRows()[0] as ListedTorrent), /outside begin/);
     assert.throws(() => sync.end(), /without begin/);
+  });
+});
+
+describe("RtorrentSync partial polls", () => {
+  const rowsOf = () => recordedRows();
+  const numbersOf = (t: ListedTorrent): ListedNumbers => {
+    const {
+      hash: _h,
+      name: _n,
+      message: _m,
+      label: _l,
+      directory: _d,
+      addedAt: _a,
+      trackers: _t,
+      ...n
+    } = t;
+    return n;
+  };
+
+  it("refuses a partial poll before the first full one", () => {
+    const { sync } = newSync();
+    assert.throws(() => sync.begin(true), /partial poll while a full one is due/);
+  });
+
+  it("takes the integers of a known torrent, keeping its text fields and trackers", () => {
+    const { sync } = newSync();
+    const rows = rowsOf();
+    poll(sync, rows);
+    const seed0 = rows[0] as ListedTorrent;
+    sync.begin(true);
+    assert.equal(
+      sync.numbers(seed0.hash, { ...numbersOf(seed0), uploadedBytes: 123_456, uploadRate: 50 }),
+      true,
+    );
+    assert.equal(sync.numbers("f".repeat(40), numbersOf(seed0)), false, "an unknown hash");
+    const update = sync.end();
+    assert.equal(update.reset, false);
+    assert.deepEqual(update.removed, []);
+    assert.deepEqual(update.patches, [
+      { hash: seed0.hash, uploaded: 123_456, uploadRate: 50, status: S.Uploading },
+    ]);
+    assert.equal(sync.uploadRate, 50);
+  });
+
+  it("cools a warm torrent no longer listed: rates and peers 0, nothing else", () => {
+    const { sync } = newSync();
+    const rows = rowsOf();
+    const seed0 = rows[0] as ListedTorrent;
+    poll(sync, [{ ...seed0, uploadRate: 70, peersAccounted: 2 }, ...rows.slice(1)]);
+    sync.begin(true);
+    const update = sync.end();
+    assert.deepEqual(update.patches, [
+      { hash: seed0.hash, uploadRate: 0, leechers: 0, status: S.Stalled },
+    ]);
+    assert.equal(sync.uploadRate, 0);
+    sync.begin(true);
+    assert.deepEqual(sync.end().patches, [], "cooled once");
+  });
+
+  it("takes messages: a new one, a changed one, and the empty one of a torrent not listed", () => {
+    const { sync } = newSync();
+    const rows = rowsOf();
+    poll(sync, rows);
+    const [seed0, , , multi0] = rows as ListedTorrent[];
+    sync.begin(true);
+    const known = sync.messages(
+      new Map([
+        [(seed0 as ListedTorrent).hash, "Storage error: [disk full]"],
+        ["e".repeat(40), "Tracker: [x]"],
+      ]),
+    );
+    assert.equal(known, false, "one hash was not known");
+    const patches = byHash(sync.end().patches);
+    assert.deepEqual(patches.get((seed0 as ListedTorrent).hash), {
+      hash: (seed0 as ListedTorrent).hash,
+      message: "Storage error: [disk full]",
+      status: S.Errored,
+    });
+    assert.equal(patches.get((multi0 as ListedTorrent).hash)?.message, "", "its message is gone");
+  });
+
+  it("removes what it is told, and a widened poll removes what it does not list", () => {
+    const { sync } = newSync();
+    const rows = rowsOf();
+    poll(sync, rows);
+    sync.begin(true);
+    sync.remove((rows[0] as ListedTorrent).hash);
+    sync.remove("d".repeat(40));
+    assert.deepEqual(sync.end().removed, [(rows[0] as ListedTorrent).hash]);
+    sync.begin(true);
+    sync.widen();
+    for (const row of rows.slice(2)) sync.row(row);
+    const update = sync.end();
+    assert.deepEqual(update.removed, [(rows[1] as ListedTorrent).hash]);
+    assert.equal(sync.size, 3);
+  });
+});
+
+describe("the narrow lists", () => {
+  it("decode the integers and the messages with their hashes", () => {
+    const hash = "AB".repeat(20);
+    const n = decodeNumbersRow(
+      [hash, "1:2:3:4:5:6:1500:1:1:0:1:0:0:7:8:9:10:11:12:13:14"],
+      0,
+      "w",
+    );
+    assert.equal(n.hash, hash.toLowerCase());
+    assert.deepEqual(
+      [n.numbers.sizeBytes, n.numbers.ratio, n.numbers.active, n.numbers.peersAccounted],
+      [1, 1.5, false, 10],
+    );
+    assert.deepEqual(
+      [n.numbers.leftBytes, n.numbers.sizeFiles, n.numbers.skipRate, n.numbers.peersConnected],
+      [11, 12, 13, 14],
+    );
+    assert.deepEqual(decodeMessageRow([`${hash}Tracker: [x]`], 0, "w"), {
+      hash: hash.toLowerCase(),
+      message: "Tracker: [x]",
+    });
+    assert.throws(
+      () => decodeMessageRow(["short"], 4, "w"),
+      /w: row 4: got an array of 1, expected one string: 40 hex digits, then d.message/,
+    );
+    assert.throws(
+      () => decodeNumbersRow([hash, 5], 2, "w"),
+      /row 2: the packed integers are a number/,
+    );
+    assert.deepEqual(numbersParams("v"), ["", "v", "d.hash=", listParams("v")[8]]);
+    assert.deepEqual(messageParams("v"), ["", "v", "cat=$d.hash=,$d.message="]);
   });
 });

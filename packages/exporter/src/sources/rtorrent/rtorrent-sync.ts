@@ -1,10 +1,10 @@
-// Turns rTorrent's full d.multicall2 list into torrent patches: diffs every row against what was sent last time.
+// Turns rTorrent's lists (the full one, or a poll's few changed rows) into torrent patches: diffs each row against what was sent last time.
 
 import { Interner } from "../../model/interner.ts";
 import { diffFields, sameList, type TableUpdate, TORRENT_FIELD_KEYS } from "../../model/patch.ts";
 import type { StateMapper } from "../../model/status.ts";
 import type { TorrentFields, TorrentPatch } from "../../model/torrent.ts";
-import type { ListedTorrent } from "./list-query.ts";
+import type { ListedNumbers, ListedTorrent } from "./list-query.ts";
 import { isTrackerMessage, rtorrentStatus } from "./states.ts";
 
 /** The record's fields rTorrent has: all but tags and seeding time. */
@@ -13,27 +13,62 @@ const KEYS = TORRENT_FIELD_KEYS.filter(
   (key): key is keyof Fields => key !== "tags" && key !== "seedingTime",
 );
 
-/** What was last sent for one torrent, and the poll that last listed it. */
-type Sent = Fields & { seen: number };
+/**
+ * What a row's fields are derived from besides the exported fields themselves: kept so that a
+ * narrow read (the integers only, or the message only) can re-derive status and tracker error.
+ */
+interface Inputs {
+  addedAt: number;
+  startedAt: number;
+  completedBytes: number;
+  started: boolean;
+  open: boolean;
+  active: boolean;
+  complete: boolean;
+  hashChecking: boolean;
+  hashing: number;
+}
+
+/** What was last sent for one torrent, what it was derived from, and the poll that last listed it. */
+type Sent = Fields & Inputs & { seen: number };
+
+/** A row's inputs without its trackers (the hosts are passed as they are kept). */
+type RowInputs = Omit<ListedTorrent, "hash" | "trackers">;
 
 const EMPTY: readonly string[] = Object.freeze([]);
+const EMPTY_SET: ReadonlySet<string> = new Set();
 
 /**
  * Keeps what was sent for every torrent and, for each poll's list, emits only what changed:
  * all fields for a torrent not seen before, the changed fields of a known one, the hashes no
  * longer listed. rTorrent has no change feed, so this is how a poll costs the table O(changes).
  *
- * A poll is `begin()`, `row()` for each item (rows can be fed as they are parsed), then `end()`.
- * If a poll fails half-way, `abort()`: the next one is then a full resync (`reset`), since the
- * state kept here may have moved ahead of what the table received.
+ * A full poll is `begin()`, `row()` for each item (rows can be fed as they are parsed), then
+ * `end()`: what is not listed is gone. A partial poll is `begin(true)`, then any of `row()` (a
+ * whole row), `numbers()` (the integers of a known torrent), `message()`, `remove()`, then
+ * `end()`: only those torrents change, and every "warm" torrent (one whose rates, peers or hash
+ * check were not zero) not read in this poll is `cooled`: its rates and peers set to 0 and its
+ * hash check to none. The caller guarantees that is the client's answer (it lists every torrent
+ * where one of them is not zero). If a poll fails half-way, `abort()`: the next one is then a
+ * full resync (`reset`), since the state kept here may have moved ahead of what the table
+ * received.
  */
 export class RtorrentSync {
   readonly #sent = new Map<string, Sent>();
   readonly #states: StateMapper;
   readonly #shared = new Interner();
+  /** Torrents whose rates, peers or hash check were not zero when last read. */
+  readonly #warm = new Set<string>();
+  /** Torrents whose `d.message` was not empty when last read. */
+  readonly #messaged = new Set<string>();
+  /** Known torrents with `d.state` 1 and with `d.complete` 1, kept as rows come and go. */
+  #started = 0;
+  #complete = 0;
   #epoch = 0;
   #reset = true;
   #open = false;
+  #partial = false;
+  #removed: string[] = [];
   #patches: TorrentPatch[] = [];
   /** Distinct hashes listed in the poll in progress. */
   #listed = 0;
@@ -49,77 +84,183 @@ export class RtorrentSync {
     return this.#sent.size;
   }
 
-  /** Sum of `d.up.rate` over every item of the last poll: payload bytes per second. */
+  /** Sum of `d.up.rate` over every item as of the last poll: payload bytes per second. */
   get uploadRate(): number {
     return this.#uploadRate;
   }
 
-  /** Sum of `d.down.rate` over every item of the last poll: payload bytes per second. */
+  /** Sum of `d.down.rate` over every item as of the last poll: payload bytes per second. */
   get downloadRate(): number {
     return this.#downloadRate;
   }
 
-  /** Starts a poll. */
-  begin(): void {
+  /** Whether the next poll must be a full one (the first, or the one after a failure). */
+  get needsFull(): boolean {
+    return this.#reset;
+  }
+
+  /** Whether a torrent is known (as of the last completed poll, or listed in this one). */
+  has(hash: string): boolean {
+    return this.#sent.has(hash);
+  }
+
+  /** How many known torrents are started (`d.state` 1) and complete (`d.complete` 1). */
+  counts(): { readonly started: number; readonly complete: number } {
+    return { started: this.#started, complete: this.#complete };
+  }
+
+  /** The hash of a known torrent that is open, in `directory` (or under it) if any is. */
+  openItem(directory: string): string | undefined {
+    const base = directory.replace(/\/+$/, "");
+    let any: string | undefined;
+    for (const [hash, sent] of this.#sent) {
+      if (!sent.open) continue;
+      if (base !== "" && (sent.savePath === base || sent.savePath.startsWith(`${base}/`)))
+        return hash;
+      any ??= hash;
+    }
+    return any;
+  }
+
+  /** Whether a known torrent is open (`d.is_open`). */
+  isOpen(hash: string): boolean {
+    return this.#sent.get(hash)?.open === true;
+  }
+
+  /**
+   * Starts a poll: a full one (everything not listed is gone), or with `partial` one that only
+   * reads what may have changed. A partial poll is refused while a full one is due.
+   */
+  begin(partial = false): void {
     if (this.#open) this.abort();
+    if (partial && this.#reset)
+      throw new Error("RtorrentSync: a partial poll while a full one is due");
     this.#open = true;
+    this.#partial = partial;
     this.#epoch++;
     this.#patches = [];
+    this.#removed = [];
     this.#listed = 0;
-    this.#uploadRate = 0;
-    this.#downloadRate = 0;
   }
 
   /** Takes one listed torrent. A hash listed twice in one poll counts once. */
   row(t: ListedTorrent): void {
     if (!this.#open) throw new Error("RtorrentSync.row() outside begin()/end()");
-    const fields = this.#map(t);
-    this.#uploadRate += fields.uploadRate;
-    this.#downloadRate += fields.downloadRate;
     const sent = this.#sent.get(t.hash);
-    if (sent === undefined) {
-      this.#listed++;
-      fields.seen = this.#epoch;
-      this.#sent.set(t.hash, fields);
-      this.#patches.push(full(t.hash, fields));
-      return;
-    }
-    if (sent.seen === this.#epoch) {
-      this.#uploadRate -= fields.uploadRate;
-      this.#downloadRate -= fields.downloadRate;
-      return;
-    }
-    sent.seen = this.#epoch;
-    this.#listed++;
-    if (this.#reset) {
-      fields.seen = this.#epoch;
-      this.#sent.set(t.hash, fields);
-      this.#patches.push(full(t.hash, fields));
-      return;
-    }
-    if (same(sent, fields)) return;
-    const patch = diffFields(t.hash, sent, fields, KEYS);
-    if (patch !== undefined) this.#patches.push(patch);
-    // Update the kept object rather than keep the new one: the kept ones are long-lived, and
-    // replacing them would leave garbage in the old generation on every poll.
-    Object.assign(sent, fields);
-    sent.seen = this.#epoch;
+    if (sent !== undefined && sent.seen === this.#epoch) return;
+    this.#take(t.hash, sent, this.#map(t, this.#hostsOf(t.trackers)));
   }
 
-  /** Ends a poll: the changes since the previous one, and every hash no longer listed. */
+  /**
+   * Takes the integers of a known torrent (its text fields and trackers as last read). False,
+   * and nothing done, for a hash not known: the caller must then read its whole row.
+   */
+  numbers(hash: string, n: ListedNumbers): boolean {
+    if (!this.#open) throw new Error("RtorrentSync.numbers() outside begin()/end()");
+    const sent = this.#sent.get(hash);
+    if (sent === undefined) return false;
+    if (sent.seen === this.#epoch) return true;
+    // Most hot torrents of a poll moved nothing since the last one (peers, but no bytes).
+    if (sameNumbers(sent, n)) {
+      sent.seen = this.#epoch;
+      this.#listed++;
+      return true;
+    }
+    const inputs: RowInputs = {
+      name: sent.name,
+      message: sent.message,
+      label: sent.category,
+      directory: sent.savePath,
+      addedAt: sent.addedAt,
+      ...n,
+    };
+    this.#take(hash, sent, this.#map(inputs, sent.trackerHosts));
+    return true;
+  }
+
+  /**
+   * Takes `d.message` of a known torrent, read in this poll (at the same moment as its other
+   * reads). False for a hash not known.
+   */
+  message(hash: string, message: string): boolean {
+    if (!this.#open) throw new Error("RtorrentSync.message() outside begin()/end()");
+    const sent = this.#sent.get(hash);
+    if (sent === undefined) return false;
+    if (sent.message === message) return true;
+    this.#update(hash, sent, this.#map({ ...inputsOf(sent), message }, sent.trackerHosts));
+    return true;
+  }
+
+  /**
+   * Takes `d.message` of every torrent that has one (read in this poll): the others' are empty.
+   * The torrents of `fresher` were read whole later in this poll and are left as that read them.
+   * False if a hash is not known (the others are taken all the same).
+   */
+  messages(
+    messages: ReadonlyMap<string, string>,
+    fresher: ReadonlySet<string> = EMPTY_SET,
+  ): boolean {
+    let known = true;
+    for (const hash of [...this.#messaged]) {
+      if (!messages.has(hash) && !fresher.has(hash)) this.message(hash, "");
+    }
+    for (const [hash, message] of messages) {
+      if (fresher.has(hash)) continue;
+      if (!this.message(hash, message)) known = false;
+    }
+    return known;
+  }
+
+  /** Turns the partial poll in progress into a full one: what it does not list is gone. */
+  widen(): void {
+    if (!this.#open) throw new Error("RtorrentSync.widen() outside begin()/end()");
+    this.#partial = false;
+  }
+
+  /** Drops a torrent the client no longer has (a partial poll's removals). */
+  remove(hash: string): void {
+    if (!this.#open) throw new Error("RtorrentSync.remove() outside begin()/end()");
+    const sent = this.#sent.get(hash);
+    if (sent === undefined) return;
+    this.#count(sent, -1);
+    this.#sent.delete(hash);
+    this.#warm.delete(hash);
+    this.#messaged.delete(hash);
+    this.#removed.push(hash);
+  }
+
+  /** Ends a poll: the changes since the previous one, and every hash no longer there. */
   end(): TableUpdate {
     if (!this.#open) throw new Error("RtorrentSync.end() without begin()");
     this.#open = false;
-    const removed: string[] = [];
-    // Every kept torrent listed again (the usual poll): nothing to look for.
-    if (this.#listed < this.#sent.size) {
+    const removed = this.#removed;
+    this.#removed = [];
+    if (this.#partial) {
+      for (const hash of this.#warm) {
+        const sent = this.#sent.get(hash) as Sent;
+        if (sent.seen !== this.#epoch) this.#cool(hash, sent);
+      }
+    } else if (this.#listed < this.#sent.size) {
+      // Every kept torrent listed again (the usual full poll): nothing to look for.
       for (const [hash, sent] of this.#sent) {
         if (sent.seen !== this.#epoch) {
           removed.push(hash);
+          this.#count(sent, -1);
           this.#sent.delete(hash);
+          this.#warm.delete(hash);
+          this.#messaged.delete(hash);
         }
       }
     }
+    let up = 0;
+    let down = 0;
+    for (const hash of this.#warm) {
+      const sent = this.#sent.get(hash) as Sent;
+      up += sent.uploadRate;
+      down += sent.downloadRate;
+    }
+    this.#uploadRate = up;
+    this.#downloadRate = down;
     const reset = this.#reset;
     this.#reset = false;
     const patches = this.#patches;
@@ -131,12 +272,71 @@ export class RtorrentSync {
   abort(): void {
     this.#open = false;
     this.#patches = [];
+    this.#removed = [];
     this.#reset = true;
   }
 
+  /** Keeps a read row: new, or changed fields of a known one. */
+  #take(hash: string, sent: Sent | undefined, fields: Sent): void {
+    this.#listed++;
+    fields.seen = this.#epoch;
+    if (sent === undefined || this.#reset) {
+      if (sent !== undefined) this.#count(sent, -1);
+      this.#count(fields, 1);
+      this.#sent.set(hash, fields);
+      this.#patches.push(full(hash, fields));
+      this.#classify(hash, fields);
+      return;
+    }
+    sent.seen = this.#epoch;
+    this.#update(hash, sent, fields);
+  }
+
+  /** Emits what differs between the kept row and `fields`, and keeps `fields` in it. */
+  #update(hash: string, sent: Sent, fields: Sent): void {
+    if (same(sent, fields)) return;
+    const patch = diffFields(hash, sent, fields, KEYS);
+    if (patch !== undefined) this.#patches.push(patch);
+    const seen = sent.seen;
+    // Update the kept object rather than keep the new one: the kept ones are long-lived, and
+    // replacing them would leave garbage in the old generation on every poll.
+    this.#count(sent, -1);
+    this.#count(fields, 1);
+    Object.assign(sent, fields);
+    sent.seen = seen;
+    this.#classify(hash, sent);
+  }
+
+  #count(sent: Sent, sign: 1 | -1): void {
+    if (sent.started) this.#started += sign;
+    if (sent.complete) this.#complete += sign;
+  }
+
+  #classify(hash: string, sent: Sent): void {
+    if (isWarm(sent)) this.#warm.add(hash);
+    else this.#warm.delete(hash);
+    if (sent.message !== "") this.#messaged.add(hash);
+    else this.#messaged.delete(hash);
+  }
+
+  /** A warm torrent the caller's list says is quiet now: no rates, no peers, no hash check. */
+  #cool(hash: string, sent: Sent): void {
+    const inputs: RowInputs = {
+      ...inputsOf(sent),
+      uploadRate: 0,
+      downloadRate: 0,
+      peersComplete: 0,
+      peersAccounted: 0,
+      peersConnected: 0,
+      skipRate: 0,
+      hashChecking: false,
+      hashing: 0,
+    };
+    this.#update(hash, sent, this.#map(inputs, sent.trackerHosts));
+  }
+
   /** The exported fields of a listed torrent, in the shape kept per torrent (`seen` left at 0). */
-  #map(t: ListedTorrent): Sent {
-    const hosts = this.#hostsOf(t.trackers);
+  #map(t: RowInputs, hosts: readonly string[]): Sent {
     return {
       name: t.name,
       status: rtorrentStatus(t, this.#states),
@@ -163,6 +363,14 @@ export class RtorrentSync {
       left: t.leftBytes,
       files: t.sizeFiles,
       skipRate: t.skipRate,
+      addedAt: t.addedAt,
+      startedAt: t.startedAt,
+      completedBytes: t.completedBytes,
+      open: t.open,
+      active: t.active,
+      complete: t.complete,
+      hashChecking: t.hashChecking,
+      hashing: t.hashing,
       seen: 0,
     };
   }
@@ -190,12 +398,87 @@ export class RtorrentSync {
   }
 }
 
+/** Whether a kept row was read from these very integers (then nothing derived from them changed). */
+function sameNumbers(s: Sent, n: ListedNumbers): boolean {
+  return (
+    n.uploadedBytes === s.uploaded &&
+    n.uploadRate === s.uploadRate &&
+    n.downloadRate === s.downloadRate &&
+    n.peersAccounted === s.leechers &&
+    n.peersComplete === s.seeds &&
+    n.downloadedBytes === s.downloaded &&
+    n.completedBytes === s.completedBytes &&
+    n.sizeBytes === s.size &&
+    n.ratio === s.ratio &&
+    n.started === s.started &&
+    n.open === s.open &&
+    n.active === s.active &&
+    n.complete === s.complete &&
+    n.hashChecking === s.hashChecking &&
+    n.hashing === s.hashing &&
+    n.startedAt === s.startedAt &&
+    n.finishedAt === s.completedOn &&
+    n.leftBytes === s.left &&
+    n.skipRate === s.skipRate &&
+    n.sizeFiles === s.files
+  );
+}
+
+/** Whether a torrent is one a quiet (unlisted) poll must cool: rates, peers or a hash check. */
+function isWarm(s: Sent): boolean {
+  return (
+    s.uploadRate !== 0 ||
+    s.downloadRate !== 0 ||
+    s.seeds !== 0 ||
+    s.leechers !== 0 ||
+    s.hashChecking ||
+    s.hashing !== 0 ||
+    s.skipRate !== 0
+  );
+}
+
+/**
+ * A kept row's inputs, as last read: its integers as far as they are kept. Completed and
+ * downloaded bytes come back from progress and the total, the ratio as sent.
+ */
+function inputsOf(s: Sent): RowInputs {
+  return {
+    name: s.name,
+    message: s.message,
+    label: s.category,
+    directory: s.savePath,
+    addedAt: s.addedAt,
+    sizeBytes: s.size,
+    completedBytes: s.completedBytes,
+    uploadedBytes: s.uploaded,
+    downloadedBytes: s.downloaded,
+    uploadRate: s.uploadRate,
+    downloadRate: s.downloadRate,
+    ratio: s.ratio,
+    started: s.started,
+    open: s.open,
+    active: s.active,
+    complete: s.complete,
+    hashChecking: s.hashChecking,
+    hashing: s.hashing,
+    startedAt: s.startedAt,
+    finishedAt: s.completedOn,
+    peersComplete: s.seeds,
+    peersAccounted: s.leechers,
+    leftBytes: s.left,
+    sizeFiles: s.files,
+    skipRate: s.skipRate,
+    // Not kept: only the peer census reads it, from the rows of the poll that lists the item.
+    peersConnected: 0,
+  };
+}
+
 /**
  * Whether no exported field changed: what most torrents of most polls answer. Spelled out field
  * by field because it runs for every torrent of every poll, and a loop over KEYS reads 18
  * property names through one (megamorphic, several times slower) keyed access site.
  */
-function same(sent: Sent, f: Fields): boolean {
+function same(sent: Sent, f: Sent): boolean {
   return (
     f.name === sent.name &&
     f.status === sent.status &&
@@ -218,7 +501,15 @@ function same(sent: Sent, f: Fields): boolean {
     f.started === sent.started &&
     f.left === sent.left &&
     f.files === sent.files &&
-    f.skipRate === sent.skipRate
+    f.skipRate === sent.skipRate &&
+    f.addedAt === sent.addedAt &&
+    f.open === sent.open &&
+    f.active === sent.active &&
+    f.complete === sent.complete &&
+    f.hashChecking === sent.hashChecking &&
+    f.hashing === sent.hashing &&
+    f.completedBytes === sent.completedBytes &&
+    f.startedAt === sent.startedAt
   );
 }
 

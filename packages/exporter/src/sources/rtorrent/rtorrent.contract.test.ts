@@ -574,6 +574,185 @@ async function assertDht(rt: RtorrentInstance, session: SessionCounters, on: boo
   }
 }
 
+/** Every exported field of every row equals rTorrent's own answer, and nothing else is in the table. */
+function assertMatches(table: TorrentTable, list: readonly Raw[], when: string): void {
+  assert.equal(table.size, list.length, `${when}: as many torrents as rTorrent has`);
+  for (const raw of list) {
+    const row = table.get(raw.hash);
+    assert.ok(row, `${when}: ${raw.name} is in the table`);
+    const expected = {
+      name: raw.name,
+      size: raw.size,
+      uploaded: raw.uploaded,
+      downloaded: raw.downloaded,
+      uploadRate: raw.upRate,
+      downloadRate: raw.downRate,
+      ratio: raw.ratio / 1000,
+      progress: raw.complete === 1 ? 1 : raw.completed / raw.size,
+      category: decodeURIComponent(raw.label),
+      savePath: raw.directory,
+      message: raw.message,
+      completedOn: raw.finished,
+      seeds: raw.seeds,
+      leechers: raw.leechers,
+    };
+    const actual = Object.fromEntries(
+      Object.keys(expected).map((k) => [k, row[k as keyof typeof row]]),
+    );
+    assert.deepEqual(actual, expected, `${when}: ${raw.name}`);
+  }
+}
+
+describe("rTorrent source: a change to a quiet torrent is seen at the next poll, without a full list", {
+  timeout: 300_000,
+}, () => {
+  let dir: { path: string; remove(): Promise<void> };
+  let rt: RtorrentInstance;
+  let seeding: GeneratedTorrent[];
+  let unchecked: GeneratedTorrent;
+  let later: GeneratedTorrent;
+
+  before(async () => {
+    dir = await tempDir("rt-quiet");
+    rt = await startRtorrent({ transport: "tcp" });
+    const announce = [`http://127.0.0.1:${await freePort()}/announce?passkey=${PASSKEY}`];
+    seeding = await makeTorrents({ dir: dir.path, count: 4, size: SIZE, announce });
+    [unchecked, later] = (await makeTorrents({
+      dir: dir.path,
+      count: 2,
+      size: SIZE,
+      prefix: "extra",
+      announce,
+    })) as [GeneratedTorrent, GeneratedTorrent];
+    const payloadDir = seeding[0]?.payloadDir as string;
+    await rt.addTorrents(seeding, { start: true, directory: payloadDir });
+    // Loaded stopped on its data: incomplete until a start checks it.
+    await rt.addTorrents([unchecked], { directory: payloadDir });
+  });
+  after(async () => {
+    await rt?.stop();
+    await dir?.remove();
+  });
+
+  it("stop, pause, error, erase, add, finish and restart, each seen by the next poll", async () => {
+    const { source, unknown } = newSource(rt.url);
+    const table = newTable();
+    const h = (t: GeneratedTorrent) => t.infoHash.toUpperCase();
+    const step = async (when: string) => {
+      const result = await poll(source);
+      table.apply(result);
+      assertMatches(table, await rawList(rt), when);
+      return result;
+    };
+    const [a, b, c, d] = seeding as [
+      GeneratedTorrent,
+      GeneratedTorrent,
+      GeneratedTorrent,
+      GeneratedTorrent,
+    ];
+    try {
+      await waitFor("the seeding torrents to be open and checked", async () =>
+        (await rawList(rt)).filter((r) => r.complete === 1).length === 4 ? true : undefined,
+      );
+      await step("first poll");
+      assert.equal(source.fullLists, 1);
+
+      await rt.call("d.stop", h(a));
+      await step("after d.stop");
+      assert.equal(table.get(a.infoHash)?.status, S.Paused);
+
+      await rt.call("d.pause", h(b));
+      await step("after d.pause");
+      assert.equal(table.get(b.infoHash)?.status, S.Paused);
+
+      await rt.call("d.message.set", h(c), 'Tracker: [Failure reason "Unregistered torrent"]');
+      await step("after a tracker error");
+      assert.equal(table.get(c.infoHash)?.trackerError, true);
+      await rt.call("d.message.set", h(c), "");
+      await step("after the error cleared");
+      assert.equal(table.get(c.infoHash)?.trackerError, false);
+      await rt.call("d.message.set", h(d), "Storage error: [disk full]");
+      await step("after a local error");
+      assert.equal(table.get(d.infoHash)?.status, S.Errored);
+
+      await rt.call("d.erase", h(c));
+      const erased = await step("after d.erase");
+      assert.deepEqual(erased.removed, [c.infoHash]);
+
+      await rt.addTorrents([later]);
+      await step("after an add");
+      assert.ok(table.get(later.infoHash));
+
+      await rt.call("d.erase", h(later));
+      await rt.addTorrents([later]);
+      await step("after an erase and an add of the same torrent");
+
+      assert.equal(table.get(unchecked.infoHash)?.progress, 0);
+      await rt.call("d.start", h(unchecked));
+      await waitFor("the started torrent's check to finish it", async () =>
+        (await rawList(rt)).find((r) => r.hash === unchecked.infoHash)?.complete === 1
+          ? true
+          : undefined,
+      );
+      await step("after it finished");
+      assert.equal(table.get(unchecked.infoHash)?.progress, 1);
+
+      await rt.call("d.start", h(a));
+      await step("after d.start");
+      assert.notEqual(table.get(a.infoHash)?.status, S.Paused);
+      assert.equal(source.fullLists, 1, "every change above was seen without a full list");
+
+      // rTorrent forgets views and handlers when it restarts: the source installs them again.
+      await rt.restart();
+      await step("after rTorrent restarted");
+      assert.equal(source.fullLists, 2);
+      await rt.call("d.stop", h(d));
+      await step("after d.stop, rTorrent restarted");
+      assert.equal(source.fullLists, 2, "the views are back: no full list");
+
+      // A label set on a quiet torrent fires no event: the periodic full list shows it.
+      await rt.call("d.custom1.set", h(b), "later");
+      await poll(source).then((r) => table.apply(r));
+      assert.equal(table.get(b.infoHash)?.category, "", "not seen before the full list");
+      assert.deepEqual(unknown, []);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it("reads the whole list again after the full-list interval, and shows a label then", async () => {
+    let now = 1_000_000;
+    const session = createSessionCounters();
+    const source = new RtorrentSource(
+      { url: rt.url, fullListEveryMs: 60_000, now: () => now },
+      { target: "interval", session, onUnknownState: () => {} },
+    );
+    const table = newTable();
+    const [, b] = seeding as [GeneratedTorrent, GeneratedTorrent];
+    try {
+      table.apply(await poll(source));
+      await rt.call("d.custom1.set", b.infoHash.toUpperCase(), "films");
+      now += 10_000;
+      table.apply(await poll(source));
+      assert.equal(source.fullLists, 1);
+      now += 50_000;
+      table.apply(await poll(source));
+      assert.equal(source.fullLists, 2, "a full list once the interval is over");
+      assertMatches(table, await rawList(rt), "after the full list");
+      assert.equal(table.get(b.infoHash)?.category, "films");
+      now += 51_000;
+      table.apply(await poll(source));
+      assert.equal(
+        source.fullLists,
+        3,
+        "more than 50 s since the last read: rates may hide a move",
+      );
+    } finally {
+      await source.close();
+    }
+  });
+});
+
 describe("rTorrent source against bad answers and limits", { timeout: 120_000 }, () => {
   it("gives SourceProtocolError for a server that answers garbage", async () => {
     const server = createServer((socket) => {
@@ -586,6 +765,7 @@ describe("rTorrent source against bad answers and limits", { timeout: 120_000 },
     try {
       await assert.rejects(poll(source), (error: unknown) => {
         assert.ok(error instanceof SourceProtocolError, String(error));
+        // The views' system.multicall got garbage too: the whole list is asked for all the same.
         assert.match(
           error.message,
           /d\.multicall2: malformed XML-RPC response: expected <methodResponse>/,
@@ -624,7 +804,14 @@ describe("rTorrent source against bad answers and limits", { timeout: 120_000 },
         "no item is open: no figure rather than a wrong one",
       );
       assert.ok(source.bytesReceived > 1000);
-      assert.equal(source.requests, 2, "one d.multicall2 and one system.multicall per poll");
+      assert.equal(source.requests, 3, "views installed, the whole list, the globals");
+      await poll(source);
+      assert.equal(
+        source.requests,
+        8,
+        "then two system.multicalls of changes, the two views streamed, the globals",
+      );
+      assert.equal(source.fullLists, 1);
       await small.close();
       await source.close();
     } finally {
