@@ -250,8 +250,7 @@ describe("seedwatch with real qBittorrents, a real tracker, real transfers and a
   });
 
   it("reloads on SIGHUP and POST /-/reload, and keeps running on a bad file", async () => {
-    const good =
-      GLOBAL + "targets:\n" + target("seeder", swarm.seeder) + target("leecher", swarm.leecher);
+    const good = `${GLOBAL}targets:\n${target("seeder", swarm.seeder)}${target("leecher", swarm.leecher)}`;
     await seedwatch.writeConfig(`${good}  - { name: broken, type: qbittorrent }\n`);
     seedwatch.daemon.signal("SIGHUP");
     const failed = await checks.waitForSamples(

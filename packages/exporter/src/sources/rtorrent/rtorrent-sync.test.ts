@@ -449,11 +449,7 @@ describe("RtorrentSync partial polls", () => {
 describe("the narrow lists", () => {
   it("decode the integers and the messages with their hashes", () => {
     const hash = "AB".repeat(20);
-    const n = decodeNumbersRow(
-      [hash, "1:2:3:4:5:6:1500:1:1:0:1:0:0:7:8:9:10:11:12:13:14"],
-      0,
-      "w",
-    );
+    const n = decodeNumbersRow([hash, "1:2:3:4:5:6:1500:1:1:0:1:0:0:7:8:9:10:11:12:13:14"], 0, "w");
     assert.equal(n.hash, hash.toLowerCase());
     assert.deepEqual(
       [n.numbers.sizeBytes, n.numbers.ratio, n.numbers.active, n.numbers.peersAccounted],
