@@ -619,7 +619,7 @@ describe("TorrentTable", () => {
       patches: [{ hash: "new", status: TorrentStatus.Errored }],
     });
     poll(first, storage, { reset: false, removed: ["old"], patches: [] });
-    const once = { added: 1, finished: 1, removed: 1, errored: 1 };
+    const once = { ...emptyEvents(), added: 1, finished: 1, removed: 1, errored: 1 };
     assert.deepEqual(first.events, once);
     assert.deepEqual(first.trackerEvents.get("a.example"), once);
 
@@ -640,14 +640,14 @@ describe("TorrentTable", () => {
       removed: [],
       patches: [torrent("later"), torrent("old", { progress: 1 })],
     });
-    assert.deepEqual(third.events, { added: 3, finished: 1, removed: 2, errored: 1 });
+    assert.deepEqual(third.events, { ...once, added: 3, removed: 2 });
     const fourth = new TorrentTable(namer, { restored: storage.snapshot() });
     poll(fourth, storage, {
       reset: true,
       removed: [],
       patches: [torrent("later"), torrent("old", { progress: 1 })],
     });
-    assert.deepEqual(fourth.events, { added: 3, finished: 1, removed: 2, errored: 1 });
+    assert.deepEqual(fourth.events, { ...once, added: 3, removed: 2 });
     assert.deepEqual(storage.events.get("a.example"), fourth.events);
   });
 
@@ -661,13 +661,25 @@ describe("TorrentTable", () => {
     });
     table.apply({ reset: false, removed: ["1"], patches: [] });
     assert.deepEqual(table.trackerEvents.get("b.example"), {
+      ...emptyEvents(),
       added: 1,
-      finished: 0,
       removed: 1,
-      errored: 0,
     });
     assert.equal(table.trackerEvents.get("a.example")?.added, 1);
     assert.equal(table.trackerFigures.has("b.example"), false);
-    assert.deepEqual(table.events, { added: 2, finished: 0, removed: 1, errored: 0 });
+    assert.deepEqual(table.events, { ...emptyEvents(), added: 2, removed: 1 });
+  });
+
+  it("counts a torrent closed and opened again (rTorrent's d.is_open), once each, not a new one", () => {
+    const table = new TorrentTable(namer);
+    table.apply({ reset: true, removed: [], patches: [torrent("1"), torrent("2")] });
+    table.apply({ reset: false, removed: [], patches: [{ hash: "1", open: false }] });
+    table.apply({ reset: false, removed: [], patches: [{ hash: "1", name: "renamed" }] });
+    assert.deepEqual(table.events, { ...emptyEvents(), closed: 1 });
+    table.apply({ reset: false, removed: [], patches: [{ hash: "1", open: true }] });
+    // Added closed: no event but added (a client without an open state lists every one open).
+    table.apply({ reset: false, removed: [], patches: [torrent("3", { open: false })] });
+    assert.deepEqual(table.events, { ...emptyEvents(), added: 1, opened: 1, closed: 1 });
+    assert.deepEqual(table.trackerEvents.get("a.example"), table.events);
   });
 });

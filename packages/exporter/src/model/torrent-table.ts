@@ -346,6 +346,7 @@ export class TorrentTable {
     const oldTracker = row.tracker;
     const oldUploaded = row.uploaded;
     const oldDownloaded = row.downloaded;
+    const wasOpen = row.open;
     Object.assign(row, patch);
     row.tracker = this.#namer.identify(row.trackerHosts, row.category, oldTracker);
     const moved = row.tracker !== oldTracker;
@@ -360,6 +361,7 @@ export class TorrentTable {
     const after = this.#add(state);
     if (after & ~before & ClassFlag.Complete) this.#count(row.tracker, "finished");
     if (after & ~before & ClassFlag.Errored) this.#count(row.tracker, "errored");
+    if (row.open !== wasOpen) this.#count(row.tracker, row.open ? "opened" : "closed");
     if (moved || row.uploaded !== oldUploaded || row.downloaded !== oldDownloaded) {
       this.#ledger.touchTorrent(row.hash);
       if (moved || row.uploaded > oldUploaded || row.downloaded > oldDownloaded)

@@ -48,6 +48,11 @@ export interface TorrentRecord {
   readonly files: number;
   /** Bytes per second received but not wanted (rTorrent's `d.skip.rate`); 0 elsewhere. */
   readonly skipRate: number;
+  /**
+   * Whether the client holds the torrent open (rTorrent's `d.is_open`: its files and its place in
+   * the swarm; `d.close` closes it); true where the client has no such state.
+   */
+  readonly open: boolean;
 }
 
 /** Every field of a torrent but its hash. */
@@ -82,4 +87,5 @@ export const EMPTY_TORRENT: TorrentFields = Object.freeze({
   left: 0,
   files: 0,
   skipRate: 0,
+  open: true,
 });

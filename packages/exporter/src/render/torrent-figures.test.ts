@@ -79,6 +79,25 @@ describe("the torrent figures", () => {
     assert.equal(value(`pt_tracker_ratio_count{${t},tracker="b.example"}`), 0, "unknown ratio");
   });
 
+  it("exports opened and closed for rTorrent only, the one client with an open state", () => {
+    const events = (type: string) =>
+      [
+        ...encode(render(type, "4.0.6"), "text").matchAll(
+          /^pt_torrent_events_total\{.*event="(\w+)"\}/gm,
+        ),
+      ].map((m) => m[1]);
+    assert.deepEqual(events("rtorrent"), [
+      "added",
+      "finished",
+      "removed",
+      "errored",
+      "opened",
+      "closed",
+    ]);
+    for (const type of ["qbittorrent", "transmission", "deluge"])
+      assert.deepEqual(events(type), ["added", "finished", "removed", "errored"], type);
+  });
+
   it("exports every listed tracker's events from the start, at 0", () => {
     const t = new TorrentTable(new TrackerNamer({ rename: {}, categoryAsTracker: false }));
     t.apply({ reset: true, removed: [], patches: [torrent("1", {})] });

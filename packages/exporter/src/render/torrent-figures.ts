@@ -53,7 +53,7 @@ export const TORRENT_FIGURES = {
   }),
   torrentEvents: defineCounter({
     name: "pt_torrent_events_total",
-    help: "Torrent events seedwatch saw, each counted once, kept across its restarts: added, finished, removed, errored.",
+    help: "Torrent events seedwatch saw, each counted once, kept across its restarts: added, finished, removed, errored (and opened, closed on rTorrent).",
     labelNames: [...T, "event"],
   }),
   trackerTorrentEvents: defineCounter({
@@ -80,6 +80,8 @@ export interface FigureSupport {
   readonly files: boolean;
   /** A skip rate (only rTorrent). */
   readonly skipRate: boolean;
+  /** Torrents opened and closed apart from started and stopped (only rTorrent's `d.is_open`). */
+  readonly openClose: boolean;
 }
 
 /** What a client of `type` at `version` reports of the figures not every client has. */
@@ -91,6 +93,7 @@ export function figureSupport(type: string, version: string | undefined): Figure
       type === "deluge" ||
       (type === "transmission" && Number.isFinite(major) && major >= 4),
     skipRate: type === "rtorrent",
+    openClose: type === "rtorrent",
   };
 }
 
@@ -102,6 +105,10 @@ const EVENT_LABEL_SETS = TORRENT_EVENTS.map((event) => ({
   event,
   labels: renderLabels(["event"], [event]),
 }));
+/** The events of a client without an open state of its own: opened and closed left out. */
+const COMMON_EVENT_LABEL_SETS = EVENT_LABEL_SETS.filter(
+  ({ event }) => event !== "opened" && event !== "closed",
+);
 
 const PEER_LABEL_SETS = PEER_KINDS.map((kind) => ({
   kind,
@@ -135,8 +142,9 @@ export function renderTorrentFigures(
   w.family(F.leftBytes).sample(head, sizes.left);
   if (support.files) w.family(F.files).sample(head, sizes.files);
   if (support.skipRate) w.family(F.skipSpeedBytes).sample(head, sizes.skipRate);
+  const eventSets = support.openClose ? EVENT_LABEL_SETS : COMMON_EVENT_LABEL_SETS;
   const events = w.family(F.torrentEvents);
-  for (const { event, labels } of EVENT_LABEL_SETS)
+  for (const { event, labels } of eventSets)
     events.sample(joinLabels(head, labels), table.events[event]);
 
   const trackerClasses = w.family(F.trackerClassTorrents);
@@ -160,7 +168,7 @@ export function renderTorrentFigures(
   const trackerEvents = w.family(F.trackerTorrentEvents);
   const renderEvents = (tracker: string, counts: Readonly<Record<string, number>> | undefined) => {
     const labels = joinLabels(head, renderLabels(["tracker"], [tracker]));
-    for (const { event, labels: ev } of EVENT_LABEL_SETS)
+    for (const { event, labels: ev } of eventSets)
       trackerEvents.sample(joinLabels(labels, ev), counts?.[event] ?? 0);
   };
   for (const [tracker, counts] of table.trackerEvents) renderEvents(tracker, counts);

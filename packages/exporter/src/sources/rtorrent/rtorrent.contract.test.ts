@@ -634,7 +634,7 @@ describe("rTorrent source: a change to a quiet torrent is seen at the next poll,
     await dir?.remove();
   });
 
-  it("stop, pause, error, erase, add, finish and restart, each seen by the next poll", async () => {
+  it("stop, close, open, pause, error, erase, add, finish and restart, each seen by the next poll", async () => {
     const { source, unknown } = newSource(rt.url);
     const table = newTable();
     const h = (t: GeneratedTorrent) => t.infoHash.toUpperCase();
@@ -660,6 +660,14 @@ describe("rTorrent source: a change to a quiet torrent is seen at the next poll,
       await rt.call("d.stop", h(a));
       await step("after d.stop");
       assert.equal(table.get(a.infoHash)?.status, S.Paused);
+      await rt.call("d.close", h(a));
+      await step("after d.close");
+      assert.equal(table.get(a.infoHash)?.open, false);
+      assert.equal(table.events.closed, 1);
+      await rt.call("d.open", h(a));
+      await step("after d.open");
+      assert.equal(table.get(a.infoHash)?.open, true);
+      assert.deepEqual([table.events.opened, table.events.closed], [1, 1]);
 
       await rt.call("d.pause", h(b));
       await step("after d.pause");

@@ -81,6 +81,7 @@ describe("TransmissionSync", () => {
         left: 0,
         files: 0,
         skipRate: 0,
+        open: true,
       },
     );
     assert.equal(seeding.addedOn, 1795326167);
@@ -186,7 +187,7 @@ describe("TransmissionSync", () => {
     assert.equal(recent.patches.length, 1);
     assert.equal(recent.patches[0]?.hash, hash(2));
     assert.equal(recent.patches[0]?.status, S.Stalled);
-    assert.equal(Object.keys(recent.patches[0] ?? {}).length, 25, "hash and all 24 fields");
+    assert.equal(Object.keys(recent.patches[0] ?? {}).length, 26, "hash and all 25 fields");
   });
 
   it("keeps tracker views across recently-active rows, and completes new torrents' trackers", () => {
@@ -218,7 +219,7 @@ describe("TransmissionSync", () => {
     const b = changes.patches.find((p) => p.hash === hash(2));
     assert.deepEqual(b?.trackerHosts, ["u.example"]);
     assert.equal(b?.trackerError, false);
-    assert.equal(Object.keys(b ?? {}).length, 25);
+    assert.equal(Object.keys(b ?? {}).length, 26);
     assert.deepEqual(changes.patches.find((p) => p.hash === hash(3))?.trackerHosts, []);
     assert.equal(
       changes.patches.some((p) => p.hash === hash(9)),

@@ -262,6 +262,7 @@ export class TransmissionSync {
       // fileCount is Transmission 4.0's; 3.x has only the file list, which is not asked for.
       files: Math.max(0, num("fileCount", 0)),
       skipRate: 0,
+      open: true,
     };
     return {
       id,
