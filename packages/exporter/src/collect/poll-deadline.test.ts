@@ -32,6 +32,17 @@ describe("PollDeadline", () => {
     assert.equal(syncLimit(60 * SECOND), 1800 * SECOND);
   });
 
+  // A target driven by a clock that a test (or a stalled time source) does not move: the poll
+  // still ends once its timeout has passed on the timer.
+  it("ends a poll by its timer when the injected clock stands still", () => {
+    const steady = deadline(undefined);
+    const sync = deadline(syncLimit(10 * SECOND));
+    mock.timers.tick(10 * SECOND);
+    assert.equal(steady.signal.aborted, true);
+    assert.equal(steady.expired, "no answer within 10 s");
+    assert.equal(sync.signal.aborted, true, "a sync where nothing arrives ends too");
+  });
+
   it("ends a steady poll at the timeout, whatever arrives", () => {
     const d = deadline(undefined);
     advance(9 * SECOND);

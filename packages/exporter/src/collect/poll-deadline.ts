@@ -41,6 +41,8 @@ export class PollDeadline {
   readonly #endsAt: number;
   #quietUntil: number;
   #lastBytes: number;
+  /** The time the timer has seen pass: at least its delay went by each time it fired. */
+  #timerNow: number;
   #timer: NodeJS.Timeout | undefined;
   #progressed = false;
   #extended = false;
@@ -52,6 +54,7 @@ export class PollDeadline {
     this.#endsAt = this.#startedAt + (options.limit ?? options.timeout);
     this.#quietUntil = this.#startedAt + options.timeout;
     this.#lastBytes = options.bytes();
+    this.#timerNow = this.#startedAt;
     this.#arm(this.#startedAt);
   }
 
@@ -91,7 +94,9 @@ export class PollDeadline {
 
   /** `rows`: a source reported rows; otherwise the timer fired. */
   #check(rows: boolean): void {
-    const now = this.#options.now();
+    // The later of the injected clock and the timer's: a clock that a test moves by hand (or one
+    // that stands still) must not keep a poll from timing out in real time.
+    const now = Math.max(this.#options.now(), this.#timerNow);
     const bytes = this.#options.bytes();
     const arrived = rows || bytes !== this.#lastBytes;
     this.#lastBytes = bytes;
@@ -123,7 +128,11 @@ export class PollDeadline {
   #arm(now: number): void {
     clearTimeout(this.#timer);
     const endsAt = Math.min(this.#quietUntil, this.#endsAt);
-    this.#timer = setTimeout(() => this.#check(false), Math.max(0, endsAt - now));
+    const delay = Math.max(0, endsAt - now);
+    this.#timer = setTimeout(() => {
+      this.#timerNow = Math.max(this.#timerNow, now + delay);
+      this.#check(false);
+    }, delay);
     this.#timer.unref();
   }
 }

@@ -263,9 +263,30 @@ describe("CounterStore", () => {
     };
     try {
       assert.equal(run(["a", "b"]).added, 0, "a first poll finds torrents, it does not add them");
-      assert.deepEqual(run(["a", "b"]), { added: 0, finished: 0, removed: 0, errored: 0, opened: 0, closed: 0 });
-      assert.deepEqual(run(["a", "c"]), { added: 1, finished: 0, removed: 1, errored: 0, opened: 0, closed: 0 });
-      assert.deepEqual(run(["a", "c"]), { added: 1, finished: 0, removed: 1, errored: 0, opened: 0, closed: 0 });
+      assert.deepEqual(run(["a", "b"]), {
+        added: 0,
+        finished: 0,
+        removed: 0,
+        errored: 0,
+        opened: 0,
+        closed: 0,
+      });
+      assert.deepEqual(run(["a", "c"]), {
+        added: 1,
+        finished: 0,
+        removed: 1,
+        errored: 0,
+        opened: 0,
+        closed: 0,
+      });
+      assert.deepEqual(run(["a", "c"]), {
+        added: 1,
+        finished: 0,
+        removed: 1,
+        errored: 0,
+        opened: 0,
+        closed: 0,
+      });
     } finally {
       await dir.remove();
     }
