@@ -670,6 +670,20 @@ describe("TorrentTable", () => {
     assert.deepEqual(table.events, { ...emptyEvents(), added: 2, removed: 1 });
   });
 
+  it("counts an added torrent that arrives complete as finished only when it downloaded bytes", () => {
+    const table = new TorrentTable(namer);
+    table.apply({ reset: true, removed: [], patches: [] });
+    table.apply({
+      reset: false,
+      removed: [],
+      patches: [
+        torrent("fast", { progress: 1, downloaded: 1024 }),
+        torrent("seed", { progress: 1, downloaded: 0 }),
+      ],
+    });
+    assert.deepEqual(table.events, { ...emptyEvents(), added: 2, finished: 1 });
+  });
+
   it("counts a torrent closed and opened again (rTorrent's d.is_open), once each, not a new one", () => {
     const table = new TorrentTable(namer);
     table.apply({ reset: true, removed: [], patches: [torrent("1"), torrent("2")] });

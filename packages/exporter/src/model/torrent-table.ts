@@ -123,7 +123,8 @@ interface RowState {
  * listed that was neither listed before nor listed when seedwatch last stopped (the first list of
  * a target never polled is what was there, not added; a removed torrent that comes back is added
  * again); `removed` when it leaves the list, or when the first complete list after a restart lacks
- * it; `finished` when a listed torrent becomes complete; `errored` when it enters an error. Their
+ * it; `finished` when a listed torrent becomes complete, or an added one is complete with bytes
+ * downloaded (it finished between two polls); `errored` when it enters an error. Their
  * counts are saved with the counters, in the same changes, so a restart (or a kill -9) neither
  * loses nor repeats one that storage holds.
  */
@@ -333,8 +334,13 @@ export class TorrentTable {
       baseDownloaded: known === undefined ? 0 : Math.min(known.downloaded, row.downloaded),
     };
     this.#rows.set(row.hash, state);
-    this.#add(state);
-    if (added) this.#count(row.tracker, "added");
+    const classes = this.#add(state);
+    if (added) {
+      this.#count(row.tracker, "added");
+      // Added and downloaded to the end between two polls (a small torrent on a fast link): it
+      // finished, though never seen unfinished. One added on complete data downloaded nothing.
+      if (classes & ClassFlag.Complete && row.downloaded > 0) this.#count(row.tracker, "finished");
+    }
     this.#ledger.touchTorrent(row.hash);
     if (row.uploaded > state.baseUploaded || row.downloaded > state.baseDownloaded)
       this.#ledger.touchTracker(row.tracker);
