@@ -186,6 +186,8 @@ export class RtorrentSimulator {
   #downTotal = 1_000_000_000;
   /** Requests answered, and the `d.multicall2` rows sent (the simulator's own work). */
   requests = 0;
+  /** `p.multicall` calls answered so far (one per item a peer census asks about). */
+  peerCalls = 0;
   rows = 0;
 
   constructor(options: RtorrentSimulatorOptions) {
@@ -640,6 +642,7 @@ export class RtorrentSimulator {
    * (`p.is_encrypted` 1, the other flags 0); a `cat=$p.*=,...` command gives them as one string.
    */
   #peers(target: string, commands: readonly string[]): string {
+    this.peerCalls++;
     const t = this.#byHash.get(target.toUpperCase());
     if (t === undefined) throw new Fault(-501, "Could not find info-hash.");
     const rows: string[] = [];

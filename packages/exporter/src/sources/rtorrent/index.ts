@@ -66,6 +66,12 @@ export interface RtorrentOptions {
    * 10,000, about 7 MB); more, and it reads the whole list instead, which streams.
    */
   readonly touchedHeld?: number;
+  /**
+   * Least time between two peer censuses (default 1 minute). A census asks every item with
+   * connected peers (thousands on a big box), so `pt_peers` is counted at most this often and
+   * the last counts are kept in between.
+   */
+  readonly peerCensusEveryMs?: number;
   /** The clock (tests). */
   readonly now?: () => number;
 }
@@ -73,6 +79,7 @@ export interface RtorrentOptions {
 /** The longest time between two reads for the `hot` view to hold every torrent that moved: rTorrent's rate window is 60 s, in whole seconds. */
 const QUIET_WINDOW_MS = 50_000;
 const FULL_LIST_EVERY_MS = 10 * 60_000;
+const PEER_CENSUS_EVERY_MS = 60_000;
 /** More touched torrents than this (about 7 MB of rows) are read with the whole list, which streams. */
 const TOUCHED_HELD = 10_000;
 
@@ -132,6 +139,9 @@ export class RtorrentSource implements TorrentSource {
   #freeSpaceItem: string | undefined;
   /** Items of the last list with connected peers (seeds or leechers). */
   #withPeers: string[] = [];
+  readonly #censusEveryMs: number;
+  #lastCensus = Number.NEGATIVE_INFINITY;
+  #census: PeerCounts | undefined;
   /** Whether our views and handlers are in place in rTorrent (as far as we know). */
   #armed = false;
   #lastRead = Number.NEGATIVE_INFINITY;
@@ -157,6 +167,7 @@ export class RtorrentSource implements TorrentSource {
     this.#limits = options.limits ?? {};
     this.#views = changeViews(context.target);
     this.#fullEveryMs = options.fullListEveryMs ?? FULL_LIST_EVERY_MS;
+    this.#censusEveryMs = options.peerCensusEveryMs ?? PEER_CENSUS_EVERY_MS;
     this.#now = options.now ?? Date.now;
     this.#touchedHeld = options.touchedHeld ?? TOUCHED_HELD;
   }
@@ -424,9 +435,19 @@ export class RtorrentSource implements TorrentSource {
   /**
    * Connected peers by kind: a `p.multicall` for each item with peers, CENSUS_BATCH items per
    * round trip; none asked when no item has peers, and no census (undefined) past MAX_PEER_ITEMS
-   * such items.
+   * such items. At most one census per `peerCensusEveryMs`: the last counts in between.
    */
   async #peers(signal: AbortSignal): Promise<PeerCounts | undefined> {
+    const now = this.#now();
+    if (this.#census !== undefined && now - this.#lastCensus < this.#censusEveryMs) {
+      return this.#census;
+    }
+    this.#census = await this.#countPeers(signal);
+    this.#lastCensus = now;
+    return this.#census;
+  }
+
+  async #countPeers(signal: AbortSignal): Promise<PeerCounts | undefined> {
     const hashes = this.#withPeers;
     if (hashes.length > MAX_PEER_ITEMS) return undefined;
     const where = `${this.#transport.endpoint} p.multicall`;

@@ -134,6 +134,32 @@ describe("RtorrentSource over views, against a simulated rTorrent changed at ran
     });
   }
 
+  it("counts peers at most once a minute, and keeps the last counts in between", async () => {
+    const sim = new RtorrentSimulator({ torrents: 10, churn: 0 });
+    const url = await sim.listen();
+    let now = 1_000_000;
+    const source = new RtorrentSource(
+      { url, now: () => now },
+      { target: "peers", session: createSessionCounters(), onUnknownState: () => {} },
+    );
+    try {
+      sim.transfer(sim.torrents[0] as SimTorrent, 1000, 3000);
+      const first = await source.poll(AbortSignal.timeout(10_000));
+      assert.equal(sim.peerCalls, 1, "one item with peers: one p.multicall");
+      assert.ok((first.peers?.total ?? 0) > 0);
+      now += 10_000;
+      const kept = await source.poll(AbortSignal.timeout(10_000));
+      assert.equal(sim.peerCalls, 1, "10 s later: no census");
+      assert.deepEqual(kept.peers, first.peers);
+      now += 50_000;
+      await source.poll(AbortSignal.timeout(10_000));
+      assert.equal(sim.peerCalls, 2, "a minute after the first: counted again");
+    } finally {
+      await source.close();
+      sim.close();
+    }
+  });
+
   it("reads the whole list, which streams, when events touched more torrents than it holds", async () => {
     const sim = new RtorrentSimulator({ torrents: 20, churn: 0 });
     const url = await sim.listen();
