@@ -1,6 +1,6 @@
 // Benchmark: the real daemon's /metrics with every per-torrent series and gzip, beside pt-exporter, and each stage on its own.
 
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
@@ -8,9 +8,10 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
-import { freePort, startDaemon, tempDir } from "../packages/testbed/src/index.ts";
+import { freePort, startDaemon, tempDir, waitFor } from "../packages/testbed/src/index.ts";
 import { startSeedwatch } from "../packages/testbed/src/seedwatch.ts";
 import { runDaemonChild } from "./child.ts";
+import { firstLine } from "./first-line.ts";
 import type { SuiteResult } from "./suite.ts";
 
 const SIMULATOR = fileURLToPath(
@@ -307,21 +308,12 @@ function get(port: number, path: string, gzip = false): Promise<{ text: string; 
   });
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs = 600_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > end) throw new Error("the exporter never showed the target up");
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-async function firstLine(child: ChildProcess): Promise<string> {
-  let text = "";
-  for await (const chunk of child.stdout ?? []) {
-    text += String(chunk);
-    if (text.includes("\n")) return text.split("\n")[0] as string;
-  }
-  throw new Error("the simulator exited before printing its URL");
+/** Waits until `check` holds (a check that throws counts as not yet). */
+function until(check: () => Promise<boolean>, timeoutMs = 600_000): Promise<unknown> {
+  return waitFor("the process under test", async () => ((await check()) ? true : undefined), {
+    timeoutMs,
+    intervalMs: 250,
+  });
 }
 
 function sum(stages: StageFigures["stages"], key: "cpuMedianMs"): number {

@@ -7,7 +7,8 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { freePort, tempDir } from "../packages/testbed/src/index.ts";
+import { freePort, tempDir, waitFor } from "../packages/testbed/src/index.ts";
+import { firstLine } from "./first-line.ts";
 import type { SuiteResult } from "./suite.ts";
 
 const run = promisify(execFile);
@@ -291,19 +292,10 @@ function get(port: number, path: string): Promise<string> {
   });
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > end) throw new Error("timed out waiting for the process under test");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function firstLine(child: ChildProcess): Promise<string> {
-  let text = "";
-  for await (const chunk of child.stdout ?? []) {
-    text += String(chunk);
-    if (text.includes("\n")) return text.split("\n")[0] as string;
-  }
-  throw new Error("the simulator exited before printing its URL");
+/** Waits until `check` holds (a check that throws counts as not yet). */
+function until(check: () => Promise<boolean>, timeoutMs = 120_000): Promise<unknown> {
+  return waitFor("the process under test", async () => ((await check()) ? true : undefined), {
+    timeoutMs,
+    intervalMs: 200,
+  });
 }

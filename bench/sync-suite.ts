@@ -1,9 +1,10 @@
 // The runner side of the torrent-client sync benchmarks: a simulator per size, each approach in a daemon-like child, rows, ratios, goals.
 
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { runDaemonChild } from "./child.ts";
+import { firstLine } from "./first-line.ts";
 import type { SuiteResult } from "./suite.ts";
 import type { SyncChildResult } from "./sync-child.ts";
 
@@ -193,13 +194,4 @@ function ratioRow(
       ? { [`peak RSS: ours / ${b}`]: ours.peakRssMB / base.peakRssMB }
       : {}),
   };
-}
-
-async function firstLine(child: ChildProcess): Promise<string> {
-  let text = "";
-  for await (const chunk of child.stdout ?? []) {
-    text += String(chunk);
-    if (text.includes("\n")) return text.split("\n")[0] as string;
-  }
-  throw new Error("the simulator exited before printing its URL");
 }
