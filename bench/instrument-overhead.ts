@@ -9,7 +9,7 @@ import { runChild } from "./child.ts";
 import type { InProcessCase, InProcessResult } from "./instrument-inprocess.child.ts";
 import type { Client, OutboundRun } from "./instrument-outbound.child.ts";
 import type { App, ChildMark, Instrumentation } from "./instrument-overhead.child.ts";
-import type { RenderResult } from "./instrument-render.child.ts";
+import type { Changed, RenderResult } from "./instrument-render.child.ts";
 import type { SuiteResult } from "./suite.ts";
 
 const SERVER = fileURLToPath(new URL("./instrument-overhead.child.ts", import.meta.url));
@@ -27,6 +27,8 @@ const IN_PROCESS_NAMES: Readonly<Record<InProcessCase, string>> = {
   "inbound-text": 'node:http, "hello world" body',
   "outbound-http": "http.request to a listed partner",
 };
+/** Shares of the series observed between two scrapes, as the render child measures them. */
+const CHANGED: readonly Changed[] = ["all", "10%", "1%", "none"];
 const REGISTER = ["--import", "@seedwatch/instrument/register"];
 const CONNECTIONS = 10;
 const PIPELINING = 10;
@@ -187,12 +189,20 @@ export async function instrumentOverhead(options: { quick: boolean }): Promise<S
           "CPU us/req, hooks off (median)": median(off),
         };
       }),
-      {
-        variant: `/metrics, 3 histograms x ${render.series / 3} series`,
-        "render ms (median)": median(render.renderMs),
-        "render ms (min-max)": spread(render.renderMs),
-        "scrape ms, gzip (median)": median(render.scrapeMs),
+      ...CHANGED.map((changed) => ({
+        variant: `/metrics, 3 histograms x ${render.series / 3} series, ${changed} observed since the last scrape`,
+        "render CPU ms (median)": median(render.renderMs[changed]),
+        "render CPU ms (min-max)": spread(render.renderMs[changed]),
+        "render + gzip ms (median)": median(render.gzipMs[changed]),
+        "render + gzip ms (min-max)": spread(render.gzipMs[changed]),
+        "render + gzip CPU ms, all threads (median)": median(render.gzipCpuMs[changed]),
+        "as one string, CPU ms (median)": median(render.stringMs[changed]),
         "bytes (text)": render.bytes,
+      })),
+      {
+        variant: `/metrics over HTTP, gzip, all ${render.series} series observed since the last scrape`,
+        "scrape ms (median)": median(render.scrapeMs),
+        "scrape ms (min-max)": spread(render.scrapeMs),
       },
     ],
     ratios: [
@@ -276,8 +286,12 @@ export async function instrumentOverhead(options: { quick: boolean }): Promise<S
         met: inboundCost("fastify + seedwatch") < inboundCost("fastify + fastify-metrics"),
       },
       {
-        what: "/metrics render of the three full histograms < 5 ms",
-        met: median(render.renderMs) < 5,
+        what: "/metrics render of the three full histograms < 5 ms, 10% of the series observed since the last scrape",
+        met: median(render.renderMs["10%"]) < 5,
+      },
+      {
+        what: "/metrics render of the three full histograms < 5 ms, every series observed since the last scrape",
+        met: median(render.renderMs.all) < 5,
       },
     ],
   };

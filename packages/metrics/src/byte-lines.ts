@@ -92,8 +92,11 @@ export function encodeText(text: string): Buffer {
   return Buffer.from(text, "utf8");
 }
 
-/** Writes the value as `formatValue` does; returns the offset after it. */
-function writeValue(chunk: Buffer, at: number, value: number): number {
+/**
+ * Writes a sample value into `chunk` at `at` as `formatValue` writes it (integers without a
+ * string in between); returns the offset after it. The caller leaves room for 24 bytes.
+ */
+export function writeValue(chunk: Buffer, at: number, value: number): number {
   if (!Number.isSafeInteger(value)) return at + chunk.write(formatValue(value), at, "latin1");
   let n = value;
   if (n < 0) {

@@ -1,13 +1,16 @@
 // A histogram whose buckets live in shared memory, so worker threads record into one histogram.
 
 import type { MetricDefinition } from "./definition.ts";
-import { type RenderedLabels, renderLabels } from "./labels.ts";
+import { HistogramChunks } from "./histogram-chunks.ts";
+import { renderLabels } from "./labels.ts";
 import type { Collector } from "./registry.ts";
 import { SharedLabelTable, SharedLayoutError } from "./shared-label-table.ts";
 import type { MetricWriter } from "./writer.ts";
 
 const MAGIC = 0x53574849; // "SWHI"
 const HEADER_BYTES = 16;
+/** Index of the low 32-bit word of a 64-bit integer in an Int32Array over it. */
+const LOW = new Int32Array(new BigInt64Array([1n]).buffer)[0] === 1 ? 0 : 1;
 
 /** Records observations into one series. */
 export interface HistogramRecorder {
@@ -40,10 +43,15 @@ export class Histogram implements Collector {
   readonly #table: SharedLabelTable;
   readonly #counts: BigInt64Array;
   readonly #sums: BigInt64Array;
+  /** The bucket counts as 32-bit words, read without making a BigInt per count. */
+  readonly #countWords: Int32Array;
+  /** Per series: bumped after every observation, so a rendering knows what changed since the last. */
+  readonly #versions: Int32Array;
   readonly #width: number;
   readonly #bounds: Float64Array;
   readonly #scratch = new Float64Array(1);
   readonly #scratchBits = new BigInt64Array(this.#scratch.buffer);
+  #chunks: HistogramChunks | undefined;
 
   constructor(def: MetricDefinition, options: HistogramOptions = {}, buffer?: SharedArrayBuffer) {
     if (def.kind !== "histogram")
@@ -56,7 +64,9 @@ export class Histogram implements Collector {
       const capacity = options.maxSeries ?? 1024;
       const arenaBytes = options.labelBytes ?? capacity * 256;
       const tableBytes = SharedLabelTable.byteLength(capacity, arenaBytes);
-      buffer = new SharedArrayBuffer(HEADER_BYTES + tableBytes + capacity * (this.#width + 1) * 8);
+      buffer = new SharedArrayBuffer(
+        HEADER_BYTES + tableBytes + capacity * ((this.#width + 1) * 8 + 4),
+      );
       header = new Int32Array(buffer, 0, 4);
       header[1] = this.#width;
       header[2] = tableBytes;
@@ -76,6 +86,8 @@ export class Histogram implements Collector {
     const valuesAt = HEADER_BYTES + (header[2] as number);
     this.#counts = new BigInt64Array(buffer, valuesAt, capacity * this.#width);
     this.#sums = new BigInt64Array(buffer, valuesAt + capacity * this.#width * 8, capacity);
+    this.#countWords = new Int32Array(buffer, valuesAt, capacity * this.#width * 2);
+    this.#versions = new Int32Array(buffer, valuesAt + capacity * (this.#width + 1) * 8, capacity);
   }
 
   get name(): string {
@@ -98,20 +110,36 @@ export class Histogram implements Collector {
     return { observe: (value: number) => this.#record(slot, value) };
   }
 
+  /**
+   * Writes every series as byte chunks kept from one collection to the next (see
+   * HistogramChunks): a series not observed since the last collection is not written again.
+   */
   collect(writer: MetricWriter): void {
     if (this.#table.size === 0) return;
-    const family = writer.family(this.def);
-    const cumulative = new Array<number>(this.#width);
-    this.#table.forEach((slot, labels) => {
-      let running = 0;
-      const base = slot * this.#width;
-      for (let i = 0; i < this.#width; i++) {
-        running += Number(Atomics.load(this.#counts, base + i));
-        cumulative[i] = running;
-      }
-      this.#scratchBits[0] = Atomics.load(this.#sums, slot);
-      family.histogram(labels as RenderedLabels, cumulative, this.#scratch[0] as number);
+    this.#chunks ??= new HistogramChunks(this.def, {
+      capacity: this.#table.capacity,
+      labelBytes: (slot) => this.#table.keyBytes(slot),
+      version: (slot) => Atomics.load(this.#versions, slot),
+      read: (slot, cumulative) => this.#read(slot, cumulative),
     });
+    writer.family(this.def).appendChunks(this.#chunks.chunks());
+  }
+
+  /** Fills `cumulative` with a series' cumulative bucket counts; returns its sum. */
+  #read(slot: number, cumulative: Float64Array): number {
+    const words = this.#countWords;
+    let running = 0;
+    const base = slot * this.#width;
+    for (let i = 0; i < this.#width; i++) {
+      // The low word first: a high word still 0 after it means the low word was the count
+      // (an increment that carries into the high word sets both at once).
+      const low = Atomics.load(words, 2 * (base + i) + LOW);
+      const high = Atomics.load(words, 2 * (base + i) + 1 - LOW);
+      running += high === 0 ? low >>> 0 : Number(Atomics.load(this.#counts, base + i));
+      cumulative[i] = running;
+    }
+    this.#scratchBits[0] = Atomics.load(this.#sums, slot);
+    return this.#scratch[0] as number;
   }
 
   #record(slot: number, value: number): void {
@@ -126,8 +154,9 @@ export class Histogram implements Collector {
       this.#scratch[0] = (this.#scratch[0] as number) + value;
       const next = this.#scratchBits[0] as bigint;
       const previous = Atomics.compareExchange(this.#sums, slot, seen, next);
-      if (previous === seen) return;
+      if (previous === seen) break;
       seen = previous;
     }
+    Atomics.add(this.#versions, slot, 1);
   }
 }

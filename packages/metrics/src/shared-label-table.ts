@@ -120,6 +120,16 @@ export class SharedLabelTable {
     }
   }
 
+  /**
+   * The key bytes (UTF-8) of a published slot, as a view into the shared memory (no copy; keys
+   * are never rewritten), or undefined when the slot is not published.
+   */
+  keyBytes(slot: number): Uint8Array | undefined {
+    if (Atomics.load(this.#state, slot) !== READY) return undefined;
+    const offset = this.#offset[slot] as number;
+    return this.#arena.subarray(offset, offset + (this.#length[slot] as number));
+  }
+
   #findOrClaim(key: string): number {
     const bytes = encoder.encode(key);
     const hash = fnv1a(bytes);
