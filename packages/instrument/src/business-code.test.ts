@@ -38,6 +38,10 @@ describe("inboundCode and outboundCode", () => {
   it("prints values as Python's str() does", () => {
     assert.equal(labelValue(false), "False");
     assert.equal(labelValue(1.5), "1.5");
+    // The text of the last number is kept: each value still gets its own.
+    for (const n of [0, 0, 7, -0, 0, 1e21, Number.NaN, Number.NaN, 7, -1, 0.1]) {
+      assert.equal(labelValue(n), String(n));
+    }
     assert.equal(labelValue(12345678901234567890n), "12345678901234567890");
     assert.equal(labelValue({ a: [1] }), '{"a":[1]}');
     assert.equal(labelValue(null), "");

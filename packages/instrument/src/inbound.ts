@@ -56,6 +56,11 @@ function onStart(message: ServerMessage): void {
     let methodCode: string | undefined;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i] as string;
+      // The usual spellings first: one comparison instead of normalizing the name.
+      if (name === "User-Agent" || name === "user-agent") {
+        userAgent ??= raw[i + 1];
+        continue;
+      }
       // Normalized, the names are `useragent` and `methodcode`: at least 9 characters, ending
       // (save for trailing - or _) in t or e. This skips most headers without normalizing them.
       if (name.length < 9) continue;

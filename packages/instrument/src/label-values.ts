@@ -11,6 +11,9 @@ export function fCode(userAgent: string | undefined): string {
   return userAgent.length > F_CODE_LENGTH ? `${userAgent.slice(0, F_CODE_LENGTH)}...` : userAgent;
 }
 
+let lastNumber = 0;
+let lastNumberText = "0";
+
 /**
  * A JSON value as a label value, the way Python's str() prints it: strings as they are, numbers
  * in their shortest form, booleans as `True`/`False`; objects and arrays (which no sane API puts
@@ -21,6 +24,12 @@ export function labelValue(value: unknown): string {
     case "string":
       return value;
     case "number":
+      // Most responses carry the same code: its text is kept, not made again each time.
+      if (value !== lastNumber) {
+        lastNumber = value;
+        lastNumberText = String(value);
+      }
+      return lastNumberText;
     case "bigint":
       return String(value);
     case "boolean":
