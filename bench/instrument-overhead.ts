@@ -149,7 +149,9 @@ export async function instrumentOverhead(options: { quick: boolean }): Promise<S
     inProcess.set(kind, await runChild<InProcessResult>(IN_PROCESS_CHILD, [kind, blocks, per]));
   }
   const inProcessDone = performance.now();
-  const render = await runChild<RenderResult>(RENDER, [options.quick ? "3" : "10"]);
+  const render = await runChild<RenderResult>(RENDER, [options.quick ? "3" : "10"], {}, [
+    "--expose-gc",
+  ]);
   const loadAfter = loadavg();
   const took = (from: number, to: number) => `${Math.round((to - from) / 1000)} s`;
 
