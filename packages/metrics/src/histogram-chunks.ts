@@ -19,6 +19,8 @@ export interface HistogramSeriesSource {
 const GROUP_SLOTS = 16;
 const SPACE = 0x20;
 const LINE_FEED = 0x0a;
+/** Room of a group's first chunk, before its size is known. */
+const FIRST_CHUNK_BYTES = 64 * 1024;
 /** Room for a sample value and the bytes around it. */
 const VALUE_ROOM = 32;
 
@@ -50,7 +52,6 @@ export class HistogramChunks {
   readonly #starts: Int32Array;
   readonly #lengths: Int32Array;
   readonly #groups: Array<Buffer | undefined>;
-  #scratch = Buffer.allocUnsafe(64 * 1024);
 
   constructor(def: MetricDefinition, source: HistogramSeriesSource) {
     const capacity = source.capacity;
@@ -96,6 +97,10 @@ export class HistogramChunks {
     const source = this.#source;
     const tails = this.#tails;
     const cumulative = this.#cumulative;
+    // Written in place into the new chunk, sized from the previous one (numbers grow slowly).
+    let out: Buffer = Buffer.allocUnsafeSlow(
+      previous === undefined ? FIRST_CHUNK_BYTES : previous.length + (previous.length >> 3) + 4096,
+    );
     let at = 0;
     for (let slot = from; slot < to; slot++) {
       const labels = source.labelBytes(slot);
@@ -108,8 +113,8 @@ export class HistogramChunks {
       ) {
         const length = this.#lengths[slot] as number;
         const start = this.#starts[slot] as number;
-        this.#room(at, length);
-        previous.copy(this.#scratch, at, start, start + length);
+        out = room(out, at, length);
+        previous.copy(out, at, start, start + length);
         this.#starts[slot] = at;
         at += length;
         continue;
@@ -121,7 +126,8 @@ export class HistogramChunks {
       }
       const sumName = this.#sumName;
       const countName = this.#countName;
-      this.#room(
+      out = room(
+        out,
         at,
         tails.length * (head.length + VALUE_ROOM) +
           this.#tailBytes +
@@ -129,51 +135,50 @@ export class HistogramChunks {
           countName.length +
           2 * (labels.length + VALUE_ROOM),
       );
-      const scratch = this.#scratch;
       const sum = source.read(slot, cumulative);
       const start = at;
       for (let i = 0; i < tails.length; i++) {
-        scratch.set(head, at);
+        out.set(head, at);
         at += head.length;
         const tail = tails[i] as Buffer;
-        scratch.set(tail, at);
+        out.set(tail, at);
         at += tail.length;
-        at = writeValue(scratch, at, cumulative[i] as number);
-        scratch[at++] = LINE_FEED;
+        at = writeValue(out, at, cumulative[i] as number);
+        out[at++] = LINE_FEED;
       }
-      scratch.set(sumName, at);
+      out.set(sumName, at);
       at += sumName.length;
-      scratch.set(labels, at);
+      out.set(labels, at);
       at += labels.length;
-      scratch[at++] = SPACE;
-      at = writeValue(scratch, at, sum);
-      scratch[at++] = LINE_FEED;
-      scratch.set(countName, at);
+      out[at++] = SPACE;
+      at = writeValue(out, at, sum);
+      out[at++] = LINE_FEED;
+      out.set(countName, at);
       at += countName.length;
-      scratch.set(labels, at);
+      out.set(labels, at);
       at += labels.length;
-      scratch[at++] = SPACE;
-      at = writeValue(scratch, at, cumulative[tails.length - 1] as number);
-      scratch[at++] = LINE_FEED;
+      out[at++] = SPACE;
+      at = writeValue(out, at, cumulative[tails.length - 1] as number);
+      out[at++] = LINE_FEED;
       this.#starts[slot] = start;
       this.#lengths[slot] = at - start;
       this.#versions[slot] = version;
       this.#rendered[slot] = 1;
     }
     if (at === 0) return undefined;
-    // A chunk of its own, never written again: a response may still be sending the previous one.
-    const chunk = Buffer.allocUnsafeSlow(at);
-    this.#scratch.copy(chunk, 0, 0, at);
-    return chunk;
+    // A chunk is never written again once handed out (a response may still be sending it); one
+    // mostly empty is copied, so a sparse group does not keep its estimate's room.
+    if (at < out.length >> 1) return Buffer.from(out.subarray(0, at));
+    return at === out.length ? out : out.subarray(0, at);
   }
+}
 
-  /** Makes room for `bytes` more bytes after the first `used` of the scratch buffer. */
-  #room(used: number, bytes: number): void {
-    if (used + bytes <= this.#scratch.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(2 * this.#scratch.length, used + bytes));
-    this.#scratch.copy(grown, 0, 0, used);
-    this.#scratch = grown;
-  }
+/** `buffer`, or a larger copy of its first `used` bytes, with room for `bytes` more after them. */
+function room(buffer: Buffer, used: number, bytes: number): Buffer {
+  if (used + bytes <= buffer.length) return buffer;
+  const grown = Buffer.allocUnsafeSlow(Math.max(2 * buffer.length, used + bytes));
+  buffer.copy(grown, 0, 0, used);
+  return grown;
 }
 
 /** `<bucketName>{<labels>,` from the rendered label set's bytes (`{...}`, or empty). */
