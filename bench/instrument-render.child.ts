@@ -69,6 +69,7 @@ const renderMs = timings();
 const gzipMs = timings();
 const gzipCpuMs = timings();
 const stringMs = timings();
+/** CPU time of the process, every thread. */
 const cpuMs = () => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;

@@ -127,21 +127,6 @@ export class FamilyBuffer implements FamilyWriter {
 
 /** Chunks as one string (bytes decoded as UTF-8). */
 export function joinChunks(chunks: readonly Chunk[]): string {
-  let bytes = false;
-  for (const chunk of chunks) {
-    if (typeof chunk !== "string") bytes = true;
-    // A lone surrogate has no UTF-8 form: such text is joined as it is.
-    else if (!chunk.isWellFormed()) return joinAsText(chunks);
-  }
-  if (!bytes) return chunks.join("");
-  // One buffer decoded once: joining megabytes of decoded pieces costs 15 times more (15 MB: 50
-  // ms against 3).
-  return Buffer.concat(
-    chunks.map((c) => (typeof c === "string" ? Buffer.from(c, "utf8") : c)),
-  ).toString("utf8");
-}
-
-function joinAsText(chunks: readonly Chunk[]): string {
   return chunks.map((c) => (typeof c === "string" ? c : decoder.decode(c))).join("");
 }
 
