@@ -15,9 +15,9 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SIMULATOR = join(ROOT, "bench/simulators/qbittorrent-simulator.main.ts");
 const MAIN = join(ROOT, "packages/exporter/src/main.ts");
-/** `npm start`'s Node flags and environment (package.json). */
+/** `npm start`'s Node flags and environment (package.json), its compile cache in `cache`. */
 const START_FLAGS = ["--optimize-for-size"];
-const START_ENV = { MALLOC_ARENA_MAX: "2" };
+const startEnv = (cache: string) => ({ MALLOC_ARENA_MAX: "2", NODE_COMPILE_CACHE: cache });
 const MB = 2 ** 20;
 
 /**
@@ -51,19 +51,27 @@ interface Measured {
  * Starts the real daemon against a qBittorrent simulator of 1,000 torrents (per-torrent series
  * on, history on, host sampler on, as the defaults are), scrapes `/metrics` ten times, waits
  * 3 s and reads its resident size (`/proc/PID/status`) and `process.memoryUsage()`. Variants
- * separate the costs: as `npm start` runs it (TypeScript sources, so Node's type stripper is
- * loaded), without `MALLOC_ARENA_MAX=2`, without torrents, compiled to JavaScript as the
+ * separate the costs: as `npm start` runs it (TypeScript sources, stripped of their types on
+ * its first run and taken from its compile cache after, so no type stripper is loaded), without
+ * the compile cache (the stripper, a WebAssembly build of SWC, loaded on every start), without
+ * `MALLOC_ARENA_MAX=2`, without torrents, compiled to JavaScript as the
  * packed package runs it, with V8's `--lite-mode`, and a bare Node HTTP server for the floor.
  * Each variant runs twice, interleaved.
  */
 export async function smallBox(options: { quick: boolean }): Promise<SuiteResult> {
   const compiled = await compile();
+  const cache = await tempDir("small-box-compile-cache");
   try {
+    const START_ENV = startEnv(join(cache.path, "cache"));
+    // As after npm start's first run: the sources stripped of their types once, then cached.
+    await run(process.execPath, [...START_FLAGS, MAIN, "--version"], {
+      env: { ...process.env, ...START_ENV },
+    });
     const n = 1000;
     const variants: Variant[] = [
       {
         name: "npm start",
-        what: "sources, --optimize-for-size, MALLOC_ARENA_MAX=2",
+        what: "sources, --optimize-for-size, MALLOC_ARENA_MAX=2, compile cache",
         torrents: n,
         flags: START_FLAGS,
         env: START_ENV,
@@ -74,7 +82,15 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
         what: "sources, --optimize-for-size (before)",
         torrents: n,
         flags: START_FLAGS,
-        env: {},
+        env: { NODE_COMPILE_CACHE: START_ENV.NODE_COMPILE_CACHE },
+        main: MAIN,
+      },
+      {
+        name: "without the compile cache",
+        what: "npm start before NODE_COMPILE_CACHE: every start strips types",
+        torrents: n,
+        flags: START_FLAGS,
+        env: { MALLOC_ARENA_MAX: "2" },
         main: MAIN,
       },
       {
@@ -142,6 +158,7 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
         {
           "type stripping (npm start - compiled), MB": rss("npm start") - rss("compiled (packed)"),
           "MALLOC_ARENA_MAX=2 saves, MB": rss("without MALLOC_ARENA_MAX") - rss("npm start"),
+          "compile cache saves, MB": rss("without the compile cache") - rss("npm start"),
           "1,000 torrents cost, MB": rss("npm start") - rss("no torrents"),
           "daemon over bare Node (compiled), MB":
             rss("compiled (packed)") - rss("bare Node HTTP server"),
@@ -160,6 +177,7 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
     };
   } finally {
     await compiled.remove();
+    await cache.remove();
   }
 }
 

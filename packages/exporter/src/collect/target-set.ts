@@ -1,7 +1,7 @@
 // The daemon's targets: built from the config, kept across reloads when unchanged, refreshed together for a scrape.
 
-import { createHash } from "node:crypto";
 import type { Collector } from "@seedwatch/metrics";
+import { crypto } from "../net/node-builtins.ts";
 import type { DeviceTarget } from "./device-target.ts";
 import type { TargetConfig } from "./target-config.ts";
 import type { TorrentTarget } from "./torrent-target.ts";
@@ -131,5 +131,5 @@ function fingerprint(config: TargetConfig): string {
     password: config.password?.reveal(),
     apiKey: config.apiKey?.reveal(),
   });
-  return createHash("sha256").update(material).digest("hex");
+  return crypto.createHash("sha256").update(material).digest("hex");
 }

@@ -1,7 +1,7 @@
 // Discovery as the daemon runs it: a round at start, then one a minute; each change goes through the target set's reload path.
 
-import { createHash } from "node:crypto";
 import type { Logger } from "../log.ts";
+import { crypto } from "../net/node-builtins.ts";
 import { redactUrl } from "../settings/redact-url.ts";
 import { type Discovered, DiscoveredTargets, type DiscoveryContext } from "./discovered-targets.ts";
 import type { Finding } from "./find-clients.ts";
@@ -119,7 +119,8 @@ export class DiscoveryService {
     }
     // Passwords are read again each round: a changed one (Deluge's auth file edited) replaces the
     // target. Only a digest of them is kept.
-    const signature = createHash("sha256")
+    const signature = crypto
+      .createHash("sha256")
       .update(
         JSON.stringify(
           discovered.targets.map((t) => [

@@ -1,8 +1,8 @@
 // A small HTTP(S) client for talking to torrent clients: keep-alive, TLS options, gzip, bounded bodies, typed errors.
 
 import { readFileSync } from "node:fs";
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Agent as HttpAgent, IncomingHttpHeaders } from "node:http";
+import type { Agent as HttpsAgent, AgentOptions as HttpsAgentOptions } from "node:https";
 import type { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import {
@@ -11,6 +11,7 @@ import {
   SourceProtocolError,
   SourceTimeoutError,
 } from "./errors.ts";
+import { http, https } from "./node-builtins.ts";
 
 /** TLS options for self-signed seedboxes. */
 export interface TlsOptions {
@@ -80,19 +81,21 @@ export function wireLimit(decoded: number): number {
  */
 export class HttpClient {
   readonly #http: HttpAgent;
-  readonly #https: HttpsAgent;
+  /** Made on the first HTTPS request: node:https loads OpenSSL's TLS (see node-builtins.ts). */
+  #https: HttpsAgent | undefined;
+  readonly #httpsOptions: HttpsAgentOptions;
   readonly #ceiling: number;
   #bytesReceived = 0;
 
   constructor(options: HttpClientOptions = {}) {
     const maxSockets = options.maxSockets ?? 2;
-    this.#http = new HttpAgent({ keepAlive: true, maxSockets });
-    this.#https = new HttpsAgent({
+    this.#http = new http.Agent({ keepAlive: true, maxSockets });
+    this.#httpsOptions = {
       keepAlive: true,
       maxSockets,
       rejectUnauthorized: !(options.tls?.insecureSkipVerify ?? false),
       ...(options.tls?.caFile ? { ca: readFileSync(options.tls.caFile) } : {}),
-    });
+    };
     this.#ceiling = options.maxResponseBytes ?? Number.POSITIVE_INFINITY;
   }
 
@@ -139,7 +142,7 @@ export class HttpClient {
         new SourceConnectionError(`${where}: unsupported protocol ${req.url.protocol}`),
       );
     }
-    const send = secure ? httpsRequest : httpRequest;
+    const send = secure ? https().request : http.request;
     return new Promise<HttpResponse>((resolve, reject) => {
       if (req.signal.aborted) {
         reject(abortError(where, req.signal));
@@ -153,7 +156,7 @@ export class HttpClient {
       const outgoing = send(req.url, {
         method: req.method,
         headers,
-        agent: secure ? this.#https : this.#http,
+        agent: secure ? this.#httpsAgent() : this.#http,
       });
       const onAbort = () => outgoing.destroy(abortError(where, req.signal));
       req.signal.addEventListener("abort", onAbort, { once: true });
@@ -257,7 +260,12 @@ export class HttpClient {
   /** Closes idle sockets. */
   close(): void {
     this.#http.destroy();
-    this.#https.destroy();
+    this.#https?.destroy();
+  }
+
+  #httpsAgent(): HttpsAgent {
+    this.#https ??= new (https().Agent)(this.#httpsOptions);
+    return this.#https;
   }
 }
 

@@ -129,6 +129,44 @@ describe("the torrent target collector's cache", () => {
     }
   });
 
+  it("shows a renamed torrent under its new name and keeps no labels of removed torrents", async () => {
+    const { target, collector, pollAndScrape, fresh } = box();
+    try {
+      await pollAndScrape({
+        reset: true,
+        removed: [],
+        patches: [torrent(1), torrent(2), torrent(3)],
+        client: CLIENT,
+      });
+      assert.equal(collector.labelsKept, 3);
+      const text = await pollAndScrape({
+        reset: false,
+        removed: [torrent(1).hash, torrent(3).hash],
+        patches: [{ hash: torrent(2).hash, name: "renamed" }],
+        client: CLIENT,
+      });
+      assert.equal(collector.labelsKept, 1, "only the torrent still in the table");
+      const names = new Samples(text)
+        .find("pt_tracker_torrent_size_bytes")
+        .map((sample) => sample.labels.torrent_name);
+      assert.deepEqual(names, ["renamed"]);
+      assert.equal(text, await fresh());
+      // Back with its first name: labels made again, the same as a new collector's.
+      assert.equal(
+        await pollAndScrape({
+          reset: false,
+          removed: [],
+          patches: [{ hash: torrent(2).hash, name: "t2" }, torrent(1)],
+          client: CLIENT,
+        }),
+        await fresh(),
+      );
+      assert.equal(collector.labelsKept, 2);
+    } finally {
+      await target.stop();
+    }
+  });
+
   it("renders downloader-exporter's labels again when the client's version changes", async () => {
     const { target, pollAndScrape, fresh } = box();
     try {

@@ -1,7 +1,7 @@
 // HTTP basic auth against web-config.yml's bcrypt hashes: cached, off the event loop, no user enumeration by timing.
 
-import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { crypto } from "../net/node-builtins.ts";
 import { BcryptThread } from "./bcrypt-thread.ts";
 import { bcryptCost } from "./hash-password.ts";
 
@@ -173,7 +173,7 @@ export class BasicAuthenticator {
   #dummyHash(cost: number): Promise<string> {
     let dummy = this.#dummies.get(cost);
     if (dummy === undefined) {
-      dummy = this.#bcrypt.hash(randomBytes(18).toString("base64"), cost);
+      dummy = this.#bcrypt.hash(crypto.randomBytes(18).toString("base64"), cost);
       // A failed dummy is made again next time (an unknown user is refused meanwhile).
       dummy.catch(() => this.#dummies.delete(cost));
       this.#dummies.set(cost, dummy);
@@ -184,7 +184,8 @@ export class BasicAuthenticator {
 
 /** The cache key of a (user, hash, password) triple: a digest, never the password in clear. */
 function cacheKey(user: string, hashed: string, password: string): string {
-  return createHash("sha256")
+  return crypto
+    .createHash("sha256")
     .update(JSON.stringify([user, hashed, password]))
     .digest("base64");
 }

@@ -1,7 +1,7 @@
 // Cross-site request protection for actions: a session cookie with an HMAC-bound token, and Origin/Referer checks.
 
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { crypto } from "../net/node-builtins.ts";
 import { hostOfHeader, normalizeOrigin } from "./access-policy.ts";
 
 /** The session cookie's name. */
@@ -26,7 +26,7 @@ export interface Session {
 export class CsrfGuard {
   readonly #key: Buffer;
 
-  constructor(key: Buffer = randomBytes(32)) {
+  constructor(key: Buffer = crypto.randomBytes(32)) {
     this.#key = key;
   }
 
@@ -34,7 +34,7 @@ export class CsrfGuard {
   session(req: Pick<IncomingMessage, "headers">, secure: boolean): Session {
     const id = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (id !== undefined && SESSION_ID.test(id)) return { id, setCookie: undefined };
-    const fresh = randomBytes(32).toString("base64url");
+    const fresh = crypto.randomBytes(32).toString("base64url");
     return {
       id: fresh,
       setCookie: `${SESSION_COOKIE}=${fresh}; Path=/; HttpOnly; SameSite=Strict${secure ? "; Secure" : ""}`,
@@ -43,7 +43,8 @@ export class CsrfGuard {
 
   /** The token of a session for a user (undefined when nobody logs in). */
   token(sessionId: string, user: string | undefined): string {
-    return createHmac("sha256", this.#key)
+    return crypto
+      .createHmac("sha256", this.#key)
       .update(`csrf\u0000${sessionId}\u0000${user ?? ""}`)
       .digest("base64url");
   }
@@ -57,7 +58,7 @@ export class CsrfGuard {
     if (id === undefined || !SESSION_ID.test(id) || !TOKEN.test(token)) return false;
     const expected = Buffer.from(this.token(id, user));
     const given = Buffer.from(token);
-    return expected.length === given.length && timingSafeEqual(expected, given);
+    return expected.length === given.length && crypto.timingSafeEqual(expected, given);
   }
 }
 

@@ -1,9 +1,10 @@
 // Turns tls_server_config into Node TLS settings: checked certificate and key, versions, ciphers, client-cert policy.
 
-import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
+import type { KeyObject, X509Certificate } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { isIPv6 } from "node:net";
-import { createSecureContext, type SecureContextOptions, type TLSSocket } from "node:tls";
+import type { SecureContextOptions, TLSSocket } from "node:tls";
+import { crypto, tls as nodeTls } from "../net/node-builtins.ts";
 import { CIPHER_SUITES, CURVES, DEFAULT_TLS13_SUITES, TLS_VERSIONS } from "./tls-names.ts";
 import type { TlsServerConfig } from "./web-config.ts";
 import { WebConfigError, type WebConfigIssue } from "./web-config-error.ts";
@@ -95,7 +96,7 @@ export function buildTlsSettings(
   let certificate: X509Certificate | undefined;
   if (certPem !== undefined) {
     try {
-      certificate = new X509Certificate(certPem);
+      certificate = new crypto.X509Certificate(certPem);
     } catch {
       issues.push({
         path: at(tls.certFile === undefined ? "cert" : "cert_file"),
@@ -106,7 +107,7 @@ export function buildTlsSettings(
   let key: KeyObject | undefined;
   if (keyPem !== undefined) {
     try {
-      key = createPrivateKey(keyPem);
+      key = crypto.createPrivateKey(keyPem);
     } catch {
       issues.push({
         path: at(tls.keyFile === undefined ? "key" : "key_file"),
@@ -143,7 +144,7 @@ export function buildTlsSettings(
       : { ecdhCurve: tls.curvePreferences.map((c) => CURVES[c]).join(":") }),
   };
   try {
-    createSecureContext(contextOptions);
+    nodeTls().createSecureContext(contextOptions);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new WebConfigError(
@@ -201,7 +202,7 @@ function countCertificates(pem: string): number {
     /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g,
   )) {
     try {
-      new X509Certificate(match[0]);
+      new crypto.X509Certificate(match[0]);
       count += 1;
     } catch {
       return 0;

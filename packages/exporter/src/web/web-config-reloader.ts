@@ -1,7 +1,8 @@
 // Keeps the web configuration current: re-reads it (and its certificate files) when they change, keeps the last good one.
 
-import { createHash, type Hash } from "node:crypto";
+import type { Hash } from "node:crypto";
 import { statSync } from "node:fs";
+import { crypto } from "../net/node-builtins.ts";
 import { buildTlsSettings, readBoundedFile, type TlsSettings } from "./tls-context.ts";
 import { parseWebConfig, readWebConfigText, tlsFiles, type WebConfig } from "./web-config.ts";
 import { WebConfigError } from "./web-config-error.ts";
@@ -52,7 +53,7 @@ const RACY_WINDOW_MS = 2000;
  * of it. Throws a WebConfigError (used at start-up and for a `--web.config.check`).
  */
 export function loadWebConfigFiles(file: string): LoadedWebConfig {
-  return load(file, { hash: createHash("sha256"), files: [] });
+  return load(file, { hash: crypto.createHash("sha256"), files: [] });
 }
 
 /**
@@ -117,7 +118,7 @@ export class WebConfigReloader {
   }
 
   #attempt(forced: boolean): ReloadOutcome {
-    const reading = { hash: createHash("sha256"), files: [] as string[] };
+    const reading = { hash: crypto.createHash("sha256"), files: [] as string[] };
     const startedAt = Date.now();
     let outcome: ReloadOutcome;
     try {

@@ -1,14 +1,9 @@
 // The daemon's HTTP(S) server under web-config.yml: TLS with hot reload, headers, rate limits, basic auth on demand.
 
-import { randomBytes } from "node:crypto";
-import {
-  createServer as createHttpServer,
-  type Server as HttpServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from "node:http";
-import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from "node:http";
+import type { Server as HttpsServer } from "node:https";
 import type { TLSSocket } from "node:tls";
+import { crypto, http, https } from "../net/node-builtins.ts";
 import {
   BasicAuthenticator,
   type BasicAuthStats,
@@ -184,8 +179,8 @@ export function createWebServer(options: WebServerOptions): WebServer {
   const httpOptions = serverOptions(limits);
   const server: HttpServer | HttpsServer =
     initial.tls === undefined
-      ? createHttpServer(httpOptions, onRequest)
-      : createHttpsServer(
+      ? http.createServer(httpOptions, onRequest)
+      : https().createServer(
           {
             ...httpOptions,
             ...initial.tls.contextOptions,
@@ -215,14 +210,14 @@ export function createWebServer(options: WebServerOptions): WebServer {
           },
           apply(next, previous) {
             if (next.tls !== undefined && next.tls !== previous.tls) {
-              const https = server as HttpsServer;
-              https.setSecureContext(next.tls.contextOptions);
+              const secureServer = server as HttpsServer;
+              secureServer.setSecureContext(next.tls.contextOptions);
               // Read by Node for each new connection; not part of the secure context.
-              const policy = https as unknown as TlsServerPolicy;
+              const policy = secureServer as unknown as TlsServerPolicy;
               policy.requestCert = next.tls.requestCert;
               policy.rejectUnauthorized = next.tls.rejectUnauthorized;
               // New ticket keys: a session resumed from a ticket must not skip a stricter policy.
-              https.setTicketKeys(randomBytes(48));
+              secureServer.setTicketKeys(crypto.randomBytes(48));
             }
             authenticator.setUsers(next.config.users);
             const limit = next.config.rateLimit;

@@ -1,7 +1,7 @@
 // The Deluge daemon RPC client (deluge://host:58846): TLS, framed zlib(rencode) messages, login, calls by id.
 
 import { readFileSync } from "node:fs";
-import { type ConnectionOptions, connect, type TLSSocket } from "node:tls";
+import type { ConnectionOptions, TLSSocket } from "node:tls";
 import { promisify } from "node:util";
 import { deflateSync, inflate } from "node:zlib";
 import {
@@ -11,6 +11,7 @@ import {
   SourceProtocolError,
   SourceTimeoutError,
 } from "../../net/errors.ts";
+import { tls } from "../../net/node-builtins.ts";
 import { TINY_ANSWER_BYTES } from "../answer-limits.ts";
 import type { Credentials } from "../credentials.ts";
 import {
@@ -302,7 +303,7 @@ class Connection {
   /** Opens the TLS connection; resolves once the handshake (and any pin check) passed. */
   static open(spec: ConnectionSpec): Promise<Connection> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ ...spec.tls, host: spec.host, port: spec.port });
+      const socket = tls().connect({ ...spec.tls, host: spec.host, port: spec.port });
       socket.setNoDelay(true);
       const fail = (error: Error) => {
         cleanup();

@@ -1,6 +1,5 @@
 // A Linxdot miner's dashboard API as linxdot_exporter 1.0.1 speaks it: POST /login_odd, a cookie session, GET /info/system.
 
-import { createHash } from "node:crypto";
 import {
   describeUrl,
   SourceAuthError,
@@ -8,6 +7,7 @@ import {
   SourceProtocolError,
 } from "../../net/errors.ts";
 import type { HttpClient, HttpResponse } from "../../net/http-client.ts";
+import { crypto } from "../../net/node-builtins.ts";
 import { STATUS_ANSWER_BYTES } from "../answer-limits.ts";
 import type { Credentials } from "../credentials.ts";
 import { type LinxdotSystemInfo, parseSystemInfo } from "./system-info.ts";
@@ -37,7 +37,7 @@ const LOGIN_BYTES = STATUS_ANSWER_BYTES;
  */
 export function loginForm(login: LinxdotLogin): URLSearchParams {
   const encode = (text: string) =>
-    login.plain ? text : createHash("md5").update(text, "utf8").digest("hex");
+    login.plain ? text : crypto.createHash("md5").update(text, "utf8").digest("hex");
   return new URLSearchParams({
     username: encode(login.credentials.username ?? ""),
     password: encode(login.credentials.revealPassword()),
