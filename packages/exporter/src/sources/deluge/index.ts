@@ -42,16 +42,19 @@ export interface DelugeSourceOptions {
   readonly settleMs?: number;
   /** Torrents per `trackers` request when announce lists are needed (default 1000). */
   readonly announceBatch?: number;
+  /** Torrents per call of a full list over the daemon RPC (default 4000; see ChunkedStatusOptions). */
+  readonly fullListChunk?: number;
 }
 
 const DEFAULT_RESYNC_MS = 5 * 60_000;
 const DEFAULT_DAEMON_PORT = 58846;
 const DEFAULT_ANNOUNCE_BATCH = 1000;
+const DEFAULT_FULL_LIST_CHUNK = 4000;
 
 /**
  * Polls one Deluge. Over the daemon RPC, on our own connection, registered for torrent events
- * (TORRENT_EVENTS): a full answer (`core.get_torrents_status({}, keys, diff=True)` on a new
- * connection) first, after any failure and every `resyncIntervalMs` (another diff client of the
+ * (TORRENT_EVENTS): a full answer (every torrent by id, `core.get_torrents_status({"id": [...]},
+ * keys, diff=True)` a few thousand at a time, on a new connection) first, after any failure and every `resyncIntervalMs` (another diff client of the
  * same daemon can disturb our diff base); in between, only the torrents that can have changed:
  * `{"state": "Active"}` (a payload rate above 0) after a call that makes libtorrent post fresh
  * status, then by id those the events named (added, state changed, finished, tracker error) and
@@ -228,7 +231,13 @@ export class DelugeSource implements TorrentSource {
     api.resync();
     const listening = await api.setEventInterest(TORRENT_EVENTS, signal);
     events.listen(listening);
-    const status = await api.torrentsStatus(SYNC_KEYS, { diff: true, signal });
+    // In parts: the daemon builds the next while we decode one, and the sync shows progress.
+    const status = await api.torrentsStatus(SYNC_KEYS, {
+      diff: true,
+      signal,
+      chunk: this.#options.fullListChunk ?? DEFAULT_FULL_LIST_CHUNK,
+      onProgress: this.#context.onProgress,
+    });
     if (status.session !== listening || !status.full) {
       events.forget();
       throw new SourceConnectionError(
