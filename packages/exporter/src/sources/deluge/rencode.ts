@@ -131,8 +131,8 @@ const STRING_CACHE_SIZE = 1024;
 const SMALL_DICT_PAIRS = 2;
 const SMALL_DICT_BYTES = 64;
 const DICT_CACHE_SIZE = 256;
-/** Dicts of more pairs than this are built from a template of their keys (see `#object`). */
-const SHAPED_DICT_PAIRS = 8;
+/** Dicts of more pairs than this are built from a template of their keys (see `#object`); V8 keeps up to 19 keys added one by one in fast mode. */
+const SHAPED_DICT_PAIRS = 16;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
@@ -633,7 +633,7 @@ class Reader {
   }
 
   /**
-   * The plain object of the pairs from `base` on the stacks. An object given more than a dozen
+   * The plain object of the pairs from `base` on the stacks. An object given more than 19
    * keys one by one turns into a slow dictionary-mode object (V8's limit for keyed stores): a
    * torrent's status of 20-odd keys, 100,000 times in a full answer, would take several times
    * the memory and time. So a dict with the same keys as an earlier one of the message is a
