@@ -266,7 +266,10 @@ export interface TorrentsStatus {
 
 /** The answer of `torrentsStatusWhere`: some torrents, and the session that answered. */
 export interface FilteredStatus {
-  /** The torrents the filter selected (unknown ids are left out); in a diff, changed keys only. */
+  /**
+   * The torrents the filter selected (unknown ids are left out); in a diff, changed keys only.
+   * A new Map for each answer, the caller's to change.
+   */
   readonly torrents: ReadonlyMap<string, Partial<DelugeTorrentStatus>>;
   /** The daemon-side session that answered: a diff is only ours if it is the one we listen to. */
   readonly session: number;
@@ -491,7 +494,9 @@ export class RpcDelugeApi implements DelugeApi {
     while (inFlight.length > 0) {
       const result = await (inFlight.shift() as Promise<unknown>);
       send();
-      for (const [id, status] of parseTorrents(this.endpoint, result)) torrents.set(id, status);
+      parseTorrents(this.endpoint, result).forEach((status, id) => {
+        torrents.set(id, status);
+      });
       onProgress?.(torrents.size, ids.length);
     }
     return { session: listed.session, torrents };
@@ -640,7 +645,8 @@ function parseTorrents(
 ): Map<string, Partial<DelugeTorrentStatus>> {
   if (result instanceof Map) {
     const torrents = result as Map<unknown, unknown>;
-    for (const [id, status] of torrents) {
+    for (const id of torrents.keys()) {
+      const status = torrents.get(id);
       if (typeof id !== "string")
         throw shapeError(endpoint, STATUS_METHOD, `torrent ids as strings, got ${describe(id)}`);
       const checked = torrentStatus(endpoint, id, status);

@@ -184,7 +184,10 @@ export class DelugeSync {
    */
   announceNeeded(answer: StatusAnswer): string[] {
     const out: string[] = [];
-    for (const [hash, f] of answer.torrents) {
+    // By key, not by entry: an entry is an array allocated per torrent.
+    const torrents = answer.torrents;
+    for (const hash of torrents.keys()) {
+      const f = torrents.get(hash) as Partial<DelugeTorrentStatus>;
       const known = this.#known.get(hash);
       if (known === undefined && !hasRequired(f)) continue;
       const answered = typeof f.tracker === "string" && f.tracker !== "";
@@ -220,7 +223,9 @@ export class DelugeSync {
     }
     let present = 0;
     let garbled = false;
-    for (const [hash, f] of answer.torrents) {
+    const torrents = answer.torrents;
+    for (const hash of torrents.keys()) {
+      const f = torrents.get(hash) as Partial<DelugeTorrentStatus>;
       const known = this.#known.get(hash);
       if (known === undefined && !isInfoHash(hash)) {
         garbled = true;
@@ -336,7 +341,7 @@ export class DelugeSync {
     if (f.num_peers !== undefined) patch.leechers = count(f.num_peers);
     if (f.total_remaining !== undefined) patch.left = count(f.total_remaining);
     if (f.num_files !== undefined) patch.files = count(f.num_files);
-    changed ||= Object.keys(patch).length > 1;
+    changed ||= patched(f);
     if (k.downloadRate > 0 || k.uploadRate > 0) this.#moving.add(hash);
     else this.#moving.delete(hash);
 
@@ -431,6 +436,28 @@ function unchanged(f: Partial<DelugeTorrentStatus>, known: Known): boolean {
     labelled = true;
   }
   return labelled || known.category === "";
+}
+
+/** Whether `#map` puts any of `f`'s keys in the patch as they are (so the patch has more than the hash). */
+function patched(f: Partial<DelugeTorrentStatus>): boolean {
+  return (
+    f.name !== undefined ||
+    f.total_wanted !== undefined ||
+    f.progress !== undefined ||
+    f.all_time_download !== undefined ||
+    f.total_uploaded !== undefined ||
+    f.download_payload_rate !== undefined ||
+    f.upload_payload_rate !== undefined ||
+    f.ratio !== undefined ||
+    f.time_added !== undefined ||
+    f.completed_time !== undefined ||
+    f.seeding_time !== undefined ||
+    f.download_location !== undefined ||
+    f.num_seeds !== undefined ||
+    f.num_peers !== undefined ||
+    f.total_remaining !== undefined ||
+    f.num_files !== undefined
+  );
 }
 
 function hasRequired(f: Partial<DelugeTorrentStatus>): boolean {

@@ -283,17 +283,18 @@ export class DelugeSource implements TorrentSource {
       }
       return { full: false, torrents: merged };
     }
-    const torrents = new Map(active.torrents);
+    // Each answer's Map is new and ours (see FilteredStatus): the named ones go into the Active one.
+    const torrents = active.torrents as Map<string, Partial<DelugeTorrentStatus>>;
     if (ids.size > 0) {
       const named = await api.torrentsStatusWhere({ id: [...ids] }, SYNC_KEYS, {
         diff: true,
         signal,
       });
       if (named.session !== session) return undefined;
-      for (const [hash, f] of named.torrents) {
+      named.torrents.forEach((f, hash) => {
         const before = torrents.get(hash);
         torrents.set(hash, before === undefined ? f : mergeStatus(before, f));
-      }
+      });
     }
     return { full: false, torrents, partial: { removed: batch.removed } };
   }

@@ -135,6 +135,11 @@ const DICT_CACHE_SIZE = 256;
 const SHAPED_DICT_PAIRS = 16;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/**
+ * Short ASCII strings decoded lately, by a hash of their bytes: shared by every decode (strings
+ * are immutable), so a poll's keys and states are the strings of the poll before.
+ */
+const shortStrings: Array<string | undefined> = new Array(STRING_CACHE_SIZE);
 const utf8Encoder = new TextEncoder();
 
 /** Encodes a value as rencode bytes. Throws RencodeError for what rencode cannot carry. */
@@ -415,10 +420,11 @@ class Reader {
   #dictCache: Array<{ bytes: Uint8Array; value: RencodeObject } | undefined> | undefined;
   /** How many dicts enclose the value being read. */
   #dictDepth = 0;
-  readonly #cache: Array<string | undefined> = new Array(STRING_CACHE_SIZE);
   /** Keys and values of the dicts being read, in wire order (shared stacks, no array per dict). */
   readonly #keys: string[] = [];
   readonly #values: RencodeValue[] = [];
+  /** Pairs on the stacks now. */
+  #top = 0;
   /** The last dict of each size above SHAPED_DICT_PAIRS decoded as an object (see `#object`). */
   #templates: Map<number, DictTemplate> | undefined;
 
@@ -602,60 +608,62 @@ class Reader {
   #dict(depth: number, count: number): RencodeValue {
     let map: Map<RencodeValue, RencodeValue> | undefined = this.#asMap() ? new Map() : undefined;
     this.#dictDepth++;
-    // Pairs of the dicts being read, in wire order, until the dict is built (a nested dict
-    // pushes above ours and truncates back to where it started).
+    // Pairs of the dicts being read, in wire order, until the dict is built: a nested dict
+    // stacks its own above ours and leaves `#top` where it found it. The arrays are never
+    // shortened (V8 would give back their room and take it again for the next dict).
     const keys = this.#keys;
     const values = this.#values;
-    const base = keys.length;
+    const base = this.#top;
     for (let i = 0; count < 0 ? !this.#atTerm("dict") : i < count; i++) {
       const key = this.value(depth + 1);
       const item = this.value(depth + 1);
       if (map === undefined && typeof key === "string") {
-        keys.push(key);
-        values.push(item);
+        keys[this.#top] = key;
+        values[this.#top] = item;
+        this.#top++;
         continue;
       }
       if (map === undefined) {
         // A non-string key: a Map after all, with the pairs so far in wire order.
         map = new Map();
-        for (let k = base; k < keys.length; k++)
+        for (let k = base; k < this.#top; k++)
           map.set(keys[k] as string, values[k] as RencodeValue);
+        this.#top = base;
       }
       map.set(key, item);
     }
-    const empty = map === undefined && keys.length === base;
+    const empty = map === undefined && this.#top === base;
     const result = map ?? (empty && this.#sharedSmall ? EMPTY_DICT : this.#object(base));
-    keys.length = base;
-    values.length = base;
+    this.#top = base;
     this.#dictDepth--;
     if (count < 0) this.pos++;
     return result;
   }
 
   /**
-   * The plain object of the pairs from `base` on the stacks. An object given more than 19
-   * keys one by one turns into a slow dictionary-mode object (V8's limit for keyed stores): a
-   * torrent's status of 20-odd keys, 100,000 times in a full answer, would take several times
-   * the memory and time. So a dict with the same keys as an earlier one of the message is a
-   * copy of a fast-mode template with those keys, its values then overwritten.
+   * The plain object of the pairs from `base` to `#top` on the stacks. An object given more
+   * than 19 keys one by one turns into a slow dictionary-mode object (V8's limit for keyed
+   * stores): a torrent's status of 20-odd keys, 100,000 times in a full answer, would take
+   * several times the memory and time. So a dict with the same keys as an earlier one of the
+   * message is a copy of a fast-mode template with those keys, its values then overwritten.
    */
   #object(base: number): RencodeObject {
     const keys = this.#keys;
     const values = this.#values;
-    const n = keys.length - base;
+    const top = this.#top;
+    const n = top - base;
     if (n > SHAPED_DICT_PAIRS) {
       let template = this.#templates?.get(n);
       if (template === undefined || !sameKeys(template.keys, keys, base))
         template = this.#template(base);
       if (template !== undefined) {
         const object: Record<string, RencodeValue> = { ...template.object };
-        for (let i = 0; i < n; i++)
-          object[keys[base + i] as string] = values[base + i] as RencodeValue;
+        for (let i = base; i < top; i++) object[keys[i] as string] = values[i] as RencodeValue;
         return object;
       }
     }
     const object: Record<string, RencodeValue> = {};
-    for (let i = base; i < keys.length; i++) {
+    for (let i = base; i < top; i++) {
       const key = keys[i] as string;
       // Assigning "__proto__" would replace the prototype instead of adding a key.
       if (key === "__proto__")
@@ -671,11 +679,11 @@ class Reader {
   }
 
   /**
-   * A template of the keys from `base` on, kept for the next dicts of as many keys; none for
-   * duplicate keys (the template would have fewer) or "__proto__".
+   * A template of the keys from `base` to `#top`, kept for the next dicts of as many keys; none
+   * for duplicate keys (the template would have fewer) or "__proto__".
    */
   #template(base: number): DictTemplate | undefined {
-    const keys = this.#keys.slice(base);
+    const keys = this.#keys.slice(base, this.#top);
     const shape: Record<string, number> = {};
     for (const key of keys) {
       if (key === "__proto__") return undefined;
@@ -758,7 +766,7 @@ class Reader {
     let hash = end - begin;
     for (let i = begin; i < end; i++) hash = (Math.imul(hash, 31) + (data[i] as number)) | 0;
     const slot = hash & (STRING_CACHE_SIZE - 1);
-    const cached = this.#cache[slot];
+    const cached = shortStrings[slot];
     if (cached !== undefined && cached.length === end - begin) {
       let same = true;
       for (let i = 0; i < cached.length; i++) {
@@ -770,7 +778,7 @@ class Reader {
       if (same) return cached;
     }
     const text = this.#latin1.toString("latin1", begin, end);
-    this.#cache[slot] = text;
+    shortStrings[slot] = text;
     return text;
   }
 
@@ -791,9 +799,8 @@ class Reader {
   }
 }
 
-/** Whether `keys` from `base` on are exactly `template`'s (the stack holds no more). */
+/** Whether the `template.length` keys from `base` on are `template`'s (the caller checked the count). */
 function sameKeys(template: readonly string[], keys: readonly string[], base: number): boolean {
-  if (keys.length - base !== template.length) return false;
   for (let i = 0; i < template.length; i++) if (keys[base + i] !== template[i]) return false;
   return true;
 }
