@@ -184,12 +184,10 @@ export class DelugeSync {
    */
   announceNeeded(answer: StatusAnswer): string[] {
     const out: string[] = [];
-    // By key, not by entry: an entry is an array allocated per torrent.
-    const torrents = answer.torrents;
-    for (const hash of torrents.keys()) {
-      const f = torrents.get(hash) as Partial<DelugeTorrentStatus>;
+    // forEach, not for-of: no entry array (or iterator result) allocated per torrent.
+    answer.torrents.forEach((f, hash) => {
       const known = this.#known.get(hash);
-      if (known === undefined && !hasRequired(f)) continue;
+      if (known === undefined && !hasRequired(f)) return;
       const answered = typeof f.tracker === "string" && f.tracker !== "";
       const identified = answered || (known !== undefined && known.working !== "");
       const hostChanged =
@@ -197,7 +195,7 @@ export class DelugeSync {
         typeof f.tracker_host === "string" &&
         f.tracker_host !== known.delugeHost;
       if ((known?.announce === undefined && !identified) || hostChanged) out.push(hash);
-    }
+    });
     return out;
   }
 
@@ -223,26 +221,23 @@ export class DelugeSync {
     }
     let present = 0;
     let garbled = false;
-    const torrents = answer.torrents;
-    for (const hash of torrents.keys()) {
-      const f = torrents.get(hash) as Partial<DelugeTorrentStatus>;
+    answer.torrents.forEach((f, hash) => {
       const known = this.#known.get(hash);
       if (known === undefined && !isInfoHash(hash)) {
         garbled = true;
-        continue;
+        return;
       }
       if (known === undefined && !hasRequired(f)) {
         this.#resyncWanted = true;
-        continue;
+        return;
       }
       present++;
       const urls = announces.get(hash);
       // Most torrents of a diff did not change: `{}`, or only the (never diffed) label.
-      if (!answer.full && known !== undefined && urls === undefined && unchanged(f, known))
-        continue;
+      if (!answer.full && known !== undefined && urls === undefined && unchanged(f, known)) return;
       const patch = this.#map(hash, f, known, known === undefined || answer.full, urls);
       if (patch !== undefined) patches.push(patch);
-    }
+    });
 
     if (garbled) {
       // Some of this answer went into what we know: the next answer is a full one.

@@ -270,7 +270,9 @@ export class DelugeSource implements TorrentSource {
     // Every event the daemon sent before the Active answer has been taken in.
     const batch = this.#events.take();
     const ids = new Set(batch.changed);
-    for (const hash of this.#sync.moving) if (!active.torrents.has(hash)) ids.add(hash);
+    this.#sync.moving.forEach((hash) => {
+      if (!active.torrents.has(hash)) ids.add(hash);
+    });
     for (const hash of batch.removed) if (!batch.changed.has(hash)) ids.delete(hash);
     if (ids.size > 64 && ids.size > this.#sync.size / 4) {
       // Many at once (a "pause all"): naming them costs more than the whole list as a diff.
