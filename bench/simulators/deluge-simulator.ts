@@ -107,7 +107,8 @@ interface Session {
  * Answers what an exporter asks deluged, over a TLS socket with Deluge's framing
  * (`[1][u32 length][zlib(rencode(...))]`): `daemon.login` (with `client_version`),
  * `daemon.info`/`get_version`, `daemon.set_event_interest` (then RPC_EVENTs `[3, name, args]` on
- * that connection), `core.get_torrents_status(filter, keys, diff)`, `core.get_session_status`,
+ * that connection), `core.get_torrents_status(filter, keys, diff)`, `core.get_session_state`,
+ * `core.get_session_status`,
  * `core.get_free_space`, `core.get_libtorrent_version`, `core.get_enabled_plugins`,
  * `core.remove_torrents`. Floats go out as float32, as Deluge's do.
  *
@@ -314,6 +315,9 @@ export class DelugeSimulator {
         return frame([1, id, 2_000_000_000_000]);
       case "core.get_session_status":
         return frame([1, id, this.#sessionStatus(args[0] as readonly string[])]);
+      case "core.get_session_state":
+        // `TorrentManager.get_torrent_list`: every id, for an admin account (ours is one).
+        return frame([1, id, [...this.#torrents.keys()]]);
       case "core.get_torrents_status":
         return frame([
           1,

@@ -7,7 +7,7 @@
 // torrents (seeding with a label, on two trackers, paused, refused by its tracker, data
 // missing), waits until every running torrent's tracker has answered, then records two polls
 // of the golden target over the daemon RPC through a TLS proxy: the login, the event
-// registration, the full core.get_torrents_status, then the changed-only ones (a status refresh
+// registration, the full list (core.get_session_state, then core.get_torrents_status by id), then the changed-only ones (a status refresh
 // and the Active filter), the session status, the free space, the version and the announce lists. Each answer is kept as the rencode bytes deluged sent, after zlib (see
 // deluge-exchanges.ts). Passkeys and the password are replaced by placeholders of the same
 // length. deluge-web is not recorded: its JSON-RPC answers the same calls, never diffed.

@@ -1,7 +1,7 @@
 // The Deluge calls the source needs, typed and checked, over either transport (daemon RPC or deluge-web).
 
 import { knownFreeSpace } from "../../model/free-space.ts";
-import { SourceProtocolError } from "../../net/errors.ts";
+import { SourceConnectionError, SourceProtocolError } from "../../net/errors.ts";
 import type { RencodeValue } from "./rencode.ts";
 
 /*
@@ -266,7 +266,10 @@ export interface TorrentsStatus {
 
 /** The answer of `torrentsStatusWhere`: some torrents, and the session that answered. */
 export interface FilteredStatus {
-  /** The torrents the filter selected (unknown ids are left out); in a diff, changed keys only. */
+  /**
+   * The torrents the filter selected (unknown ids are left out); in a diff, changed keys only.
+   * A new Map for each answer, the caller's to change.
+   */
   readonly torrents: ReadonlyMap<string, Partial<DelugeTorrentStatus>>;
   /** The daemon-side session that answered: a diff is only ours if it is the one we listen to. */
   readonly session: number;
@@ -284,6 +287,21 @@ export interface StatusFilter {
   readonly state?: string;
 }
 
+/**
+ * How `torrentsStatus` asks for a whole list in parts. A single answer of 100,000 torrents is
+ * one frame that the daemon builds whole before sending a byte and that is decoded at once; in
+ * parts, the daemon builds the next while we decode this one, and progress shows as it goes.
+ */
+export interface ChunkedStatusOptions {
+  /** Torrents per call (daemon RPC only; deluge-web gets one call). */
+  readonly chunk?: number;
+  /** Told after each part: torrents so far, of how many the daemon listed. */
+  readonly onProgress?: (loaded: number, total: number) => void;
+}
+
+/** Calls of a chunked list in flight at once: the daemon works on one while we decode another. */
+const CHUNKS_IN_FLIGHT = 2;
+
 /** A torrent `removeTorrents` could not remove. */
 export interface RemoveFailure {
   readonly id: string;
@@ -299,11 +317,13 @@ export interface DelugeApi {
   /**
    * `core.get_torrents_status({}, keys, diff)`. `diff` is honoured only on a dedicated daemon
    * connection; deluge-web always gets full answers (its daemon connection is shared, and
-   * Deluge keeps one diff state per connection). Calls are serialized.
+   * Deluge keeps one diff state per connection). Calls are serialized. With `chunk`, on the
+   * daemon RPC: the ids first (`core.get_session_state`), then their status by id, `chunk` at a
+   * time, a few calls in flight (see `ChunkedStatusOptions`).
    */
   torrentsStatus(
     keys: readonly TorrentKey[],
-    options: { readonly diff?: boolean; readonly signal?: AbortSignal },
+    options: { readonly diff?: boolean; readonly signal?: AbortSignal } & ChunkedStatusOptions,
   ): Promise<TorrentsStatus>;
   /**
    * `core.get_torrents_status(filter, keys, diff)` for some torrents. Unlike `torrentsStatus` it
@@ -364,7 +384,7 @@ export class RpcDelugeApi implements DelugeApi {
 
   torrentsStatus(
     keys: readonly TorrentKey[],
-    options: { readonly diff?: boolean; readonly signal?: AbortSignal },
+    options: { readonly diff?: boolean; readonly signal?: AbortSignal } & ChunkedStatusOptions,
   ): Promise<TorrentsStatus> {
     if (keys.length === 0) {
       // Deluge reads [] as "every key", files and peers included.
@@ -378,15 +398,16 @@ export class RpcDelugeApi implements DelugeApi {
 
   async #torrentsStatus(
     keys: readonly TorrentKey[],
-    options: { readonly diff?: boolean; readonly signal?: AbortSignal },
+    options: { readonly diff?: boolean; readonly signal?: AbortSignal } & ChunkedStatusOptions,
   ): Promise<TorrentsStatus> {
     const diff = (options.diff ?? false) && this.#transport.dedicated;
-    const method = "core.get_torrents_status";
-    let answer: TransportResult;
+    const chunk = this.#transport.kind === "daemon" ? options.chunk : undefined;
+    let answer: { readonly session: number; readonly torrents: TorrentMap };
     try {
-      answer = await this.#transport.request(method, [{}, keys, diff], {}, options.signal, {
-        resultAsMap: true,
-      });
+      answer =
+        chunk === undefined
+          ? await this.#wholeStatus(keys, diff, options.signal)
+          : await this.#chunkedStatus(keys, diff, chunk, options);
     } catch (error) {
       // The daemon may have advanced its diff state without our seeing the answer.
       if (diff) this.resync();
@@ -394,7 +415,7 @@ export class RpcDelugeApi implements DelugeApi {
     }
     try {
       const full = !diff || answer.session !== this.#diffSession;
-      const torrents = parseTorrents(this.endpoint, answer.result);
+      const torrents = answer.torrents;
       const previous = this.#previousIds;
       // Its ids only: keeping the answer itself would keep every torrent's status dict (100 MB
       // at 100,000 torrents) until the next whole list, minutes later.
@@ -415,6 +436,70 @@ export class RpcDelugeApi implements DelugeApi {
       if (diff) this.resync();
       throw error;
     }
+  }
+
+  async #wholeStatus(
+    keys: readonly TorrentKey[],
+    diff: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<{ session: number; torrents: TorrentMap }> {
+    const answer = await this.#transport.request(STATUS_METHOD, [{}, keys, diff], {}, signal, {
+      resultAsMap: true,
+    });
+    return { session: answer.session, torrents: parseTorrents(this.endpoint, answer.result) };
+  }
+
+  /**
+   * Every torrent's status by id, `chunk` ids a call, all on one connection (else the diff
+   * states of the parts differ: SourceConnectionError). A torrent added after the id list is
+   * not in the answer (its TorrentAddedEvent names it); one removed is skipped by the daemon.
+   */
+  async #chunkedStatus(
+    keys: readonly TorrentKey[],
+    diff: boolean,
+    chunk: number,
+    options: { readonly signal?: AbortSignal } & ChunkedStatusOptions,
+  ): Promise<{ session: number; torrents: TorrentMap }> {
+    if (!Number.isSafeInteger(chunk) || chunk < 1)
+      throw new TypeError(`chunk must be a whole number of at least 1, got ${chunk}`);
+    const { signal, onProgress } = options;
+    const listed = await this.#transport.request(SESSION_STATE_METHOD, [], {}, signal);
+    const ids = expectIds(this.endpoint, listed.result);
+    const torrents: TorrentMap = new Map();
+    const part = async (from: number) => {
+      const answer = await this.#transport.request(
+        STATUS_METHOD,
+        [{ id: ids.slice(from, from + chunk) }, keys, diff],
+        {},
+        signal,
+        { resultAsMap: true },
+      );
+      if (answer.session !== listed.session)
+        throw new SourceConnectionError(
+          `${this.endpoint}: ${STATUS_METHOD}: the connection to the daemon dropped during a list in parts`,
+        );
+      return answer.result;
+    };
+    // The calls go out ahead; their answers are taken in order.
+    const inFlight: Array<Promise<unknown>> = [];
+    let next = 0;
+    const send = () => {
+      if (next >= ids.length) return;
+      const call = part(next);
+      call.catch(() => {}); // awaited below, or abandoned after an earlier part failed
+      inFlight.push(call);
+      next += chunk;
+    };
+    for (let i = 0; i < CHUNKS_IN_FLIGHT; i++) send();
+    while (inFlight.length > 0) {
+      const result = await (inFlight.shift() as Promise<unknown>);
+      send();
+      parseTorrents(this.endpoint, result).forEach((status, id) => {
+        torrents.set(id, status);
+      });
+      onProgress?.(torrents.size, ids.length);
+    }
+    return { session: listed.session, torrents };
   }
 
   torrentsStatusWhere(
@@ -538,6 +623,17 @@ export class RpcDelugeApi implements DelugeApi {
 }
 
 const STATUS_METHOD = "core.get_torrents_status";
+/** The ids of the torrents the account sees (Deluge 2.0.3: `TorrentManager.get_torrent_list`). */
+const SESSION_STATE_METHOD = "core.get_session_state";
+
+type TorrentMap = Map<string, Partial<DelugeTorrentStatus>>;
+
+/** The answer of `core.get_session_state`: torrent ids. */
+function expectIds(endpoint: string, result: unknown): string[] {
+  if (!Array.isArray(result) || !result.every((id) => typeof id === "string"))
+    throw shapeError(endpoint, SESSION_STATE_METHOD, "a list of torrent ids");
+  return result as string[];
+}
 
 /**
  * The torrents of a `core.get_torrents_status` answer: a Map from the daemon RPC (checked and
@@ -549,7 +645,8 @@ function parseTorrents(
 ): Map<string, Partial<DelugeTorrentStatus>> {
   if (result instanceof Map) {
     const torrents = result as Map<unknown, unknown>;
-    for (const [id, status] of torrents) {
+    for (const id of torrents.keys()) {
+      const status = torrents.get(id);
       if (typeof id !== "string")
         throw shapeError(endpoint, STATUS_METHOD, `torrent ids as strings, got ${describe(id)}`);
       const checked = torrentStatus(endpoint, id, status);

@@ -140,6 +140,48 @@ describe("Deluge daemon RPC against a real deluged 2.0.3", () => {
     }
   });
 
+  it("lists in parts (core.get_session_state, then by id) what one call lists, as the same diff", async () => {
+    const keys: TorrentKey[] = ["name", "state", "paused", "label", "total_wanted"];
+    const whole = await api.torrentsStatus(keys, { signal: signal() });
+    const partsClient = new DaemonRpcClient({
+      url: deluge.daemonUrl,
+      credentials: Credentials.login(deluge.username, deluge.password),
+    });
+    const partsApi = new RpcDelugeApi(partsClient);
+    try {
+      const progress: Array<[number, number]> = [];
+      const onProgress = (loaded: number, total: number) => progress.push([loaded, total]);
+      const parts = await partsApi.torrentsStatus(keys, {
+        diff: true,
+        chunk: 1,
+        onProgress,
+        signal: signal(),
+      });
+      assert.equal(parts.full, true, "the first diff on a connection is complete");
+      assert.deepEqual(
+        Object.fromEntries([...parts.torrents].sort()),
+        Object.fromEntries([...whole.torrents].sort()),
+      );
+      const n = whole.torrents.size;
+      assert.deepEqual(
+        progress,
+        Array.from({ length: n }, (_, k) => [k + 1, n]),
+      );
+      // The diff state it left is the one a whole call leaves: the next diff says nothing new.
+      const unchanged = await partsApi.torrentsStatus(keys, {
+        diff: true,
+        chunk: 3,
+        signal: signal(),
+      });
+      assert.equal(unchanged.full, false);
+      assert.equal(unchanged.torrents.size, n);
+      for (const [id, status] of unchanged.torrents)
+        assert.deepEqual(Object.keys(status), ["label"], id);
+    } finally {
+      partsApi.close();
+    }
+  });
+
   it("returns with diff=True only what changed, and shows removals by absence", async () => {
     const keys: TorrentKey[] = ["name", "state", "paused", "label"];
     const [first, second, third] = torrents.map((t) => t.infoHash);

@@ -563,18 +563,21 @@ function encodeRequest(
  */
 function responseHead(raw: Uint8Array): { id: number; resultAt: number } | undefined {
   if (raw.length < 4 || raw[0] !== RESPONSE_HEAD || raw[1] !== RPC_RESPONSE) return undefined;
-  const length = idLength(raw[2] as number);
+  // The id as rencode writes it: 0..43 in the type code itself, else int8, int16 or int32.
+  const code = raw[2] as number;
+  const length = code < 0x2c ? 1 : code === 0x3e ? 2 : code === 0x3f ? 3 : code === 0x40 ? 5 : 0;
   if (length === 0 || raw.length <= 2 + length) return undefined;
-  const id = rdecode(raw.subarray(2, 2 + length));
-  return typeof id === "number" ? { id, resultAt: 2 + length } : undefined;
-}
-
-/** Bytes of a request id by its rencode type code: 0..43 take one, int8 two, int16 three, int32 five. */
-function idLength(code: number): number {
-  if (code < 0x2c) return 1;
-  if (code === 0x3e) return 2;
-  if (code === 0x3f) return 3;
-  return code === 0x40 ? 5 : 0;
+  const b = (i: number) => raw[3 + i] as number;
+  // Big-endian two's complement, sign-extended by the shifts.
+  const id =
+    length === 1
+      ? code
+      : length === 2
+        ? (b(0) << 24) >> 24
+        : length === 3
+          ? (((b(0) << 8) | b(1)) << 16) >> 16
+          : (b(0) << 24) | (b(1) << 16) | (b(2) << 8) | b(3);
+  return { id, resultAt: 2 + length };
 }
 
 function frameOf(id: number, rest: Uint8Array): Buffer {

@@ -110,6 +110,8 @@ interface Known {
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
+
+type MutablePatch = { -readonly [K in keyof TorrentPatch]: TorrentPatch[K] };
 const MAX_MESSAGE = 300;
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi;
 
@@ -184,9 +186,10 @@ export class DelugeSync {
    */
   announceNeeded(answer: StatusAnswer): string[] {
     const out: string[] = [];
-    for (const [hash, f] of answer.torrents) {
+    // forEach, not for-of: no entry array (or iterator result) allocated per torrent.
+    answer.torrents.forEach((f, hash) => {
       const known = this.#known.get(hash);
-      if (known === undefined && !hasRequired(f)) continue;
+      if (known === undefined && !hasRequired(f)) return;
       const answered = typeof f.tracker === "string" && f.tracker !== "";
       const identified = answered || (known !== undefined && known.working !== "");
       const hostChanged =
@@ -194,7 +197,7 @@ export class DelugeSync {
         typeof f.tracker_host === "string" &&
         f.tracker_host !== known.delugeHost;
       if ((known?.announce === undefined && !identified) || hostChanged) out.push(hash);
-    }
+    });
     return out;
   }
 
@@ -220,24 +223,23 @@ export class DelugeSync {
     }
     let present = 0;
     let garbled = false;
-    for (const [hash, f] of answer.torrents) {
+    answer.torrents.forEach((f, hash) => {
       const known = this.#known.get(hash);
       if (known === undefined && !isInfoHash(hash)) {
         garbled = true;
-        continue;
+        return;
       }
       if (known === undefined && !hasRequired(f)) {
         this.#resyncWanted = true;
-        continue;
+        return;
       }
       present++;
       const urls = announces.get(hash);
       // Most torrents of a diff did not change: `{}`, or only the (never diffed) label.
-      if (!answer.full && known !== undefined && urls === undefined && unchanged(f, known))
-        continue;
+      if (!answer.full && known !== undefined && urls === undefined && unchanged(f, known)) return;
       const patch = this.#map(hash, f, known, known === undefined || answer.full, urls);
       if (patch !== undefined) patches.push(patch);
-    }
+    });
 
     if (garbled) {
       // Some of this answer went into what we know: the next answer is a full one.
@@ -309,7 +311,8 @@ export class DelugeSync {
       category: "",
     };
     if (old === undefined) this.#known.set(hash, k);
-    const patch: { -readonly [K in keyof TorrentPatch]: TorrentPatch[K] } = { hash };
+    if (fresh && complete(f)) return this.#whole(hash, f, k, announceUrls);
+    const patch: MutablePatch = { hash };
     let changed = fresh;
 
     if (f.name !== undefined) patch.name = f.name;
@@ -336,7 +339,66 @@ export class DelugeSync {
     if (f.num_peers !== undefined) patch.leechers = count(f.num_peers);
     if (f.total_remaining !== undefined) patch.left = count(f.total_remaining);
     if (f.num_files !== undefined) patch.files = count(f.num_files);
-    changed ||= Object.keys(patch).length > 1;
+    changed ||= patched(f);
+
+    return this.#derived(hash, f, k, fresh, announceUrls, patch, changed);
+  }
+
+  /**
+   * The patch of a torrent new to us (or in a full answer) with every key: one object of every
+   * field at once. The table keeps a new torrent's patch as its row, so this is the row's final
+   * shape, not one grown a field at a time (a copy per field added, 100,000 times in a first
+   * sync). Only `skipRate` and `open`, which Deluge does not tell, are left to the table.
+   */
+  #whole(
+    hash: string,
+    f: Required<Pick<DelugeTorrentStatus, (typeof MAPPED_KEYS)[number]>> &
+      Partial<DelugeTorrentStatus>,
+    k: Known,
+    announceUrls: readonly string[] | undefined,
+  ): TorrentPatch | undefined {
+    k.downloadRate = count(f.download_payload_rate);
+    k.uploadRate = count(f.upload_payload_rate);
+    const patch: MutablePatch = {
+      hash,
+      name: f.name,
+      status: TorrentStatus.Unknown,
+      size: count(f.total_wanted),
+      progress: clamp01(f.progress / 100),
+      downloaded: count(f.all_time_download),
+      uploaded: count(f.total_uploaded),
+      downloadRate: k.downloadRate,
+      uploadRate: k.uploadRate,
+      ratio: Number.isFinite(f.ratio) ? f.ratio : -1,
+      category: "",
+      tags: EMPTY,
+      trackerHosts: EMPTY,
+      trackerError: false,
+      message: "",
+      addedOn: timestamp(f.time_added),
+      completedOn: timestamp(f.completed_time),
+      seedingTime: count(f.seeding_time),
+      savePath: this.#shared.string(f.download_location),
+      seeds: count(f.num_seeds),
+      leechers: count(f.num_peers),
+      started: false,
+      left: count(f.total_remaining),
+      files: count(f.num_files),
+    };
+    return this.#derived(hash, f, k, true, announceUrls, patch, true);
+  }
+
+  /** Fills in what derives from several keys (status, started, category, trackers, message). */
+  #derived(
+    hash: string,
+    f: Partial<DelugeTorrentStatus>,
+    k: Known,
+    fresh: boolean,
+    announceUrls: readonly string[] | undefined,
+    patch: MutablePatch,
+    changedSoFar: boolean,
+  ): TorrentPatch | undefined {
+    let changed = changedSoFar;
     if (k.downloadRate > 0 || k.uploadRate > 0) this.#moving.add(hash);
     else this.#moving.delete(hash);
 
@@ -431,6 +493,58 @@ function unchanged(f: Partial<DelugeTorrentStatus>, known: Known): boolean {
     labelled = true;
   }
   return labelled || known.category === "";
+}
+
+/** The keys `#map` copies into the patch (each to one field), and `state`. */
+const MAPPED_KEYS = [
+  "name",
+  "state",
+  "total_wanted",
+  "progress",
+  "all_time_download",
+  "total_uploaded",
+  "download_payload_rate",
+  "upload_payload_rate",
+  "ratio",
+  "time_added",
+  "completed_time",
+  "seeding_time",
+  "download_location",
+  "num_seeds",
+  "num_peers",
+  "total_remaining",
+  "num_files",
+] as const satisfies readonly TorrentKey[];
+
+/** Whether `f` has every key of MAPPED_KEYS (a full answer's torrent always has). */
+function complete(
+  f: Partial<DelugeTorrentStatus>,
+): f is Required<Pick<DelugeTorrentStatus, (typeof MAPPED_KEYS)[number]>> &
+  Partial<DelugeTorrentStatus> {
+  for (const key of MAPPED_KEYS) if (f[key] === undefined) return false;
+  return true;
+}
+
+/** Whether `#map` puts any of `f`'s keys in the patch as they are (so the patch has more than the hash). */
+function patched(f: Partial<DelugeTorrentStatus>): boolean {
+  return (
+    f.name !== undefined ||
+    f.total_wanted !== undefined ||
+    f.progress !== undefined ||
+    f.all_time_download !== undefined ||
+    f.total_uploaded !== undefined ||
+    f.download_payload_rate !== undefined ||
+    f.upload_payload_rate !== undefined ||
+    f.ratio !== undefined ||
+    f.time_added !== undefined ||
+    f.completed_time !== undefined ||
+    f.seeding_time !== undefined ||
+    f.download_location !== undefined ||
+    f.num_seeds !== undefined ||
+    f.num_peers !== undefined ||
+    f.total_remaining !== undefined ||
+    f.num_files !== undefined
+  );
 }
 
 function hasRequired(f: Partial<DelugeTorrentStatus>): boolean {

@@ -42,16 +42,19 @@ export interface DelugeSourceOptions {
   readonly settleMs?: number;
   /** Torrents per `trackers` request when announce lists are needed (default 1000). */
   readonly announceBatch?: number;
+  /** Torrents per call of a full list over the daemon RPC (default 4000; see ChunkedStatusOptions). */
+  readonly fullListChunk?: number;
 }
 
 const DEFAULT_RESYNC_MS = 5 * 60_000;
 const DEFAULT_DAEMON_PORT = 58846;
 const DEFAULT_ANNOUNCE_BATCH = 1000;
+const DEFAULT_FULL_LIST_CHUNK = 4000;
 
 /**
  * Polls one Deluge. Over the daemon RPC, on our own connection, registered for torrent events
- * (TORRENT_EVENTS): a full answer (`core.get_torrents_status({}, keys, diff=True)` on a new
- * connection) first, after any failure and every `resyncIntervalMs` (another diff client of the
+ * (TORRENT_EVENTS): a full answer (every torrent by id, `core.get_torrents_status({"id": [...]},
+ * keys, diff=True)` a few thousand at a time, on a new connection) first, after any failure and every `resyncIntervalMs` (another diff client of the
  * same daemon can disturb our diff base); in between, only the torrents that can have changed:
  * `{"state": "Active"}` (a payload rate above 0) after a call that makes libtorrent post fresh
  * status, then by id those the events named (added, state changed, finished, tracker error) and
@@ -228,7 +231,13 @@ export class DelugeSource implements TorrentSource {
     api.resync();
     const listening = await api.setEventInterest(TORRENT_EVENTS, signal);
     events.listen(listening);
-    const status = await api.torrentsStatus(SYNC_KEYS, { diff: true, signal });
+    // In parts: the daemon builds the next while we decode one, and the sync shows progress.
+    const status = await api.torrentsStatus(SYNC_KEYS, {
+      diff: true,
+      signal,
+      chunk: this.#options.fullListChunk ?? DEFAULT_FULL_LIST_CHUNK,
+      onProgress: this.#context.onProgress,
+    });
     if (status.session !== listening || !status.full) {
       events.forget();
       throw new SourceConnectionError(
@@ -261,7 +270,9 @@ export class DelugeSource implements TorrentSource {
     // Every event the daemon sent before the Active answer has been taken in.
     const batch = this.#events.take();
     const ids = new Set(batch.changed);
-    for (const hash of this.#sync.moving) if (!active.torrents.has(hash)) ids.add(hash);
+    this.#sync.moving.forEach((hash) => {
+      if (!active.torrents.has(hash)) ids.add(hash);
+    });
     for (const hash of batch.removed) if (!batch.changed.has(hash)) ids.delete(hash);
     if (ids.size > 64 && ids.size > this.#sync.size / 4) {
       // Many at once (a "pause all"): naming them costs more than the whole list as a diff.
@@ -274,17 +285,18 @@ export class DelugeSource implements TorrentSource {
       }
       return { full: false, torrents: merged };
     }
-    const torrents = new Map(active.torrents);
+    // Each answer's Map is new and ours (see FilteredStatus): the named ones go into the Active one.
+    const torrents = active.torrents as Map<string, Partial<DelugeTorrentStatus>>;
     if (ids.size > 0) {
       const named = await api.torrentsStatusWhere({ id: [...ids] }, SYNC_KEYS, {
         diff: true,
         signal,
       });
       if (named.session !== session) return undefined;
-      for (const [hash, f] of named.torrents) {
+      named.torrents.forEach((f, hash) => {
         const before = torrents.get(hash);
         torrents.set(hash, before === undefined ? f : mergeStatus(before, f));
-      }
+      });
     }
     return { full: false, torrents, partial: { removed: batch.removed } };
   }

@@ -84,15 +84,25 @@ describe("DelugeSource changed-only polls against the simulator, randomized", ()
   });
   after(() => sim.close());
 
-  function source(resyncIntervalMs: number) {
+  function source(
+    resyncIntervalMs: number,
+    fullListChunk?: number,
+    onProgress?: (loaded: number, total: number | undefined) => void,
+  ) {
     const src = new DelugeSource(
       {
         url,
         credentials: Credentials.login("seedwatch", "sim-password"),
         resyncIntervalMs,
         settleMs: 0,
+        ...(fullListChunk === undefined ? {} : { fullListChunk }),
       },
-      { target: "sim", session: createSessionCounters(), onUnknownState: () => {} },
+      {
+        target: "sim",
+        session: createSessionCounters(),
+        onUnknownState: () => {},
+        ...(onProgress === undefined ? {} : { onProgress }),
+      },
     );
     const table = new TorrentTable(namer());
     const poll = async () => {
@@ -132,6 +142,36 @@ describe("DelugeSource changed-only polls against the simulator, randomized", ()
       assert.ok(paused > table.size * 0.9, `${paused} of ${table.size} paused`);
       await poll();
       assertSame(table, truthTable(sim), SILENT_FIELDS, `the poll after (seed ${seed})`);
+    } finally {
+      await src.close();
+    }
+  });
+
+  it("a full list in parts (ids first, then by id): the truth, with progress after each part", async () => {
+    const progress: Array<[number, number | undefined]> = [];
+    const { src, table, poll } = source(0, 37, (loaded, total) => progress.push([loaded, total]));
+    try {
+      for (let i = 0; i < 3; i++) {
+        progress.length = 0;
+        await poll();
+        assertSame(table, truthTable(sim), new Set(), `full poll in parts ${i} (seed ${seed})`);
+        const parts = Math.ceil(sim.size / 37);
+        assert.deepEqual(
+          progress,
+          Array.from({ length: parts }, (_, k) => [Math.min(sim.size, (k + 1) * 37), sim.size]),
+        );
+      }
+      // The steady polls after a list in parts are diffs against it, as after a whole one.
+      const steady = source(3_600_000, 37);
+      try {
+        await steady.poll();
+        for (let i = 1; i <= 10; i++) {
+          await steady.poll();
+          assertSame(steady.table, truthTable(sim), SILENT_FIELDS, `poll ${i} (seed ${seed})`);
+        }
+      } finally {
+        await steady.src.close();
+      }
     } finally {
       await src.close();
     }

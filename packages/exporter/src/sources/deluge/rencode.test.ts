@@ -396,6 +396,32 @@ describe("rencode properties", () => {
     );
   });
 
+  it("writes a safe integer as a number exactly as the same integer as a bigint", () => {
+    const edges = [0, 43, 44, -1, -32, -33, 127, 128, -128, -129, 32767, 32768, -32768, -32769];
+    const wide = [2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 32, -(2 ** 32) - 1];
+    for (const n of [...edges, ...wide, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER])
+      assert.equal(hex(rencode(n)), hex(rencode(BigInt(n))), String(n));
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), (n) => {
+        assert.equal(hex(rencode(n)), hex(rencode(BigInt(n))));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("writes any string as its UTF-8 bytes, short ASCII ones and others alike", () => {
+    const text = fc.oneof(
+      fc.string({ maxLength: 80 }),
+      fc.string({ unit: "binary", maxLength: 80 }),
+    );
+    fc.assert(
+      fc.property(text, (value) => {
+        assert.equal(hex(rencode(value)), hex(rencode(Buffer.from(value, "utf8"))));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("round-trips floats through float32 as Math.fround", () => {
     fc.assert(
       fc.property(fc.double(), (x) => {
@@ -632,5 +658,73 @@ describe("rdecode's options for large diffs (outer-map, shared small dicts)", ()
       { numRuns: 500 },
     );
     assertMutationsDecodeOrFail(FAST);
+  });
+});
+
+describe("rdecode of many dicts with the same many keys (a full torrent list)", () => {
+  const keys = Array.from({ length: 22 }, (_, i) => `key_${i}`);
+  const status = (n: number) =>
+    Object.fromEntries(keys.map((key, i) => [key, i % 3 === 0 ? `s${n}` : n * 1000 + i + 0.5]));
+
+  it("gives each its own values, keys in wire order, whatever the keys of the one before", () => {
+    const reversed = Object.fromEntries(Object.entries(status(9)).reverse());
+    const nested = { ...status(10), key_21: status(11) };
+    const twenty = Object.fromEntries(keys.slice(0, 20).map((key) => [key, key]));
+    const dicts: RencodeObject[] = [
+      status(1),
+      status(2),
+      reversed,
+      status(3),
+      nested,
+      twenty,
+      status(4),
+    ];
+    const decoded = rdecode(rencode(dicts, { floatBits: 64 })) as RencodeObject[];
+    assert.deepEqual(decoded, dicts);
+    for (const [i, dict] of decoded.entries())
+      assert.deepEqual(Object.keys(dict), Object.keys(dicts[i] as object));
+    assert.notEqual(decoded[0], decoded[1]);
+    (decoded[1] as Record<string, RencodeValue>).key_1 = "changed";
+    assert.equal(decoded[3]?.key_1, 3001.5);
+  });
+
+  it("keeps duplicate keys' last value and __proto__ as a plain key", () => {
+    const pairs = (extra: string) =>
+      `${(0x66 + 20).toString(16)}${keys
+        .slice(0, 19)
+        .map((key, i) => hex(rencode(key)) + hex(rencode(i)))
+        .join("")}${hex(rencode(extra))}${hex(rencode(99))}`;
+    const dup = rdecode(unhex(`c3${pairs("key_0").repeat(3)}`)) as RencodeObject[];
+    for (const dict of dup) {
+      assert.deepEqual(Object.keys(dict), keys.slice(0, 19));
+      assert.equal(dict.key_0, 99);
+    }
+    const proto = rdecode(unhex(`c3${pairs("__proto__").repeat(3)}`)) as RencodeObject[];
+    for (const dict of proto) {
+      assert.equal(Object.getPrototypeOf(dict), Object.prototype);
+      assert.equal(Object.getOwnPropertyDescriptor(dict, "__proto__")?.value, 99);
+    }
+  });
+
+  it("builds them as fast-mode objects, not V8 dictionaries (a torrent's status has 20-odd keys)", async () => {
+    // Encoded here: objects with these keys built in the child would leave V8 a fast path to follow.
+    const bytes = hex(rencode(new Map([1, 2, 3].map((n) => [`t${n}`, status(n)]))));
+    const script = `
+      import { rdecode } from ${JSON.stringify(new URL("./rencode.ts", import.meta.url).href)};
+      const list = rdecode(Buffer.from("${bytes}", "hex"), { dicts: "outer-map" });
+      process.stdout.write(JSON.stringify([...list.values()].map((d) => %HasFastProperties(d))));
+    `;
+    const child = spawn(
+      process.execPath,
+      ["--allow-natives-syntax", "--input-type=module", "-e", script],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk;
+    });
+    const [code] = await once(child, "exit");
+    assert.equal(code, 0);
+    assert.deepEqual(JSON.parse(out), [true, true, true]);
   });
 });

@@ -131,8 +131,15 @@ const STRING_CACHE_SIZE = 1024;
 const SMALL_DICT_PAIRS = 2;
 const SMALL_DICT_BYTES = 64;
 const DICT_CACHE_SIZE = 256;
+/** Dicts of more pairs than this are built from a template of their keys (see `#object`); V8 keeps up to 19 keys added one by one in fast mode. */
+const SHAPED_DICT_PAIRS = 16;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/**
+ * Short ASCII strings decoded lately, by a hash of their bytes: shared by every decode (strings
+ * are immutable), so a poll's keys and states are the strings of the poll before.
+ */
+const shortStrings: Array<string | undefined> = new Array(STRING_CACHE_SIZE);
 const utf8Encoder = new TextEncoder();
 
 /** Encodes a value as rencode bytes. Throws RencodeError for what rencode cannot carry. */
@@ -193,16 +200,14 @@ class Writer {
   value(value: RencodeValue, depth: number): void {
     switch (typeof value) {
       case "number":
-        if (Number.isSafeInteger(value) && !Object.is(value, -0)) this.#integer(BigInt(value));
+        if (Number.isSafeInteger(value) && !Object.is(value, -0)) this.#safeInteger(value);
         else this.#float(value);
         return;
       case "bigint":
         this.#integer(value);
         return;
       case "string":
-        if (!value.isWellFormed())
-          throw new RencodeError("cannot encode a string with a lone surrogate as UTF-8");
-        this.#bytes(utf8Encoder.encode(value));
+        this.#string(value);
         return;
       case "boolean":
         this.#byte(value ? CHR_TRUE : CHR_FALSE);
@@ -255,6 +260,41 @@ class Writer {
     if (!fixed) this.#byte(CHR_TERM);
   }
 
+  /**
+   * A safe integer, as `#integer` would write it, without a BigInt: a 100,000-torrent answer
+   * (the benchmark's simulator) has millions of them.
+   */
+  #safeInteger(n: number): void {
+    if (n >= 0 && n < INT_POS_FIXED_COUNT) {
+      this.#byte(n);
+    } else if (n < 0 && n >= -INT_NEG_FIXED_COUNT) {
+      this.#byte(INT_NEG_FIXED_START - 1 - n);
+    } else if (n >= -128 && n < 128) {
+      this.#reserve(2);
+      this.#buf[this.#pos] = CHR_INT1;
+      this.#view.setInt8(this.#pos + 1, n);
+      this.#pos += 2;
+    } else if (n >= -32768 && n < 32768) {
+      this.#reserve(3);
+      this.#buf[this.#pos] = CHR_INT2;
+      this.#view.setInt16(this.#pos + 1, n);
+      this.#pos += 3;
+    } else if (n >= -2147483648 && n < 2147483648) {
+      this.#reserve(5);
+      this.#buf[this.#pos] = CHR_INT4;
+      this.#view.setInt32(this.#pos + 1, n);
+      this.#pos += 5;
+    } else {
+      // |n| < 2^53: the high word is exact, the low word is what is left (0 .. 2^32 - 1).
+      this.#reserve(9);
+      const high = Math.floor(n / 0x100000000);
+      this.#buf[this.#pos] = CHR_INT8;
+      this.#view.setInt32(this.#pos + 1, high);
+      this.#view.setUint32(this.#pos + 5, n - high * 0x100000000);
+      this.#pos += 9;
+    }
+  }
+
   #integer(n: bigint): void {
     if (n >= 0n && n < INT_POS_FIXED_COUNT) {
       this.#byte(Number(n));
@@ -304,6 +344,30 @@ class Writer {
     }
   }
 
+  /** A string as UTF-8; ASCII (dict keys, states, hashes, names mostly) is copied byte by byte. */
+  #string(text: string): void {
+    const length = text.length;
+    if (length < STR_FIXED_COUNT) {
+      this.#reserve(1 + length);
+      const buf = this.#buf;
+      const at = this.#pos + 1;
+      let i = 0;
+      for (; i < length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at + i] = c;
+      }
+      if (i === length) {
+        buf[this.#pos] = STR_FIXED_START + length;
+        this.#pos = at + length;
+        return;
+      }
+    }
+    if (!text.isWellFormed())
+      throw new RencodeError("cannot encode a string with a lone surrogate as UTF-8");
+    this.#bytes(utf8Encoder.encode(text));
+  }
+
   #bytes(bytes: Uint8Array): void {
     if (bytes.length < STR_FIXED_COUNT) {
       this.#byte(STR_FIXED_START + bytes.length);
@@ -336,6 +400,12 @@ class Writer {
   }
 }
 
+/** The keys of a dict, in wire order, and a fast-mode object with those keys to copy. */
+interface DictTemplate {
+  readonly keys: readonly string[];
+  readonly object: RencodeObject;
+}
+
 class Reader {
   pos = 0;
   readonly #data: Uint8Array;
@@ -350,9 +420,13 @@ class Reader {
   #dictCache: Array<{ bytes: Uint8Array; value: RencodeObject } | undefined> | undefined;
   /** How many dicts enclose the value being read. */
   #dictDepth = 0;
-  readonly #cache: Array<string | undefined> = new Array(STRING_CACHE_SIZE);
-  /** Keys of the dicts being read, in wire order (one shared stack, no array per dict). */
+  /** Keys and values of the dicts being read, in wire order (shared stacks, no array per dict). */
   readonly #keys: string[] = [];
+  readonly #values: RencodeValue[] = [];
+  /** Pairs on the stacks now. */
+  #top = 0;
+  /** The last dict of each size above SHAPED_DICT_PAIRS decoded as an object (see `#object`). */
+  #templates: Map<number, DictTemplate> | undefined;
 
   constructor(
     data: Uint8Array,
@@ -532,45 +606,95 @@ class Reader {
 
   /** Reads `count` pairs, or pairs up to the terminator when `count` is -1. */
   #dict(depth: number, count: number): RencodeValue {
-    const asMap = this.#asMap();
-    let object: Record<string, RencodeValue> | undefined = asMap ? undefined : {};
-    let map: Map<RencodeValue, RencodeValue> | undefined = object ? undefined : new Map();
+    let map: Map<RencodeValue, RencodeValue> | undefined = this.#asMap() ? new Map() : undefined;
     this.#dictDepth++;
-    // Wire order of the keys, to rebuild a Map in that order if a non-string key turns up.
-    const order = this.#keys;
-    const base = order.length;
+    // Pairs of the dicts being read, in wire order, until the dict is built: a nested dict
+    // stacks its own above ours and leaves `#top` where it found it. The arrays are never
+    // shortened (V8 would give back their room and take it again for the next dict).
+    const keys = this.#keys;
+    const values = this.#values;
+    const base = this.#top;
     for (let i = 0; count < 0 ? !this.#atTerm("dict") : i < count; i++) {
       const key = this.value(depth + 1);
       const item = this.value(depth + 1);
-      if (object !== undefined && typeof key === "string") {
-        order.push(key);
-        // Assigning "__proto__" would replace the prototype instead of adding a key.
-        if (key === "__proto__")
-          Object.defineProperty(object, key, {
-            value: item,
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
-        else object[key] = item;
+      if (map === undefined && typeof key === "string") {
+        keys[this.#top] = key;
+        values[this.#top] = item;
+        this.#top++;
         continue;
       }
       if (map === undefined) {
+        // A non-string key: a Map after all, with the pairs so far in wire order.
         map = new Map();
-        for (let k = base; k < order.length; k++) {
-          const name = order[k] as string;
-          map.set(name, (object as Record<string, RencodeValue>)[name] as RencodeValue);
-        }
-        object = undefined;
+        for (let k = base; k < this.#top; k++)
+          map.set(keys[k] as string, values[k] as RencodeValue);
+        this.#top = base;
       }
       map.set(key, item);
     }
-    const empty = object !== undefined && order.length === base;
-    order.length = base;
+    const empty = map === undefined && this.#top === base;
+    const result = map ?? (empty && this.#sharedSmall ? EMPTY_DICT : this.#object(base));
+    this.#top = base;
     this.#dictDepth--;
     if (count < 0) this.pos++;
-    if (empty && this.#sharedSmall) return EMPTY_DICT;
-    return object ?? (map as Map<RencodeValue, RencodeValue>);
+    return result;
+  }
+
+  /**
+   * The plain object of the pairs from `base` to `#top` on the stacks. An object given more
+   * than 19 keys one by one turns into a slow dictionary-mode object (V8's limit for keyed
+   * stores): a torrent's status of 20-odd keys, 100,000 times in a full answer, would take
+   * several times the memory and time. So a dict with the same keys as an earlier one of the
+   * message is a copy of a fast-mode template with those keys, its values then overwritten.
+   */
+  #object(base: number): RencodeObject {
+    const keys = this.#keys;
+    const values = this.#values;
+    const top = this.#top;
+    const n = top - base;
+    if (n > SHAPED_DICT_PAIRS) {
+      let template = this.#templates?.get(n);
+      if (template === undefined || !sameKeys(template.keys, keys, base))
+        template = this.#template(base);
+      if (template !== undefined) {
+        const object: Record<string, RencodeValue> = { ...template.object };
+        for (let i = base; i < top; i++) object[keys[i] as string] = values[i] as RencodeValue;
+        return object;
+      }
+    }
+    const object: Record<string, RencodeValue> = {};
+    for (let i = base; i < top; i++) {
+      const key = keys[i] as string;
+      // Assigning "__proto__" would replace the prototype instead of adding a key.
+      if (key === "__proto__")
+        Object.defineProperty(object, key, {
+          value: values[i],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else object[key] = values[i] as RencodeValue;
+    }
+    return object;
+  }
+
+  /**
+   * A template of the keys from `base` to `#top`, kept for the next dicts of as many keys; none
+   * for duplicate keys (the template would have fewer) or "__proto__".
+   */
+  #template(base: number): DictTemplate | undefined {
+    const keys = this.#keys.slice(base, this.#top);
+    const shape: Record<string, number> = {};
+    for (const key of keys) {
+      if (key === "__proto__") return undefined;
+      shape[key] = 0;
+    }
+    if (Object.keys(shape).length !== keys.length) return undefined;
+    // JSON.parse builds fast-mode objects whatever their number of keys.
+    const template = { keys, object: JSON.parse(JSON.stringify(shape)) as RencodeObject };
+    this.#templates ??= new Map();
+    this.#templates.set(keys.length, template);
+    return template;
   }
 
   #ascii(begin: number, end: number): boolean {
@@ -642,7 +766,7 @@ class Reader {
     let hash = end - begin;
     for (let i = begin; i < end; i++) hash = (Math.imul(hash, 31) + (data[i] as number)) | 0;
     const slot = hash & (STRING_CACHE_SIZE - 1);
-    const cached = this.#cache[slot];
+    const cached = shortStrings[slot];
     if (cached !== undefined && cached.length === end - begin) {
       let same = true;
       for (let i = 0; i < cached.length; i++) {
@@ -654,7 +778,7 @@ class Reader {
       if (same) return cached;
     }
     const text = this.#latin1.toString("latin1", begin, end);
-    this.#cache[slot] = text;
+    shortStrings[slot] = text;
     return text;
   }
 
@@ -673,6 +797,12 @@ class Reader {
     this.pos = end + 1;
     return narrow(BigInt(text));
   }
+}
+
+/** Whether the `template.length` keys from `base` on are `template`'s (the caller checked the count). */
+function sameKeys(template: readonly string[], keys: readonly string[], base: number): boolean {
+  for (let i = 0; i < template.length; i++) if (keys[base + i] !== template[i]) return false;
+  return true;
 }
 
 function narrow(n: bigint): number | bigint {
