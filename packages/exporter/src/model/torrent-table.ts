@@ -436,7 +436,11 @@ export class TorrentTable {
     if (tracker.torrents === 0 && tracker.uploaded === 0 && tracker.downloaded === 0)
       this.#trackers.delete(row.tracker);
     this.#group(this.#categories, row.category, row, sign);
-    for (const tag of new Set(row.tags)) this.#group(this.#tags, tag, row, sign);
+    // A Set only where a tag could repeat: this runs twice for every changed torrent.
+    const tags = row.tags;
+    if (tags.length === 1) this.#group(this.#tags, tags[0] as string, row, sign);
+    else if (tags.length > 1)
+      for (const tag of new Set(tags)) this.#group(this.#tags, tag, row, sign);
     this.#statuses[row.status] = (this.#statuses[row.status] ?? 0) + sign;
     this.#cell(row, sign);
     const mask = classify(row);

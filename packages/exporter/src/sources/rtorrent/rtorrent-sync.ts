@@ -1,7 +1,7 @@
 // Turns rTorrent's lists (the full one, or a poll's few changed rows) into torrent patches: diffs each row against what was sent last time.
 
 import { Interner } from "../../model/interner.ts";
-import { diffFields, type TableUpdate, TORRENT_FIELD_KEYS } from "../../model/patch.ts";
+import type { TableUpdate } from "../../model/patch.ts";
 import type { StateMapper } from "../../model/status.ts";
 import type { TorrentFields, TorrentPatch } from "../../model/torrent.ts";
 import type { ListedNumbers, ListedTorrent } from "./list-query.ts";
@@ -10,9 +10,6 @@ import { isTrackerMessage, rtorrentStatus } from "./states.ts";
 
 /** The record's fields rTorrent has: all but tags and seeding time. */
 type Fields = Omit<TorrentFields, "tags" | "seedingTime">;
-const KEYS = TORRENT_FIELD_KEYS.filter(
-  (key): key is keyof Fields => key !== "tags" && key !== "seedingTime",
-);
 
 /** A row's inputs without its trackers (the hosts are passed as they are kept). */
 type RowInputs = Omit<ListedTorrent, "hash" | "trackers">;
@@ -150,16 +147,15 @@ export class RtorrentSync {
       this.#listed++;
       return true;
     }
-    const sent = store.get(slot);
     const inputs: RowInputs = {
-      name: sent.name,
-      message: sent.message,
-      label: sent.category,
-      directory: sent.savePath,
-      addedAt: sent.addedAt,
+      name: store.name(slot),
+      message: store.message(slot),
+      label: store.category(slot),
+      directory: store.savePath(slot),
+      addedAt: store.addedAt(slot),
       ...n,
     };
-    this.#take(hash, slot, this.#map(inputs, sent.trackerHosts));
+    this.#take(hash, slot, this.#map(inputs, store.trackerHosts(slot)));
     return true;
   }
 
@@ -173,7 +169,7 @@ export class RtorrentSync {
     if (slot < 0) return false;
     if (this.#sent.message(slot) === message) return true;
     const sent = this.#sent.get(slot);
-    this.#update(hash, slot, sent, this.#map({ ...inputsOf(sent), message }, sent.trackerHosts));
+    this.#update(hash, slot, this.#map({ ...inputsOf(sent), message }, sent.trackerHosts));
     return true;
   }
 
@@ -187,13 +183,15 @@ export class RtorrentSync {
     fresher: ReadonlySet<string> = EMPTY_SET,
   ): boolean {
     let known = true;
-    for (const hash of [...this.#messaged]) {
-      if (!messages.has(hash) && !fresher.has(hash)) this.message(hash, "");
-    }
-    for (const [hash, message] of messages) {
-      if (fresher.has(hash)) continue;
-      if (!this.message(hash, message)) known = false;
-    }
+    // Cleared ones leave `#messaged` as they go: look them up first.
+    const cleared: string[] = [];
+    for (const hash of this.#messaged)
+      if (!messages.has(hash) && !fresher.has(hash)) cleared.push(hash);
+    for (const hash of cleared) this.message(hash, "");
+    // forEach, not for-of: no [key, value] array per entry (thousands per poll).
+    messages.forEach((message, hash) => {
+      if (!fresher.has(hash) && !this.message(hash, message)) known = false;
+    });
     return known;
   }
 
@@ -276,17 +274,19 @@ export class RtorrentSync {
       return;
     }
     this.#sent.setSeen(slot, this.#epoch);
-    if (!this.#sent.same(slot, fields)) this.#update(hash, slot, this.#sent.get(slot), fields);
+    if (!this.#sent.same(slot, fields)) this.#update(hash, slot, fields);
   }
 
-  /** Emits what differs between the kept row `sent` (of `slot`) and `fields`, and keeps `fields`. */
-  #update(hash: string, slot: number, sent: Sent, fields: Sent): void {
-    const patch = diffFields(hash, sent, fields, KEYS);
+  /** Emits what differs between the kept row of `slot` and `fields`, and keeps `fields`. */
+  #update(hash: string, slot: number, fields: Sent): void {
+    const store = this.#sent;
+    const patch = store.diff(slot, hash, fields);
     if (patch !== undefined) this.#patches.push(patch);
-    this.#count(sent, -1);
+    if (store.started(slot)) this.#started--;
+    if (store.complete(slot)) this.#complete--;
     this.#count(fields, 1);
-    fields.seen = sent.seen;
-    this.#sent.write(slot, fields);
+    fields.seen = store.seen(slot);
+    store.write(slot, fields);
     this.#classify(hash, fields);
   }
 
@@ -316,7 +316,7 @@ export class RtorrentSync {
       hashChecking: false,
       hashing: 0,
     };
-    this.#update(hash, slot, sent, this.#map(inputs, sent.trackerHosts));
+    this.#update(hash, slot, this.#map(inputs, sent.trackerHosts));
   }
 
   /** The exported fields of a listed torrent, in the shape kept per torrent (`seen` left at 0). */

@@ -103,6 +103,38 @@ describe("SentStore", () => {
     }
   });
 
+  it("diffs exactly the record fields that differ, not the inputs they come from", () => {
+    const store = new SentStore();
+    const slot = store.put("h", sent(1));
+    const inputs = [
+      "addedAt",
+      "startedAt",
+      "completedBytes",
+      "active",
+      "complete",
+      "hashChecking",
+      "hashing",
+      "seen",
+    ];
+    for (const key of Object.keys(sent(1)) as (keyof Sent)[]) {
+      const value = sent(1)[key];
+      const other =
+        typeof value === "number"
+          ? value + 1
+          : typeof value === "boolean"
+            ? !value
+            : typeof value === "string"
+              ? `${value}x`
+              : ["a.example"];
+      const expected = inputs.includes(key) ? undefined : { hash: "h", [key]: other };
+      assert.deepEqual(store.diff(slot, "h", { ...sent(1), [key]: other }), expected, key);
+    }
+    assert.equal(
+      store.diff(slot, "h", { ...sent(1), trackerHosts: ["a.example", "b.example"] }),
+      undefined,
+    );
+  });
+
   it("says integers are the same only when every one of them is", () => {
     const store = new SentStore();
     const slot = store.put("h", sent(1));

@@ -2,7 +2,7 @@
 
 import { sameList } from "../../model/patch.ts";
 import type { StatusCode } from "../../model/status.ts";
-import type { TorrentFields } from "../../model/torrent.ts";
+import type { TorrentFields, TorrentPatch } from "../../model/torrent.ts";
 import type { ListedNumbers } from "./list-query.ts";
 
 /**
@@ -228,8 +228,32 @@ export class SentStore {
     return this.#c.downloadRate[slot] as number;
   }
 
+  name(slot: number): string {
+    return this.#name[slot] as string;
+  }
+
   message(slot: number): string {
     return this.#message[slot] as string;
+  }
+
+  category(slot: number): string {
+    return this.#category[slot] as string;
+  }
+
+  trackerHosts(slot: number): readonly string[] {
+    return this.#trackerHosts[slot] as readonly string[];
+  }
+
+  addedAt(slot: number): number {
+    return this.#c.addedAt[slot] as number;
+  }
+
+  started(slot: number): boolean {
+    return ((this.#flags[slot] as number) & FLAG.started) !== 0;
+  }
+
+  complete(slot: number): boolean {
+    return ((this.#flags[slot] as number) & FLAG.complete) !== 0;
   }
 
   savePath(slot: number): string {
@@ -274,6 +298,112 @@ export class SentStore {
       f.hashing === c.hashing[slot] &&
       flagsOf(f) === this.#flags[slot]
     );
+  }
+
+  /**
+   * The patch of torrent `hash` that turns the slot's record fields into those of `f`: the fields
+   * that differ (the tracker list item by item); undefined when none does. The inputs that are not
+   * record fields (`addedAt`, `active`, ...) are not compared.
+   */
+  diff(slot: number, hash: string, f: Sent): TorrentPatch | undefined {
+    const c = this.#c;
+    const flags = this.#flags[slot] as number;
+    const hosts = this.#trackerHosts[slot] as readonly string[];
+    const p: { -readonly [K in keyof TorrentPatch]: TorrentPatch[K] } = { hash };
+    let changed = false;
+    if (f.name !== this.#name[slot]) {
+      p.name = f.name;
+      changed = true;
+    }
+    if (f.status !== this.#status[slot]) {
+      p.status = f.status;
+      changed = true;
+    }
+    if (f.size !== c.size[slot]) {
+      p.size = f.size;
+      changed = true;
+    }
+    if (f.progress !== c.progress[slot]) {
+      p.progress = f.progress;
+      changed = true;
+    }
+    if (f.downloaded !== c.downloaded[slot]) {
+      p.downloaded = f.downloaded;
+      changed = true;
+    }
+    if (f.uploaded !== c.uploaded[slot]) {
+      p.uploaded = f.uploaded;
+      changed = true;
+    }
+    if (f.downloadRate !== c.downloadRate[slot]) {
+      p.downloadRate = f.downloadRate;
+      changed = true;
+    }
+    if (f.uploadRate !== c.uploadRate[slot]) {
+      p.uploadRate = f.uploadRate;
+      changed = true;
+    }
+    if (f.ratio !== c.ratio[slot]) {
+      p.ratio = f.ratio;
+      changed = true;
+    }
+    if (f.category !== this.#category[slot]) {
+      p.category = f.category;
+      changed = true;
+    }
+    if (f.trackerHosts !== hosts && !sameList(f.trackerHosts, hosts)) {
+      p.trackerHosts = f.trackerHosts;
+      changed = true;
+    }
+    if (f.trackerError !== ((flags & FLAG.trackerError) !== 0)) {
+      p.trackerError = f.trackerError;
+      changed = true;
+    }
+    if (f.message !== this.#message[slot]) {
+      p.message = f.message;
+      changed = true;
+    }
+    if (f.addedOn !== c.addedOn[slot]) {
+      p.addedOn = f.addedOn;
+      changed = true;
+    }
+    if (f.completedOn !== c.completedOn[slot]) {
+      p.completedOn = f.completedOn;
+      changed = true;
+    }
+    if (f.savePath !== this.#savePath[slot]) {
+      p.savePath = f.savePath;
+      changed = true;
+    }
+    if (f.seeds !== c.seeds[slot]) {
+      p.seeds = f.seeds;
+      changed = true;
+    }
+    if (f.leechers !== c.leechers[slot]) {
+      p.leechers = f.leechers;
+      changed = true;
+    }
+    if (f.started !== ((flags & FLAG.started) !== 0)) {
+      p.started = f.started;
+      changed = true;
+    }
+    if (f.left !== c.left[slot]) {
+      p.left = f.left;
+      changed = true;
+    }
+    if (f.files !== c.files[slot]) {
+      p.files = f.files;
+      changed = true;
+    }
+    if (f.skipRate !== c.skipRate[slot]) {
+      p.skipRate = f.skipRate;
+      changed = true;
+    }
+    if (f.open !== ((flags & FLAG.open) !== 0)) {
+      p.open = f.open;
+      changed = true;
+    }
+    return changed ? p : undefined;
   }
 
   /** Whether the slot was read from these very integers (then nothing derived from them changed). */
