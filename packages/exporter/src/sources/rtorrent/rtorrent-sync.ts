@@ -206,7 +206,7 @@ export class RtorrentSync {
     if (!this.#open) throw new Error("RtorrentSync.remove() outside begin()/end()");
     const slot = this.#sent.slot(hash);
     if (slot < 0) return;
-    this.#count(this.#sent.get(slot), -1);
+    this.#uncount(slot);
     this.#sent.delete(hash);
     this.#warm.delete(hash);
     this.#messaged.delete(hash);
@@ -230,7 +230,7 @@ export class RtorrentSync {
       for (const [hash, slot] of store.entries()) {
         if (store.seen(slot) !== this.#epoch) {
           removed.push(hash);
-          this.#count(store.get(slot), -1);
+          this.#uncount(slot);
           store.delete(hash);
           this.#warm.delete(hash);
           this.#messaged.delete(hash);
@@ -266,8 +266,8 @@ export class RtorrentSync {
     this.#listed++;
     fields.seen = this.#epoch;
     if (slot < 0 || this.#reset) {
-      if (slot >= 0) this.#count(this.#sent.get(slot), -1);
-      this.#count(fields, 1);
+      if (slot >= 0) this.#uncount(slot);
+      this.#count(fields);
       this.#sent.put(hash, fields);
       this.#patches.push(full(hash, fields));
       this.#classify(hash, fields);
@@ -282,17 +282,23 @@ export class RtorrentSync {
     const store = this.#sent;
     const patch = store.diff(slot, hash, fields);
     if (patch !== undefined) this.#patches.push(patch);
-    if (store.started(slot)) this.#started--;
-    if (store.complete(slot)) this.#complete--;
-    this.#count(fields, 1);
+    this.#uncount(slot);
+    this.#count(fields);
     fields.seen = store.seen(slot);
     store.write(slot, fields);
     this.#classify(hash, fields);
   }
 
-  #count(sent: Sent, sign: 1 | -1): void {
-    if (sent.started) this.#started += sign;
-    if (sent.complete) this.#complete += sign;
+  /** Adds a row to the started and complete counts. */
+  #count(sent: Sent): void {
+    if (sent.started) this.#started++;
+    if (sent.complete) this.#complete++;
+  }
+
+  /** Takes the kept row of `slot` out of the started and complete counts. */
+  #uncount(slot: number): void {
+    if (this.#sent.started(slot)) this.#started--;
+    if (this.#sent.complete(slot)) this.#complete--;
   }
 
   #classify(hash: string, sent: Sent): void {
