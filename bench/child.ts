@@ -31,11 +31,14 @@ export async function runChild<T>(
 /** The Node flags the seedwatch executable starts with (see packages/exporter/src/main.ts). */
 export const DAEMON_NODE_FLAGS: readonly string[] = ["--optimize-for-size"];
 
-/** Runs a child that stands for the daemon, with the daemon's own Node flags. */
+/** The environment the seedwatch executable starts with (its shebang line). */
+export const DAEMON_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: "2" };
+
+/** Runs a child that stands for the daemon, with the daemon's own Node flags and environment. */
 export function runDaemonChild<T>(
   script: string,
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
 ): Promise<T> {
-  return runChild<T>(script, args, env, DAEMON_NODE_FLAGS);
+  return runChild<T>(script, args, { ...DAEMON_ENV, ...env }, DAEMON_NODE_FLAGS);
 }

@@ -4,8 +4,8 @@ import { EMPTY_TORRENT, type TorrentFields, type TorrentPatch } from "./torrent.
 
 /**
  * What changed in a table: what every client's sync answers for one poll. When `reset` is true
- * the patches are complete: other torrents are gone. The table takes ownership of the patch of a
- * new torrent (it becomes the row).
+ * the patches are complete: other torrents are gone. The table copies what it keeps (a patch is
+ * not kept).
  */
 export interface TableUpdate {
   readonly reset: boolean;

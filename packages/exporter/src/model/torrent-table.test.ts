@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { setFlagsFromString } from "node:v8";
 import { CounterOracle } from "@seedwatch/testbed/counter-oracle";
 import fc from "fast-check";
 import type {
@@ -695,5 +696,32 @@ describe("TorrentTable", () => {
     table.apply({ reset: false, removed: [], patches: [torrent("3", { open: false })] });
     assert.deepEqual(table.events, { ...emptyEvents(), added: 1, opened: 1, closed: 1 });
     assert.deepEqual(table.trackerEvents.get("a.example"), table.events);
+  });
+});
+
+describe("TorrentTable row shape", () => {
+  // V8's own answer: whether an object keeps its fields in place (fast) or in a hash table.
+  setFlagsFromString("--allow-natives-syntax");
+  const hasFastProperties = new Function("o", "return %HasFastProperties(o)") as (
+    o: object,
+  ) => boolean;
+
+  it("keeps every row a fast object whatever fields the patch of a new torrent leaves out", () => {
+    const table = new TorrentTable(namer);
+    // Deluge's and qBittorrent's patches have no skip rate or open state; a patch may also
+    // name its fields in any order.
+    const sparse: TorrentPatch = { hash: "a".repeat(40), name: "a", size: 10, progress: 0.5 };
+    const keys = Object.keys(EMPTY_TORRENT).reverse() as (keyof typeof EMPTY_TORRENT)[];
+    const reversed = Object.fromEntries([
+      ...keys.filter((k) => k !== "open" && k !== "skipRate").map((k) => [k, EMPTY_TORRENT[k]]),
+      ["hash", "b".repeat(40)],
+    ]) as TorrentPatch;
+    const whole: TorrentPatch = { hash: "c".repeat(40), ...EMPTY_TORRENT };
+    table.apply({ reset: true, patches: [sparse, reversed, whole], removed: [] });
+    table.apply({ reset: false, patches: [{ hash: "a".repeat(40), seeds: 3 }], removed: [] });
+    for (const row of table.rows()) {
+      assert.ok(hasFastProperties(row), `row ${row.hash} is in dictionary mode`);
+      assert.deepEqual(Object.keys(row), ["hash", ...Object.keys(EMPTY_TORRENT), "tracker"]);
+    }
   });
 });

@@ -7,7 +7,7 @@ import {
   DEFAULT_LEDGER_LIMITS,
   type LedgerLimits,
 } from "./counter-ledger.ts";
-import { sameValue, type TableUpdate, TORRENT_FIELD_KEYS } from "./patch.ts";
+import { sameValue, type TableUpdate } from "./patch.ts";
 import { RATIO_BUCKETS, ratioBucket, ratioSumPart } from "./ratio-buckets.ts";
 import { STATUS_COUNT, type StatusCode } from "./status.ts";
 import { EMPTY_TORRENT, type TorrentPatch, type TorrentRecord } from "./torrent.ts";
@@ -317,12 +317,7 @@ export class TorrentTable {
   }
 
   #insert(patch: TorrentPatch): void {
-    // The patch of a new torrent becomes its row (missing fields filled in): a full update of
-    // 100,000 torrents then allocates each torrent once, not twice.
-    const row = patch as Row;
-    for (const key of TORRENT_FIELD_KEYS)
-      if (row[key] === undefined) (row as Record<string, unknown>)[key] = EMPTY_TORRENT[key];
-    row.tracker = "";
+    const row = newRow(patch);
     row.tracker = this.#namer.identify(row.trackerHosts, row.category, undefined);
     // Listed when seedwatch last stopped: not new. A departed one that returns was added again.
     const added = !this.#firstPoll && !this.#ledger.isRestored(row.hash);
@@ -441,7 +436,11 @@ export class TorrentTable {
     if (tracker.torrents === 0 && tracker.uploaded === 0 && tracker.downloaded === 0)
       this.#trackers.delete(row.tracker);
     this.#group(this.#categories, row.category, row, sign);
-    for (const tag of new Set(row.tags)) this.#group(this.#tags, tag, row, sign);
+    // A Set only where a tag could repeat: this runs twice for every changed torrent.
+    const tags = row.tags;
+    if (tags.length === 1) this.#group(this.#tags, tags[0] as string, row, sign);
+    else if (tags.length > 1)
+      for (const tag of new Set(tags)) this.#group(this.#tags, tag, row, sign);
     this.#statuses[row.status] = (this.#statuses[row.status] ?? 0) + sign;
     this.#cell(row, sign);
     const mask = classify(row);
@@ -515,6 +514,46 @@ export class TorrentTable {
     cell.torrents += sign;
     if (cell.torrents === 0) this.#cells.delete(key);
   }
+}
+
+/**
+ * A new torrent's row: every field of the record, in its order, then the tracker, in one object
+ * literal. Every row of every table then has one shape with all fields in the object itself.
+ * Taking the patch as the row instead, and adding the fields a source leaves out (qBittorrent and
+ * Deluge have no skip rate or open state) one by one, made V8 turn each row into a hash table
+ * (dictionary mode): about 1.5 KB more per torrent, 150 MB at 100,000 torrents.
+ */
+function newRow(p: TorrentPatch): Row {
+  const e = EMPTY_TORRENT;
+  return {
+    hash: p.hash,
+    name: p.name ?? e.name,
+    status: p.status ?? e.status,
+    size: p.size ?? e.size,
+    progress: p.progress ?? e.progress,
+    downloaded: p.downloaded ?? e.downloaded,
+    uploaded: p.uploaded ?? e.uploaded,
+    downloadRate: p.downloadRate ?? e.downloadRate,
+    uploadRate: p.uploadRate ?? e.uploadRate,
+    ratio: p.ratio ?? e.ratio,
+    category: p.category ?? e.category,
+    tags: p.tags ?? e.tags,
+    trackerHosts: p.trackerHosts ?? e.trackerHosts,
+    trackerError: p.trackerError ?? e.trackerError,
+    message: p.message ?? e.message,
+    addedOn: p.addedOn ?? e.addedOn,
+    completedOn: p.completedOn ?? e.completedOn,
+    seedingTime: p.seedingTime ?? e.seedingTime,
+    savePath: p.savePath ?? e.savePath,
+    seeds: p.seeds ?? e.seeds,
+    leechers: p.leechers ?? e.leechers,
+    started: p.started ?? e.started,
+    left: p.left ?? e.left,
+    files: p.files ?? e.files,
+    skipRate: p.skipRate ?? e.skipRate,
+    open: p.open ?? e.open,
+    tracker: "",
+  };
 }
 
 /** Whether a patch sets any field of the row to another value (lists compared item by item). */

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { TorrentStatus as S, StateMapper } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
@@ -475,3 +477,50 @@ describe("the narrow lists", () => {
     assert.deepEqual(messageParams("v"), ["", "v", "cat=$d.hash=,$d.message="]);
   });
 });
+
+describe("RtorrentSync memory", () => {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  // Array buffers are freed after the collection that finds them dead: collect twice.
+  const used = async () => {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+
+  it("keeps at most 320 bytes per quiet torrent besides its hash and name", async () => {
+    const n = 30_000;
+    const template = recordedRows()[0] as ListedTorrent;
+    // The hashes and names are the caller's (made before the count starts), as decoded strings.
+    const hashes = Array.from({ length: n }, (_, i) => flat(i.toString(16).padStart(40, "0")));
+    const names = Array.from({ length: n }, (_, i) => flat(`Some.Show.S01E${i}.1080p-GROUP`));
+    const before = await used();
+    const { sync } = newSync();
+    // Realistic figures: sizes and totals past 2^31, fractions (what V8 boxes in an object).
+    const rows = (): ListedTorrent[] =>
+      Array.from({ length: n }, (_, i) => ({
+        ...template,
+        hash: hashes[i] as string,
+        name: names[i] as string,
+        sizeBytes: 3 * 2 ** 31 + i,
+        completedBytes: 2 * 2 ** 31 + i,
+        uploadedBytes: 5 * 2 ** 31 + i * 3,
+        downloadedBytes: 2 * 2 ** 31 + i,
+        ratio: 1.5 + i / n,
+        leftBytes: 2 ** 31,
+        startedAt: 1_700_000_000 + i,
+      }));
+    poll(sync, rows());
+    poll(sync, rows());
+    const perTorrent = ((await used()) - before) / n;
+    assert.equal(sync.size, n);
+    assert.ok(perTorrent <= 320, `${perTorrent.toFixed(0)} bytes per torrent`);
+  });
+});
+
+/** A string in one piece, as a decoder makes it (not a concatenation's rope). */
+function flat(text: string): string {
+  return Buffer.from(text).toString();
+}

@@ -1,36 +1,15 @@
 // Turns rTorrent's lists (the full one, or a poll's few changed rows) into torrent patches: diffs each row against what was sent last time.
 
 import { Interner } from "../../model/interner.ts";
-import { diffFields, sameList, type TableUpdate, TORRENT_FIELD_KEYS } from "../../model/patch.ts";
+import type { TableUpdate } from "../../model/patch.ts";
 import type { StateMapper } from "../../model/status.ts";
 import type { TorrentFields, TorrentPatch } from "../../model/torrent.ts";
 import type { ListedNumbers, ListedTorrent } from "./list-query.ts";
+import { type Sent, SentStore } from "./sent-store.ts";
 import { isTrackerMessage, rtorrentStatus } from "./states.ts";
 
 /** The record's fields rTorrent has: all but tags and seeding time. */
 type Fields = Omit<TorrentFields, "tags" | "seedingTime">;
-const KEYS = TORRENT_FIELD_KEYS.filter(
-  (key): key is keyof Fields => key !== "tags" && key !== "seedingTime",
-);
-
-/**
- * What a row's fields are derived from besides the exported fields themselves: kept so that a
- * narrow read (the integers only, or the message only) can re-derive status and tracker error.
- */
-interface Inputs {
-  addedAt: number;
-  startedAt: number;
-  completedBytes: number;
-  started: boolean;
-  open: boolean;
-  active: boolean;
-  complete: boolean;
-  hashChecking: boolean;
-  hashing: number;
-}
-
-/** What was last sent for one torrent, what it was derived from, and the poll that last listed it. */
-type Sent = Fields & Inputs & { seen: number };
 
 /** A row's inputs without its trackers (the hosts are passed as they are kept). */
 type RowInputs = Omit<ListedTorrent, "hash" | "trackers">;
@@ -54,7 +33,7 @@ const EMPTY_SET: ReadonlySet<string> = new Set();
  * received.
  */
 export class RtorrentSync {
-  readonly #sent = new Map<string, Sent>();
+  readonly #sent = new SentStore();
   readonly #states: StateMapper;
   readonly #shared = new Interner();
   /** Torrents whose rates, peers or hash check were not zero when last read. */
@@ -101,7 +80,7 @@ export class RtorrentSync {
 
   /** Whether a torrent is known (as of the last completed poll, or listed in this one). */
   has(hash: string): boolean {
-    return this.#sent.has(hash);
+    return this.#sent.slot(hash) >= 0;
   }
 
   /** How many known torrents are started (`d.state` 1) and complete (`d.complete` 1). */
@@ -113,10 +92,10 @@ export class RtorrentSync {
   openItem(directory: string): string | undefined {
     const base = directory.replace(/\/+$/, "");
     let any: string | undefined;
-    for (const [hash, sent] of this.#sent) {
-      if (!sent.open) continue;
-      if (base !== "" && (sent.savePath === base || sent.savePath.startsWith(`${base}/`)))
-        return hash;
+    for (const [hash, slot] of this.#sent.entries()) {
+      if (!this.#sent.open(slot)) continue;
+      const path = this.#sent.savePath(slot);
+      if (base !== "" && (path === base || path.startsWith(`${base}/`))) return hash;
       any ??= hash;
     }
     return any;
@@ -124,7 +103,8 @@ export class RtorrentSync {
 
   /** Whether a known torrent is open (`d.is_open`). */
   isOpen(hash: string): boolean {
-    return this.#sent.get(hash)?.open === true;
+    const slot = this.#sent.slot(hash);
+    return slot >= 0 && this.#sent.open(slot);
   }
 
   /**
@@ -146,9 +126,9 @@ export class RtorrentSync {
   /** Takes one listed torrent. A hash listed twice in one poll counts once. */
   row(t: ListedTorrent): void {
     if (!this.#open) throw new Error("RtorrentSync.row() outside begin()/end()");
-    const sent = this.#sent.get(t.hash);
-    if (sent !== undefined && sent.seen === this.#epoch) return;
-    this.#take(t.hash, sent, this.#map(t, this.#hostsOf(t.trackers)));
+    const slot = this.#sent.slot(t.hash);
+    if (slot >= 0 && this.#sent.seen(slot) === this.#epoch) return;
+    this.#take(t.hash, slot, this.#map(t, this.#hostsOf(t.trackers)));
   }
 
   /**
@@ -157,24 +137,25 @@ export class RtorrentSync {
    */
   numbers(hash: string, n: ListedNumbers): boolean {
     if (!this.#open) throw new Error("RtorrentSync.numbers() outside begin()/end()");
-    const sent = this.#sent.get(hash);
-    if (sent === undefined) return false;
-    if (sent.seen === this.#epoch) return true;
+    const store = this.#sent;
+    const slot = store.slot(hash);
+    if (slot < 0) return false;
+    if (store.seen(slot) === this.#epoch) return true;
     // Most hot torrents of a poll moved nothing since the last one (peers, but no bytes).
-    if (sameNumbers(sent, n)) {
-      sent.seen = this.#epoch;
+    if (store.sameNumbers(slot, n)) {
+      store.setSeen(slot, this.#epoch);
       this.#listed++;
       return true;
     }
     const inputs: RowInputs = {
-      name: sent.name,
-      message: sent.message,
-      label: sent.category,
-      directory: sent.savePath,
-      addedAt: sent.addedAt,
+      name: store.name(slot),
+      message: store.message(slot),
+      label: store.category(slot),
+      directory: store.savePath(slot),
+      addedAt: store.addedAt(slot),
       ...n,
     };
-    this.#take(hash, sent, this.#map(inputs, sent.trackerHosts));
+    this.#take(hash, slot, this.#map(inputs, store.trackerHosts(slot)));
     return true;
   }
 
@@ -184,10 +165,11 @@ export class RtorrentSync {
    */
   message(hash: string, message: string): boolean {
     if (!this.#open) throw new Error("RtorrentSync.message() outside begin()/end()");
-    const sent = this.#sent.get(hash);
-    if (sent === undefined) return false;
-    if (sent.message === message) return true;
-    this.#update(hash, sent, this.#map({ ...inputsOf(sent), message }, sent.trackerHosts));
+    const slot = this.#sent.slot(hash);
+    if (slot < 0) return false;
+    if (this.#sent.message(slot) === message) return true;
+    const sent = this.#sent.get(slot);
+    this.#update(hash, slot, this.#map({ ...inputsOf(sent), message }, sent.trackerHosts));
     return true;
   }
 
@@ -201,13 +183,15 @@ export class RtorrentSync {
     fresher: ReadonlySet<string> = EMPTY_SET,
   ): boolean {
     let known = true;
-    for (const hash of [...this.#messaged]) {
-      if (!messages.has(hash) && !fresher.has(hash)) this.message(hash, "");
-    }
-    for (const [hash, message] of messages) {
-      if (fresher.has(hash)) continue;
-      if (!this.message(hash, message)) known = false;
-    }
+    // Cleared ones leave `#messaged` as they go: look them up first.
+    const cleared: string[] = [];
+    for (const hash of this.#messaged)
+      if (!messages.has(hash) && !fresher.has(hash)) cleared.push(hash);
+    for (const hash of cleared) this.message(hash, "");
+    // forEach, not for-of: no [key, value] array per entry (thousands per poll).
+    messages.forEach((message, hash) => {
+      if (!fresher.has(hash) && !this.message(hash, message)) known = false;
+    });
     return known;
   }
 
@@ -220,9 +204,9 @@ export class RtorrentSync {
   /** Drops a torrent the client no longer has (a partial poll's removals). */
   remove(hash: string): void {
     if (!this.#open) throw new Error("RtorrentSync.remove() outside begin()/end()");
-    const sent = this.#sent.get(hash);
-    if (sent === undefined) return;
-    this.#count(sent, -1);
+    const slot = this.#sent.slot(hash);
+    if (slot < 0) return;
+    this.#uncount(slot);
     this.#sent.delete(hash);
     this.#warm.delete(hash);
     this.#messaged.delete(hash);
@@ -235,18 +219,19 @@ export class RtorrentSync {
     this.#open = false;
     const removed = this.#removed;
     this.#removed = [];
+    const store = this.#sent;
     if (this.#partial) {
       for (const hash of this.#warm) {
-        const sent = this.#sent.get(hash) as Sent;
-        if (sent.seen !== this.#epoch) this.#cool(hash, sent);
+        const slot = store.slot(hash);
+        if (store.seen(slot) !== this.#epoch) this.#cool(hash, slot);
       }
-    } else if (this.#listed < this.#sent.size) {
+    } else if (this.#listed < store.size) {
       // Every kept torrent listed again (the usual full poll): nothing to look for.
-      for (const [hash, sent] of this.#sent) {
-        if (sent.seen !== this.#epoch) {
+      for (const [hash, slot] of store.entries()) {
+        if (store.seen(slot) !== this.#epoch) {
           removed.push(hash);
-          this.#count(sent, -1);
-          this.#sent.delete(hash);
+          this.#uncount(slot);
+          store.delete(hash);
           this.#warm.delete(hash);
           this.#messaged.delete(hash);
         }
@@ -255,9 +240,9 @@ export class RtorrentSync {
     let up = 0;
     let down = 0;
     for (const hash of this.#warm) {
-      const sent = this.#sent.get(hash) as Sent;
-      up += sent.uploadRate;
-      down += sent.downloadRate;
+      const slot = store.slot(hash);
+      up += store.uploadRate(slot);
+      down += store.downloadRate(slot);
     }
     this.#uploadRate = up;
     this.#downloadRate = down;
@@ -276,40 +261,44 @@ export class RtorrentSync {
     this.#reset = true;
   }
 
-  /** Keeps a read row: new, or changed fields of a known one. */
-  #take(hash: string, sent: Sent | undefined, fields: Sent): void {
+  /** Keeps a read row (`slot` -1 for a torrent not kept): new, or changed fields of a known one. */
+  #take(hash: string, slot: number, fields: Sent): void {
     this.#listed++;
     fields.seen = this.#epoch;
-    if (sent === undefined || this.#reset) {
-      if (sent !== undefined) this.#count(sent, -1);
-      this.#count(fields, 1);
-      this.#sent.set(hash, fields);
+    if (slot < 0 || this.#reset) {
+      if (slot >= 0) this.#uncount(slot);
+      this.#count(fields);
+      this.#sent.put(hash, fields);
       this.#patches.push(full(hash, fields));
       this.#classify(hash, fields);
       return;
     }
-    sent.seen = this.#epoch;
-    this.#update(hash, sent, fields);
+    this.#sent.setSeen(slot, this.#epoch);
+    if (!this.#sent.same(slot, fields)) this.#update(hash, slot, fields);
   }
 
-  /** Emits what differs between the kept row and `fields`, and keeps `fields` in it. */
-  #update(hash: string, sent: Sent, fields: Sent): void {
-    if (same(sent, fields)) return;
-    const patch = diffFields(hash, sent, fields, KEYS);
+  /** Emits what differs between the kept row of `slot` and `fields`, and keeps `fields`. */
+  #update(hash: string, slot: number, fields: Sent): void {
+    const store = this.#sent;
+    const patch = store.diff(slot, hash, fields);
     if (patch !== undefined) this.#patches.push(patch);
-    const seen = sent.seen;
-    // Update the kept object rather than keep the new one: the kept ones are long-lived, and
-    // replacing them would leave garbage in the old generation on every poll.
-    this.#count(sent, -1);
-    this.#count(fields, 1);
-    Object.assign(sent, fields);
-    sent.seen = seen;
-    this.#classify(hash, sent);
+    this.#uncount(slot);
+    this.#count(fields);
+    fields.seen = store.seen(slot);
+    store.write(slot, fields);
+    this.#classify(hash, fields);
   }
 
-  #count(sent: Sent, sign: 1 | -1): void {
-    if (sent.started) this.#started += sign;
-    if (sent.complete) this.#complete += sign;
+  /** Adds a row to the started and complete counts. */
+  #count(sent: Sent): void {
+    if (sent.started) this.#started++;
+    if (sent.complete) this.#complete++;
+  }
+
+  /** Takes the kept row of `slot` out of the started and complete counts. */
+  #uncount(slot: number): void {
+    if (this.#sent.started(slot)) this.#started--;
+    if (this.#sent.complete(slot)) this.#complete--;
   }
 
   #classify(hash: string, sent: Sent): void {
@@ -320,7 +309,8 @@ export class RtorrentSync {
   }
 
   /** A warm torrent the caller's list says is quiet now: no rates, no peers, no hash check. */
-  #cool(hash: string, sent: Sent): void {
+  #cool(hash: string, slot: number): void {
+    const sent = this.#sent.get(slot);
     const inputs: RowInputs = {
       ...inputsOf(sent),
       uploadRate: 0,
@@ -332,7 +322,7 @@ export class RtorrentSync {
       hashChecking: false,
       hashing: 0,
     };
-    this.#update(hash, sent, this.#map(inputs, sent.trackerHosts));
+    this.#update(hash, slot, this.#map(inputs, sent.trackerHosts));
   }
 
   /** The exported fields of a listed torrent, in the shape kept per torrent (`seen` left at 0). */
@@ -398,32 +388,6 @@ export class RtorrentSync {
   }
 }
 
-/** Whether a kept row was read from these very integers (then nothing derived from them changed). */
-function sameNumbers(s: Sent, n: ListedNumbers): boolean {
-  return (
-    n.uploadedBytes === s.uploaded &&
-    n.uploadRate === s.uploadRate &&
-    n.downloadRate === s.downloadRate &&
-    n.peersAccounted === s.leechers &&
-    n.peersComplete === s.seeds &&
-    n.downloadedBytes === s.downloaded &&
-    n.completedBytes === s.completedBytes &&
-    n.sizeBytes === s.size &&
-    n.ratio === s.ratio &&
-    n.started === s.started &&
-    n.open === s.open &&
-    n.active === s.active &&
-    n.complete === s.complete &&
-    n.hashChecking === s.hashChecking &&
-    n.hashing === s.hashing &&
-    n.startedAt === s.startedAt &&
-    n.finishedAt === s.completedOn &&
-    n.leftBytes === s.left &&
-    n.skipRate === s.skipRate &&
-    n.sizeFiles === s.files
-  );
-}
-
 /** Whether a torrent is one a quiet (unlisted) poll must cool: rates, peers or a hash check. */
 function isWarm(s: Sent): boolean {
   return (
@@ -471,46 +435,6 @@ function inputsOf(s: Sent): RowInputs {
     // Not kept: only the peer census reads it, from the rows of the poll that lists the item.
     peersConnected: 0,
   };
-}
-
-/**
- * Whether no exported field changed: what most torrents of most polls answer. Spelled out field
- * by field because it runs for every torrent of every poll, and a loop over KEYS reads 18
- * property names through one (megamorphic, several times slower) keyed access site.
- */
-function same(sent: Sent, f: Sent): boolean {
-  return (
-    f.name === sent.name &&
-    f.status === sent.status &&
-    f.size === sent.size &&
-    f.progress === sent.progress &&
-    f.downloaded === sent.downloaded &&
-    f.uploaded === sent.uploaded &&
-    f.downloadRate === sent.downloadRate &&
-    f.uploadRate === sent.uploadRate &&
-    f.ratio === sent.ratio &&
-    f.category === sent.category &&
-    (f.trackerHosts === sent.trackerHosts || sameList(f.trackerHosts, sent.trackerHosts)) &&
-    f.trackerError === sent.trackerError &&
-    f.message === sent.message &&
-    f.addedOn === sent.addedOn &&
-    f.completedOn === sent.completedOn &&
-    f.savePath === sent.savePath &&
-    f.seeds === sent.seeds &&
-    f.leechers === sent.leechers &&
-    f.started === sent.started &&
-    f.left === sent.left &&
-    f.files === sent.files &&
-    f.skipRate === sent.skipRate &&
-    f.addedAt === sent.addedAt &&
-    f.open === sent.open &&
-    f.active === sent.active &&
-    f.complete === sent.complete &&
-    f.hashChecking === sent.hashChecking &&
-    f.hashing === sent.hashing &&
-    f.completedBytes === sent.completedBytes &&
-    f.startedAt === sent.startedAt
-  );
 }
 
 /** Every field of the record: what rTorrent does not have (tags, seeding time) at its empty value. */

@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { ListedNumbers } from "./list-query.ts";
+import { type Sent, SentStore } from "./sent-store.ts";
+
+function sent(i: number): Sent {
+  return {
+    name: `torrent ${i}`,
+    status: 3,
+    size: 5 * 2 ** 40 + i,
+    progress: 0.123456789,
+    downloaded: 2 ** 53 - 1 - i,
+    uploaded: 7 * 2 ** 32 + 0.5,
+    downloadRate: 1024 * i,
+    uploadRate: 17,
+    ratio: -1,
+    category: "movies",
+    trackerHosts: ["a.example", "b.example"],
+    trackerError: i % 2 === 0,
+    message: i % 3 === 0 ? "Tracker: [Timeout]" : "",
+    addedOn: 1_800_000_000,
+    completedOn: 0,
+    savePath: "/srv/data",
+    seeds: 2,
+    leechers: 9,
+    started: true,
+    left: 12345,
+    files: 3,
+    skipRate: 0,
+    addedAt: 0,
+    startedAt: 1_700_000_000,
+    completedBytes: 5 * 2 ** 40,
+    open: i % 5 !== 0,
+    active: true,
+    complete: false,
+    hashChecking: i % 7 === 0,
+    hashing: 2,
+    seen: 41,
+  };
+}
+
+function numbersOf(s: Sent): ListedNumbers {
+  return {
+    sizeBytes: s.size,
+    completedBytes: s.completedBytes,
+    uploadedBytes: s.uploaded,
+    downloadedBytes: s.downloaded,
+    uploadRate: s.uploadRate,
+    downloadRate: s.downloadRate,
+    ratio: s.ratio,
+    started: s.started,
+    open: s.open,
+    active: s.active,
+    complete: s.complete,
+    hashChecking: s.hashChecking,
+    hashing: s.hashing,
+    startedAt: s.startedAt,
+    finishedAt: s.completedOn,
+    peersComplete: s.seeds,
+    peersAccounted: s.leechers,
+    leftBytes: s.left,
+    sizeFiles: s.files,
+    skipRate: s.skipRate,
+    peersConnected: 0,
+  };
+}
+
+describe("SentStore", () => {
+  it("gives back every field as kept, past its first capacity, and reuses the slots of removed torrents", () => {
+    const store = new SentStore();
+    for (let i = 0; i < 3000; i++) store.put(`h${i}`, sent(i));
+    assert.equal(store.size, 3000);
+    for (let i = 0; i < 3000; i += 7) assert.deepEqual(store.get(store.slot(`h${i}`)), sent(i));
+    const slot = store.slot("h5");
+    store.delete("h5");
+    assert.equal(store.slot("h5"), -1);
+    assert.equal(store.size, 2999);
+    assert.equal(store.put("new", sent(9000)), slot);
+    assert.deepEqual(store.get(slot), sent(9000));
+    assert.deepEqual(
+      [...store.entries()].filter(([hash]) => hash === "h5" || hash === "new"),
+      [["new", slot]],
+    );
+  });
+
+  it("says a read is the same only when every field but the epoch is", () => {
+    const store = new SentStore();
+    const slot = store.put("h", sent(1));
+    assert.ok(store.same(slot, { ...sent(1), seen: 99 }));
+    assert.ok(store.same(slot, { ...sent(1), trackerHosts: ["a.example", "b.example"] }));
+    for (const key of Object.keys(sent(1)) as (keyof Sent)[]) {
+      if (key === "seen") continue;
+      const value = sent(1)[key];
+      const other =
+        typeof value === "number"
+          ? value + 1
+          : typeof value === "boolean"
+            ? !value
+            : typeof value === "string"
+              ? `${value}x`
+              : ["a.example"];
+      assert.equal(store.same(slot, { ...sent(1), [key]: other }), false, key);
+    }
+  });
+
+  it("diffs exactly the record fields that differ, not the inputs they come from", () => {
+    const store = new SentStore();
+    const slot = store.put("h", sent(1));
+    const inputs = [
+      "addedAt",
+      "startedAt",
+      "completedBytes",
+      "active",
+      "complete",
+      "hashChecking",
+      "hashing",
+      "seen",
+    ];
+    for (const key of Object.keys(sent(1)) as (keyof Sent)[]) {
+      const value = sent(1)[key];
+      const other =
+        typeof value === "number"
+          ? value + 1
+          : typeof value === "boolean"
+            ? !value
+            : typeof value === "string"
+              ? `${value}x`
+              : ["a.example"];
+      const expected = inputs.includes(key) ? undefined : { hash: "h", [key]: other };
+      assert.deepEqual(store.diff(slot, "h", { ...sent(1), [key]: other }), expected, key);
+    }
+    assert.equal(
+      store.diff(slot, "h", { ...sent(1), trackerHosts: ["a.example", "b.example"] }),
+      undefined,
+    );
+  });
+
+  it("says integers are the same only when every one of them is", () => {
+    const store = new SentStore();
+    const slot = store.put("h", sent(1));
+    const n = numbersOf(sent(1));
+    assert.ok(store.sameNumbers(slot, n));
+    assert.ok(store.sameNumbers(slot, { ...n, peersConnected: 5 }), "not kept, not compared");
+    for (const key of Object.keys(n) as (keyof ListedNumbers)[]) {
+      if (key === "peersConnected") continue;
+      const value = n[key];
+      const other = typeof value === "boolean" ? !value : value + 1;
+      assert.equal(store.sameNumbers(slot, { ...n, [key]: other }), false, key);
+    }
+  });
+
+  it("keeps the epoch, the rates and the open flag of each slot apart", () => {
+    const store = new SentStore();
+    const a = store.put("a", sent(5));
+    const b = store.put("b", sent(6));
+    store.setSeen(a, 7);
+    assert.equal(store.seen(a), 7);
+    assert.equal(store.seen(b), 41);
+    assert.equal(store.open(a), false);
+    assert.equal(store.open(b), true);
+    assert.equal(store.downloadRate(b), 6144);
+    assert.equal(store.uploadRate(b), 17);
+    assert.equal(store.message(b), "Tracker: [Timeout]");
+    assert.equal(store.savePath(a), "/srv/data");
+  });
+});
