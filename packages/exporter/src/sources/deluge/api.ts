@@ -2,6 +2,7 @@
 
 import { knownFreeSpace } from "../../model/free-space.ts";
 import { SourceConnectionError, SourceProtocolError } from "../../net/errors.ts";
+import { CallQueue } from "./call-queue.ts";
 import type { RencodeValue } from "./rencode.ts";
 
 /*
@@ -368,7 +369,7 @@ export class RpcDelugeApi implements DelugeApi {
   readonly #transport: DelugeTransport;
   #previousIds: ReadonlySet<string> = new Set();
   #diffSession: number | undefined;
-  #statusQueue: Promise<unknown> = Promise.resolve();
+  readonly #statusCalls = new CallQueue();
 
   constructor(transport: DelugeTransport) {
     this.#transport = transport;
@@ -391,9 +392,7 @@ export class RpcDelugeApi implements DelugeApi {
       return Promise.reject(new TypeError("torrentsStatus needs at least one key"));
     }
     const run = () => this.#torrentsStatus(keys, options);
-    const next = this.#statusQueue.then(run, run);
-    this.#statusQueue = next.catch(() => {});
-    return next;
+    return this.#statusCalls.run(run);
   }
 
   async #torrentsStatus(
@@ -529,9 +528,7 @@ export class RpcDelugeApi implements DelugeApi {
         throw error;
       }
     };
-    const next = this.#statusQueue.then(run, run);
-    this.#statusQueue = next.catch(() => {});
-    return next;
+    return this.#statusCalls.run(run);
   }
 
   async setEventInterest(names: readonly string[], signal?: AbortSignal): Promise<number> {
