@@ -8,9 +8,9 @@ import { describeMachine } from "./machine.ts";
 import { metricsRender } from "./metrics-render.ts";
 import { qbittorrentSync } from "./qbittorrent-sync.ts";
 import { rtorrentSync } from "./rtorrent-sync.ts";
-import type { SuiteResult } from "./suite.ts";
+import type { SuiteOptions, SuiteResult } from "./suite.ts";
 
-const SUITES: Readonly<Record<string, (options: { quick: boolean }) => Promise<SuiteResult>>> = {
+const SUITES: Readonly<Record<string, (options: SuiteOptions) => Promise<SuiteResult>>> = {
   "metrics-render": metricsRender,
   "instrument-overhead": instrumentOverhead,
   "qbittorrent-sync": qbittorrentSync,
@@ -20,7 +20,10 @@ const SUITES: Readonly<Record<string, (options: { quick: boolean }) => Promise<S
     (await import("./transmission-sync.ts")).transmissionSync(options),
   scrape: async (options) => (await import("./scrape.ts")).scrape(options),
   "small-box": async (options) => (await import("./small-box.ts")).smallBox(options),
+  "memory-curve": async (options) => (await import("./memory-curve.ts")).memoryCurve(options),
 };
+/** Suites `npm run bench` without `--suite` leaves out: memory-curve runs for an hour. */
+const ON_REQUEST = new Set(["memory-curve"]);
 const BASELINE = new URL("./baseline.json", import.meta.url);
 
 interface Baseline {
@@ -34,20 +37,27 @@ const { values } = parseArgs({
   options: {
     suite: { type: "string", multiple: true },
     quick: { type: "boolean", default: false },
+    minutes: { type: "string" },
     "update-baseline": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
 
 if (values.help) {
-  console.log(`usage: npm run bench -- [--suite NAME]... [--quick] [--update-baseline]
-suites: ${Object.keys(SUITES).join(", ")}
+  console.log(`usage: npm run bench -- [--suite NAME]... [--quick] [--minutes N] [--update-baseline]
+suites: ${Object.keys(SUITES).join(", ")} (${[...ON_REQUEST].join(", ")} only with --suite)
   --quick             smaller sizes, for a smoke run
+  --minutes N         how long memory-curve runs (default 60; with --quick 3)
   --update-baseline   write this run's figures to bench/baseline.json`);
   process.exit(0);
 }
 
-const names = values.suite ?? Object.keys(SUITES);
+const names = values.suite ?? Object.keys(SUITES).filter((name) => !ON_REQUEST.has(name));
+const minutes = values.minutes === undefined ? undefined : Number(values.minutes);
+if (minutes !== undefined && !(Number.isFinite(minutes) && minutes > 0)) {
+  console.error(`--minutes must be a positive number, got "${values.minutes}"`);
+  process.exit(2);
+}
 const unknown = names.filter((name) => !(name in SUITES));
 if (unknown.length > 0) {
   console.error(
@@ -68,7 +78,10 @@ const results: Record<string, SuiteResult> = {};
 let allMet = true;
 for (const name of names) {
   const run = SUITES[name] as (typeof SUITES)[string];
-  const result = await run({ quick: values.quick });
+  const result = await run({
+    quick: values.quick,
+    ...(minutes === undefined ? {} : { minutes }),
+  });
   results[name] = result;
   console.log(`\n== ${result.suite}: ${result.description}`);
   console.table(result.rows.map(round));

@@ -11,3 +11,11 @@ export interface SuiteResult {
   /** The goals the issue set, and whether this run met them. */
   readonly goals: ReadonlyArray<{ readonly what: string; readonly met: boolean }>;
 }
+
+/** What the runner passes every suite. */
+export interface SuiteOptions {
+  /** Smaller sizes or a shorter run, for a smoke run. */
+  readonly quick: boolean;
+  /** How long a suite that runs for a while runs (`--minutes`); unset, its own default. */
+  readonly minutes?: number;
+}

@@ -2,8 +2,12 @@
 
 import { QbittorrentSimulator } from "./qbittorrent-simulator.ts";
 
-const [torrents = "10000", churn = "0.01"] = process.argv.slice(2);
-const simulator = new QbittorrentSimulator({ torrents: Number(torrents), churn: Number(churn) });
+const [torrents = "10000", churn = "0.01", replace = "0"] = process.argv.slice(2);
+const simulator = new QbittorrentSimulator({
+  torrents: Number(torrents),
+  churn: Number(churn),
+  replace: Number(replace),
+});
 const url = await simulator.listen();
 process.stdout.write(`${url}\n`);
 process.on("SIGTERM", () => {

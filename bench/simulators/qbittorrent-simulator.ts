@@ -10,6 +10,12 @@ export interface SimulatorOptions {
   readonly torrents: number;
   /** Fraction of torrents that change before each poll (maindata or torrents/info request). */
   readonly churn: number;
+  /**
+   * Fraction of torrents removed before each poll, each replaced by a new one (default 0): the
+   * diff then lists them in `torrents_removed`, the new ones with every field, and the whole
+   * hash list of each announce URL whose torrents changed, as qBittorrent's does.
+   */
+  readonly replace?: number;
 }
 
 const CATEGORIES = ["movies", "tv", "music", "games", ""];
@@ -31,7 +37,12 @@ interface SimTorrent {
   /** Sequence number of its last change. */
   seq: number;
   stateChangedAt: number;
+  /** Sequence number of the tick that added it (1: there from the start). */
+  addedAt: number;
 }
+
+/** Ticks a removal is remembered; a session asking from further back gets a full update. */
+const REMOVALS_KEPT_TICKS = 1000;
 
 interface Session {
   /** rid -> global sequence number when that rid was sent. */
@@ -56,72 +67,17 @@ export class QbittorrentSimulator {
   #serverState: Record<string, number | string | boolean>;
   #serverSeq = new Map<string, number>();
   #cursor = 0;
+  /** The index `simulatedTorrent` gives the next added torrent. */
+  #next = 0;
+  /** Removed hashes with the tick that removed them, oldest first. */
+  #removals: Array<{ readonly hash: string; readonly seq: number }> = [];
+  /** Announce URL -> tick its hash list last changed. */
+  readonly #urlSeq = new Map<string, number>();
 
   constructor(options: SimulatorOptions) {
     this.#options = options;
-    const now = 1_800_000_000;
-    for (let i = 0; i < options.torrents; i++) {
-      const { hash, name, tracker, size } = simulatedTorrent(i);
-      // A private tracker gives each user one passkey: every torrent of a tracker shares its URL.
-      const announce = `https://${tracker}/announce.php?passkey=0123456789abcdef0123456789abcdef`;
-      const state = STATES[i % STATES.length] as string;
-      const done = !state.endsWith("DL");
-      this.#hashes.push(hash);
-      this.#torrents.push({
-        seq: 1,
-        stateChangedAt: 1,
-        fields: {
-          added_on: now - (i % 1000) * 3600,
-          amount_left: done ? 0 : Math.floor(size / 2),
-          auto_tmm: false,
-          availability: done ? -1 : 1.5,
-          category: CATEGORIES[i % CATEGORIES.length] as string,
-          completed: done ? size : Math.floor(size / 2),
-          completion_on: done ? now - i : -1,
-          content_path: `/srv/torrents/${name}`,
-          dl_limit: -1,
-          dlspeed: 0,
-          download_path: "",
-          downloaded: done ? size : Math.floor(size / 2),
-          downloaded_session: 0,
-          eta: 8640000,
-          f_l_piece_prio: false,
-          force_start: false,
-          infohash_v1: hash,
-          infohash_v2: "",
-          last_activity: now - i,
-          magnet_uri: `magnet:?xt=urn:btih:${hash}&dn=${encodeURIComponent(name)}&tr=${encodeURIComponent(announce)}`,
-          max_ratio: -1,
-          max_seeding_time: -1,
-          name,
-          num_complete: 12,
-          num_incomplete: 1,
-          num_leechs: 0,
-          num_seeds: 0,
-          priority: 0,
-          progress: done ? 1 : 0.5,
-          ratio: 1.25,
-          ratio_limit: -2,
-          save_path: "/srv/torrents/",
-          seeding_time: 86400,
-          seeding_time_limit: -2,
-          seen_complete: now - 60,
-          seq_dl: false,
-          size,
-          state,
-          super_seeding: false,
-          tags: i % 3 === 0 ? "keep, hd" : "",
-          time_active: 90000,
-          total_size: size,
-          tracker: announce,
-          trackers_count: 1,
-          up_limit: -1,
-          uploaded: Math.floor(size * 1.25),
-          uploaded_session: 0,
-          upspeed: 0,
-        },
-      });
-    }
+    for (let i = 0; i < options.torrents; i++) this.#add(i, 1);
+    this.#next = options.torrents;
     this.#serverState = {
       alltime_dl: 9_000_000_000_000,
       alltime_ul: 40_000_000_000_000,
@@ -152,12 +108,86 @@ export class QbittorrentSimulator {
     this.#server = createServer((req, res) => this.#handle(req, res));
   }
 
+  /** Adds torrent `i` (its hash, name and tracker from `simulatedTorrent`) at tick `seq`. */
+  #add(i: number, seq: number): void {
+    const { hash, name, tracker, size } = simulatedTorrent(i);
+    // A private tracker gives each user one passkey: every torrent of a tracker shares its URL.
+    const announce = `https://${tracker}/announce.php?passkey=0123456789abcdef0123456789abcdef`;
+    const state = STATES[i % STATES.length] as string;
+    const done = !state.endsWith("DL");
+    const now = 1_800_000_000;
+    this.#hashes.push(hash);
+    this.#torrents.push({
+      seq,
+      stateChangedAt: seq,
+      addedAt: seq,
+      fields: {
+        added_on: now - (i % 1000) * 3600,
+        amount_left: done ? 0 : Math.floor(size / 2),
+        auto_tmm: false,
+        availability: done ? -1 : 1.5,
+        category: CATEGORIES[i % CATEGORIES.length] as string,
+        completed: done ? size : Math.floor(size / 2),
+        completion_on: done ? now - i : -1,
+        content_path: `/srv/torrents/${name}`,
+        dl_limit: -1,
+        dlspeed: 0,
+        download_path: "",
+        downloaded: done ? size : Math.floor(size / 2),
+        downloaded_session: 0,
+        eta: 8640000,
+        f_l_piece_prio: false,
+        force_start: false,
+        infohash_v1: hash,
+        infohash_v2: "",
+        last_activity: now - i,
+        magnet_uri: `magnet:?xt=urn:btih:${hash}&dn=${encodeURIComponent(name)}&tr=${encodeURIComponent(announce)}`,
+        max_ratio: -1,
+        max_seeding_time: -1,
+        name,
+        num_complete: 12,
+        num_incomplete: 1,
+        num_leechs: 0,
+        num_seeds: 0,
+        priority: 0,
+        progress: done ? 1 : 0.5,
+        ratio: 1.25,
+        ratio_limit: -2,
+        save_path: "/srv/torrents/",
+        seeding_time: 86400,
+        seeding_time_limit: -2,
+        seen_complete: now - 60,
+        seq_dl: false,
+        size,
+        state,
+        super_seeding: false,
+        tags: i % 3 === 0 ? "keep, hd" : "",
+        time_active: 90000,
+        total_size: size,
+        tracker: announce,
+        trackers_count: 1,
+        up_limit: -1,
+        uploaded: Math.floor(size * 1.25),
+        uploaded_session: 0,
+        upspeed: 0,
+      },
+    });
+    this.#urlSeq.set(announce, seq);
+  }
+
   /** Listens on a free loopback port; resolves with the base URL. */
   async listen(): Promise<string> {
     await new Promise<void>((resolve) => this.#server.listen(0, "127.0.0.1", resolve));
     const address = this.#server.address();
     if (address === null || typeof address === "string") throw new Error("no address");
     return `http://127.0.0.1:${address.port}`;
+  }
+
+  /** The hashes of the torrents it has now, and each one's announce URL (for tests). */
+  torrents(): Map<string, string> {
+    return new Map(
+      this.#hashes.map((hash, i) => [hash, this.#torrents[i]?.fields.tracker as string]),
+    );
   }
 
   close(): void {
@@ -187,10 +217,31 @@ export class QbittorrentSimulator {
       }
       t.seq = seq;
     }
+    this.#replace(seq);
     this.#serverState.alltime_ul = (this.#serverState.alltime_ul as number) + 1_000_000;
     this.#serverState.up_info_speed = (seq * 31) % 50_000_000;
     this.#serverSeq.set("alltime_ul", seq);
     this.#serverSeq.set("up_info_speed", seq);
+  }
+
+  /** Removes `replace` of the torrents (spread over the list) and adds as many new ones. */
+  #replace(seq: number): void {
+    const count = Math.round(this.#torrents.length * (this.#options.replace ?? 0));
+    for (let k = 0; k < count; k++) {
+      const at = (seq * 7919 + k * 104_729) % this.#torrents.length;
+      const gone = this.#torrents[at] as SimTorrent;
+      const hash = this.#hashes[at] as string;
+      // The order of maindata's torrents means nothing: the last one takes the removed one's place.
+      this.#torrents[at] = this.#torrents[this.#torrents.length - 1] as SimTorrent;
+      this.#hashes[at] = this.#hashes[this.#hashes.length - 1] as string;
+      this.#torrents.pop();
+      this.#hashes.pop();
+      this.#removals.push({ hash, seq });
+      this.#urlSeq.set(gone.fields.tracker as string, seq);
+      this.#add(this.#next++, seq);
+    }
+    const oldest = this.#removals.findIndex((r) => r.seq > seq - REMOVALS_KEPT_TICKS);
+    if (oldest > 0) this.#removals = this.#removals.slice(oldest);
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): unknown {
@@ -251,7 +302,7 @@ export class QbittorrentSimulator {
     session.sent.clear();
     if (since !== undefined) session.sent.set(rid, since);
     session.sent.set(nextRid, this.#seq);
-    if (since === undefined) {
+    if (since === undefined || since <= this.#seq - REMOVALS_KEPT_TICKS) {
       const torrents: Record<string, unknown> = {};
       const trackers: Record<string, string[]> = {};
       this.#torrents.forEach((t, i) => {
@@ -275,7 +326,16 @@ export class QbittorrentSimulator {
       };
     }
     const torrents: Record<string, unknown> = {};
+    const urls = new Set<string>();
+    for (const [url, seq] of this.#urlSeq) if (seq > since) urls.add(url);
+    const trackers: Record<string, string[]> = {};
+    for (const url of urls) trackers[url] = [];
     this.#torrents.forEach((t, i) => {
+      trackers[t.fields.tracker as string]?.push(this.#hashes[i] as string);
+      if (t.addedAt > since) {
+        torrents[this.#hashes[i] as string] = t.fields;
+        return;
+      }
       if (t.seq <= since) return;
       const patch: Record<string, unknown> = {};
       for (const field of CHURN_FIELDS) patch[field] = t.fields[field];
@@ -284,7 +344,14 @@ export class QbittorrentSimulator {
     });
     const server: Record<string, unknown> = {};
     for (const [key, seq] of this.#serverSeq) if (seq > since) server[key] = this.#serverState[key];
-    return { rid: nextRid, server_state: server, torrents };
+    const removed = this.#removals.filter((r) => r.seq > since).map((r) => r.hash);
+    return {
+      rid: nextRid,
+      server_state: server,
+      torrents,
+      ...(removed.length > 0 ? { torrents_removed: removed } : {}),
+      ...(urls.size > 0 ? { trackers } : {}),
+    };
   }
 }
 

@@ -497,7 +497,9 @@ export class RtorrentSimulator {
         this.#lists++;
         this.#tick();
       }
-      void this.#send(socket, xml);
+      // A client that hangs up mid-answer (its poll timed out) fails the write, as rTorrent's does,
+      // and must not take the simulator down.
+      this.#send(socket, xml).catch(() => socket.destroy());
     });
   }
 
