@@ -23,7 +23,8 @@ export function renderCurveSvg(
   const x = (v: number) => LEFT + (v / maxX) * (WIDTH - LEFT - RIGHT);
   const y = (v: number) => HEIGHT - BOTTOM - (v / maxY) * (HEIGHT - TOP - BOTTOM);
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="11" role="img">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
     `<text x="${LEFT}" y="18" font-size="12">${escapeXml(title)}</text>`,
   ];

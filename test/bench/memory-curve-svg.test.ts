@@ -63,6 +63,7 @@ test("the title and client names are escaped", () => {
     150,
   );
   assert.match(svg, />a &lt; b &amp; c</);
+  assert.match(svg, /<title>a &lt; b &amp; c<\/title>/, "the chart's title, for screen readers");
   assert.match(svg, />x&lt;y</);
   assert.doesNotMatch(svg, /x<y/);
 });
