@@ -395,6 +395,34 @@ describe("RtorrentSync partial polls", () => {
     assert.equal(sync.uploadRate, 50);
   });
 
+  it("keeps each torrent's integers apart when one buffer brings them in turn", () => {
+    const { sync } = newSync();
+    const rows = rowsOf();
+    poll(sync, rows);
+    const [a, b] = rows as [ListedTorrent, ListedTorrent];
+    const buffer = numbersBuffer();
+    sync.begin(true);
+    Object.assign(buffer, numbersOf(a), { uploadedBytes: 111_111 });
+    assert.equal(sync.numbers(a.hash, buffer), true);
+    Object.assign(buffer, numbersOf(b), { uploadedBytes: 222_222 });
+    assert.equal(sync.numbers(b.hash, buffer), true);
+    const update = sync.end();
+    assert.deepEqual(
+      update.patches.map((p) => [p.hash, p.uploaded, p.name]),
+      [
+        [a.hash, 111_111, undefined],
+        [b.hash, 222_222, undefined],
+      ],
+    );
+    // What was kept is each torrent's own: the next poll with the same integers changes nothing.
+    sync.begin(true);
+    Object.assign(buffer, numbersOf(a), { uploadedBytes: 111_111 });
+    sync.numbers(a.hash, buffer);
+    Object.assign(buffer, numbersOf(b), { uploadedBytes: 222_222 });
+    sync.numbers(b.hash, buffer);
+    assert.deepEqual(sync.end().patches, []);
+  });
+
   it("cools a warm torrent no longer listed: rates and peers 0, nothing else", () => {
     const { sync } = newSync();
     const rows = rowsOf();
