@@ -211,8 +211,10 @@ export class RtorrentSync {
     let known = true;
     // Cleared ones leave `#messaged` as they go: look them up first.
     const cleared: string[] = [];
-    for (const hash of this.#messaged)
+    // forEach, not for-of, here and over `#warm`: no iterator result per entry (thousands per poll).
+    this.#messaged.forEach((hash) => {
       if (!messages.has(hash) && !fresher.has(hash)) cleared.push(hash);
+    });
     for (const hash of cleared) this.message(hash, "");
     // forEach, not for-of: no [key, value] array per entry (thousands per poll).
     messages.forEach((message, hash) => {
@@ -247,10 +249,11 @@ export class RtorrentSync {
     this.#removed = [];
     const store = this.#sent;
     if (this.#partial) {
-      for (const hash of this.#warm) {
+      // Cooling a torrent takes it out of `#warm` as this goes, as for-of would allow too.
+      this.#warm.forEach((hash) => {
         const slot = store.slot(hash);
         if (store.seen(slot) !== this.#epoch) this.#cool(hash, slot);
-      }
+      });
     } else if (this.#listed < store.size) {
       // Every kept torrent listed again (the usual full poll): nothing to look for.
       for (const [hash, slot] of store.entries()) {
@@ -265,11 +268,11 @@ export class RtorrentSync {
     }
     let up = 0;
     let down = 0;
-    for (const hash of this.#warm) {
+    this.#warm.forEach((hash) => {
       const slot = store.slot(hash);
       up += store.uploadRate(slot);
       down += store.downloadRate(slot);
-    }
+    });
     this.#uploadRate = up;
     this.#downloadRate = down;
     const reset = this.#reset;
