@@ -29,6 +29,7 @@ import {
   type ListedTorrent,
   listParams,
   messageParams,
+  numbersBuffer,
   numbersParams,
 } from "./list-query.ts";
 import {
@@ -294,8 +295,9 @@ export class RtorrentSource implements TorrentSource {
     const withPeers = new Set<string>();
     for (const row of touched) if (row.peersConnected > 0) withPeers.add(row.hash);
     let known = true;
+    const numbers = numbersBuffer();
     await this.#stream(numbersParams(v.hot), signal, (value, i, at) => {
-      const { hash, numbers } = decodeNumbersRow(value, i, at);
+      const hash = decodeNumbersRow(value, i, at, numbers);
       if (!sync.numbers(hash, numbers)) known = false;
       if (numbers.peersConnected > 0) withPeers.add(hash);
     });

@@ -121,24 +121,52 @@ function packedColumn(): string {
   return `cat=${INT_FIELDS.map((f) => `$${ITEM_FIELDS[f].command}`).join(",:,")}`;
 }
 
-/** Decodes one row of a `numbersParams` answer: the hash (lower-case) and the integers. */
+/** A ListedNumbers that rows are decoded into one after another, instead of a new object per row. */
+export type NumbersBuffer = { -readonly [K in keyof ListedNumbers]: ListedNumbers[K] };
+
+/** A NumbersBuffer for `decodeNumbersRow` (its values are those of a row of zeros). */
+export function numbersBuffer(): NumbersBuffer {
+  const into = {} as NumbersBuffer;
+  fillNumbers(into, new Float64Array(INT_FIELDS.length));
+  return into;
+}
+
+/**
+ * Decodes one row of a `numbersParams` answer into `into` (overwritten whole; a hot view's rows
+ * are read one after another, so one buffer serves them all) and returns the hash, lower-case.
+ */
 export function decodeNumbersRow(
   value: XmlRpcValue,
   index: number,
   where: string,
-): { readonly hash: string; readonly numbers: ListedNumbers } {
-  const fail = (what: string): never => {
-    throw new SourceProtocolError(`${where}: row ${index}: ${what}`);
-  };
+  into: NumbersBuffer,
+): string {
   if (!Array.isArray(value) || value.length !== 2) {
-    return fail(`got ${describeValue(value)}, expected 2 columns`);
+    throw rowError(where, index, `got ${describeValue(value)}, expected 2 columns`);
   }
-  const [hash, packed] = value as readonly XmlRpcValue[];
-  if (typeof hash !== "string" || !isHash(hash)) return fail("d.hash is not 40 hex digits");
+  const hash = value[0] as XmlRpcValue;
+  const packed = value[1] as XmlRpcValue;
+  if (typeof hash !== "string" || !isHash(hash)) {
+    throw rowError(where, index, "d.hash is not 40 hex digits");
+  }
   if (typeof packed !== "string") {
-    return fail(`the packed integers are ${describeValue(packed)}, expected a string`);
+    throw rowError(
+      where,
+      index,
+      `the packed integers are ${describeValue(packed)}, expected a string`,
+    );
   }
-  return { hash: hash.toLowerCase(), numbers: numbers(unpack(packed, fail)) };
+  const problem = unpack(packed, SCRATCH);
+  if (problem !== undefined) throw rowError(where, index, problem);
+  fillNumbers(into, SCRATCH);
+  return hash.toLowerCase();
+}
+
+/** Where `unpack` puts a row's integers on their way into a NumbersBuffer. */
+const SCRATCH = new Float64Array(INT_FIELDS.length);
+
+function rowError(where: string, index: number, what: string): SourceProtocolError {
+  return new SourceProtocolError(`${where}: row ${index}: ${what}`);
 }
 
 /** Decodes one row of a `messageParams` answer: the hash (lower-case) and `d.message`. */
@@ -173,7 +201,9 @@ export function decodeListRow(value: XmlRpcValue, index: number, where: string):
       fail(`${COLUMN_NAMES[i]} is ${describeValue(cells[i])}, expected a string`);
     }
   }
-  const n = unpack(cells[6] as string, fail);
+  const n = SCRATCH;
+  const problem = unpack(cells[6] as string, n);
+  if (problem !== undefined) fail(problem);
   // One object literal, always the same shape: 100,000 of these are made every full list.
   return {
     hash: hash.toLowerCase(),
@@ -207,48 +237,46 @@ export function decodeListRow(value: XmlRpcValue, index: number, where: string):
   };
 }
 
-/** The unpacked integers as fields, in INT_FIELDS order. */
-function numbers(n: readonly number[]): ListedNumbers {
-  return {
-    sizeBytes: n[0] as number,
-    completedBytes: n[1] as number,
-    uploadedBytes: n[2] as number,
-    downloadedBytes: n[3] as number,
-    uploadRate: n[4] as number,
-    downloadRate: n[5] as number,
-    ratio: (n[6] as number) / 1000,
-    started: n[7] !== 0,
-    open: n[8] !== 0,
-    active: n[9] !== 0,
-    complete: n[10] !== 0,
-    hashChecking: n[11] !== 0,
-    hashing: n[12] as number,
-    startedAt: n[13] as number,
-    finishedAt: n[14] as number,
-    peersComplete: n[15] as number,
-    peersAccounted: n[16] as number,
-    leftBytes: n[17] as number,
-    sizeFiles: n[18] as number,
-    skipRate: n[19] as number,
-    peersConnected: n[20] as number,
-  };
+/** Writes the unpacked integers (in INT_FIELDS order) into the fields of `into`. */
+function fillNumbers(into: NumbersBuffer, n: Float64Array): void {
+  into.sizeBytes = n[0] as number;
+  into.completedBytes = n[1] as number;
+  into.uploadedBytes = n[2] as number;
+  into.downloadedBytes = n[3] as number;
+  into.uploadRate = n[4] as number;
+  into.downloadRate = n[5] as number;
+  into.ratio = (n[6] as number) / 1000;
+  into.started = n[7] !== 0;
+  into.open = n[8] !== 0;
+  into.active = n[9] !== 0;
+  into.complete = n[10] !== 0;
+  into.hashChecking = n[11] !== 0;
+  into.hashing = n[12] as number;
+  into.startedAt = n[13] as number;
+  into.finishedAt = n[14] as number;
+  into.peersComplete = n[15] as number;
+  into.peersAccounted = n[16] as number;
+  into.leftBytes = n[17] as number;
+  into.sizeFiles = n[18] as number;
+  into.skipRate = n[19] as number;
+  into.peersConnected = n[20] as number;
 }
 
-/** Reads `cat`'s colon-separated integers, in INT_FIELDS order, without a regular expression each. */
-function unpack(text: string, fail: (what: string) => never): number[] {
-  const out: number[] = [];
+/**
+ * Reads `cat`'s colon-separated integers into `out`, in INT_FIELDS order, without a regular
+ * expression or an array each; returns what is wrong with them, if anything.
+ */
+function unpack(text: string, out: Float64Array): string | undefined {
+  let count = 0;
   let value = 0;
   let digits = 0;
   let negative = false;
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 58;
     if (c === 58) {
-      if (digits === 0 || digits > 15) {
-        fail(
-          `${ITEM_FIELDS[INT_FIELDS[out.length] ?? "sizeBytes"].command} is not an integer of up to 15 digits`,
-        );
-      }
-      out.push(negative ? -value : value);
+      if (digits === 0 || digits > 15) return notAnInteger(count);
+      if (count < out.length) out[count] = negative ? -value : value;
+      count++;
       value = 0;
       digits = 0;
       negative = false;
@@ -258,15 +286,17 @@ function unpack(text: string, fail: (what: string) => never): number[] {
     } else if (c === 45 && digits === 0 && !negative) {
       negative = true;
     } else {
-      fail(
-        `${ITEM_FIELDS[INT_FIELDS[out.length] ?? "sizeBytes"].command} is not an integer of up to 15 digits`,
-      );
+      return notAnInteger(count);
     }
   }
-  if (out.length !== INT_FIELDS.length) {
-    fail(`the packed integers have ${out.length} parts, expected ${INT_FIELDS.length}`);
+  if (count !== INT_FIELDS.length) {
+    return `the packed integers have ${count} parts, expected ${INT_FIELDS.length}`;
   }
-  return out;
+  return undefined;
+}
+
+function notAnInteger(part: number): string {
+  return `${ITEM_FIELDS[INT_FIELDS[part] ?? "sizeBytes"].command} is not an integer of up to 15 digits`;
 }
 
 function trackers(

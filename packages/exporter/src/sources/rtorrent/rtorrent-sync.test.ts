@@ -15,6 +15,7 @@ import {
   type ListedTorrent,
   listParams,
   messageParams,
+  numbersBuffer,
   numbersParams,
 } from "./list-query.ts";
 import { RtorrentSync } from "./rtorrent-sync.ts";
@@ -394,6 +395,34 @@ describe("RtorrentSync partial polls", () => {
     assert.equal(sync.uploadRate, 50);
   });
 
+  it("keeps each torrent's integers apart when one buffer brings them in turn", () => {
+    const { sync } = newSync();
+    const rows = rowsOf();
+    poll(sync, rows);
+    const [a, b] = rows as [ListedTorrent, ListedTorrent];
+    const buffer = numbersBuffer();
+    sync.begin(true);
+    Object.assign(buffer, numbersOf(a), { uploadedBytes: 111_111 });
+    assert.equal(sync.numbers(a.hash, buffer), true);
+    Object.assign(buffer, numbersOf(b), { uploadedBytes: 222_222 });
+    assert.equal(sync.numbers(b.hash, buffer), true);
+    const update = sync.end();
+    assert.deepEqual(
+      update.patches.map((p) => [p.hash, p.uploaded, p.name]),
+      [
+        [a.hash, 111_111, undefined],
+        [b.hash, 222_222, undefined],
+      ],
+    );
+    // What was kept is each torrent's own: the next poll with the same integers changes nothing.
+    sync.begin(true);
+    Object.assign(buffer, numbersOf(a), { uploadedBytes: 111_111 });
+    sync.numbers(a.hash, buffer);
+    Object.assign(buffer, numbersOf(b), { uploadedBytes: 222_222 });
+    sync.numbers(b.hash, buffer);
+    assert.deepEqual(sync.end().patches, []);
+  });
+
   it("cools a warm torrent no longer listed: rates and peers 0, nothing else", () => {
     const { sync } = newSync();
     const rows = rowsOf();
@@ -451,15 +480,31 @@ describe("RtorrentSync partial polls", () => {
 describe("the narrow lists", () => {
   it("decode the integers and the messages with their hashes", () => {
     const hash = "AB".repeat(20);
-    const n = decodeNumbersRow([hash, "1:2:3:4:5:6:1500:1:1:0:1:0:0:7:8:9:10:11:12:13:14"], 0, "w");
-    assert.equal(n.hash, hash.toLowerCase());
+    const numbers = numbersBuffer();
+    const row = "1:2:3:4:5:6:1500:1:1:0:1:0:0:7:8:9:10:11:12:13:14";
+    assert.equal(decodeNumbersRow([hash, row], 0, "w", numbers), hash.toLowerCase());
     assert.deepEqual(
-      [n.numbers.sizeBytes, n.numbers.ratio, n.numbers.active, n.numbers.peersAccounted],
+      [numbers.sizeBytes, numbers.ratio, numbers.active, numbers.peersAccounted],
       [1, 1.5, false, 10],
     );
     assert.deepEqual(
-      [n.numbers.leftBytes, n.numbers.sizeFiles, n.numbers.skipRate, n.numbers.peersConnected],
+      [numbers.leftBytes, numbers.sizeFiles, numbers.skipRate, numbers.peersConnected],
       [11, 12, 13, 14],
+    );
+    // The same buffer takes the next row whole.
+    decodeNumbersRow([hash, "9:0:0:0:0:0:0:0:0:1:0:0:0:0:0:0:0:0:0:0:-3"], 1, "w", numbers);
+    assert.deepEqual(
+      [numbers.sizeBytes, numbers.ratio, numbers.active, numbers.peersAccounted],
+      [9, 0, true, 0],
+    );
+    assert.equal(numbers.peersConnected, -3);
+    assert.throws(
+      () => decodeNumbersRow([hash, "1:2:3"], 3, "w", numbers),
+      /w: row 3: the packed integers have 3 parts, expected 21/,
+    );
+    assert.throws(
+      () => decodeNumbersRow([hash, `${row}:x`], 3, "w", numbers),
+      /w: row 3: d\.size_bytes= is not an integer of up to 15 digits/,
     );
     assert.deepEqual(decodeMessageRow([`${hash}Tracker: [x]`], 0, "w"), {
       hash: hash.toLowerCase(),
@@ -470,7 +515,7 @@ describe("the narrow lists", () => {
       /w: row 4: got an array of 1, expected one string: 40 hex digits, then d.message/,
     );
     assert.throws(
-      () => decodeNumbersRow([hash, 5], 2, "w"),
+      () => decodeNumbersRow([hash, 5], 2, "w", numbers),
       /row 2: the packed integers are a number/,
     );
     assert.deepEqual(numbersParams("v"), ["", "v", "d.hash=", listParams("v")[8]]);

@@ -53,6 +53,13 @@ export class RtorrentSync {
   #listed = 0;
   #uploadRate = 0;
   #downloadRate = 0;
+  /**
+   * The inputs of the row `numbers()` takes, filled in place: most of a poll's rows go that way,
+   * and `#map` keeps nothing of them.
+   */
+  readonly #inputs: { -readonly [K in keyof RowInputs]: RowInputs[K] } = inputsOf(emptySent());
+  /** What `#map` returns, overwritten by each call: `#take` and `#update` copy what they keep. */
+  readonly #mapped: { -readonly [K in keyof Sent]: Sent[K] } = emptySent();
 
   constructor(states: StateMapper) {
     this.#states = states;
@@ -147,14 +154,33 @@ export class RtorrentSync {
       this.#listed++;
       return true;
     }
-    const inputs: RowInputs = {
-      name: store.name(slot),
-      message: store.message(slot),
-      label: store.category(slot),
-      directory: store.savePath(slot),
-      addedAt: store.addedAt(slot),
-      ...n,
-    };
+    const inputs = this.#inputs;
+    inputs.name = store.name(slot);
+    inputs.message = store.message(slot);
+    inputs.label = store.category(slot);
+    inputs.directory = store.savePath(slot);
+    inputs.addedAt = store.addedAt(slot);
+    inputs.sizeBytes = n.sizeBytes;
+    inputs.completedBytes = n.completedBytes;
+    inputs.uploadedBytes = n.uploadedBytes;
+    inputs.downloadedBytes = n.downloadedBytes;
+    inputs.uploadRate = n.uploadRate;
+    inputs.downloadRate = n.downloadRate;
+    inputs.ratio = n.ratio;
+    inputs.started = n.started;
+    inputs.open = n.open;
+    inputs.active = n.active;
+    inputs.complete = n.complete;
+    inputs.hashChecking = n.hashChecking;
+    inputs.hashing = n.hashing;
+    inputs.startedAt = n.startedAt;
+    inputs.finishedAt = n.finishedAt;
+    inputs.peersComplete = n.peersComplete;
+    inputs.peersAccounted = n.peersAccounted;
+    inputs.leftBytes = n.leftBytes;
+    inputs.sizeFiles = n.sizeFiles;
+    inputs.skipRate = n.skipRate;
+    inputs.peersConnected = n.peersConnected;
     this.#take(hash, slot, this.#map(inputs, store.trackerHosts(slot)));
     return true;
   }
@@ -185,8 +211,10 @@ export class RtorrentSync {
     let known = true;
     // Cleared ones leave `#messaged` as they go: look them up first.
     const cleared: string[] = [];
-    for (const hash of this.#messaged)
+    // forEach, not for-of, here and over `#warm`: no iterator result per entry (thousands per poll).
+    this.#messaged.forEach((hash) => {
       if (!messages.has(hash) && !fresher.has(hash)) cleared.push(hash);
+    });
     for (const hash of cleared) this.message(hash, "");
     // forEach, not for-of: no [key, value] array per entry (thousands per poll).
     messages.forEach((message, hash) => {
@@ -221,10 +249,11 @@ export class RtorrentSync {
     this.#removed = [];
     const store = this.#sent;
     if (this.#partial) {
-      for (const hash of this.#warm) {
+      // Cooling a torrent takes it out of `#warm` as this goes, as for-of would allow too.
+      this.#warm.forEach((hash) => {
         const slot = store.slot(hash);
         if (store.seen(slot) !== this.#epoch) this.#cool(hash, slot);
-      }
+      });
     } else if (this.#listed < store.size) {
       // Every kept torrent listed again (the usual full poll): nothing to look for.
       for (const [hash, slot] of store.entries()) {
@@ -239,11 +268,11 @@ export class RtorrentSync {
     }
     let up = 0;
     let down = 0;
-    for (const hash of this.#warm) {
+    this.#warm.forEach((hash) => {
       const slot = store.slot(hash);
       up += store.uploadRate(slot);
       down += store.downloadRate(slot);
-    }
+    });
     this.#uploadRate = up;
     this.#downloadRate = down;
     const reset = this.#reset;
@@ -325,44 +354,47 @@ export class RtorrentSync {
     this.#update(hash, slot, this.#map(inputs, sent.trackerHosts));
   }
 
-  /** The exported fields of a listed torrent, in the shape kept per torrent (`seen` left at 0). */
+  /**
+   * The exported fields of a listed torrent, in the shape kept per torrent (`seen` left at 0),
+   * in one object that the next call overwrites.
+   */
   #map(t: RowInputs, hosts: readonly string[]): Sent {
-    return {
-      name: t.name,
-      status: rtorrentStatus(t, this.#states),
-      size: t.sizeBytes,
-      progress: t.complete ? 1 : t.sizeBytes > 0 ? Math.min(1, t.completedBytes / t.sizeBytes) : 0,
-      downloaded: t.downloadedBytes,
-      uploaded: t.uploadedBytes,
-      downloadRate: t.downloadRate,
-      uploadRate: t.uploadRate,
-      ratio: t.ratio,
-      category: this.#shared.string(t.label),
-      trackerHosts: hosts,
-      // rTorrent puts a failed announce in d.message ("Tracker: [...]") and clears it on success;
-      // only items that announce (started and open) count, as a stale message may linger.
-      trackerError: t.started && t.open && hosts.length > 0 && isTrackerMessage(t.message),
-      message: this.#shared.string(t.message),
-      // ruTorrent's add time when set, else the persisted first start (d.load_date resets).
-      addedOn: t.addedAt > 0 ? t.addedAt : t.startedAt,
-      completedOn: t.finishedAt,
-      savePath: this.#shared.string(t.directory),
-      seeds: t.peersComplete,
-      leechers: t.peersAccounted,
-      started: t.started,
-      left: t.leftBytes,
-      files: t.sizeFiles,
-      skipRate: t.skipRate,
-      addedAt: t.addedAt,
-      startedAt: t.startedAt,
-      completedBytes: t.completedBytes,
-      open: t.open,
-      active: t.active,
-      complete: t.complete,
-      hashChecking: t.hashChecking,
-      hashing: t.hashing,
-      seen: 0,
-    };
+    const s = this.#mapped;
+    s.name = t.name;
+    s.status = rtorrentStatus(t, this.#states);
+    s.size = t.sizeBytes;
+    s.progress = t.complete ? 1 : t.sizeBytes > 0 ? Math.min(1, t.completedBytes / t.sizeBytes) : 0;
+    s.downloaded = t.downloadedBytes;
+    s.uploaded = t.uploadedBytes;
+    s.downloadRate = t.downloadRate;
+    s.uploadRate = t.uploadRate;
+    s.ratio = t.ratio;
+    s.category = this.#shared.string(t.label);
+    s.trackerHosts = hosts;
+    // rTorrent puts a failed announce in d.message ("Tracker: [...]") and clears it on success;
+    // only items that announce (started and open) count, as a stale message may linger.
+    s.trackerError = t.started && t.open && hosts.length > 0 && isTrackerMessage(t.message);
+    s.message = this.#shared.string(t.message);
+    // ruTorrent's add time when set, else the persisted first start (d.load_date resets).
+    s.addedOn = t.addedAt > 0 ? t.addedAt : t.startedAt;
+    s.completedOn = t.finishedAt;
+    s.savePath = this.#shared.string(t.directory);
+    s.seeds = t.peersComplete;
+    s.leechers = t.peersAccounted;
+    s.started = t.started;
+    s.left = t.leftBytes;
+    s.files = t.sizeFiles;
+    s.skipRate = t.skipRate;
+    s.addedAt = t.addedAt;
+    s.startedAt = t.startedAt;
+    s.completedBytes = t.completedBytes;
+    s.open = t.open;
+    s.active = t.active;
+    s.complete = t.complete;
+    s.hashChecking = t.hashChecking;
+    s.hashing = t.hashing;
+    s.seen = 0;
+    return s;
   }
 
   /**
@@ -434,6 +466,43 @@ function inputsOf(s: Sent): RowInputs {
     skipRate: s.skipRate,
     // Not kept: only the peer census reads it, from the rows of the poll that lists the item.
     peersConnected: 0,
+  };
+}
+
+/** A kept row of zeros and empty strings, the shape of every Sent. */
+function emptySent(): Sent {
+  return {
+    name: "",
+    status: 0 as Sent["status"],
+    size: 0,
+    progress: 0,
+    downloaded: 0,
+    uploaded: 0,
+    downloadRate: 0,
+    uploadRate: 0,
+    ratio: 0,
+    category: "",
+    trackerHosts: EMPTY,
+    trackerError: false,
+    message: "",
+    addedOn: 0,
+    completedOn: 0,
+    savePath: "",
+    seeds: 0,
+    leechers: 0,
+    started: false,
+    left: 0,
+    files: 0,
+    skipRate: 0,
+    addedAt: 0,
+    startedAt: 0,
+    completedBytes: 0,
+    open: false,
+    active: false,
+    complete: false,
+    hashChecking: false,
+    hashing: 0,
+    seen: 0,
   };
 }
 
