@@ -161,6 +161,37 @@ describe("CounterStore", () => {
     assert.deepEqual([...new CounterStore(db).load("two").torrents], [["h1", at(7, 1234)]]);
   });
 
+  it("leaves its pending journal as it was when a save fails, so a later compaction writes no unsaved figure", () => {
+    const db = openDatabase(":memory:");
+    const store = new CounterStore(db, { compactAfterSaves: 3 });
+    const at = (uploaded: number) => ({ tracker: "a", uploaded, downloaded: 0, removedAt: null });
+    store.save("box", { totals: [], torrents: [["h1", at(1)]], forgotten: [] });
+    db.exec(`CREATE TRIGGER full BEFORE INSERT ON counter_journal
+      BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    assert.throws(
+      () =>
+        store.save("box", {
+          totals: [],
+          torrents: [
+            ["h1", at(5)],
+            ["h2", at(2)],
+          ],
+          forgotten: ["h1"],
+        }),
+      /disk is full/,
+    );
+    db.exec("DROP TRIGGER full");
+    // Two more saves that do not name h1 or h2: the third fold the journal into the table.
+    store.save("box", { totals: [], torrents: [["h3", at(3)]], forgotten: [] });
+    store.save("box", { totals: [], torrents: [["h4", at(4)]], forgotten: [] });
+    const rows = db.prepare("SELECT hash, uploaded FROM torrent_counters ORDER BY hash").all();
+    assert.deepEqual(
+      rows.map((row) => `${row.hash}=${row.uploaded}`),
+      ["h1=1", "h3=3", "h4=4"],
+      "only what was saved is folded in",
+    );
+  });
+
   it("leaves the journal as it was when a compaction fails, and folds it all in with the next save", () => {
     const db = openDatabase(":memory:");
     const store = new CounterStore(db, { compactAfterSaves: 2 });

@@ -179,9 +179,16 @@ export class CounterStore {
     const pending = this.#pending.get(target) ?? { torrents: new Map(), saves: 0 };
     const direct =
       changes.torrents.length + changes.forgotten.length > this.#options.journalMaxTorrents;
-    const merged = new Map(pending.torrents);
-    for (const [hash, counters] of changes.torrents) merged.set(hash, counters);
-    for (const hash of changes.forgotten) merged.set(hash, null);
+    // The changes go into the pending journal in place (copying it cost a map of up to
+    // compactAfterTorrents entries per poll), with what they replace kept to undo a failed save.
+    const merged = pending.torrents;
+    const replaced: Array<[string, StoredCounters | null | undefined]> = [];
+    const put = (hash: string, counters: StoredCounters | null) => {
+      replaced.push([hash, merged.get(hash)]);
+      merged.set(hash, counters);
+    };
+    for (const [hash, counters] of changes.torrents) put(hash, counters);
+    for (const hash of changes.forgotten) put(hash, null);
     const compact =
       direct ||
       pending.saves + 1 >= this.#options.compactAfterSaves ||
@@ -223,6 +230,11 @@ export class CounterStore {
       this.#db.exec("COMMIT");
     } catch (error) {
       if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+      for (let i = replaced.length - 1; i >= 0; i--) {
+        const [hash, before] = replaced[i] as [string, StoredCounters | null | undefined];
+        if (before === undefined) merged.delete(hash);
+        else merged.set(hash, before);
+      }
       throw error;
     }
     this.#pending.set(
