@@ -685,6 +685,22 @@ describe("TorrentTable", () => {
     assert.deepEqual(table.events, { ...emptyEvents(), added: 2, finished: 1 });
   });
 
+  it("counts one added complete before its byte count caught up as finished when the bytes show, once", () => {
+    const table = new TorrentTable(namer);
+    table.apply({ reset: true, removed: [], patches: [] });
+    const poll = (patches: TorrentPatch[]) => table.apply({ reset: false, removed: [], patches });
+    // qBittorrent listed it finished with 0 bytes downloaded; the next answer has the bytes.
+    poll([torrent("late", { progress: 1, downloaded: 0 }), torrent("seed", { progress: 1 })]);
+    assert.deepEqual(table.events, { ...emptyEvents(), added: 2 });
+    poll([
+      { hash: "late", downloaded: 1024 },
+      { hash: "seed", uploaded: 10 },
+    ]);
+    assert.deepEqual(table.events, { ...emptyEvents(), added: 2, finished: 1 });
+    poll([{ hash: "late", downloaded: 2048 }]);
+    assert.deepEqual(table.events, { ...emptyEvents(), added: 2, finished: 1 }, "once");
+  });
+
   it("counts a torrent closed and opened again (rTorrent's d.is_open), once each, not a new one", () => {
     const table = new TorrentTable(namer);
     table.apply({ reset: true, removed: [], patches: [torrent("1"), torrent("2")] });

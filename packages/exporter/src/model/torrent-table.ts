@@ -97,6 +97,11 @@ interface RowState {
   /** Bytes already credited elsewhere: this row's contribution is `uploaded - baseUploaded`. */
   baseUploaded: number;
   baseDownloaded: number;
+  /**
+   * Added complete with nothing downloaded yet: finished if bytes downloaded show up while it stays
+   * complete (qBittorrent can list a torrent that just finished before its byte count catches up).
+   */
+  finishPending: boolean;
 }
 
 /**
@@ -327,6 +332,7 @@ export class TorrentTable {
       row,
       baseUploaded: known === undefined ? 0 : Math.min(known.uploaded, row.uploaded),
       baseDownloaded: known === undefined ? 0 : Math.min(known.downloaded, row.downloaded),
+      finishPending: false,
     };
     this.#rows.set(row.hash, state);
     const classes = this.#add(state);
@@ -334,7 +340,10 @@ export class TorrentTable {
       this.#count(row.tracker, "added");
       // Added and downloaded to the end between two polls (a small torrent on a fast link): it
       // finished, though never seen unfinished. One added on complete data downloaded nothing.
-      if (classes & ClassFlag.Complete && row.downloaded > 0) this.#count(row.tracker, "finished");
+      if (classes & ClassFlag.Complete) {
+        if (row.downloaded > 0) this.#count(row.tracker, "finished");
+        else state.finishPending = true;
+      }
     }
     this.#ledger.touchTorrent(row.hash);
     if (row.uploaded > state.baseUploaded || row.downloaded > state.baseDownloaded)
@@ -361,6 +370,10 @@ export class TorrentTable {
     }
     const after = this.#add(state);
     if (after & ~before & ClassFlag.Complete) this.#count(row.tracker, "finished");
+    else if (state.finishPending && after & ClassFlag.Complete && row.downloaded > 0)
+      this.#count(row.tracker, "finished");
+    if (state.finishPending && (row.downloaded > 0 || !(after & ClassFlag.Complete)))
+      state.finishPending = false;
     if (after & ~before & ClassFlag.Errored) this.#count(row.tracker, "errored");
     if (row.open !== wasOpen) this.#count(row.tracker, row.open ? "opened" : "closed");
     if (moved || row.uploaded !== oldUploaded || row.downloaded !== oldDownloaded) {
