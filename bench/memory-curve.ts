@@ -3,12 +3,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
-import { request } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, tempDir, waitFor } from "../packages/testbed/src/index.ts";
 import { DAEMON_NODE_FLAGS } from "./child.ts";
 import { firstLine } from "./first-line.ts";
+import { localGet } from "./local-get.ts";
 import { secondHalfSlopePerHour } from "./linear-fit.ts";
 import { describeMachine } from "./machine.ts";
 import { renderCurveSvg } from "./memory-curve-svg.ts";
@@ -234,7 +234,7 @@ async function start(client: Client, base: string): Promise<Running> {
   });
   await waitFor(
     `${client.name}'s daemon`,
-    async () => ((await get(port, "/-/healthy").catch(() => "")) !== "" ? true : undefined),
+    async () => ((await localGet(port, "/-/healthy").catch(() => "")) !== "" ? true : undefined),
     { timeoutMs: 120_000, intervalMs: 200 },
   );
   return running;
@@ -261,7 +261,7 @@ async function sampleInto(r: Running, tSeconds: number): Promise<void> {
       memoryUsage(r.daemon),
     ]);
     // Memory first, then the scrape: its garbage is not in this sample but in the next.
-    const metrics = await get(r.port, "/metrics");
+    const metrics = await localGet(r.port, "/metrics");
     // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     r.samples.push({
@@ -408,22 +408,4 @@ function summarize(running: readonly Running[], minutes: number): SuiteResult {
     })),
     goals,
   };
-}
-
-function get(port: number, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    request({ host: "127.0.0.1", port, path, timeout: 60_000 }, (res) => {
-      let body = "";
-      res.on("data", (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      res.on("end", () => resolve(body));
-      res.on("error", reject);
-    })
-      .on("timeout", function (this: { destroy: (e: Error) => void }) {
-        this.destroy(new Error(`GET ${path} took over 60 s`));
-      })
-      .on("error", reject)
-      .end();
-  });
 }

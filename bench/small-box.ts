@@ -3,12 +3,12 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
-import { request } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { freePort, tempDir, waitFor } from "../packages/testbed/src/index.ts";
 import { firstLine } from "./first-line.ts";
+import { localGet } from "./local-get.ts";
 import type { SuiteResult } from "./suite.ts";
 
 const run = promisify(execFile);
@@ -221,11 +221,11 @@ async function measure(variant: Variant): Promise<Measured> {
       );
     }
     const path = simulator === undefined ? "/" : "/metrics";
-    await until(async () => (await get(port, "/-/healthy").catch(() => get(port, "/"))) !== "");
+    await until(async () => (await localGet(port, "/-/healthy").catch(() => localGet(port, "/"))) !== "");
     if (simulator !== undefined)
-      await until(async () => /^pt_up\{name="box"[^}]*\} 1$/m.test(await get(port, "/metrics")));
+      await until(async () => /^pt_up\{name="box"[^}]*\} 1$/m.test(await localGet(port, "/metrics")));
     for (let i = 0; i < 10; i++) {
-      await get(port, path);
+      await localGet(port, path);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -293,21 +293,6 @@ async function compile(): Promise<{ main: string; remove: () => Promise<void> }>
   for (const name of ["yaml", "zod", "bcryptjs"])
     await symlink(join(ROOT, "node_modules", name), join(dir.path, "node_modules", name));
   return { main: join(dir.path, "exporter/main.js"), remove: () => dir.remove() };
-}
-
-function get(port: number, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    request({ host: "127.0.0.1", port, path, timeout: 60_000 }, (res) => {
-      let body = "";
-      res.on("data", (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      res.on("end", () => resolve(body));
-      res.on("error", reject);
-    })
-      .on("error", reject)
-      .end();
-  });
 }
 
 /** Waits until `check` holds (a check that throws counts as not yet). */
