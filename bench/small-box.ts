@@ -221,9 +221,13 @@ async function measure(variant: Variant): Promise<Measured> {
       );
     }
     const path = simulator === undefined ? "/" : "/metrics";
-    await until(async () => (await localGet(port, "/-/healthy").catch(() => localGet(port, "/"))) !== "");
+    await until(
+      async () => (await localGet(port, "/-/healthy").catch(() => localGet(port, "/"))) !== "",
+    );
     if (simulator !== undefined)
-      await until(async () => /^pt_up\{name="box"[^}]*\} 1$/m.test(await localGet(port, "/metrics")));
+      await until(async () =>
+        /^pt_up\{name="box"[^}]*\} 1$/m.test(await localGet(port, "/metrics")),
+      );
     for (let i = 0; i < 10; i++) {
       await localGet(port, path);
       await new Promise((resolve) => setTimeout(resolve, 200));
