@@ -6,16 +6,15 @@ import { mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, tempDir, waitFor } from "../packages/testbed/src/index.ts";
-import { DAEMON_NODE_FLAGS } from "./child.ts";
 import { firstLine } from "./first-line.ts";
 import { secondHalfSlopePerHour } from "./linear-fit.ts";
 import { localGet } from "./local-get.ts";
 import { describeMachine } from "./machine.ts";
 import { renderCurveSvg } from "./memory-curve-svg.ts";
+import { DAEMON_MAIN, START_FLAGS, startEnv, warmCompileCache } from "./npm-start.ts";
 import type { SuiteOptions, SuiteResult } from "./suite.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const MAIN = join(ROOT, "packages/exporter/src/main.ts");
 const RESULTS = join(ROOT, "bench/results");
 const TORRENTS = 100_000;
 const CHURN = 0.01;
@@ -106,7 +105,8 @@ interface Running {
 }
 
 /**
- * Starts the real daemon (`seedwatch`'s Node flags and environment, default configuration: 10 s
+ * Starts the real daemon as `npm start` does (its Node flags and environment, a warm compile
+ * cache; default configuration: 10 s
  * poll interval, history, host sampler) against each client's simulator of 100,000 torrents with
  * 1% churn per poll, one daemon and one simulator per client, all four at once (each started
  * after the one before it has finished its first sync, and timed from its own start); every 30 s it
@@ -124,8 +124,10 @@ export async function memoryCurve(options: SuiteOptions): Promise<SuiteResult> {
   try {
     // One first sync at a time: four at once on a shared 2-core box starve each other.
     const watching: Array<Promise<void>> = [];
+    const cache = join(dir.path, "compile-cache");
+    await warmCompileCache(cache);
     for (const client of CLIENTS) {
-      const r = await start(client, dir.path);
+      const r = await start(client, dir.path, cache);
       running.push(r);
       watching.push(watch(r, minutes * 60, () => running.some((x) => x.exited !== undefined)));
       await waitFor(
@@ -185,7 +187,7 @@ async function save(
   return file;
 }
 
-async function start(client: Client, base: string): Promise<Running> {
+async function start(client: Client, base: string, compileCache: string): Promise<Running> {
   const dir = join(base, client.name);
   await mkdir(dir);
   const simulator = spawn(
@@ -209,17 +211,17 @@ async function start(client: Client, base: string): Promise<Running> {
   const daemon = spawn(
     process.execPath,
     [
-      ...DAEMON_NODE_FLAGS,
+      ...START_FLAGS,
       "--import",
       PROBE,
-      MAIN,
+      DAEMON_MAIN,
       `--config.file=${config}`,
       `--web.listen-address=127.0.0.1:${port}`,
     ],
     {
       cwd: dir,
-      // As `npm start` and the executable's shebang set it.
-      env: { ...process.env, MALLOC_ARENA_MAX: "2" },
+      // As `npm start` runs it from its second start on: no type stripper loaded.
+      env: { ...process.env, ...startEnv(compileCache) },
       stdio: ["ignore", out.fd, out.fd, "ipc"],
     },
   );

@@ -9,15 +9,13 @@ import { promisify } from "node:util";
 import { freePort, tempDir, waitFor } from "../packages/testbed/src/index.ts";
 import { firstLine } from "./first-line.ts";
 import { localGet } from "./local-get.ts";
+import { DAEMON_MAIN, START_FLAGS, startEnv, warmCompileCache } from "./npm-start.ts";
 import type { SuiteResult } from "./suite.ts";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SIMULATOR = join(ROOT, "bench/simulators/qbittorrent-simulator.main.ts");
-const MAIN = join(ROOT, "packages/exporter/src/main.ts");
-/** `npm start`'s Node flags and environment (package.json), its compile cache in `cache`. */
-const START_FLAGS = ["--optimize-for-size"];
-const startEnv = (cache: string) => ({ MALLOC_ARENA_MAX: "2", NODE_COMPILE_CACHE: cache });
+const MAIN = DAEMON_MAIN;
 const MB = 2 ** 20;
 
 /**
@@ -63,10 +61,7 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
   const cache = await tempDir("small-box-compile-cache");
   try {
     const START_ENV = startEnv(join(cache.path, "cache"));
-    // As after npm start's first run: the sources stripped of their types once, then cached.
-    await run(process.execPath, [...START_FLAGS, MAIN, "--version"], {
-      env: { ...process.env, ...START_ENV },
-    });
+    await warmCompileCache(START_ENV.NODE_COMPILE_CACHE);
     const n = 1000;
     const variants: Variant[] = [
       {
