@@ -401,7 +401,7 @@ function summarize(running: readonly Running[], minutes: number): SuiteResult {
         ]);
   return {
     suite: "memory-curve",
-    description: `the real daemon (seedwatch's flags, default config) per client against its simulator, ${TORRENTS.toLocaleString("en")} torrents, 1% churn and removals/additions per 10 s poll, /metrics scraped every ${SAMPLE_SECONDS} s, all four at once for ${minutes} min`,
+    description: `the real daemon (as npm start runs it, default config) per client against its simulator, ${TORRENTS.toLocaleString("en")} torrents, 1% churn and removals/additions per 10 s poll, /metrics scraped every ${SAMPLE_SECONDS} s, all four at once for ${minutes} min`,
     rows,
     ratios: rows.map((row) => ({
       client: row.client,
