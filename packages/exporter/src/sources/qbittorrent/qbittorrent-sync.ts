@@ -17,6 +17,8 @@ type MutablePatch = { hash: string; status?: StatusCode } & Record<string, unkno
 
 /** What we remember per torrent to derive fields that depend on several qBittorrent fields. */
 interface Derivation {
+  /** The torrent's hash: the one instance the table and this class key it by. */
+  readonly hash: string;
   status: StatusCode;
   /** Host of the tracker qBittorrent currently announces to ("" when none works). */
   workingHost: string;
@@ -160,6 +162,7 @@ export class QbittorrentSync {
     let derived = this.#torrents.get(hash);
     if (derived === undefined) {
       derived = {
+        hash,
         status: TorrentStatus.Unknown,
         workingHost: "",
         addedOn: 0,
@@ -224,9 +227,11 @@ export class QbittorrentSync {
         derived.urls = this.#shared.list(derived.urls.filter((u) => u !== url));
       touched.add(hash);
     }
-    if (hashes.length === 0) this.#urlHashes.delete(url);
-    else this.#urlHashes.set(url, hashes);
-    for (const hash of hashes) {
+    // The answer's hashes are new strings: keep the instances already held (4.7 MB at 100,000).
+    const held = hashes.map((hash) => this.#torrents.get(hash)?.hash ?? hash);
+    if (held.length === 0) this.#urlHashes.delete(url);
+    else this.#urlHashes.set(url, held);
+    for (const hash of held) {
       const derived = this.#torrents.get(hash);
       if (derived !== undefined && !derived.urls.includes(url)) {
         derived.urls = this.#shared.list([...derived.urls, url]);
