@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { CounterOracle } from "@seedwatch/testbed/counter-oracle";
 import fc from "fast-check";
 import type {
@@ -739,5 +740,55 @@ describe("TorrentTable row shape", () => {
       assert.ok(hasFastProperties(row), `row ${row.hash} is in dictionary mode`);
       assert.deepEqual(Object.keys(row), ["hash", ...Object.keys(EMPTY_TORRENT), "tracker"]);
     }
+  });
+
+  it("keeps the integers of idle rows unboxed, though given boxed and though a row has held fractions in each field", () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const used = () => {
+      gc();
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const numberKeys = Object.keys(EMPTY_TORRENT).filter(
+      (k) => typeof EMPTY_TORRENT[k as keyof typeof EMPTY_TORRENT] === "number",
+    );
+    const n = 20_000;
+    const hashes = Array.from({ length: n }, (_, i) => i.toString(16).padStart(40, "0"));
+    const table = new TorrentTable(namer);
+    // Every client sends a fraction in some field somewhere; here one row has one in each.
+    const fractions = Object.fromEntries(numberKeys.map((k) => [k, 0.5]));
+    table.apply({ reset: true, patches: [{ hash: "f".repeat(41), ...fractions }], removed: [] });
+    const before = used();
+    // Idle torrents as a big box has them: sizes and totals past 2^31, rates and peers at 0;
+    // every number boxed, as a decoder may hand it over (one read from a Float64Array is).
+    const boxed = (record: Record<string, unknown>) =>
+      Object.fromEntries(
+        Object.entries(record).map(([k, v]) => [
+          k,
+          typeof v === "number" ? (new Float64Array([v])[0] as number) : v,
+        ]),
+      );
+    const patches = hashes.map((hash, i) =>
+      boxed({
+        ...EMPTY_TORRENT,
+        hash,
+        size: 3 * 2 ** 31 + i,
+        progress: 1,
+        downloaded: 3 * 2 ** 31 + i,
+        uploaded: 5 * 2 ** 31 + i,
+        ratio: 1.5 + i / n,
+        addedOn: 1_700_000_000 + i,
+        completedOn: 1_700_000_100 + i,
+        seedingTime: 86_400 + i,
+        files: 3,
+      }),
+    ) as unknown as TorrentPatch[];
+    table.apply({ reset: false, patches, removed: [] });
+    patches.length = 0;
+    const perRow = (used() - before) / n;
+    assert.equal(table.size, n + 1);
+    // About 450 bytes; with every number field boxed, about 640.
+    assert.ok(perRow <= 480, `${perRow.toFixed(0)} bytes per row`);
   });
 });
