@@ -163,6 +163,22 @@ describe("deploy/docker/Dockerfile (no tool here parses a Dockerfile without an 
     assert.ok(existsSync(`${ROOT}${(command.at(-1) ?? "").replace(/^\/app\//, "")}`));
   });
 
+  it("fills Node's compile cache at build time with the entry point's own command", () => {
+    const entrypoint = instructions.find((line) => line.startsWith("ENTRYPOINT "));
+    const command = JSON.parse(entrypoint?.slice("ENTRYPOINT ".length) ?? "[]") as string[];
+    const final = instructions.slice(instructions.indexOf("FROM node:24-bookworm-slim"));
+    const cache = final.find((line) => line.startsWith("ENV NODE_COMPILE_CACHE="));
+    assert.ok(cache !== undefined, "the final stage sets NODE_COMPILE_CACHE");
+    const warm = final.indexOf(`RUN ${command.join(" ")} --version`);
+    assert.ok(warm > final.indexOf(cache), "the warm-up runs after NODE_COMPILE_CACHE is set");
+    assert.ok(warm < final.indexOf("USER node"), "and before the user changes");
+    const dir = cache.slice("ENV NODE_COMPILE_CACHE=".length);
+    assert.ok(
+      final.some((line) => line.startsWith("RUN ") && line.includes(`chown -R node:node ${dir}`)),
+      "the daemon's user owns the cache",
+    );
+  });
+
   it("builds the dashboard in its own stage and ships only its dist/ where the daemon looks for it", () => {
     const stage = instructions.slice(
       instructions.indexOf("FROM node:24-bookworm AS dashboard"),
