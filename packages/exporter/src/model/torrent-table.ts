@@ -7,6 +7,7 @@ import {
   DEFAULT_LEDGER_LIMITS,
   type LedgerLimits,
 } from "./counter-ledger.ts";
+import { keepNumberFieldsTagged, unboxed } from "./number-fields.ts";
 import { sameValue, type TableUpdate } from "./patch.ts";
 import { RATIO_BUCKETS, ratioBucket, ratioSumPart } from "./ratio-buckets.ts";
 import { STATUS_COUNT, type StatusCode } from "./status.ts";
@@ -569,26 +570,13 @@ function newRow(p: TorrentPatch): Row {
   };
 }
 
-/** The record's number fields: what settleNumberFields makes V8 keep in the row where it can. */
-const NUMBER_KEYS = Object.keys(EMPTY_TORRENT).filter(
-  (key) => typeof EMPTY_TORRENT[key as keyof typeof EMPTY_TORRENT] === "number",
+// Every number field of every row stays tagged (see number-fields.ts).
+keepNumberFieldsTagged(
+  newRow({ hash: "" }),
+  Object.keys(EMPTY_TORRENT).filter(
+    (key) => typeof EMPTY_TORRENT[key as keyof typeof EMPTY_TORRENT] === "number",
+  ),
 );
-
-/**
- * V8 keeps a number field of an object shape one of two ways: as "double", where every object of
- * the shape has its own 16-byte box for the field whatever its value, or as "tagged", where small
- * integers sit in the object itself and only other numbers are boxed. A field turns double for
- * every row as soon as a row holds a fraction in it, and every client sends fractions somewhere
- * (progress, rates, ratios): at 100,000 rTorrent torrents that was 13 boxes a row, 20 MB of a
- * 92 MB heap. A non-number stored once in each number field of a row made before any other turns
- * them tagged for every row; with integers stored unboxed (`unboxed`), the zero rates, peer
- * counts, dates and file counts of idle torrents then take no box.
- */
-function settleNumberFields(): void {
-  const row: Record<string, unknown> = newRow({ hash: "" });
-  for (const key of NUMBER_KEYS) row[key] = undefined;
-}
-settleNumberFields();
 
 /** Sets a row's fields to a patch's values, numbers unboxed. */
 function assign(row: Row, patch: TorrentPatch): void {
@@ -597,15 +585,6 @@ function assign(row: Row, patch: TorrentPatch): void {
     const value = patch[key as keyof TorrentPatch];
     fields[key] = typeof value === "number" ? unboxed(value) : value;
   }
-}
-
-/**
- * `n` as a small integer when it is one. Decoders often hand integers over in a box (a number read
- * from a Float64Array is one); stored as it is, it keeps a 16-byte box per field of every row.
- */
-function unboxed(n: number): number {
-  const small = n | 0;
-  return small === n ? small : n;
 }
 
 /** Whether a patch sets any field of the row to another value (lists compared item by item). */
