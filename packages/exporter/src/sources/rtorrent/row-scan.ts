@@ -1,10 +1,14 @@
 // Finds the parts of a narrow list's row (hash, then one string) straight in the answer's bytes, when the row has exactly the shape rTorrent sends.
 
-const OPEN_ROW = "<value><array><data>";
-const OPEN_STRING = "<value><string>";
-const CLOSE_STRING = "</string></value>";
-const CLOSE_ROW = "</data></array></value>";
+const OPEN_ROW = ascii("<value><array><data>");
+const OPEN_STRING = ascii("<value><string>");
+const CLOSE_STRING = ascii("</string></value>");
+const CLOSE_ROW = ascii("</data></array></value>");
 const HASH_DIGITS = 40;
+
+/** 1 for the bytes of hex digits (either case), 0 for any other. */
+const HEX_DIGIT = new Uint8Array(256);
+for (const c of "0123456789abcdefABCDEF") HEX_DIGIT[c.charCodeAt(0)] = 1;
 
 /**
  * Reads where the parts of one row of `numbersParams` (`[hash, packed integers]`, two strings)
@@ -81,9 +85,13 @@ export function bytesAre(b: Uint8Array, start: number, end: number, text: string
   return true;
 }
 
-function startsWith(b: Uint8Array, at: number, ascii: string): boolean {
-  if (at + ascii.length > b.length) return false;
-  for (let i = 0; i < ascii.length; i++) if (b[at + i] !== ascii.charCodeAt(i)) return false;
+function ascii(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
+function startsWith(b: Uint8Array, at: number, tag: Uint8Array): boolean {
+  if (at + tag.length > b.length) return false;
+  for (let i = 0; i < tag.length; i++) if (b[at + i] !== tag[i]) return false;
   return true;
 }
 
@@ -98,9 +106,7 @@ function skipSpace(b: Uint8Array, from: number): number {
 
 function isHashAt(b: Uint8Array, at: number): boolean {
   if (at + HASH_DIGITS > b.length) return false;
-  for (let i = at; i < at + HASH_DIGITS; i++) {
-    const c = b[i] as number;
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))) return false;
-  }
-  return true;
+  let digits = 0;
+  for (let i = at; i < at + HASH_DIGITS; i++) digits += HEX_DIGIT[b[i] as number] as number;
+  return digits === HASH_DIGITS;
 }
