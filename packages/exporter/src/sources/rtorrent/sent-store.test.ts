@@ -88,6 +88,21 @@ describe("SentStore", () => {
     );
   });
 
+  it("knows a hash in either case, from a string or from bytes, and keeps one slot for it", () => {
+    const store = new SentStore();
+    const hash = "abcdef0123456789abcdef0123456789abcdef01";
+    const slot = store.put(hash, sent(1));
+    assert.equal(store.slot(hash.toUpperCase()), slot);
+    assert.equal(store.slotAt(Buffer.from(`x${hash.toUpperCase()}`, "latin1"), 1), slot);
+    assert.equal(store.put(hash.toUpperCase(), sent(2)), slot, "the same torrent");
+    assert.equal(store.size, 1);
+    assert.equal(store.hash(slot), hash, "the hash as first put");
+    store.delete(hash.toUpperCase());
+    assert.equal(store.slot(hash), -1);
+    assert.equal(store.size, 0);
+    assert.deepEqual([...store.entries()], []);
+  });
+
   it("says a read is the same only when every field but the epoch is", () => {
     const store = new SentStore();
     const slot = store.put(H, sent(1));

@@ -138,11 +138,11 @@ export class SentStore {
 
   /**
    * Keeps `fields` for a torrent (`hash`: 40 hex digits, a TypeError otherwise), in its slot if it
-   * has one, else in a new one; returns the slot.
+   * has one (its hash in either case), else in a new one; returns the slot.
    */
   put(hash: string, fields: Sent): number {
-    let slot = this.#slots.get(hash);
-    if (slot === undefined) {
+    let slot = this.#index.get(hash);
+    if (slot < 0) {
       slot = this.#free.pop() ?? this.#used++;
       if (slot >= this.#capacity) this.#grow(this.#capacity * 2);
       this.#index.set(hash, slot);
@@ -153,11 +153,11 @@ export class SentStore {
     return slot;
   }
 
-  /** Forgets a torrent; its slot is reused. */
+  /** Forgets a torrent (its hash in either case); its slot is reused. */
   delete(hash: string): void {
-    const slot = this.#slots.get(hash);
-    if (slot === undefined) return;
-    this.#slots.delete(hash);
+    const slot = this.#index.get(hash);
+    if (slot < 0) return;
+    this.#slots.delete(this.#hash[slot] as string);
     this.#index.delete(hash);
     // Drop the references: a free slot keeps no removed torrent's name alive.
     this.#messageSeen[slot] = 0;
