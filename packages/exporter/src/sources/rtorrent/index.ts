@@ -430,7 +430,7 @@ export class RtorrentSource implements TorrentSource {
   }
 
   /**
-   * Streams one `d.multicall2`, each row to `scan` (see ArrayResponseStreamOptions) or else to
+   * Streams one `d.multicall2`, each row to `scan` (see ArrayStreamOptions) or else to
    * `onRow` as soon as it has arrived.
    */
   async #stream(

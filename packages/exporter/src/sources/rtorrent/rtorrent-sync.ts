@@ -210,7 +210,15 @@ export class RtorrentSync {
     inputs.sizeFiles = n.sizeFiles;
     inputs.skipRate = n.skipRate;
     inputs.peersConnected = n.peersConnected;
-    this.#take(store.hash(slot), slot, this.#map(inputs, store.trackerHosts(slot)));
+    const fields = this.#map(inputs, store.trackerHosts(slot));
+    if (this.#reset) {
+      this.#take(store.hash(slot), slot, fields);
+      return;
+    }
+    // The integers moved, and most record fields with them: straight to the diff, no `same()`.
+    this.#listed++;
+    store.setSeen(slot, this.#epoch);
+    this.#update(store.hash(slot), slot, fields);
   }
 
   /**
