@@ -299,12 +299,40 @@ export class RtorrentSource implements TorrentSource {
     // census's items are those of this poll's rows.
     const withPeers = new Set<string>();
     for (const row of touched) if (row.peersConnected > 0) withPeers.add(row.hash);
-    // Rows of the shape rTorrent sends are read straight from the bytes (RowScanner), no values
-    // or strings built: most of them change nothing. Any other row goes through the XML-RPC reader.
-    let known = true;
+    const hotKnown = await this.#readHot(v.hot, signal, withPeers);
+    const messagesKnown = await this.#readMessages(v.messages, signal, fresh);
+    const counts = sync.counts();
+    if (
+      !hotKnown ||
+      !messagesKnown ||
+      second.size(2) !== sync.size ||
+      second.size(3) !== counts.started ||
+      second.size(4) !== counts.complete
+    ) {
+      // Something moved that no event showed (or between the two answers): read it all.
+      return false;
+    }
+    const item = this.#freeSpaceItem;
+    if (item === undefined || !sync.isOpen(item)) {
+      this.#freeSpaceItem = sync.openItem(this.#defaultDirectory);
+    }
+    this.#withPeers = [...withPeers];
+    return true;
+  }
+
+  /**
+   * Streams the integers of the `hot` view's torrents into the sync's partial poll, adding those
+   * with connected peers to `withPeers`. False if a hash is not known (the rest is taken all the
+   * same). Rows of the shape rTorrent sends are read straight from the bytes (RowScanner): no
+   * values or strings built, and most of them change nothing. Any other row goes through the
+   * XML-RPC reader.
+   */
+  async #readHot(view: string, signal: AbortSignal, withPeers: Set<string>): Promise<boolean> {
+    const sync = this.#sync;
     const numbers = numbersBuffer();
     const rows = new RowScanner();
-    const takeNumbers = (slot: number) => {
+    let known = true;
+    const take = (slot: number) => {
       if (slot < 0) {
         known = false;
         return;
@@ -313,18 +341,35 @@ export class RtorrentSource implements TorrentSource {
       if (numbers.peersConnected > 0) withPeers.add(sync.hashOf(slot));
     };
     await this.#stream(
-      numbersParams(v.hot),
+      numbersParams(view),
       signal,
-      (value, i, at) => takeNumbers(sync.slot(decodeNumbersRow(value, i, at, numbers))),
+      (value, i, at) => take(sync.slot(decodeNumbersRow(value, i, at, numbers))),
       (b, at) => {
         const end = rows.pair(b, at);
         if (end < 0 || !unpackNumbersAt(b, rows.textStart, rows.textEnd, numbers)) return -1;
-        takeNumbers(sync.slotAt(b, rows.hashAt));
+        take(sync.slotAt(b, rows.hashAt));
         return end;
       },
     );
+    return known;
+  }
+
+  /**
+   * Streams the hash and message of the `messages` view's torrents into the sync's partial poll,
+   * then empties the message of every other torrent, but those of `fresh` (slots read whole in
+   * this poll, left as read). False if a hash is not known. A row whose message is the one kept is
+   * read straight from the bytes; a changed one (rare) through the XML-RPC reader.
+   */
+  async #readMessages(
+    view: string,
+    signal: AbortSignal,
+    fresh: ReadonlySet<number>,
+  ): Promise<boolean> {
+    const sync = this.#sync;
+    const rows = new RowScanner();
+    let known = true;
     await this.#stream(
-      messageParams(v.messages),
+      messageParams(view),
       signal,
       (value, i, at) => {
         const { hash, message } = decodeMessageRow(value, i, at);
@@ -341,29 +386,13 @@ export class RtorrentSource implements TorrentSource {
           return end;
         }
         if (fresh.has(slot)) return end;
-        // A changed message is read the ordinary way (rare: it takes a string).
         if (!bytesAre(b, rows.textStart, rows.textEnd, sync.messageOf(slot))) return -1;
         sync.listSameMessage(slot);
         return end;
       },
     );
     sync.clearUnlistedMessages(fresh);
-    const counts = sync.counts();
-    if (
-      !known ||
-      second.size(2) !== sync.size ||
-      second.size(3) !== counts.started ||
-      second.size(4) !== counts.complete
-    ) {
-      // Something moved that no event showed (or between the two answers): read it all.
-      return false;
-    }
-    const item = this.#freeSpaceItem;
-    if (item === undefined || !sync.isOpen(item)) {
-      this.#freeSpaceItem = sync.openItem(this.#defaultDirectory);
-    }
-    this.#withPeers = [...withPeers];
-    return true;
+    return known;
   }
 
   /**
