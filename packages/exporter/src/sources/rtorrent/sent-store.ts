@@ -85,11 +85,11 @@ function flagsOf(f: Sent): number {
  * one because these run for every torrent of a whole list: a loop over field names would read
  * them through one megamorphic keyed access, several times slower.
  *
- * Keys are info-hashes (40 hex digits): lookups go through a HashIndex, which takes either case
- * and can read the hash straight from an answer's bytes.
+ * Keys are info-hashes (40 hex digits), found through a HashIndex, which takes either case and
+ * can read the hash straight from an answer's bytes; each slot keeps its hash as put ("" when
+ * free).
  */
 export class SentStore {
-  readonly #slots = new Map<string, number>();
   readonly #index = new HashIndex();
   readonly #hash: string[] = [];
   readonly #free: number[] = [];
@@ -113,7 +113,7 @@ export class SentStore {
 
   /** Number of torrents kept. */
   get size(): number {
-    return this.#slots.size;
+    return this.#index.size;
   }
 
   /** The slot of a torrent (its hash in either case), or -1 when none is kept. */
@@ -131,9 +131,15 @@ export class SentStore {
     return this.#hash[slot] as string;
   }
 
-  /** Every kept torrent's hash and slot (deleting the current one while iterating is allowed). */
-  entries(): IterableIterator<[string, number]> {
-    return this.#slots.entries();
+  /**
+   * Every kept torrent's hash and slot, in slot order (deleting the current one while iterating
+   * is allowed).
+   */
+  *entries(): IterableIterator<[string, number]> {
+    for (let slot = 0; slot < this.#used; slot++) {
+      const hash = this.#hash[slot] as string;
+      if (hash !== "") yield [hash, slot];
+    }
   }
 
   /**
@@ -146,7 +152,6 @@ export class SentStore {
       slot = this.#free.pop() ?? this.#used++;
       if (slot >= this.#capacity) this.#grow(this.#capacity * 2);
       this.#index.set(hash, slot);
-      this.#slots.set(hash, slot);
       this.#hash[slot] = hash;
     }
     this.write(slot, fields);
@@ -157,7 +162,6 @@ export class SentStore {
   delete(hash: string): void {
     const slot = this.#index.get(hash);
     if (slot < 0) return;
-    this.#slots.delete(this.#hash[slot] as string);
     this.#index.delete(hash);
     // Drop the references: a free slot keeps no removed torrent's name alive.
     this.#messageSeen[slot] = 0;
