@@ -16,6 +16,13 @@ export interface ArrayStreamOptions extends XmlRpcLimits {
    * batch is tried once per batch rather than once per network chunk.
    */
   readonly batchBytes?: number;
+  /**
+   * Tries to take the element that starts at `at` straight from the bytes (the shape the caller
+   * expects, read without building values); returns the offset just past it, or -1 to have it
+   * parsed and handed to `onItem` as usual. It must have done nothing when it returns -1 (it is
+   * also called on an element cut by the end of a batch, and again once more bytes are in).
+   */
+  readonly scan?: (bytes: Buffer, at: number) => number;
 }
 
 const HEAD = ["<methodResponse>", "<params>", "<param>", "<value>", "<array>", "<data>"];
@@ -42,6 +49,7 @@ export class ArrayResponseStream {
   readonly #maxItem: number;
   readonly #maxBytes: number;
   readonly #batch: number;
+  readonly #scan: ((bytes: Buffer, at: number) => number) | undefined;
   #queued: Buffer[] = [];
   #queuedBytes = 0;
   #mode: "head" | "items" | "tail" | "whole" = "head";
@@ -59,6 +67,7 @@ export class ArrayResponseStream {
     this.#maxItem = options.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES;
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.#batch = options.batchBytes ?? DEFAULT_BATCH_BYTES;
+    this.#scan = options.scan;
   }
 
   /** Elements handed out so far. */
@@ -170,6 +179,12 @@ export class ArrayResponseStream {
       if (atDataEnd(b, p)) {
         if (b.length - p >= DATA_END.length) this.#mode = "tail";
         break; // Else a prefix of `</data>`: wait for the rest.
+      }
+      const scanned = this.#scan === undefined ? -1 : this.#scan(b, p);
+      if (scanned >= 0) {
+        this.#items++;
+        p = scanned;
+        continue;
       }
       let value: XmlRpcValue;
       try {

@@ -31,6 +31,7 @@ import {
   messageParams,
   numbersBuffer,
   numbersParams,
+  unpackNumbersAt,
 } from "./list-query.ts";
 import {
   addPeers,
@@ -39,6 +40,7 @@ import {
   MAX_PEER_ITEMS,
   peerCensusCalls,
 } from "./peer-census.ts";
+import { bytesAre, RowScanner } from "./row-scan.ts";
 import { RtorrentSync } from "./rtorrent-sync.ts";
 import { RTORRENT_STATES } from "./states.ts";
 import type { RtorrentTransport } from "./transport.ts";
@@ -283,10 +285,13 @@ export class RtorrentSource implements TorrentSource {
     if (second === undefined) return false;
     const sync = this.#sync;
     const touched = second.list(0).map((row, i) => decodeListRow(row, i, `${where} ${v.touched}`));
-    const fresh = new Set(touched.map((t) => t.hash));
+    const touchedHashes = new Set(touched.map((t) => t.hash));
     // Erased and added again since the last poll: listed in `touched`, so kept.
-    for (const hash of erasedHashes(erasedText)) if (!fresh.has(hash)) sync.remove(hash);
+    for (const hash of erasedHashes(erasedText)) if (!touchedHashes.has(hash)) sync.remove(hash);
     for (const row of touched) sync.row(row);
+    // The slots of the rows read whole: the messages below leave them as read here.
+    const fresh = new Set<number>();
+    for (const row of touched) fresh.add(sync.slot(row.hash));
     // Then the members of the two views as filtered above, each streamed (rows are read and
     // dropped as they come: nothing of the answer outlives its row). A row read whole above is
     // kept as read there.
@@ -294,22 +299,12 @@ export class RtorrentSource implements TorrentSource {
     // census's items are those of this poll's rows.
     const withPeers = new Set<string>();
     for (const row of touched) if (row.peersConnected > 0) withPeers.add(row.hash);
-    let known = true;
-    const numbers = numbersBuffer();
-    await this.#stream(numbersParams(v.hot), signal, (value, i, at) => {
-      const hash = decodeNumbersRow(value, i, at, numbers);
-      if (!sync.numbers(hash, numbers)) known = false;
-      if (numbers.peersConnected > 0) withPeers.add(hash);
-    });
-    const messages = new Map<string, string>();
-    await this.#stream(messageParams(v.messages), signal, (value, i, at) => {
-      const { hash, message } = decodeMessageRow(value, i, at);
-      messages.set(hash, message);
-    });
-    if (!sync.messages(messages, fresh)) known = false;
+    const hotKnown = await this.#readHot(v.hot, signal, withPeers);
+    const messagesKnown = await this.#readMessages(v.messages, signal, fresh);
     const counts = sync.counts();
     if (
-      !known ||
+      !hotKnown ||
+      !messagesKnown ||
       second.size(2) !== sync.size ||
       second.size(3) !== counts.started ||
       second.size(4) !== counts.complete
@@ -323,6 +318,81 @@ export class RtorrentSource implements TorrentSource {
     }
     this.#withPeers = [...withPeers];
     return true;
+  }
+
+  /**
+   * Streams the integers of the `hot` view's torrents into the sync's partial poll, adding those
+   * with connected peers to `withPeers`. False if a hash is not known (the rest is taken all the
+   * same). Rows of the shape rTorrent sends are read straight from the bytes (RowScanner): no
+   * values or strings built, and most of them change nothing. Any other row goes through the
+   * XML-RPC reader.
+   */
+  async #readHot(view: string, signal: AbortSignal, withPeers: Set<string>): Promise<boolean> {
+    const sync = this.#sync;
+    const numbers = numbersBuffer();
+    const rows = new RowScanner();
+    let known = true;
+    const take = (slot: number) => {
+      if (slot < 0) {
+        known = false;
+        return;
+      }
+      sync.numbersAt(slot, numbers);
+      if (numbers.peersConnected > 0) withPeers.add(sync.hashOf(slot));
+    };
+    await this.#stream(
+      numbersParams(view),
+      signal,
+      (value, i, at) => take(sync.slot(decodeNumbersRow(value, i, at, numbers))),
+      (b, at) => {
+        const end = rows.pair(b, at);
+        if (end < 0 || !unpackNumbersAt(b, rows.textStart, rows.textEnd, numbers)) return -1;
+        take(sync.slotAt(b, rows.hashAt));
+        return end;
+      },
+    );
+    return known;
+  }
+
+  /**
+   * Streams the hash and message of the `messages` view's torrents into the sync's partial poll,
+   * then empties the message of every other torrent, but those of `fresh` (slots read whole in
+   * this poll, left as read). False if a hash is not known. A row whose message is the one kept is
+   * read straight from the bytes; a changed one (rare) through the XML-RPC reader.
+   */
+  async #readMessages(
+    view: string,
+    signal: AbortSignal,
+    fresh: ReadonlySet<number>,
+  ): Promise<boolean> {
+    const sync = this.#sync;
+    const rows = new RowScanner();
+    let known = true;
+    await this.#stream(
+      messageParams(view),
+      signal,
+      (value, i, at) => {
+        const { hash, message } = decodeMessageRow(value, i, at);
+        const slot = sync.slot(hash);
+        if (slot < 0) known = false;
+        else if (!fresh.has(slot)) sync.listMessage(slot, message);
+      },
+      (b, at) => {
+        const end = rows.joined(b, at);
+        if (end < 0) return -1;
+        const slot = sync.slotAt(b, rows.hashAt);
+        if (slot < 0) {
+          known = false;
+          return end;
+        }
+        if (fresh.has(slot)) return end;
+        if (!bytesAre(b, rows.textStart, rows.textEnd, sync.messageOf(slot))) return -1;
+        sync.listSameMessage(slot);
+        return end;
+      },
+    );
+    sync.clearUnlistedMessages(fresh);
+    return known;
   }
 
   /**
@@ -388,16 +458,21 @@ export class RtorrentSource implements TorrentSource {
     this.#fullLists++;
   }
 
-  /** Streams one `d.multicall2`, each row to `onRow` as soon as it has arrived. */
+  /**
+   * Streams one `d.multicall2`, each row to `scan` (see ArrayStreamOptions) or else to
+   * `onRow` as soon as it has arrived.
+   */
   async #stream(
     params: readonly string[],
     signal: AbortSignal,
     onRow: (value: XmlRpcValue, index: number, where: string) => void,
+    scan: (bytes: Buffer, at: number) => number,
   ): Promise<void> {
     const where = `${this.#transport.endpoint} d.multicall2 ${params[1]}`;
     const reader = new ArrayResponseStream((value, index) => onRow(value, index, where), {
       ...this.#limits,
       where,
+      scan,
     });
     const body = Buffer.from(encodeMethodCall("d.multicall2", params), "utf8");
     await this.#transport.stream(body, signal, (chunk) => reader.push(chunk));

@@ -295,6 +295,45 @@ function unpack(text: string, out: Float64Array): string | undefined {
   return undefined;
 }
 
+/**
+ * `decodeNumbersRow`'s reading of the packed integers, straight from the bytes [start, end) of an
+ * answer: fills `into` and returns true when they are exactly what `unpack` accepts; false, and
+ * `into` left in any state, otherwise (the caller then reads the row the ordinary way, which
+ * names what is wrong).
+ */
+export function unpackNumbersAt(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  into: NumbersBuffer,
+): boolean {
+  const out = SCRATCH;
+  let count = 0;
+  let value = 0;
+  let digits = 0;
+  let negative = false;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? (bytes[i] as number) : 58;
+    if (c === 58) {
+      if (digits === 0 || digits > 15 || count >= out.length) return false;
+      out[count++] = negative ? -value : value;
+      value = 0;
+      digits = 0;
+      negative = false;
+    } else if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits++;
+    } else if (c === 45 && digits === 0 && !negative) {
+      negative = true;
+    } else {
+      return false;
+    }
+  }
+  if (count !== INT_FIELDS.length) return false;
+  fillNumbers(into, out);
+  return true;
+}
+
 function notAnInteger(part: number): string {
   return `${ITEM_FIELDS[INT_FIELDS[part] ?? "sizeBytes"].command} is not an integer of up to 15 digits`;
 }

@@ -62,7 +62,13 @@ function change(sim: RtorrentSimulator, random: () => number): string {
       sim.resume(t);
       return `resume ${t.hash}`;
     case 7: {
-      const message = ["", "Tracker: [Timeout was reached]", "Storage error: [disk full]"][n % 3];
+      // Markup characters and UTF-8 too: such rows are not read from the bytes but parsed.
+      const message = [
+        "",
+        "Tracker: [Timeout was reached]",
+        "Storage error: [disk full]",
+        'Tracker: [Failure reason "x & <y>", déjà vu]',
+      ][n % 4];
       sim.setMessage(t, message as string);
       return `message ${t.hash} ${message}`;
     }

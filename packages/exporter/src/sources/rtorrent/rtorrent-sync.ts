@@ -5,7 +5,7 @@ import type { TableUpdate } from "../../model/patch.ts";
 import type { StateMapper } from "../../model/status.ts";
 import type { TorrentFields, TorrentPatch } from "../../model/torrent.ts";
 import type { ListedNumbers, ListedTorrent } from "./list-query.ts";
-import { type Sent, SentStore } from "./sent-store.ts";
+import { type MutableSent, type Sent, SentStore } from "./sent-store.ts";
 import { isTrackerMessage, rtorrentStatus } from "./states.ts";
 
 /** The record's fields rTorrent has: all but tags and seeding time. */
@@ -15,7 +15,6 @@ type Fields = Omit<TorrentFields, "tags" | "seedingTime">;
 type RowInputs = Omit<ListedTorrent, "hash" | "trackers">;
 
 const EMPTY: readonly string[] = Object.freeze([]);
-const EMPTY_SET: ReadonlySet<string> = new Set();
 
 /**
  * Keeps what was sent for every torrent and, for each poll's list, emits only what changed:
@@ -24,7 +23,8 @@ const EMPTY_SET: ReadonlySet<string> = new Set();
  *
  * A full poll is `begin()`, `row()` for each item (rows can be fed as they are parsed), then
  * `end()`: what is not listed is gone. A partial poll is `begin(true)`, then any of `row()` (a
- * whole row), `numbers()` (the integers of a known torrent), `message()`, `remove()`, then
+ * whole row), `numbers()` or `numbersAt()` (the integers of a known torrent), `listMessage()`
+ * and `listSameMessage()` (the torrents with a message) then `clearUnlistedMessages()`, `remove()`, then
  * `end()`: only those torrents change, and every "warm" torrent (one whose rates, peers or hash
  * check were not zero) not read in this poll is `cooled`: its rates and peers set to 0 and its
  * hash check to none. The caller guarantees that is the client's answer (it lists every torrent
@@ -36,10 +36,13 @@ export class RtorrentSync {
   readonly #sent = new SentStore();
   readonly #states: StateMapper;
   readonly #shared = new Interner();
-  /** Torrents whose rates, peers or hash check were not zero when last read. */
-  readonly #warm = new Set<string>();
-  /** Torrents whose `d.message` was not empty when last read. */
-  readonly #messaged = new Set<string>();
+  /**
+   * Slots of the torrents whose rates, peers or hash check were not zero when last read (slots,
+   * not hashes: walking them needs no lookup by hash).
+   */
+  readonly #warm = new Set<number>();
+  /** Slots of the torrents whose `d.message` was not empty when last read. */
+  readonly #messaged = new Set<number>();
   /** Known torrents with `d.state` 1 and with `d.complete` 1, kept as rows come and go. */
   #started = 0;
   #complete = 0;
@@ -59,7 +62,9 @@ export class RtorrentSync {
    */
   readonly #inputs: { -readonly [K in keyof RowInputs]: RowInputs[K] } = inputsOf(emptySent());
   /** What `#map` returns, overwritten by each call: `#take` and `#update` copy what they keep. */
-  readonly #mapped: { -readonly [K in keyof Sent]: Sent[K] } = emptySent();
+  readonly #mapped: MutableSent = emptySent();
+  /** A kept row read back (`#keptInputs`), overwritten by each read. */
+  readonly #kept: MutableSent = emptySent();
 
   constructor(states: StateMapper) {
     this.#states = states;
@@ -130,6 +135,21 @@ export class RtorrentSync {
     this.#listed = 0;
   }
 
+  /** The slot of a known torrent (as of the last completed poll, or listed in this one), or -1. */
+  slot(hash: string): number {
+    return this.#sent.slot(hash);
+  }
+
+  /** The slot of the known torrent whose hash is written at `at` in `bytes` (40 hex digits), or -1. */
+  slotAt(bytes: Uint8Array, at: number): number {
+    return this.#sent.slotAt(bytes, at);
+  }
+
+  /** The hash of the known torrent in `slot`, lower-case. */
+  hashOf(slot: number): string {
+    return this.#sent.hash(slot);
+  }
+
   /** Takes one listed torrent. A hash listed twice in one poll counts once. */
   row(t: ListedTorrent): void {
     if (!this.#open) throw new Error("RtorrentSync.row() outside begin()/end()");
@@ -143,16 +163,25 @@ export class RtorrentSync {
    * and nothing done, for a hash not known: the caller must then read its whole row.
    */
   numbers(hash: string, n: ListedNumbers): boolean {
+    const slot = this.#sent.slot(hash);
+    if (slot < 0) {
+      if (!this.#open) throw new Error("RtorrentSync.numbers() outside begin()/end()");
+      return false;
+    }
+    this.numbersAt(slot, n);
+    return true;
+  }
+
+  /** `numbers()` for the known torrent in `slot` (from `slot()` or `slotAt()` in this poll). */
+  numbersAt(slot: number, n: ListedNumbers): void {
     if (!this.#open) throw new Error("RtorrentSync.numbers() outside begin()/end()");
     const store = this.#sent;
-    const slot = store.slot(hash);
-    if (slot < 0) return false;
-    if (store.seen(slot) === this.#epoch) return true;
+    if (store.seen(slot) === this.#epoch) return;
     // Most hot torrents of a poll moved nothing since the last one (peers, but no bytes).
     if (store.sameNumbers(slot, n)) {
       store.setSeen(slot, this.#epoch);
       this.#listed++;
-      return true;
+      return;
     }
     const inputs = this.#inputs;
     inputs.name = store.name(slot);
@@ -181,46 +210,59 @@ export class RtorrentSync {
     inputs.sizeFiles = n.sizeFiles;
     inputs.skipRate = n.skipRate;
     inputs.peersConnected = n.peersConnected;
-    this.#take(hash, slot, this.#map(inputs, store.trackerHosts(slot)));
-    return true;
+    const fields = this.#map(inputs, store.trackerHosts(slot));
+    if (this.#reset) {
+      this.#take(store.hash(slot), slot, fields);
+      return;
+    }
+    // The integers moved, and most record fields with them: straight to the diff, no `same()`.
+    this.#listed++;
+    store.setSeen(slot, this.#epoch);
+    this.#update(store.hash(slot), slot, fields);
   }
 
   /**
-   * Takes `d.message` of a known torrent, read in this poll (at the same moment as its other
-   * reads). False for a hash not known.
+   * Takes `d.message` of the known torrent in `slot`, listed in this poll among those that have
+   * one; `clearUnlistedMessages()` then empties the others'.
    */
-  message(hash: string, message: string): boolean {
-    if (!this.#open) throw new Error("RtorrentSync.message() outside begin()/end()");
-    const slot = this.#sent.slot(hash);
-    if (slot < 0) return false;
-    if (this.#sent.message(slot) === message) return true;
-    const sent = this.#sent.get(slot);
-    this.#update(hash, slot, this.#map({ ...inputsOf(sent), message }, sent.trackerHosts));
-    return true;
+  listMessage(slot: number, message: string): void {
+    if (!this.#open) throw new Error("RtorrentSync.listMessage() outside begin()/end()");
+    this.#sent.setMessageSeen(slot, this.#epoch);
+    this.#messageAt(slot, message);
+  }
+
+  /** Marks the known torrent in `slot` listed with the message it has (what most listed ones say). */
+  listSameMessage(slot: number): void {
+    this.#sent.setMessageSeen(slot, this.#epoch);
+  }
+
+  /** The message kept for the known torrent in `slot`. */
+  messageOf(slot: number): string {
+    return this.#sent.message(slot);
   }
 
   /**
-   * Takes `d.message` of every torrent that has one (read in this poll): the others' are empty.
-   * The torrents of `fresher` were read whole later in this poll and are left as that read them.
-   * False if a hash is not known (the others are taken all the same).
+   * Empties the message of every torrent that had one but was not listed by `listMessage()` in
+   * this poll, but those of `fresh` (slots read whole later in this poll, left as that read them).
    */
-  messages(
-    messages: ReadonlyMap<string, string>,
-    fresher: ReadonlySet<string> = EMPTY_SET,
-  ): boolean {
-    let known = true;
-    // Cleared ones leave `#messaged` as they go: look them up first.
-    const cleared: string[] = [];
+  clearUnlistedMessages(fresh: ReadonlySet<number>): void {
+    if (!this.#open) throw new Error("RtorrentSync.clearUnlistedMessages() outside begin()/end()");
+    const store = this.#sent;
+    // Cleared ones leave `#messaged` as they go: collect them first.
+    const cleared: number[] = [];
     // forEach, not for-of, here and over `#warm`: no iterator result per entry (thousands per poll).
-    this.#messaged.forEach((hash) => {
-      if (!messages.has(hash) && !fresher.has(hash)) cleared.push(hash);
+    this.#messaged.forEach((slot) => {
+      if (store.messageSeen(slot) !== this.#epoch && !fresh.has(slot)) cleared.push(slot);
     });
-    for (const hash of cleared) this.message(hash, "");
-    // forEach, not for-of: no [key, value] array per entry (thousands per poll).
-    messages.forEach((message, hash) => {
-      if (!fresher.has(hash) && !this.message(hash, message)) known = false;
-    });
-    return known;
+    for (const slot of cleared) this.#messageAt(slot, "");
+  }
+
+  #messageAt(slot: number, message: string): void {
+    const store = this.#sent;
+    if (store.message(slot) === message) return;
+    const inputs = this.#keptInputs(slot);
+    inputs.message = message;
+    this.#update(store.hash(slot), slot, this.#map(inputs, store.trackerHosts(slot)));
   }
 
   /** Turns the partial poll in progress into a full one: what it does not list is gone. */
@@ -235,10 +277,10 @@ export class RtorrentSync {
     const slot = this.#sent.slot(hash);
     if (slot < 0) return;
     this.#uncount(slot);
-    this.#sent.delete(hash);
-    this.#warm.delete(hash);
-    this.#messaged.delete(hash);
-    this.#removed.push(hash);
+    this.#warm.delete(slot);
+    this.#messaged.delete(slot);
+    this.#removed.push(this.#sent.hash(slot));
+    this.#sent.delete(this.#sent.hash(slot));
   }
 
   /** Ends a poll: the changes since the previous one, and every hash no longer there. */
@@ -250,9 +292,8 @@ export class RtorrentSync {
     const store = this.#sent;
     if (this.#partial) {
       // Cooling a torrent takes it out of `#warm` as this goes, as for-of would allow too.
-      this.#warm.forEach((hash) => {
-        const slot = store.slot(hash);
-        if (store.seen(slot) !== this.#epoch) this.#cool(hash, slot);
+      this.#warm.forEach((slot) => {
+        if (store.seen(slot) !== this.#epoch) this.#cool(slot);
       });
     } else if (this.#listed < store.size) {
       // Every kept torrent listed again (the usual full poll): nothing to look for.
@@ -260,16 +301,15 @@ export class RtorrentSync {
         if (store.seen(slot) !== this.#epoch) {
           removed.push(hash);
           this.#uncount(slot);
+          this.#warm.delete(slot);
+          this.#messaged.delete(slot);
           store.delete(hash);
-          this.#warm.delete(hash);
-          this.#messaged.delete(hash);
         }
       }
     }
     let up = 0;
     let down = 0;
-    this.#warm.forEach((hash) => {
-      const slot = store.slot(hash);
+    this.#warm.forEach((slot) => {
       up += store.uploadRate(slot);
       down += store.downloadRate(slot);
     });
@@ -297,9 +337,9 @@ export class RtorrentSync {
     if (slot < 0 || this.#reset) {
       if (slot >= 0) this.#uncount(slot);
       this.#count(fields);
-      this.#sent.put(hash, fields);
+      const kept = this.#sent.put(hash, fields);
       this.#patches.push(full(hash, fields));
-      this.#classify(hash, fields);
+      this.#classify(kept, fields);
       return;
     }
     this.#sent.setSeen(slot, this.#epoch);
@@ -315,7 +355,7 @@ export class RtorrentSync {
     this.#count(fields);
     fields.seen = store.seen(slot);
     store.write(slot, fields);
-    this.#classify(hash, fields);
+    this.#classify(slot, fields);
   }
 
   /** Adds a row to the started and complete counts. */
@@ -330,28 +370,31 @@ export class RtorrentSync {
     if (this.#sent.complete(slot)) this.#complete--;
   }
 
-  #classify(hash: string, sent: Sent): void {
-    if (isWarm(sent)) this.#warm.add(hash);
-    else this.#warm.delete(hash);
-    if (sent.message !== "") this.#messaged.add(hash);
-    else this.#messaged.delete(hash);
+  #classify(slot: number, sent: Sent): void {
+    if (isWarm(sent)) this.#warm.add(slot);
+    else this.#warm.delete(slot);
+    if (sent.message !== "") this.#messaged.add(slot);
+    else this.#messaged.delete(slot);
   }
 
   /** A warm torrent the caller's list says is quiet now: no rates, no peers, no hash check. */
-  #cool(hash: string, slot: number): void {
-    const sent = this.#sent.get(slot);
-    const inputs: RowInputs = {
-      ...inputsOf(sent),
-      uploadRate: 0,
-      downloadRate: 0,
-      peersComplete: 0,
-      peersAccounted: 0,
-      peersConnected: 0,
-      skipRate: 0,
-      hashChecking: false,
-      hashing: 0,
-    };
-    this.#update(hash, slot, this.#map(inputs, sent.trackerHosts));
+  #cool(slot: number): void {
+    const inputs = this.#keptInputs(slot);
+    inputs.uploadRate = 0;
+    inputs.downloadRate = 0;
+    inputs.peersComplete = 0;
+    inputs.peersAccounted = 0;
+    inputs.peersConnected = 0;
+    inputs.skipRate = 0;
+    inputs.hashChecking = false;
+    inputs.hashing = 0;
+    const store = this.#sent;
+    this.#update(store.hash(slot), slot, this.#map(inputs, store.trackerHosts(slot)));
+  }
+
+  /** The kept row of `slot` as inputs, in `#inputs` (overwritten by the next call). */
+  #keptInputs(slot: number): { -readonly [K in keyof RowInputs]: RowInputs[K] } {
+    return fillInputs(this.#inputs, this.#sent.read(slot, this.#kept));
   }
 
   /**
@@ -467,6 +510,40 @@ function inputsOf(s: Sent): RowInputs {
     // Not kept: only the peer census reads it, from the rows of the poll that lists the item.
     peersConnected: 0,
   };
+}
+
+/** Overwrites `into` with a kept row's inputs, as `inputsOf` gives them; returns `into`. */
+function fillInputs(
+  into: { -readonly [K in keyof RowInputs]: RowInputs[K] },
+  s: Sent,
+): { -readonly [K in keyof RowInputs]: RowInputs[K] } {
+  into.name = s.name;
+  into.message = s.message;
+  into.label = s.category;
+  into.directory = s.savePath;
+  into.addedAt = s.addedAt;
+  into.sizeBytes = s.size;
+  into.completedBytes = s.completedBytes;
+  into.uploadedBytes = s.uploaded;
+  into.downloadedBytes = s.downloaded;
+  into.uploadRate = s.uploadRate;
+  into.downloadRate = s.downloadRate;
+  into.ratio = s.ratio;
+  into.started = s.started;
+  into.open = s.open;
+  into.active = s.active;
+  into.complete = s.complete;
+  into.hashChecking = s.hashChecking;
+  into.hashing = s.hashing;
+  into.startedAt = s.startedAt;
+  into.finishedAt = s.completedOn;
+  into.peersComplete = s.seeds;
+  into.peersAccounted = s.leechers;
+  into.leftBytes = s.left;
+  into.sizeFiles = s.files;
+  into.skipRate = s.skipRate;
+  into.peersConnected = 0;
+  return into;
 }
 
 /** A kept row of zeros and empty strings, the shape of every Sent. */

@@ -39,6 +39,11 @@ function sent(i: number): Sent {
   };
 }
 
+/** The info-hash of torrent `i`: 40 hex digits. */
+const h = (i: number): string => i.toString(16).padStart(40, "0");
+const H = h(0x4242);
+const NEW = "f".repeat(40);
+
 function numbersOf(s: Sent): ListedNumbers {
   return {
     sizeBytes: s.size,
@@ -68,24 +73,39 @@ function numbersOf(s: Sent): ListedNumbers {
 describe("SentStore", () => {
   it("gives back every field as kept, past its first capacity, and reuses the slots of removed torrents", () => {
     const store = new SentStore();
-    for (let i = 0; i < 3000; i++) store.put(`h${i}`, sent(i));
+    for (let i = 0; i < 3000; i++) store.put(h(i), sent(i));
     assert.equal(store.size, 3000);
-    for (let i = 0; i < 3000; i += 7) assert.deepEqual(store.get(store.slot(`h${i}`)), sent(i));
-    const slot = store.slot("h5");
-    store.delete("h5");
-    assert.equal(store.slot("h5"), -1);
+    for (let i = 0; i < 3000; i += 7) assert.deepEqual(store.get(store.slot(h(i))), sent(i));
+    const slot = store.slot(h(5));
+    store.delete(h(5));
+    assert.equal(store.slot(h(5)), -1);
     assert.equal(store.size, 2999);
-    assert.equal(store.put("new", sent(9000)), slot);
+    assert.equal(store.put(NEW, sent(9000)), slot);
     assert.deepEqual(store.get(slot), sent(9000));
     assert.deepEqual(
-      [...store.entries()].filter(([hash]) => hash === "h5" || hash === "new"),
-      [["new", slot]],
+      [...store.entries()].filter(([hash]) => hash === h(5) || hash === NEW),
+      [[NEW, slot]],
     );
+  });
+
+  it("knows a hash in either case, from a string or from bytes, and keeps one slot for it", () => {
+    const store = new SentStore();
+    const hash = "abcdef0123456789abcdef0123456789abcdef01";
+    const slot = store.put(hash, sent(1));
+    assert.equal(store.slot(hash.toUpperCase()), slot);
+    assert.equal(store.slotAt(Buffer.from(`x${hash.toUpperCase()}`, "latin1"), 1), slot);
+    assert.equal(store.put(hash.toUpperCase(), sent(2)), slot, "the same torrent");
+    assert.equal(store.size, 1);
+    assert.equal(store.hash(slot), hash, "the hash as first put");
+    store.delete(hash.toUpperCase());
+    assert.equal(store.slot(hash), -1);
+    assert.equal(store.size, 0);
+    assert.deepEqual([...store.entries()], []);
   });
 
   it("says a read is the same only when every field but the epoch is", () => {
     const store = new SentStore();
-    const slot = store.put("h", sent(1));
+    const slot = store.put(H, sent(1));
     assert.ok(store.same(slot, { ...sent(1), seen: 99 }));
     assert.ok(store.same(slot, { ...sent(1), trackerHosts: ["a.example", "b.example"] }));
     for (const key of Object.keys(sent(1)) as (keyof Sent)[]) {
@@ -105,7 +125,7 @@ describe("SentStore", () => {
 
   it("diffs exactly the record fields that differ, not the inputs they come from", () => {
     const store = new SentStore();
-    const slot = store.put("h", sent(1));
+    const slot = store.put(H, sent(1));
     const inputs = [
       "addedAt",
       "startedAt",
@@ -126,18 +146,18 @@ describe("SentStore", () => {
             : typeof value === "string"
               ? `${value}x`
               : ["a.example"];
-      const expected = inputs.includes(key) ? undefined : { hash: "h", [key]: other };
-      assert.deepEqual(store.diff(slot, "h", { ...sent(1), [key]: other }), expected, key);
+      const expected = inputs.includes(key) ? undefined : { hash: H, [key]: other };
+      assert.deepEqual(store.diff(slot, H, { ...sent(1), [key]: other }), expected, key);
     }
     assert.equal(
-      store.diff(slot, "h", { ...sent(1), trackerHosts: ["a.example", "b.example"] }),
+      store.diff(slot, H, { ...sent(1), trackerHosts: ["a.example", "b.example"] }),
       undefined,
     );
   });
 
   it("says integers are the same only when every one of them is", () => {
     const store = new SentStore();
-    const slot = store.put("h", sent(1));
+    const slot = store.put(H, sent(1));
     const n = numbersOf(sent(1));
     assert.ok(store.sameNumbers(slot, n));
     assert.ok(store.sameNumbers(slot, { ...n, peersConnected: 5 }), "not kept, not compared");
@@ -151,8 +171,8 @@ describe("SentStore", () => {
 
   it("keeps the epoch, the rates and the open flag of each slot apart", () => {
     const store = new SentStore();
-    const a = store.put("a", sent(5));
-    const b = store.put("b", sent(6));
+    const a = store.put(h(0xa), sent(5));
+    const b = store.put(h(0xb), sent(6));
     store.setSeen(a, 7);
     assert.equal(store.seen(a), 7);
     assert.equal(store.seen(b), 41);

@@ -3,6 +3,7 @@
 import { sameList } from "../../model/patch.ts";
 import type { StatusCode } from "../../model/status.ts";
 import type { TorrentFields, TorrentPatch } from "../../model/torrent.ts";
+import { HashIndex } from "./hash-index.ts";
 import type { ListedNumbers } from "./list-query.ts";
 
 /**
@@ -20,6 +21,9 @@ export type Sent = Omit<TorrentFields, "tags" | "seedingTime"> & {
   hashing: number;
   seen: number;
 };
+
+/** A Sent whose fields can be written (`SentStore.read` fills one). */
+export type MutableSent = { -readonly [K in keyof Sent]: Sent[K] };
 
 const FIRST_CAPACITY = 1024;
 
@@ -80,9 +84,14 @@ function flagsOf(f: Sent): number {
  * goes through (`same`, `sameNumbers`) read the columns in place. Fields are spelled out one by
  * one because these run for every torrent of a whole list: a loop over field names would read
  * them through one megamorphic keyed access, several times slower.
+ *
+ * Keys are info-hashes (40 hex digits), found through a HashIndex, which takes either case and
+ * can read the hash straight from an answer's bytes; each slot keeps its hash as put ("" when
+ * free).
  */
 export class SentStore {
-  readonly #slots = new Map<string, number>();
+  readonly #index = new HashIndex();
+  readonly #hash: string[] = [];
   readonly #free: number[] = [];
   #capacity = 0;
   #used = 0;
@@ -90,6 +99,8 @@ export class SentStore {
   #flags = new Uint8Array(0);
   #status = new Uint8Array(0);
   #seen = new Uint32Array(0);
+  /** The poll that last listed the torrent among those with a message (not part of `Sent`). */
+  #messageSeen = new Uint32Array(0);
   readonly #name: string[] = [];
   readonly #message: string[] = [];
   readonly #category: string[] = [];
@@ -102,37 +113,59 @@ export class SentStore {
 
   /** Number of torrents kept. */
   get size(): number {
-    return this.#slots.size;
+    return this.#index.size;
   }
 
-  /** The slot of a torrent, or -1 when none is kept. */
+  /** The slot of a torrent (its hash in either case), or -1 when none is kept. */
   slot(hash: string): number {
-    return this.#slots.get(hash) ?? -1;
+    return this.#index.get(hash);
   }
 
-  /** Every kept torrent's hash and slot (deleting the current one while iterating is allowed). */
-  entries(): IterableIterator<[string, number]> {
-    return this.#slots.entries();
+  /** The slot of the torrent whose hash is written (40 hex digits) at `at` in `bytes`, or -1. */
+  slotAt(bytes: Uint8Array, at: number): number {
+    return this.#index.getAt(bytes, at);
   }
 
-  /** Keeps `fields` for a torrent, in its slot if it has one, else in a new one; returns the slot. */
+  /** The hash of the torrent in a slot, as it was put. */
+  hash(slot: number): string {
+    return this.#hash[slot] as string;
+  }
+
+  /**
+   * Every kept torrent's hash and slot, in slot order (deleting the current one while iterating
+   * is allowed).
+   */
+  *entries(): IterableIterator<[string, number]> {
+    for (let slot = 0; slot < this.#used; slot++) {
+      const hash = this.#hash[slot] as string;
+      if (hash !== "") yield [hash, slot];
+    }
+  }
+
+  /**
+   * Keeps `fields` for a torrent (`hash`: 40 hex digits, a TypeError otherwise), in its slot if it
+   * has one (its hash in either case), else in a new one; returns the slot.
+   */
   put(hash: string, fields: Sent): number {
-    let slot = this.#slots.get(hash);
-    if (slot === undefined) {
+    let slot = this.#index.get(hash);
+    if (slot < 0) {
       slot = this.#free.pop() ?? this.#used++;
       if (slot >= this.#capacity) this.#grow(this.#capacity * 2);
-      this.#slots.set(hash, slot);
+      this.#index.set(hash, slot);
+      this.#hash[slot] = hash;
     }
     this.write(slot, fields);
     return slot;
   }
 
-  /** Forgets a torrent; its slot is reused. */
+  /** Forgets a torrent (its hash in either case); its slot is reused. */
   delete(hash: string): void {
-    const slot = this.#slots.get(hash);
-    if (slot === undefined) return;
-    this.#slots.delete(hash);
+    const slot = this.#index.get(hash);
+    if (slot < 0) return;
+    this.#index.delete(hash);
     // Drop the references: a free slot keeps no removed torrent's name alive.
+    this.#messageSeen[slot] = 0;
+    this.#hash[slot] = "";
     this.#name[slot] = "";
     this.#message[slot] = "";
     this.#category[slot] = "";
@@ -211,6 +244,44 @@ export class SentStore {
     };
   }
 
+  /** What is kept in a slot, written over `into` (no new object); returns `into`. */
+  read(slot: number, into: MutableSent): Sent {
+    const c = this.#c;
+    const flags = this.#flags[slot] as number;
+    into.name = this.#name[slot] as string;
+    into.status = this.#status[slot] as StatusCode;
+    into.size = c.size[slot] as number;
+    into.progress = c.progress[slot] as number;
+    into.downloaded = c.downloaded[slot] as number;
+    into.uploaded = c.uploaded[slot] as number;
+    into.downloadRate = c.downloadRate[slot] as number;
+    into.uploadRate = c.uploadRate[slot] as number;
+    into.ratio = c.ratio[slot] as number;
+    into.category = this.#category[slot] as string;
+    into.trackerHosts = this.#trackerHosts[slot] as readonly string[];
+    into.trackerError = (flags & FLAG.trackerError) !== 0;
+    into.message = this.#message[slot] as string;
+    into.addedOn = c.addedOn[slot] as number;
+    into.completedOn = c.completedOn[slot] as number;
+    into.savePath = this.#savePath[slot] as string;
+    into.seeds = c.seeds[slot] as number;
+    into.leechers = c.leechers[slot] as number;
+    into.started = (flags & FLAG.started) !== 0;
+    into.left = c.left[slot] as number;
+    into.files = c.files[slot] as number;
+    into.skipRate = c.skipRate[slot] as number;
+    into.addedAt = c.addedAt[slot] as number;
+    into.startedAt = c.startedAt[slot] as number;
+    into.completedBytes = c.completedBytes[slot] as number;
+    into.open = (flags & FLAG.open) !== 0;
+    into.active = (flags & FLAG.active) !== 0;
+    into.complete = (flags & FLAG.complete) !== 0;
+    into.hashChecking = (flags & FLAG.hashChecking) !== 0;
+    into.hashing = c.hashing[slot] as number;
+    into.seen = this.#seen[slot] as number;
+    return into;
+  }
+
   /** The poll that last listed the torrent in this slot. */
   seen(slot: number): number {
     return this.#seen[slot] as number;
@@ -218,6 +289,15 @@ export class SentStore {
 
   setSeen(slot: number, epoch: number): void {
     this.#seen[slot] = epoch;
+  }
+
+  /** The poll that last listed the torrent in this slot among those with a message. */
+  messageSeen(slot: number): number {
+    return this.#messageSeen[slot] as number;
+  }
+
+  setMessageSeen(slot: number, epoch: number): void {
+    this.#messageSeen[slot] = epoch;
   }
 
   uploadRate(slot: number): number {
@@ -441,6 +521,7 @@ export class SentStore {
     this.#flags = grown(this.#flags, new Uint8Array(capacity));
     this.#status = grown(this.#status, new Uint8Array(capacity));
     this.#seen = grown(this.#seen, new Uint32Array(capacity));
+    this.#messageSeen = grown(this.#messageSeen, new Uint32Array(capacity));
     this.#capacity = capacity;
   }
 }
