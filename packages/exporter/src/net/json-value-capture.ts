@@ -19,8 +19,11 @@ export function isJsonSpace(byte: number): boolean {
  * The bytes of one JSON value (a string, an object, an array, or a scalar) as they stream by, kept
  * as slices of the chunks (no copy until the value is whole), bounded by `maxBytes`, then parsed
  * with JSON.parse. A push parser hands it the bytes of a value it wants whole: `begin` at its
- * first byte, `feed` chunk by chunk until `complete`, then `take`. Structural characters are
- * ASCII, so slicing on them never splits a UTF-8 sequence.
+ * first byte, `feed` chunk by chunk until `complete`, then `take`. A parser that parses several
+ * values of one chunk at once only needs to know where each ends: it `scan`s instead of feeding,
+ * then `skip`s a value that ended in the chunk, or `carry`s one that goes on into the next (and
+ * feeds it from there). Structural characters are ASCII, so slicing on them never splits a UTF-8
+ * sequence.
  */
 export class JsonValueCapture {
   readonly #maxBytes: number;
@@ -63,10 +66,21 @@ export class JsonValueCapture {
   }
 
   /**
-   * Scans `chunk` from `start` until the value ends (then `complete` is true) or the chunk does;
-   * returns where scanning stopped: the byte after the value, or the chunk's end.
+   * Scans `chunk` from `start` until the value ends (then `complete` is true) or the chunk does,
+   * and keeps those bytes; returns where scanning stopped: the byte after the value, or the
+   * chunk's end.
    */
   feed(chunk: Buffer, start: number): number {
+    const stop = this.scan(chunk, start);
+    this.#parts.push(chunk.subarray(start, stop));
+    return stop;
+  }
+
+  /**
+   * Like `feed`, without keeping the bytes: for a value the caller reads from the chunk itself
+   * (then `skip`), or keeps with `carry` if the chunk ends first.
+   */
+  scan(chunk: Buffer, start: number): number {
     let i = start;
     let end = -1;
     if (this.#scalar) {
@@ -109,9 +123,20 @@ export class JsonValueCapture {
     if (this.#size > this.#maxBytes) {
       throw new SourceProtocolError(`JSON: ${this.#what} is larger than ${this.#maxBytes} bytes`);
     }
-    this.#parts.push(chunk.subarray(start, stop));
     if (end !== -1) this.#complete = true;
     return stop;
+  }
+
+  /** Keeps `chunk` from `from` to its end: the scanned start of a value the next chunk goes on with. */
+  carry(chunk: Buffer, from: number): void {
+    this.#parts.push(chunk.subarray(from));
+  }
+
+  /** Forgets a complete value that was scanned, not kept (the caller parsed it from its chunk). */
+  skip(): void {
+    this.#parts = [];
+    this.#active = false;
+    this.#complete = false;
   }
 
   /** The input ended: a scalar being captured is complete (nothing needs to follow a number). */
