@@ -18,6 +18,11 @@ export class RecordUpdate {
   #record: Mutable<TorrentFields> | undefined;
   #patch: Record<string, unknown> | undefined;
 
+  /** The record being updated (its fields as they were, until `set`). */
+  get record(): Readonly<TorrentFields> {
+    return this.#record as TorrentFields;
+  }
+
   /** Starts on the record of torrent `hash`. */
   start(hash: string, record: Mutable<TorrentFields>): void {
     this.#hash = hash;

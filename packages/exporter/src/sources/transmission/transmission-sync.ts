@@ -41,33 +41,6 @@ interface TrackerView {
   readonly failure: string | undefined;
 }
 
-/** What a row says, checked, before it changes anything. */
-interface Parsed {
-  readonly status: number;
-  readonly error: number;
-  readonly errorString: string;
-  readonly running: boolean;
-  /** Undefined when the row had no `trackerStats` (a recently-active poll). */
-  readonly view: TrackerView | undefined;
-  readonly name: string;
-  readonly size: number;
-  readonly progress: number;
-  readonly downloaded: number;
-  readonly uploaded: number;
-  readonly downloadRate: number;
-  readonly uploadRate: number;
-  readonly ratio: number;
-  readonly tags: readonly string[];
-  readonly addedOn: number;
-  readonly completedOn: number;
-  readonly seedingTime: number;
-  readonly savePath: string;
-  readonly seeds: number;
-  readonly leechers: number;
-  readonly left: number;
-  readonly files: number;
-}
-
 interface Known {
   readonly hash: string;
   id: number;
@@ -174,14 +147,21 @@ export class TransmissionSync {
         return false;
       }
     }
-    const parsed = this.#parse(row, hash, known?.record);
+    // Every field is checked before anything changes.
+    checkRow(row, hash);
+    const status = num(row, FIELD.status, Number.NaN, hash);
+    const running = status !== TR_STATUS.STOPPED;
+    const error = num(row, FIELD.error, TR_ERROR.OK, hash);
+    const errorString = str(row, FIELD.errorString, hash);
     // A recently-active row has no trackerStats: keep what the last full list said.
-    const view = parsed.view ?? (pass.kind === "recent" ? known?.view : NO_TRACKERS);
+    const view =
+      this.#view(row.get(FIELD.trackerStats), hash) ??
+      (pass.kind === "recent" ? known?.view : NO_TRACKERS);
     const record = known?.record ?? { ...EMPTY_TORRENT };
     const update = this.#update;
     update.start(hash, record);
-    this.#fill(update, parsed);
-    fillTrackerFields(update, view ?? NO_TRACKERS, parsed);
+    this.#fill(update, row, hash, status, error);
+    fillTrackerFields(update, view ?? NO_TRACKERS, running, error, errorString);
     const patch = update.finish();
     if (known === undefined) {
       const added: Known = {
@@ -190,9 +170,9 @@ export class TransmissionSync {
         record,
         pass: pass.number,
         view,
-        running: parsed.running,
-        error: parsed.error,
-        errorString: parsed.errorString,
+        running,
+        error,
+        errorString,
       };
       this.#known.set(hash, added);
       this.#byId[id] = added;
@@ -202,9 +182,9 @@ export class TransmissionSync {
     known.id = id;
     known.pass = pass.number;
     known.view = view;
-    known.running = parsed.running;
-    known.error = parsed.error;
-    known.errorString = parsed.errorString;
+    known.running = running;
+    known.error = error;
+    known.errorString = errorString;
     return patch;
   }
 
@@ -227,10 +207,9 @@ export class TransmissionSync {
     const hash = typeof given === "string" ? given.toLowerCase() : "";
     const known = this.#known.get(hash);
     if (known === undefined || known.id !== id) return undefined;
-    known.view =
-      this.#view(row.get(FIELD.trackerStats), `torrent-get: ${hash}.trackerStats`) ?? NO_TRACKERS;
+    known.view = this.#view(row.get(FIELD.trackerStats), hash) ?? NO_TRACKERS;
     this.#update.start(hash, known.record);
-    fillTrackerFields(this.#update, known.view, known);
+    fillTrackerFields(this.#update, known.view, known.running, known.error, known.errorString);
     const { hash: _, ...fields } = this.#update.finish() ?? { hash };
     return { hash, fields };
   }
@@ -258,75 +237,46 @@ export class TransmissionSync {
   }
 
   /**
-   * Reads and checks every field of a row, before anything is changed. What the torrent's `last`
-   * record holds already (its labels, its directory) is reused as it is.
+   * Maps a checked row onto the model (the tracker fields are `fillTrackerFields`'). What the
+   * record holds already (its labels, its directory) is kept as it is.
    */
-  #parse(row: RowView, hash: string, last: TorrentFields | undefined): Parsed {
-    const status = num(row, FIELD.status, Number.NaN, hash);
-    if (!Number.isInteger(status)) {
-      throw new SourceProtocolError(`torrent-get: ${hash}.status must be an integer`);
-    }
+  #fill(update: RecordUpdate, row: RowView, hash: string, status: number, error: number): void {
+    const last = update.record;
+    const rateDownload = num(row, FIELD.rateDownload, 0, hash);
+    const rateUpload = num(row, FIELD.rateUpload, 0, hash);
+    const ratio = num(row, FIELD.uploadRatio, -1, hash);
     const downloadDir = str(row, FIELD.downloadDir, hash);
-    return {
-      status,
-      error: num(row, FIELD.error, TR_ERROR.OK, hash),
-      errorString: str(row, FIELD.errorString, hash),
-      running: status !== TR_STATUS.STOPPED,
-      view: this.#view(row.get(FIELD.trackerStats), `torrent-get: ${hash}.trackerStats`),
-      name: str(row, FIELD.name, hash),
-      size: num(row, FIELD.sizeWhenDone, 0, hash),
-      progress: num(row, FIELD.percentDone, 0, hash),
-      downloaded: num(row, FIELD.downloadedEver, 0, hash),
-      uploaded: num(row, FIELD.uploadedEver, 0, hash),
-      downloadRate: num(row, FIELD.rateDownload, 0, hash),
-      uploadRate: num(row, FIELD.rateUpload, 0, hash),
-      ratio: num(row, FIELD.uploadRatio, -1, hash),
-      tags: this.#labels(row.get(FIELD.labels), hash, last?.tags),
-      addedOn: num(row, FIELD.addedDate, 0, hash),
-      completedOn: num(row, FIELD.doneDate, 0, hash),
-      seedingTime: num(row, FIELD.secondsSeeding, 0, hash),
-      savePath:
-        last !== undefined && last.savePath === downloadDir
-          ? last.savePath
-          : this.#shared.string(downloadDir),
-      seeds: num(row, FIELD.peersSendingToUs, 0, hash),
-      leechers: num(row, FIELD.peersGettingFromUs, 0, hash),
-      left: num(row, FIELD.leftUntilDone, 0, hash),
-      files: num(row, FIELD.fileCount, 0, hash),
-    };
-  }
-
-  /** Maps a parsed row onto the model (the tracker fields are `fillTrackerFields`'). */
-  #fill(update: RecordUpdate, p: Parsed): void {
-    update.set("name", p.name);
-    update.set(
-      "status",
-      transmissionStatus(p.status, p.error, p.downloadRate, p.uploadRate, this.#states),
-    );
-    update.set("size", p.size);
-    update.set("progress", p.progress);
-    update.set("downloaded", p.downloaded);
-    update.set("uploaded", p.uploaded);
-    update.set("downloadRate", p.downloadRate);
-    update.set("uploadRate", p.uploadRate);
+    const labels = row.get(FIELD.labels) as readonly string[] | undefined | null;
+    update.set("name", str(row, FIELD.name, hash));
+    update.set("status", transmissionStatus(status, error, rateDownload, rateUpload, this.#states));
+    update.set("size", num(row, FIELD.sizeWhenDone, 0, hash));
+    update.set("progress", num(row, FIELD.percentDone, 0, hash));
+    update.set("downloaded", num(row, FIELD.downloadedEver, 0, hash));
+    update.set("uploaded", num(row, FIELD.uploadedEver, 0, hash));
+    update.set("downloadRate", rateDownload);
+    update.set("uploadRate", rateUpload);
     // -1 "not available" and -2 "infinite" (uploaded without downloading) are both "no ratio".
-    update.set("ratio", p.ratio < 0 ? -1 : p.ratio);
-    update.set("tags", p.tags);
-    update.set("addedOn", Math.max(0, p.addedOn));
-    update.set("completedOn", Math.max(0, p.completedOn));
-    update.set("seedingTime", Math.max(0, p.seedingTime));
-    update.set("savePath", p.savePath);
-    update.set("seeds", p.seeds);
-    update.set("leechers", p.leechers);
-    update.set("started", p.running);
-    update.set("left", Math.max(0, p.left));
+    update.set("ratio", ratio < 0 ? -1 : ratio);
+    if (labels === undefined || labels === null) update.set("tags", EMPTY);
+    else if (!sameList(last.tags, labels)) {
+      update.set("tags", this.#shared.list(labels.map((label) => this.#shared.string(label))));
+    }
+    update.set("addedOn", Math.max(0, num(row, FIELD.addedDate, 0, hash)));
+    update.set("completedOn", Math.max(0, num(row, FIELD.doneDate, 0, hash)));
+    update.set("seedingTime", Math.max(0, num(row, FIELD.secondsSeeding, 0, hash)));
+    if (last.savePath !== downloadDir) update.set("savePath", this.#shared.string(downloadDir));
+    update.set("seeds", num(row, FIELD.peersSendingToUs, 0, hash));
+    update.set("leechers", num(row, FIELD.peersGettingFromUs, 0, hash));
+    update.set("started", status !== TR_STATUS.STOPPED);
+    update.set("left", Math.max(0, num(row, FIELD.leftUntilDone, 0, hash)));
     // fileCount is Transmission 4.0's; 3.x has only the file list, which is not asked for.
-    update.set("files", Math.max(0, p.files));
+    update.set("files", Math.max(0, num(row, FIELD.fileCount, 0, hash)));
   }
 
   /** What `trackerStats` says; undefined when the row has none. */
-  #view(value: unknown, where: string): TrackerView | undefined {
+  #view(value: unknown, hash: string): TrackerView | undefined {
     if (value === undefined || value === null) return undefined;
+    const where = `torrent-get: ${hash}.trackerStats`;
     if (!Array.isArray(value)) throw new SourceProtocolError(`${where} must be an array`);
     const working: string[] = [];
     const others: string[] = [];
@@ -350,21 +300,6 @@ export class TransmissionSync {
     const hosts = [...new Set([...working, ...others])];
     if (hosts.length === 0) return NO_TRACKERS;
     return { hosts: this.#shared.list(hosts), working: working.length > 0, failure };
-  }
-
-  /** The shared list of a row's labels; `last`, the torrent's list, when they are the same. */
-  #labels(value: unknown, hash: string, last: readonly string[] | undefined): readonly string[] {
-    if (value === undefined || value === null) return EMPTY;
-    let strings = Array.isArray(value);
-    for (let i = 0; strings && i < (value as unknown[]).length; i++) {
-      strings = typeof (value as unknown[])[i] === "string";
-    }
-    if (!strings) {
-      throw new SourceProtocolError(`torrent-get: ${hash}.labels must be an array of strings`);
-    }
-    const labels = value as string[];
-    if (last !== undefined && sameList(last, labels)) return last;
-    return this.#shared.list(labels.map((label) => this.#shared.string(label)));
   }
 }
 
@@ -539,6 +474,44 @@ export class SyncPass {
   }
 }
 
+/** The number fields of a row but `status` (checked apart: an integer, and no default). */
+const NUMBER_FIELDS: readonly number[] = [
+  FIELD.error,
+  FIELD.sizeWhenDone,
+  FIELD.percentDone,
+  FIELD.downloadedEver,
+  FIELD.uploadedEver,
+  FIELD.rateDownload,
+  FIELD.rateUpload,
+  FIELD.uploadRatio,
+  FIELD.addedDate,
+  FIELD.doneDate,
+  FIELD.secondsSeeding,
+  FIELD.peersSendingToUs,
+  FIELD.peersGettingFromUs,
+  FIELD.leftUntilDone,
+  FIELD.fileCount,
+];
+const STRING_FIELDS: readonly number[] = [FIELD.name, FIELD.errorString, FIELD.downloadDir];
+
+/** Throws a SourceProtocolError naming the first field of a row of the wrong type. */
+function checkRow(row: RowView, hash: string): void {
+  if (!Number.isInteger(num(row, FIELD.status, Number.NaN, hash))) {
+    throw new SourceProtocolError(`torrent-get: ${hash}.status must be an integer`);
+  }
+  for (let i = 0; i < NUMBER_FIELDS.length; i++) num(row, NUMBER_FIELDS[i] as number, 0, hash);
+  for (let i = 0; i < STRING_FIELDS.length; i++) str(row, STRING_FIELDS[i] as number, hash);
+  const labels = row.get(FIELD.labels);
+  if (labels === undefined || labels === null) return;
+  let strings = Array.isArray(labels);
+  for (let i = 0; strings && i < (labels as unknown[]).length; i++) {
+    strings = typeof (labels as unknown[])[i] === "string";
+  }
+  if (!strings) {
+    throw new SourceProtocolError(`torrent-get: ${hash}.labels must be an array of strings`);
+  }
+}
+
 /** The id of a row. */
 function rowId(row: RowView): number {
   const id = row.get(FIELD.id);
@@ -581,20 +554,18 @@ function str(row: RowView, field: number, hash: string): string {
 function fillTrackerFields(
   update: RecordUpdate,
   view: TrackerView,
-  facts: { readonly running: boolean; readonly error: number; readonly errorString: string },
+  running: boolean,
+  errorCode: number,
+  errorString: string,
 ): void {
   const error =
-    facts.error === TR_ERROR.TRACKER_ERROR ||
-    (facts.running && view.hosts.length > 0 && !view.working && view.failure !== undefined);
+    errorCode === TR_ERROR.TRACKER_ERROR ||
+    (running && view.hosts.length > 0 && !view.working && view.failure !== undefined);
   update.set("trackerHosts", view.hosts);
   update.set("trackerError", error);
   update.set(
     "message",
-    facts.errorString !== ""
-      ? redactUrls(facts.errorString)
-      : error
-        ? redactUrls(view.failure ?? "")
-        : "",
+    errorString !== "" ? redactUrls(errorString) : error ? redactUrls(view.failure ?? "") : "",
   );
 }
 
