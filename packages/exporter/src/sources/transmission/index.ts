@@ -199,12 +199,7 @@ export class TransmissionSource implements TorrentSource {
       format: "table",
     };
     if (kind === "recent") args.ids = "recently-active";
-    const rest = await this.#api.torrentGet(
-      args,
-      signal,
-      (element) => pass.element(element),
-      kind === "recent" ? (chunk, from, to) => pass.unchanged(chunk, from, to) : undefined,
-    );
+    const rest = await this.#api.torrentGet(args, signal, (element) => pass.element(element));
     if (!pass.consistent) return undefined;
     const pending = pass.pendingTrackers;
     if (pending.length > 0) {

@@ -9,12 +9,6 @@ export interface JsonArrayStreamOptions {
   readonly path: readonly string[];
   /** Called with each element of that array, parsed. */
   readonly onElement: (value: unknown) => void;
-  /**
-   * Asked about each element that arrived within one chunk, `chunk[from, to)`, before it is
-   * parsed: true leaves it out (the caller knows it already, e.g. a row unchanged since the last
-   * answer). Elements cut by a chunk's end are never asked about.
-   */
-  readonly skip?: (chunk: Buffer, from: number, to: number) => boolean;
   /** Largest single element accepted, in bytes (default 16 MiB). */
   readonly maxElementBytes?: number;
   /** Largest remainder of the answer (everything but the streamed elements), in bytes (default 64 MiB). */
@@ -52,7 +46,6 @@ type ElementState = "first" | "value" | "after";
 export class JsonArrayStream {
   readonly #path: readonly string[];
   readonly #onElement: (value: unknown) => void;
-  readonly #skip: ((chunk: Buffer, from: number, to: number) => boolean) | undefined;
   /** The element being captured. */
   readonly #row: JsonValueCapture;
   readonly #maxRest: number;
@@ -73,7 +66,6 @@ export class JsonArrayStream {
   constructor(options: JsonArrayStreamOptions) {
     this.#path = options.path;
     this.#onElement = options.onElement;
-    this.#skip = options.skip;
     this.#row = new JsonValueCapture(options.maxElementBytes ?? 16 * 2 ** 20, "a torrent row");
     this.#maxRest = options.maxRestBytes ?? 64 * 2 ** 20;
   }
@@ -263,16 +255,9 @@ export class JsonArrayStream {
           i = row.scan(chunk, i);
           if (row.complete) {
             row.skip();
-            if (this.#skip?.(chunk, rowStart, i) === true) {
-              // Left out: the rows before it are parsed now, the next run starts after it.
-              this.#parseRun(chunk, runStart, runEnd, runCount);
-              runStart = -1;
-              runCount = 0;
-            } else {
-              if (runStart === -1) runStart = rowStart;
-              runEnd = i;
-              runCount++;
-            }
+            if (runStart === -1) runStart = rowStart;
+            runEnd = i;
+            runCount++;
             rowStart = -1;
             this.#element = "after";
           }

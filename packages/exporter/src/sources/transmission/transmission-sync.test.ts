@@ -8,7 +8,6 @@ import { TorrentStatus as S, StateMapper } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import { transmissionStatus } from "./states.ts";
-import { JsonArrayStream } from "./table-stream.ts";
 import { type PassKind, redactUrls, TransmissionSync } from "./transmission-sync.ts";
 
 type Answer = { torrents: unknown[]; removed?: unknown };
@@ -272,82 +271,6 @@ describe("TransmissionSync", () => {
     pass.element(HEADER);
     pass.element([2, hash(0xabc), "a", 6, 0, 3, []]);
     assert.equal(pass.consistent, false, "its hash under another id");
-  });
-
-  it("leaves out a recently-active row sent again byte for byte, and only such a row", () => {
-    const sync = newSync();
-    const header = HEADER.filter((f) => f !== "trackerStats");
-    /** A pass fed as it streams: the header in a chunk of its own, then the rows. */
-    const stream = (kind: PassKind, rows: unknown[][], removed: unknown = [], names = header) => {
-      const pass = sync.begin(kind);
-      const parsed: unknown[] = [];
-      const parser = new JsonArrayStream({
-        path: ["arguments", "torrents"],
-        onElement: (value) => {
-          parsed.push(value);
-          pass.element(value);
-        },
-        ...(kind === "recent" ? { skip: pass.unchanged.bind(pass) } : {}),
-      });
-      const head = `{"arguments":{"torrents":[${JSON.stringify(kind === "full" ? HEADER : names)}`;
-      parser.write(Buffer.from(head));
-      parser.write(Buffer.from(`${rows.map((row) => `,${JSON.stringify(row)}`).join("")}]}}`));
-      const rest = parser.end() as { arguments: { removed?: unknown } };
-      const changes = pass.finish(kind === "recent" ? removed : rest.arguments.removed);
-      return { changes, rows: parsed.length - 1 };
-    };
-    const full = (rows: unknown[][]) => stream("full", rows).changes;
-    full([
-      [1, hash(1), "a", 6, 0, 0, []],
-      [2, hash(2), "b", 6, 0, 0, []],
-    ]);
-    const active = [
-      [1, hash(1), "a", 6, 0, 5],
-      [2, hash(2), "b", 6, 0, 9],
-    ];
-    const first = stream("recent", active);
-    assert.equal(first.rows, 2, "nothing to compare with yet");
-    assert.equal(first.changes.patches.length, 2);
-    const again = stream("recent", [active[0] as unknown[], [2, hash(2), "b", 6, 0, 8]]);
-    assert.equal(again.rows, 1, "row 1 is the same bytes: left out");
-    assert.deepEqual(again.changes.patches, [{ hash: hash(2), uploadRate: 8 }]);
-
-    // The same bytes under another header mean other values.
-    const swapped = ["id", "hashString", "name", "status", "rateUpload", "error"];
-    assert.equal(stream("recent", [active[0] as unknown[]], [], swapped).rows, 1);
-
-    // A full list between two recently-active answers: rows are compared with nothing before it.
-    full([
-      [1, hash(1), "a", 6, 0, 0, []],
-      [2, hash(2), "b", 6, 0, 0, []],
-    ]);
-    const afterFull = stream("recent", [active[0] as unknown[]]);
-    assert.equal(afterFull.rows, 1);
-    assert.deepEqual(afterFull.changes.patches, [
-      { hash: hash(1), status: S.Uploading, uploadRate: 5 },
-    ]);
-
-    // A torrent removed since its row was kept is read again when the same bytes come back
-    // (Transmission never lists a removed id, but the table must not rely on it).
-    const removedToo = stream("recent", [active[0] as unknown[]], [1]);
-    assert.equal(removedToo.rows, 0);
-    assert.deepEqual(removedToo.changes.removed, [hash(1)]);
-    const back = stream("recent", [active[0] as unknown[]]);
-    assert.equal(back.rows, 1);
-    assert.equal(Object.keys(back.changes.patches[0] ?? {}).length, 26, "a new torrent again");
-
-    // A torrent whose trackers are unknown (new in a recently-active answer) is always read.
-    const newcomer = [3, hash(3), "c", 6, 0, 1];
-    stream("recent", [newcomer]);
-    const pass = sync.begin("recent");
-    const parser = new JsonArrayStream({
-      path: ["arguments", "torrents"],
-      onElement: (value) => pass.element(value),
-      skip: pass.unchanged.bind(pass),
-    });
-    parser.write(Buffer.from(`{"arguments":{"torrents":[${JSON.stringify(header)}`));
-    parser.write(Buffer.from(`,${JSON.stringify(newcomer)}]}}`));
-    assert.deepEqual(pass.pendingTrackers, [3]);
   });
 
   it("notices ids that no longer match their hashes (the daemon restarted) and needs a reset", () => {

@@ -8,7 +8,6 @@ import { EMPTY_TORRENT, type TorrentFields, type TorrentPatch } from "../../mode
 import { SourceProtocolError } from "../../net/errors.ts";
 import { snakeCase, TORRENT_FIELD_NAMES, type TorrentField, torrentFieldName } from "./dialect.ts";
 import { RecordUpdate } from "./record-update.ts";
-import { RowMemory } from "./row-memory.ts";
 import { TR_ERROR, TR_STATUS, transmissionStatus } from "./states.ts";
 
 /** A full list (every torrent), or a `recently-active` answer (active ones, plus `removed` ids). */
@@ -87,10 +86,6 @@ export class TransmissionSync {
   readonly #states: StateMapper;
   readonly #shared = new Interner();
   readonly #update = new RecordUpdate();
-  /** The rows of the last recently-active answers, to leave out those sent again unchanged. */
-  readonly #rows = new RowMemory();
-  /** The header of the rows in `#rows`. */
-  #rowsHeader = "";
   #pass = 0;
   #valid = false;
 
@@ -111,7 +106,6 @@ export class TransmissionSync {
   /** Forgets the state's trustworthiness (a poll failed halfway): the next full pass resets. */
   invalidate(): void {
     this.#valid = false;
-    this.#rows.clear();
   }
 
   /** Starts a pass over one torrent-get answer. A full pass on an invalid state is a reset. */
@@ -121,11 +115,7 @@ export class TransmissionSync {
     }
     const reset = kind === "full" && !this.#valid;
     if (reset) this.#known.clear();
-    if (kind === "full") {
-      this.#byId.length = 0;
-      // The full list may change what a row the same as before would have left as it was.
-      this.#rows.clear();
-    }
+    if (kind === "full") this.#byId.length = 0;
     this.#valid = false;
     this.#pass++;
     return new SyncPass(this, kind, reset, this.#pass);
@@ -199,29 +189,6 @@ export class TransmissionSync {
   }
 
   /**
-   * @internal A recently-active answer's header: rows under another header (other fields, another
-   * dialect) are not compared with the ones before.
-   */
-  rowHeader(header: readonly unknown[]): void {
-    const text = JSON.stringify(header);
-    if (text !== this.#rowsHeader) this.#rows.clear();
-    this.#rowsHeader = text;
-  }
-
-  /**
-   * @internal Whether torrent `id`'s recently-active row, `chunk[from, to)`, is byte for byte the
-   * one it had in the last recently-active answer, which was applied, and has nothing left to do
-   * (its trackers are known): it would change nothing. Keeps the row for the next answer.
-   */
-  unchangedRow(id: number, chunk: Buffer, from: number, to: number): boolean {
-    const same = this.#rows.same(id, chunk, from, to);
-    this.#rows.remember(id, chunk, from, to);
-    if (!same) return false;
-    const known = this.#byId[id];
-    return known !== undefined && known.view !== undefined;
-  }
-
-  /**
    * @internal The hash of the torrent with this id if its trackers are still unknown (no full
    * list or follow-up told them); undefined otherwise.
    */
@@ -264,7 +231,6 @@ export class TransmissionSync {
         this.#byId[id] = undefined;
         if (this.#known.delete(known.hash)) removed.push(known.hash);
       }
-      this.#rows.endAnswer();
     }
     this.#valid = true;
     return removed;
@@ -405,28 +371,11 @@ export class SyncPass {
     return [...this.#pending.keys()];
   }
 
-  /**
-   * Whether a row of the `torrents` array, as it came, `chunk[from, to)`, is one to leave out
-   * unparsed: in a recently-active pass, the same bytes as the torrent's row in the last one
-   * (see `TransmissionSync.unchangedRow`). Rows are recognized by their id, the first column.
-   */
-  unchanged(chunk: Buffer, from: number, to: number): boolean {
-    if (this.kind !== "recent" || !this.#consistent || this.#columns.at?.[FIELD.id] !== 0) {
-      return false;
-    }
-    const id = leadingId(chunk, from, to);
-    return id >= 0 && this.#sync.unchangedRow(id, chunk, from, to);
-  }
-
   /** Takes the next element of the `torrents` array. */
   element(value: unknown): void {
     if (!this.#consistent) return;
-    const header = this.#columns.at === undefined;
     const row = this.#row(value, this.#columns);
-    if (row === undefined) {
-      if (header && this.kind === "recent" && Array.isArray(value)) this.#sync.rowHeader(value);
-      return;
-    }
+    if (row === undefined) return;
     const id = rowId(row);
     const patch = this.#sync.apply(row, id, this);
     if (patch === false) {
@@ -561,25 +510,6 @@ function checkRow(row: RowView, hash: string): void {
   if (!strings) {
     throw new SourceProtocolError(`torrent-get: ${hash}.labels must be an array of strings`);
   }
-}
-
-/**
- * The id at the start of a table row's bytes, `[123,...`; -1 when it is not a plain integer
- * there (the row is then parsed, never left out).
- */
-function leadingId(chunk: Buffer, from: number, to: number): number {
-  if (chunk[from] !== 0x5b) return -1;
-  const first = from + 1;
-  let id = 0;
-  let i = first;
-  for (; i < to && i - first < 10; i++) {
-    const b = chunk[i] as number;
-    if (b < 0x30 || b > 0x39) break;
-    id = id * 10 + (b - 0x30);
-  }
-  // Digits right after "[", no leading zero, then ",".
-  if (i === first || (i - first > 1 && chunk[first] === 0x30) || id > 0x7fffffff) return -1;
-  return chunk[i] === 0x2c ? id : -1;
 }
 
 /** The id of a row. */
