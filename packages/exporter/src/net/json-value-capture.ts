@@ -19,8 +19,11 @@ export function isJsonSpace(byte: number): boolean {
  * The bytes of one JSON value (a string, an object, an array, or a scalar) as they stream by, kept
  * as slices of the chunks (no copy until the value is whole), bounded by `maxBytes`, then parsed
  * with JSON.parse. A push parser hands it the bytes of a value it wants whole: `begin` at its
- * first byte, `feed` chunk by chunk until `complete`, then `take`. Structural characters are
- * ASCII, so slicing on them never splits a UTF-8 sequence.
+ * first byte, `feed` chunk by chunk until `complete`, then `take`. A parser that parses several
+ * values of one chunk at once only needs to know where each ends: it `scan`s instead of feeding,
+ * then `skip`s a value that ended in the chunk, or `carry`s one that goes on into the next (and
+ * feeds it from there). Structural characters are ASCII, so slicing on them never splits a UTF-8
+ * sequence.
  */
 export class JsonValueCapture {
   readonly #maxBytes: number;
@@ -63,10 +66,21 @@ export class JsonValueCapture {
   }
 
   /**
-   * Scans `chunk` from `start` until the value ends (then `complete` is true) or the chunk does;
-   * returns where scanning stopped: the byte after the value, or the chunk's end.
+   * Scans `chunk` from `start` until the value ends (then `complete` is true) or the chunk does,
+   * and keeps those bytes; returns where scanning stopped: the byte after the value, or the
+   * chunk's end.
    */
   feed(chunk: Buffer, start: number): number {
+    const stop = this.scan(chunk, start);
+    this.#parts.push(chunk.subarray(start, stop));
+    return stop;
+  }
+
+  /**
+   * Like `feed`, without keeping the bytes: for a value the caller reads from the chunk itself
+   * (then `skip`), or keeps with `carry` if the chunk ends first.
+   */
+  scan(chunk: Buffer, start: number): number {
     let i = start;
     let end = -1;
     if (this.#scalar) {
@@ -78,40 +92,75 @@ export class JsonValueCapture {
         }
       }
     } else {
-      for (; i < chunk.length; i++) {
-        const b = chunk[i] as number;
-        if (this.#inString) {
-          if (this.#escaped) this.#escaped = false;
-          else if (b === BACKSLASH) this.#escaped = true;
-          else if (b === QUOTE) {
-            this.#inString = false;
-            if (this.#depth === 0) {
-              end = i + 1;
-              break;
-            }
+      // The state lives in locals while the loop runs: a field read and written per byte costs.
+      const length = chunk.length;
+      let depth = this.#depth;
+      let inString = this.#inString;
+      let escaped = this.#escaped;
+      while (i < length) {
+        if (inString) {
+          if (escaped) {
+            escaped = false;
+            i++;
           }
-        } else if (b === QUOTE) {
-          this.#inString = true;
-        } else if (b === OPEN || b === OPEN_ARRAY) {
-          this.#depth++;
-        } else if (b === CLOSE || b === CLOSE_ARRAY) {
-          this.#depth--;
-          if (this.#depth === 0) {
-            end = i + 1;
+          // The body of a string: everything up to its closing quote, escapes skipped over.
+          while (i < length) {
+            const b = chunk[i] as number;
+            if (b === QUOTE) break;
+            if (b === BACKSLASH) {
+              if (i + 1 === length) {
+                escaped = true;
+                i++;
+                break;
+              }
+              i += 2;
+            } else i++;
+          }
+          if (i >= length) break;
+          inString = false;
+          i++;
+          if (depth === 0) {
+            end = i;
             break;
           }
-          if (this.#depth < 0) throw new SourceProtocolError("JSON: unbalanced brackets");
+          continue;
+        }
+        const b = chunk[i] as number;
+        i++;
+        if (b === QUOTE) inString = true;
+        else if (b === OPEN || b === OPEN_ARRAY) depth++;
+        else if (b === CLOSE || b === CLOSE_ARRAY) {
+          depth--;
+          if (depth === 0) {
+            end = i;
+            break;
+          }
+          if (depth < 0) throw new SourceProtocolError("JSON: unbalanced brackets");
         }
       }
+      this.#depth = depth;
+      this.#inString = inString;
+      this.#escaped = escaped;
     }
     const stop = end === -1 ? chunk.length : end;
     this.#size += stop - start;
     if (this.#size > this.#maxBytes) {
       throw new SourceProtocolError(`JSON: ${this.#what} is larger than ${this.#maxBytes} bytes`);
     }
-    this.#parts.push(chunk.subarray(start, stop));
     if (end !== -1) this.#complete = true;
     return stop;
+  }
+
+  /** Keeps `chunk` from `from` to its end: the scanned start of a value the next chunk goes on with. */
+  carry(chunk: Buffer, from: number): void {
+    this.#parts.push(chunk.subarray(from));
+  }
+
+  /** Forgets a complete value that was scanned, not kept (the caller parsed it from its chunk). */
+  skip(): void {
+    this.#parts = [];
+    this.#active = false;
+    this.#complete = false;
   }
 
   /** The input ended: a scalar being captured is complete (nothing needs to follow a number). */

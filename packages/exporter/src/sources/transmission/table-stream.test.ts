@@ -65,7 +65,8 @@ describe("JsonArrayStream", () => {
       fc.property(
         fc.array(fc.jsonValue(), { maxLength: 20 }),
         fc.jsonValue(),
-        fc.integer({ min: 1, max: 50 }),
+        // Small chunks cut rows; large ones hold many, parsed together.
+        fc.oneof(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 51, max: 4000 })),
         (rows, other, size) => {
           const text = JSON.stringify({ arguments: { torrents: rows, removed: other }, tag: 1 });
           const { elements, rest } = stream(text, size);
@@ -95,7 +96,23 @@ describe("JsonArrayStream", () => {
       "",
     ];
     for (const text of bad) {
-      assert.throws(() => stream(text, 3), SourceProtocolError, text);
+      // In small chunks a row is captured on its own; in one chunk the rows are parsed together.
+      for (const size of [3, 1000]) {
+        assert.throws(
+          () => stream(text, size),
+          SourceProtocolError,
+          `${text} in chunks of ${size}`,
+        );
+      }
+    }
+    // A bad row among good ones, all in one chunk: the error says what JSON.parse found.
+    for (const row of ['[2,"b" "c"]', "[2,tru]", '[2,"\\x"]', "[2,{]}"]) {
+      const text = `{"arguments":{"torrents":[["id"],[1,"a"],${row},[3]]}}`;
+      assert.throws(
+        () => stream(text, 1000),
+        (error: unknown) => error instanceof SourceProtocolError && /^JSON: /.test(error.message),
+        text,
+      );
     }
     const parser = new JsonArrayStream({ path: PATH, onElement: () => {}, maxElementBytes: 100 });
     assert.throws(

@@ -236,6 +236,43 @@ describe("TransmissionSync", () => {
     assert.deepEqual(next.finish([]).patches, [{ hash: hash(3), trackerHosts: ["c.example"] }]);
   });
 
+  it("keeps the patches it gave as they were: later rows update its own records in place", () => {
+    const sync = newSync();
+    const first = run(sync, "full", { torrents: [HEADER, [1, hash(1), "a", 6, 0, 0, []]] });
+    const given = structuredClone(first.patches);
+    const second = run(sync, "recent", {
+      torrents: [HEADER, [1, hash(1), "b", 6, 0, 7, []]],
+      removed: [],
+    });
+    assert.deepEqual(first.patches, given);
+    assert.deepEqual(second.patches, [
+      { hash: hash(1), name: "b", status: S.Uploading, uploadRate: 7 },
+    ]);
+    const third = run(sync, "recent", {
+      torrents: [HEADER, [1, hash(1), "b", 6, 0, 0, []]],
+      removed: [],
+    });
+    assert.deepEqual(second.patches, [
+      { hash: hash(1), name: "b", status: S.Uploading, uploadRate: 7 },
+    ]);
+    assert.deepEqual(third.patches, [{ hash: hash(1), status: S.Stalled, uploadRate: 0 }]);
+  });
+
+  it("knows a torrent by its id whatever the case of its hash, and only under its own id", () => {
+    const sync = newSync();
+    run(sync, "full", { torrents: [HEADER, [1, hash(0xabc), "a", 6, 0, 0, []]] });
+    const upper = run(sync, "recent", {
+      torrents: [HEADER, [1, hash(0xabc).toUpperCase(), "a", 6, 0, 3, []]],
+      removed: [],
+    });
+    assert.deepEqual(upper.patches, [{ hash: hash(0xabc), status: S.Uploading, uploadRate: 3 }]);
+    assert.equal(sync.size, 1);
+    const pass = sync.begin("recent");
+    pass.element(HEADER);
+    pass.element([2, hash(0xabc), "a", 6, 0, 3, []]);
+    assert.equal(pass.consistent, false, "its hash under another id");
+  });
+
   it("notices ids that no longer match their hashes (the daemon restarted) and needs a reset", () => {
     const sync = newSync();
     run(sync, "full", {

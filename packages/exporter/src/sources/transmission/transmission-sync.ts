@@ -2,11 +2,12 @@
 
 import { isInfoHash } from "../../model/info-hash.ts";
 import { Interner } from "../../model/interner.ts";
-import { diffFields, type TableUpdate, TORRENT_FIELD_KEYS } from "../../model/patch.ts";
+import { sameList, type TableUpdate } from "../../model/patch.ts";
 import type { StateMapper } from "../../model/status.ts";
-import type { TorrentFields, TorrentPatch } from "../../model/torrent.ts";
+import { EMPTY_TORRENT, type TorrentFields, type TorrentPatch } from "../../model/torrent.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import { snakeCase, TORRENT_FIELD_NAMES, type TorrentField, torrentFieldName } from "./dialect.ts";
+import { RecordUpdate } from "./record-update.ts";
 import { TR_ERROR, TR_STATUS, transmissionStatus } from "./states.ts";
 
 /** A full list (every torrent), or a `recently-active` answer (active ones, plus `removed` ids). */
@@ -40,22 +41,11 @@ interface TrackerView {
   readonly failure: string | undefined;
 }
 
-/** What a row says, before the tracker fields are filled in. */
-interface Parsed {
-  readonly id: number;
-  readonly hash: string;
-  readonly record: Mutable<TorrentFields>;
-  /** Undefined when the row had no `trackerStats` (a recently-active poll). */
-  readonly view: TrackerView | undefined;
-  readonly running: boolean;
-  readonly error: number;
-  readonly errorString: string;
-}
-
 interface Known {
+  readonly hash: string;
   id: number;
-  /** What was last emitted for this torrent. */
-  record: TorrentFields;
+  /** What was last emitted for this torrent (updated in place: no new record per changed row). */
+  readonly record: Mutable<TorrentFields>;
   /** The last pass that listed it. */
   pass: number;
   /** Undefined until a row with `trackerStats` was seen. */
@@ -65,7 +55,12 @@ interface Known {
   errorString: string;
 }
 
-const FIELD_SET: ReadonlySet<string> = new Set(TORRENT_FIELD_NAMES);
+/** A field's place in TORRENT_FIELD_NAMES, the order of a row's values in a `RowView`. */
+const FIELD = Object.freeze(
+  Object.fromEntries(TORRENT_FIELD_NAMES.map((name, i) => [name, i])),
+) as Readonly<Record<TorrentField, number>>;
+/** Every field at its own place: the layout of an objects-format element's values. */
+const IN_ORDER: readonly number[] = Object.freeze(TORRENT_FIELD_NAMES.map((_, i) => i));
 const EMPTY: readonly string[] = Object.freeze([]);
 const NO_TRACKERS: TrackerView = Object.freeze({
   hosts: EMPTY,
@@ -83,10 +78,14 @@ const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s?#]*)[^\s]*/gi;
  */
 export class TransmissionSync {
   readonly #known = new Map<string, Known>();
-  /** Hash by torrent id (ids are small integers handed out in order: an array is compact). */
-  readonly #hashById: Array<string | undefined> = [];
+  /**
+   * Torrents by id (ids are small integers handed out in order: an array is compact). A row of a
+   * torrent known under its id needs no look-up by hash, the cost of most rows of a steady poll.
+   */
+  readonly #byId: Array<Known | undefined> = [];
   readonly #states: StateMapper;
   readonly #shared = new Interner();
+  readonly #update = new RecordUpdate();
   #pass = 0;
   #valid = false;
 
@@ -116,7 +115,7 @@ export class TransmissionSync {
     }
     const reset = kind === "full" && !this.#valid;
     if (reset) this.#known.clear();
-    if (kind === "full") this.#hashById.length = 0;
+    if (kind === "full") this.#byId.length = 0;
     this.#valid = false;
     this.#pass++;
     return new SyncPass(this, kind, reset, this.#pass);
@@ -126,62 +125,92 @@ export class TransmissionSync {
    * @internal Applies one parsed row. Returns the patch (undefined when nothing changed), or
    * false when the row contradicts the id table.
    */
-  apply(parsed: Parsed, pass: SyncPass): TorrentPatch | undefined | false {
-    const { id, hash, record } = parsed;
-    const known = this.#known.get(hash);
-    if (pass.kind === "recent") {
-      const owner = this.#hashById[id];
-      if ((known !== undefined && known.id !== id) || (owner !== undefined && owner !== hash)) {
+  apply(row: RowView, id: number, pass: SyncPass): TorrentPatch | undefined | false {
+    const given = row.get(FIELD.hashString);
+    const owner = this.#byId[id];
+    let known: Known | undefined;
+    let hash: string;
+    if (owner !== undefined && owner.id === id && owner.hash === given) {
+      // The torrent this id stands for, its hash as it came (lower-case already).
+      known = owner;
+      hash = owner.hash;
+    } else {
+      hash = typeof given === "string" ? given.toLowerCase() : "";
+      known = this.#known.get(hash);
+      if (known === undefined && !isInfoHash(hash)) {
+        throw new SourceProtocolError(`torrent-get: torrent ${id} has no valid hashString`);
+      }
+      if (
+        pass.kind === "recent" &&
+        ((known !== undefined && known.id !== id) || (owner !== undefined && owner.hash !== hash))
+      ) {
         return false;
       }
     }
-    this.#hashById[id] = hash;
+    // Every field is checked before anything changes.
+    checkRow(row, hash);
+    const status = num(row, FIELD.status, Number.NaN, hash);
+    const running = status !== TR_STATUS.STOPPED;
+    const error = num(row, FIELD.error, TR_ERROR.OK, hash);
+    const errorString = str(row, FIELD.errorString, hash);
     // A recently-active row has no trackerStats: keep what the last full list said.
-    const view = parsed.view ?? (pass.kind === "recent" ? known?.view : NO_TRACKERS);
-    fillTrackerFields(record, view ?? NO_TRACKERS, parsed);
+    const view =
+      this.#view(row.get(FIELD.trackerStats), hash) ??
+      (pass.kind === "recent" ? known?.view : NO_TRACKERS);
+    const record = known?.record ?? { ...EMPTY_TORRENT };
+    const update = this.#update;
+    update.start(hash, record);
+    this.#fill(update, row, hash, status, error);
+    fillTrackerFields(update, view ?? NO_TRACKERS, running, error, errorString);
+    const patch = update.finish();
     if (known === undefined) {
-      this.#known.set(hash, {
+      const added: Known = {
+        hash,
         id,
         record,
         pass: pass.number,
         view,
-        running: parsed.running,
-        error: parsed.error,
-        errorString: parsed.errorString,
-      });
+        running,
+        error,
+        errorString,
+      };
+      this.#known.set(hash, added);
+      this.#byId[id] = added;
       return { hash, ...record };
     }
+    this.#byId[id] = known;
     known.id = id;
     known.pass = pass.number;
     known.view = view;
-    known.running = parsed.running;
-    known.error = parsed.error;
-    known.errorString = parsed.errorString;
-    const patch = diffFields(hash, known.record, record, TORRENT_FIELD_KEYS);
-    known.record = record;
+    known.running = running;
+    known.error = error;
+    known.errorString = errorString;
     return patch;
   }
 
-  /** @internal Whether a torrent's trackers are known (a full list or a follow-up told them). */
-  knowsTrackers(hash: string): boolean {
-    return this.#known.get(hash)?.view !== undefined;
+  /**
+   * @internal The hash of the torrent with this id if its trackers are still unknown (no full
+   * list or follow-up told them); undefined otherwise.
+   */
+  trackersUnknown(id: number): string | undefined {
+    const known = this.#byId[id];
+    return known !== undefined && known.view === undefined ? known.hash : undefined;
   }
 
   /**
    * @internal Gives a torrent its tracker view from a follow-up row; returns the tracker fields
    * to merge into its patch, or undefined if the row is not one of ours (removed since).
    */
-  completeTrackers(raw: RawRow): { hash: string; fields: Partial<TorrentFields> } | undefined {
-    const { id, hash } = identity(raw);
+  completeTrackers(row: RowView): { hash: string; fields: Partial<TorrentFields> } | undefined {
+    const id = rowId(row);
+    const given = row.get(FIELD.hashString);
+    const hash = typeof given === "string" ? given.toLowerCase() : "";
     const known = this.#known.get(hash);
     if (known === undefined || known.id !== id) return undefined;
-    known.view = this.#view(raw.trackerStats, `torrent-get: ${hash}.trackerStats`) ?? NO_TRACKERS;
-    const record = { ...known.record };
-    fillTrackerFields(record, known.view, known);
-    const { hash: _, ...fields } = diffFields(hash, known.record, record, TORRENT_FIELD_KEYS) ?? {
-      hash,
-    };
-    known.record = record;
+    known.view = this.#view(row.get(FIELD.trackerStats), hash) ?? NO_TRACKERS;
+    this.#update.start(hash, known.record);
+    fillTrackerFields(this.#update, known.view, known.running, known.error, known.errorString);
+    const { hash: _, ...fields } = this.#update.finish() ?? { hash };
     return { hash, fields };
   }
 
@@ -197,87 +226,57 @@ export class TransmissionSync {
       }
     } else {
       for (const id of removedIds) {
-        const hash = this.#hashById[id];
-        if (hash === undefined) continue;
-        this.#hashById[id] = undefined;
-        if (this.#known.delete(hash)) removed.push(hash);
+        const known = this.#byId[id];
+        if (known === undefined) continue;
+        this.#byId[id] = undefined;
+        if (this.#known.delete(known.hash)) removed.push(known.hash);
       }
     }
     this.#valid = true;
     return removed;
   }
 
-  /** @internal Maps one row's fields onto the model (tracker fields are filled in by `apply`). */
-  parse(raw: RawRow): Parsed {
-    const { id, hash } = identity(raw);
-    const where = (field: string) => `torrent-get: ${hash}.${field}`;
-    const num = (field: TorrentField, fallback: number): number => {
-      const value = raw[field];
-      if (value === undefined || value === null) return fallback;
-      if (typeof value !== "number" || !Number.isFinite(value)) {
-        throw new SourceProtocolError(`${where(field)} must be a number`);
-      }
-      return value;
-    };
-    const str = (field: TorrentField): string => {
-      const value = raw[field];
-      if (value === undefined || value === null) return "";
-      if (typeof value !== "string") {
-        throw new SourceProtocolError(`${where(field)} must be a string`);
-      }
-      return value;
-    };
-    const status = num("status", Number.NaN);
-    if (!Number.isInteger(status)) {
-      throw new SourceProtocolError(`${where("status")} must be an integer`);
+  /**
+   * Maps a checked row onto the model (the tracker fields are `fillTrackerFields`'). What the
+   * record holds already (its labels, its directory) is kept as it is.
+   */
+  #fill(update: RecordUpdate, row: RowView, hash: string, status: number, error: number): void {
+    const last = update.record;
+    const rateDownload = num(row, FIELD.rateDownload, 0, hash);
+    const rateUpload = num(row, FIELD.rateUpload, 0, hash);
+    const ratio = num(row, FIELD.uploadRatio, -1, hash);
+    const downloadDir = str(row, FIELD.downloadDir, hash);
+    const labels = row.get(FIELD.labels) as readonly string[] | undefined | null;
+    update.set("name", str(row, FIELD.name, hash));
+    update.set("status", transmissionStatus(status, error, rateDownload, rateUpload, this.#states));
+    update.set("size", num(row, FIELD.sizeWhenDone, 0, hash));
+    update.set("progress", num(row, FIELD.percentDone, 0, hash));
+    update.set("downloaded", num(row, FIELD.downloadedEver, 0, hash));
+    update.set("uploaded", num(row, FIELD.uploadedEver, 0, hash));
+    update.set("downloadRate", rateDownload);
+    update.set("uploadRate", rateUpload);
+    // -1 "not available" and -2 "infinite" (uploaded without downloading) are both "no ratio".
+    update.set("ratio", ratio < 0 ? -1 : ratio);
+    if (labels === undefined || labels === null) update.set("tags", EMPTY);
+    else if (!sameList(last.tags, labels)) {
+      update.set("tags", this.#shared.list(labels.map((label) => this.#shared.string(label))));
     }
-    const error = num("error", TR_ERROR.OK);
-    const rateDownload = num("rateDownload", 0);
-    const rateUpload = num("rateUpload", 0);
-    const ratio = num("uploadRatio", -1);
-    const record: Mutable<TorrentFields> = {
-      name: str("name"),
-      status: transmissionStatus(status, error, rateDownload, rateUpload, this.#states),
-      size: num("sizeWhenDone", 0),
-      progress: num("percentDone", 0),
-      downloaded: num("downloadedEver", 0),
-      uploaded: num("uploadedEver", 0),
-      downloadRate: rateDownload,
-      uploadRate: rateUpload,
-      // -1 "not available" and -2 "infinite" (uploaded without downloading) are both "no ratio".
-      ratio: ratio < 0 ? -1 : ratio,
-      category: "",
-      tags: this.#labels(raw.labels, where("labels")),
-      trackerHosts: EMPTY,
-      trackerError: false,
-      message: "",
-      addedOn: Math.max(0, num("addedDate", 0)),
-      completedOn: Math.max(0, num("doneDate", 0)),
-      seedingTime: Math.max(0, num("secondsSeeding", 0)),
-      savePath: this.#shared.string(str("downloadDir")),
-      seeds: num("peersSendingToUs", 0),
-      leechers: num("peersGettingFromUs", 0),
-      started: status !== TR_STATUS.STOPPED,
-      left: Math.max(0, num("leftUntilDone", 0)),
-      // fileCount is Transmission 4.0's; 3.x has only the file list, which is not asked for.
-      files: Math.max(0, num("fileCount", 0)),
-      skipRate: 0,
-      open: true,
-    };
-    return {
-      id,
-      hash,
-      record,
-      view: this.#view(raw.trackerStats, where("trackerStats")),
-      running: status !== TR_STATUS.STOPPED,
-      error,
-      errorString: str("errorString"),
-    };
+    update.set("addedOn", Math.max(0, num(row, FIELD.addedDate, 0, hash)));
+    update.set("completedOn", Math.max(0, num(row, FIELD.doneDate, 0, hash)));
+    update.set("seedingTime", Math.max(0, num(row, FIELD.secondsSeeding, 0, hash)));
+    if (last.savePath !== downloadDir) update.set("savePath", this.#shared.string(downloadDir));
+    update.set("seeds", num(row, FIELD.peersSendingToUs, 0, hash));
+    update.set("leechers", num(row, FIELD.peersGettingFromUs, 0, hash));
+    update.set("started", status !== TR_STATUS.STOPPED);
+    update.set("left", Math.max(0, num(row, FIELD.leftUntilDone, 0, hash)));
+    // fileCount is Transmission 4.0's; 3.x has only the file list, which is not asked for.
+    update.set("files", Math.max(0, num(row, FIELD.fileCount, 0, hash)));
   }
 
   /** What `trackerStats` says; undefined when the row has none. */
-  #view(value: unknown, where: string): TrackerView | undefined {
+  #view(value: unknown, hash: string): TrackerView | undefined {
     if (value === undefined || value === null) return undefined;
+    const where = `torrent-get: ${hash}.trackerStats`;
     if (!Array.isArray(value)) throw new SourceProtocolError(`${where} must be an array`);
     const working: string[] = [];
     const others: string[] = [];
@@ -302,27 +301,37 @@ export class TransmissionSync {
     if (hosts.length === 0) return NO_TRACKERS;
     return { hosts: this.#shared.list(hosts), working: working.length > 0, failure };
   }
+}
 
-  #labels(value: unknown, where: string): readonly string[] {
-    if (value === undefined || value === null) return EMPTY;
-    if (!Array.isArray(value) || !value.every((label) => typeof label === "string")) {
-      throw new SourceProtocolError(`${where} must be an array of strings`);
-    }
-    return this.#shared.list((value as string[]).map((label) => this.#shared.string(label)));
+/**
+ * One element's values by field, without building an object per row: a table row as it came,
+ * with where each field sits in it (from the header), or an object's values laid out in field
+ * order. One view is reused for every row of an answer.
+ */
+class RowView {
+  /** The values. */
+  values: readonly unknown[] = EMPTY;
+  /** By field (its place in TORRENT_FIELD_NAMES), its index in `values`; -1 when not there. */
+  at: readonly number[] = IN_ORDER;
+
+  /** The value of a field (its place in TORRENT_FIELD_NAMES); undefined when not there. */
+  get(field: number): unknown {
+    const i = this.at[field] as number;
+    return i < 0 ? undefined : this.values[i];
   }
 }
 
-/** A row's values by legacy field name. */
-export type RawRow = Partial<Record<TorrentField, unknown>>;
-
-/** The field names of a table answer, from its first row. */
+/** How one answer's elements are read: its header's columns (table format), and the view. */
 interface Columns {
-  fields: Array<TorrentField | undefined> | undefined;
-  /**
-   * A fast-mode object with those fields, copied for each row: an object given 20-odd keys one
-   * by one becomes a slow V8 dictionary, for every one of thousands of rows a poll.
-   */
-  template: Readonly<Record<string, unknown>> | undefined;
+  /** Where each field sits in a row; undefined until the header came (or the objects format). */
+  at: number[] | undefined;
+  /** The number of values of a row. */
+  width: number;
+  readonly view: RowView;
+}
+
+function newColumns(): Columns {
+  return { at: undefined, width: 0, view: new RowView() };
 }
 
 /**
@@ -340,8 +349,8 @@ export class SyncPass {
   readonly #pending = new Map<number, string>();
   /** This pass's patches of those torrents, to complete. */
   readonly #pendingPatches = new Map<string, TorrentPatch>();
-  readonly #columns: Columns = { fields: undefined, template: undefined };
-  readonly #followUpColumns: Columns = { fields: undefined, template: undefined };
+  readonly #columns = newColumns();
+  readonly #followUpColumns = newColumns();
   #consistent = true;
   #removalsKnown = true;
 
@@ -365,29 +374,32 @@ export class SyncPass {
   /** Takes the next element of the `torrents` array. */
   element(value: unknown): void {
     if (!this.#consistent) return;
-    const raw = this.#raw(value, this.#columns);
-    if (raw === undefined) return;
-    const parsed = this.#sync.parse(raw);
-    const patch = this.#sync.apply(parsed, this);
+    const row = this.#row(value, this.#columns);
+    if (row === undefined) return;
+    const id = rowId(row);
+    const patch = this.#sync.apply(row, id, this);
     if (patch === false) {
       this.#consistent = false;
       return;
     }
     if (patch !== undefined) this.#patches.push(patch);
-    if (this.kind === "recent" && !this.#sync.knowsTrackers(parsed.hash)) {
-      this.#pending.set(parsed.id, parsed.hash);
-      if (patch !== undefined) this.#pendingPatches.set(parsed.hash, patch);
+    if (this.kind === "recent") {
+      const hash = this.#sync.trackersUnknown(id);
+      if (hash !== undefined) {
+        this.#pending.set(id, hash);
+        if (patch !== undefined) this.#pendingPatches.set(hash, patch);
+      }
     }
   }
 
   /** Takes an element of the follow-up answer (TRACKER_FOLLOW_UP_FIELDS of `pendingTrackers`). */
   trackers(value: unknown): void {
-    const raw = this.#raw(value, this.#followUpColumns);
-    if (raw === undefined) return;
-    const id = raw.id;
+    const row = this.#row(value, this.#followUpColumns);
+    if (row === undefined) return;
+    const id = row.get(FIELD.id);
     if (typeof id !== "number" || !this.#pending.has(id)) return;
     this.#pending.delete(id);
-    const done = this.#sync.completeTrackers(raw);
+    const done = this.#sync.completeTrackers(row);
     if (done === undefined) return;
     const patch = this.#pendingPatches.get(done.hash);
     if (patch !== undefined) Object.assign(patch, done.fields);
@@ -418,62 +430,119 @@ export class SyncPass {
     return { reset: this.reset, patches: this.#patches, removed: gone };
   }
 
-  /** A row by legacy field names; undefined for the header of the table format. */
-  #raw(value: unknown, columns: Columns): RawRow | undefined {
+  /** The view on an element; undefined for the header of the table format. */
+  #row(value: unknown, columns: Columns): RowView | undefined {
+    const view = columns.view;
     if (Array.isArray(value)) {
-      if (columns.fields === undefined) {
-        columns.fields = value.map((name) => {
+      if (columns.at === undefined) {
+        const at: number[] = new Array(TORRENT_FIELD_NAMES.length).fill(-1);
+        for (let i = 0; i < value.length; i++) {
+          const name: unknown = value[i];
           if (typeof name !== "string") {
             throw new SourceProtocolError(
               "torrent-get: the table's first row must name the fields",
             );
           }
-          const field = torrentFieldName(name);
-          return FIELD_SET.has(field) ? (field as TorrentField) : undefined;
-        });
-        const shape: Record<string, null> = {};
-        for (const field of columns.fields) if (field !== undefined) shape[field] = null;
-        // JSON.parse builds fast-mode objects whatever their number of keys.
-        columns.template = JSON.parse(JSON.stringify(shape)) as Record<string, unknown>;
+          // A field named twice keeps its last value, as before.
+          const legacy = torrentFieldName(name);
+          if (Object.hasOwn(FIELD, legacy)) at[FIELD[legacy as TorrentField]] = i;
+        }
+        columns.at = at;
+        columns.width = value.length;
+        view.at = at;
         return undefined;
       }
-      const fields = columns.fields;
-      if (value.length !== fields.length) {
+      if (value.length !== columns.width) {
         throw new SourceProtocolError(
-          `torrent-get: a row has ${value.length} values for ${fields.length} fields`,
+          `torrent-get: a row has ${value.length} values for ${columns.width} fields`,
         );
       }
-      // A field named twice keeps its last value, as before; one never named stays undefined.
-      const raw: Record<string, unknown> = { ...columns.template };
-      for (let i = 0; i < fields.length; i++) {
-        const field = fields[i];
-        if (field !== undefined) raw[field] = value[i];
-      }
-      return raw;
+      view.values = value;
+      return view;
     }
-    if (typeof value === "object" && value !== null && columns.fields === undefined) {
-      const raw: Record<string, unknown> = {};
+    if (typeof value === "object" && value !== null && columns.at === undefined) {
+      const values: unknown[] = new Array(TORRENT_FIELD_NAMES.length).fill(undefined);
       for (const [name, field] of Object.entries(value)) {
         const legacy = torrentFieldName(name);
-        if (FIELD_SET.has(legacy)) raw[legacy] = field;
+        if (Object.hasOwn(FIELD, legacy)) values[FIELD[legacy as TorrentField]] = field;
       }
-      return raw;
+      view.values = values;
+      view.at = IN_ORDER;
+      return view;
     }
     throw new SourceProtocolError("torrent-get: torrents must be rows of a table or objects");
   }
 }
 
-/** The id and (lower-case) hash of a row. */
-function identity(raw: RawRow): { id: number; hash: string } {
-  const id = raw.id;
+/** The number fields of a row but `status` (checked apart: an integer, and no default). */
+const NUMBER_FIELDS: readonly number[] = [
+  FIELD.error,
+  FIELD.sizeWhenDone,
+  FIELD.percentDone,
+  FIELD.downloadedEver,
+  FIELD.uploadedEver,
+  FIELD.rateDownload,
+  FIELD.rateUpload,
+  FIELD.uploadRatio,
+  FIELD.addedDate,
+  FIELD.doneDate,
+  FIELD.secondsSeeding,
+  FIELD.peersSendingToUs,
+  FIELD.peersGettingFromUs,
+  FIELD.leftUntilDone,
+  FIELD.fileCount,
+];
+const STRING_FIELDS: readonly number[] = [FIELD.name, FIELD.errorString, FIELD.downloadDir];
+
+/** Throws a SourceProtocolError naming the first field of a row of the wrong type. */
+function checkRow(row: RowView, hash: string): void {
+  if (!Number.isInteger(num(row, FIELD.status, Number.NaN, hash))) {
+    throw new SourceProtocolError(`torrent-get: ${hash}.status must be an integer`);
+  }
+  for (let i = 0; i < NUMBER_FIELDS.length; i++) num(row, NUMBER_FIELDS[i] as number, 0, hash);
+  for (let i = 0; i < STRING_FIELDS.length; i++) str(row, STRING_FIELDS[i] as number, hash);
+  const labels = row.get(FIELD.labels);
+  if (labels === undefined || labels === null) return;
+  let strings = Array.isArray(labels);
+  for (let i = 0; strings && i < (labels as unknown[]).length; i++) {
+    strings = typeof (labels as unknown[])[i] === "string";
+  }
+  if (!strings) {
+    throw new SourceProtocolError(`torrent-get: ${hash}.labels must be an array of strings`);
+  }
+}
+
+/** The id of a row. */
+function rowId(row: RowView): number {
+  const id = row.get(FIELD.id);
   if (typeof id !== "number" || !Number.isInteger(id) || id < 0 || id > 0x7fffffff) {
     throw new SourceProtocolError("torrent-get: a torrent without a valid id");
   }
-  const hash = typeof raw.hashString === "string" ? raw.hashString.toLowerCase() : "";
-  if (!isInfoHash(hash)) {
-    throw new SourceProtocolError(`torrent-get: torrent ${id} has no valid hashString`);
+  return id;
+}
+
+/** A number field of a row (`fallback` when absent or null). */
+function num(row: RowView, field: number, fallback: number, hash: string): number {
+  const value = row.get(field);
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new SourceProtocolError(
+      `torrent-get: ${hash}.${TORRENT_FIELD_NAMES[field]} must be a number`,
+    );
   }
-  return { id, hash };
+  return value;
+}
+
+/** A string field of a row ("" when absent or null). */
+function str(row: RowView, field: number, hash: string): string {
+  const value = row.get(field);
+  if (value === undefined || value === null) return "";
+  if (typeof value !== "string") {
+    throw new SourceProtocolError(
+      `torrent-get: ${hash}.${TORRENT_FIELD_NAMES[field]} must be a string`,
+    );
+  }
+  return value;
 }
 
 /**
@@ -483,21 +552,21 @@ function identity(raw: RawRow): { id: number; hash: string } {
  * failed announce's result, with URLs cut to their host.
  */
 function fillTrackerFields(
-  record: Mutable<TorrentFields>,
+  update: RecordUpdate,
   view: TrackerView,
-  facts: { readonly running: boolean; readonly error: number; readonly errorString: string },
+  running: boolean,
+  errorCode: number,
+  errorString: string,
 ): void {
   const error =
-    facts.error === TR_ERROR.TRACKER_ERROR ||
-    (facts.running && view.hosts.length > 0 && !view.working && view.failure !== undefined);
-  record.trackerHosts = view.hosts;
-  record.trackerError = error;
-  record.message =
-    facts.errorString !== ""
-      ? redactUrls(facts.errorString)
-      : error
-        ? redactUrls(view.failure ?? "")
-        : "";
+    errorCode === TR_ERROR.TRACKER_ERROR ||
+    (running && view.hosts.length > 0 && !view.working && view.failure !== undefined);
+  update.set("trackerHosts", view.hosts);
+  update.set("trackerError", error);
+  update.set(
+    "message",
+    errorString !== "" ? redactUrls(errorString) : error ? redactUrls(view.failure ?? "") : "",
+  );
 }
 
 /** Keeps only the scheme and host of any URL in a message (trackers echo passkeys back). */
