@@ -19,6 +19,11 @@ export const TORRENT_FIELD_KEYS: readonly (keyof TorrentFields)[] = Object.freez
   Object.keys(EMPTY_TORRENT) as (keyof TorrentFields)[],
 );
 
+/** The names of a torrent's number fields. */
+export const TORRENT_NUMBER_KEYS: readonly (keyof TorrentFields)[] = Object.freeze(
+  TORRENT_FIELD_KEYS.filter((key) => typeof EMPTY_TORRENT[key] === "number"),
+);
+
 /** Whether two lists hold the same items in the same order. */
 export function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a === b) return true;

@@ -8,7 +8,7 @@ import {
   type LedgerLimits,
 } from "./counter-ledger.ts";
 import { keepNumberFieldsTagged, unboxed } from "./number-fields.ts";
-import { sameValue, type TableUpdate } from "./patch.ts";
+import { sameValue, type TableUpdate, TORRENT_NUMBER_KEYS } from "./patch.ts";
 import { RATIO_BUCKETS, ratioBucket, ratioSumPart } from "./ratio-buckets.ts";
 import { STATUS_COUNT, type StatusCode } from "./status.ts";
 import { EMPTY_TORRENT, type TorrentPatch, type TorrentRecord } from "./torrent.ts";
@@ -571,12 +571,7 @@ function newRow(p: TorrentPatch): Row {
 }
 
 // Every number field of every row stays tagged (see number-fields.ts).
-keepNumberFieldsTagged(
-  newRow({ hash: "" }),
-  Object.keys(EMPTY_TORRENT).filter(
-    (key) => typeof EMPTY_TORRENT[key as keyof typeof EMPTY_TORRENT] === "number",
-  ),
-);
+keepNumberFieldsTagged(newRow({ hash: "" }), TORRENT_NUMBER_KEYS);
 
 /** Sets a row's fields to a patch's values, numbers unboxed. */
 function assign(row: Row, patch: TorrentPatch): void {
