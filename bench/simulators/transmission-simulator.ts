@@ -48,6 +48,9 @@ interface SimTorrent {
   /** Simulated time of the last activity (libtransmission's anyDate). */
   activity: number;
   lastAnnounce: number;
+  /** Seconds seeded before the current run, and when the current run began (status 6). */
+  seededBefore: number;
+  seedingSince: number;
 }
 
 /**
@@ -103,6 +106,8 @@ export class TransmissionSimulator {
       peersGettingFromUs: 0,
       activity,
       lastAnnounce: this.#now - (i % 1800),
+      seededBefore: 86_400 + (i % 1000),
+      seedingSince: this.#now,
     });
   }
 
@@ -152,6 +157,8 @@ export class TransmissionSimulator {
     if (t === undefined) return;
     if (kind === 0 || kind === 1) {
       // A stop or a start: 3.00 makes the torrent recently active.
+      if (t.status === 6) t.seededBefore += this.#now - t.seedingSince;
+      else t.seedingSince = this.#now;
       t.status = t.status === 0 ? 6 : 0;
       t.rateUpload = 0;
       t.peersGettingFromUs = 0;
@@ -269,11 +276,12 @@ export class TransmissionSimulator {
       selected = selected.filter((t) => wanted.has(t.id) || wanted.has(t.hash));
     }
     const getters = fields.map((f) => GETTERS[f] as Getter);
+    const now = this.#now;
     const torrents =
       args.format === "table"
-        ? [fields, ...selected.map((t) => getters.map((get) => get(t)))]
+        ? [fields, ...selected.map((t) => getters.map((get) => get(t, now)))]
         : selected.map((t) =>
-            Object.fromEntries(fields.map((f, i) => [f, (getters[i] as Getter)(t)])),
+            Object.fromEntries(fields.map((f, i) => [f, (getters[i] as Getter)(t, now)])),
           );
     const removed = this.#removed
       .filter((r) => r.date >= this.#now - RECENT_SECONDS)
@@ -282,7 +290,8 @@ export class TransmissionSimulator {
   }
 }
 
-type Getter = (t: SimTorrent) => unknown;
+/** A field's value for torrent `t` at simulated time `now` (Unix seconds). */
+type Getter = (t: SimTorrent, now: number) => unknown;
 
 /** Every field an exporter may ask for, with 3.00's names and value shapes. */
 const GETTERS: Readonly<Record<string, Getter>> = {
@@ -308,7 +317,9 @@ const GETTERS: Readonly<Record<string, Getter>> = {
   addedDate: (t) => t.addedDate,
   doneDate: (t) => t.addedDate + 3600,
   activityDate: (t) => t.activity,
-  secondsSeeding: (t) => 86_400 + (t.id % 1000),
+  // The real 3.00 daemon counts it up every second a torrent seeds, active or not (seen against
+  // it in this project's Transmission contract setup): a running seed's row changes every poll.
+  secondsSeeding: (t, now) => t.seededBefore + (t.status === 6 ? now - t.seedingSince : 0),
   downloadDir: () => "/srv/torrents",
   peersConnected: (t) => t.peersGettingFromUs,
   peersSendingToUs: () => 0,
