@@ -28,14 +28,25 @@ export function bodyContent(
   contentEncoding: string | undefined,
 ): string | Buffer | undefined {
   if (tap.overflowed || tap.unreadable || tap.empty) return undefined;
-  const body = tap.contents();
+  return decodeBody(tap.contents(), contentEncoding, tap.limit);
+}
+
+/**
+ * A body with its `Content-Encoding` undone, decompressed output bounded by `limit`: the body
+ * itself when there is no coding, else bytes; undefined in an unknown encoding or unreadable.
+ */
+export function decodeBody(
+  body: string | Buffer,
+  contentEncoding: string | undefined,
+  limit: number,
+): string | Buffer | undefined {
   if (contentEncoding === undefined || contentEncoding === "") return body;
   const codings = codingsOf(contentEncoding);
   if (codings.length === 0) return body;
   let bytes = typeof body === "string" ? Buffer.from(body) : body;
   try {
     for (const coding of codings.reverse()) {
-      const decoded = decode(bytes, coding, tap.limit);
+      const decoded = decode(bytes, coding, limit);
       if (decoded === undefined) return undefined;
       bytes = decoded;
     }

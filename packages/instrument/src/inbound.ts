@@ -3,7 +3,7 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { BodyTap } from "./body-tap.ts";
-import { bodyContent, bodyText, inboundCode } from "./business-code.ts";
+import { bodyText, decodeBody, inboundCode } from "./business-code.ts";
 import { fuzzyGet, keyMatches } from "./fuzzy-get.ts";
 import { InboundRequest } from "./inbound-state.ts";
 import { scanJson } from "./json-scan.ts";
@@ -73,6 +73,7 @@ function onStart(message: ServerMessage): void {
       }
     }
     const state = new InboundRequest(
+      performance.now(),
       runtime.options.maxBodyBytes,
       rawPath,
       query,
@@ -80,10 +81,10 @@ function onStart(message: ServerMessage): void {
       methodCode,
     );
     if (
-      !truthy(methodCode) &&
-      !hasParams(query) &&
       request.method !== "GET" &&
-      request.method !== "HEAD"
+      request.method !== "HEAD" &&
+      !truthy(methodCode) &&
+      !hasParams(query)
     ) {
       const type = String(request.headers["content-type"] ?? "").toLowerCase();
       if (type.includes("json") || type.includes("x-www-form-urlencoded")) {
@@ -115,8 +116,11 @@ function onFinish(message: ServerMessage): void {
     const template =
       runtime.options.pathLabel === "route" ? routeTemplate(state, request) : undefined;
     const path = template === undefined ? state.rawPath : runtime.metrics.inbound.path(template);
+    const body = state.body();
     const code = inboundCode(
-      bodyContent(state, state.textual ? undefined : contentEncoding(response)),
+      body === undefined || state.textual
+        ? body
+        : decodeBody(body, contentEncoding(response), state.limit),
     );
     path.observe(state.userAgent, status, code, methodCode(state, request), ms);
   } catch (error) {
@@ -131,12 +135,17 @@ function onFinish(message: ServerMessage): void {
  */
 function methodCode(state: InboundRequest, request: IncomingMessage): string {
   const own = request as IncomingMessage & { methodCode?: unknown; method_code?: unknown };
-  if (truthy(own.methodCode)) return labelValue(own.methodCode);
-  if (truthy(own.method_code)) return labelValue(own.method_code);
-  if (truthy(state.headerMethodCode)) return state.headerMethodCode as string;
+  if (own.methodCode !== undefined && truthy(own.methodCode)) return labelValue(own.methodCode);
+  if (own.method_code !== undefined && truthy(own.method_code)) {
+    return labelValue(own.method_code);
+  }
+  const header = state.headerMethodCode;
+  if (header !== undefined && header !== "") return header;
   let found: unknown;
-  if (hasParams(state.query)) {
-    found = fuzzyGet(firstValues(new URLSearchParams(state.query)), "method_code");
+  const query = state.query;
+  if (query === "" && state.requestTap === undefined) return "";
+  if (hasParams(query)) {
+    found = fuzzyGet(firstValues(new URLSearchParams(query)), "method_code");
   } else {
     const tap = state.requestTap;
     const text = tap === undefined ? undefined : bodyText(tap, undefined);

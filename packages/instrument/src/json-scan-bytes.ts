@@ -36,10 +36,11 @@ const valueStarts = new Int32Array(MAX_DEPTH + 1);
 export function scanJsonBytes(bytes: Buffer, targets: readonly string[]): unknown[] | undefined {
   const count = targets.length;
   if (count > MAX_TARGETS) throw new RangeError(`at most ${MAX_TARGETS} targets`);
-  const found: unknown[] = count === 1 ? [undefined] : new Array<unknown>(count).fill(undefined);
+  // Made at the first match or at the end: a body that is not JSON allocates nothing.
+  let found: unknown[] | undefined;
   let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let c = bytes[i] as number;
-  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+  while (c <= 0x20 && isSpace(c)) c = bytes[++i] as number;
   // The original wraps a top-level array as {"data": array}: a "data" target finds the array.
   const wrapped = c === OPEN_BRACKET ? targets.indexOf("data") : -1;
   const start = i;
@@ -58,7 +59,7 @@ export function scanJsonBytes(bytes: Buffer, targets: readonly string[]): unknow
       masks[depth] = mask;
       const open = c;
       c = bytes[++i] as number;
-      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+      while (c <= 0x20 && isSpace(c)) c = bytes[++i] as number;
       if (open === OPEN_BRACKET) {
         isObject[depth] = 0;
         if (c !== CLOSE_BRACKET) continue;
@@ -84,13 +85,14 @@ export function scanJsonBytes(bytes: Buffer, targets: readonly string[]): unknow
     for (;;) {
       const end = i;
       c = bytes[i] as number;
-      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+      while (c <= 0x20 && isSpace(c)) c = bytes[++i] as number;
       if (depth === 0) break value;
       i++;
       if (isObject[depth] === 1) {
         const matched = matches[depth] as number;
         if (matched !== 0) {
           const result = decodeValue(bytes, valueStarts[depth] as number, end);
+          found ??= noneFound(count);
           for (let t = 0; t < count; t++) if ((matched & (1 << t)) !== 0) found[t] = result;
           // The first match ends FuzzyGet's scan of this object: later members are not searched.
           masks[depth] = (masks[depth] as number) & ~matched;
@@ -99,13 +101,13 @@ export function scanJsonBytes(bytes: Buffer, targets: readonly string[]): unknow
             i = skipFrom(bytes, end, depth, 0, true);
             if (i < 0) return undefined;
             c = bytes[i] as number;
-            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+            while (c <= 0x20 && isSpace(c)) c = bytes[++i] as number;
             break value;
           }
         }
         if (c === COMMA) {
           c = bytes[i] as number;
-          while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+          while (c <= 0x20 && isSpace(c)) c = bytes[++i] as number;
           i = member(bytes, i, depth, targets);
           if (i < 0) return undefined;
           mask = (masks[depth] as number) & ~(matches[depth] as number);
@@ -115,7 +117,7 @@ export function scanJsonBytes(bytes: Buffer, targets: readonly string[]): unknow
       } else {
         if (c === COMMA) {
           c = bytes[i] as number;
-          while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+          while (c <= 0x20 && isSpace(c)) c = bytes[++i] as number;
           mask = masks[depth] as number;
           continue value;
         }
@@ -125,6 +127,7 @@ export function scanJsonBytes(bytes: Buffer, targets: readonly string[]): unknow
     }
   }
   if (i !== bytes.length) return undefined;
+  found ??= noneFound(count);
   if (wrapped >= 0) found[wrapped] = JSON.parse(bytes.toString("utf8", start, i));
   return found;
 }
@@ -159,10 +162,10 @@ function member(bytes: Buffer, i: number, depth: number, targets: readonly strin
   matches[depth] = matched;
   i = end;
   let c = bytes[i] as number;
-  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+  while (c <= 0x20 && isSpace(c)) c = bytes[++i] as number;
   if (c !== COLON) return -1;
   c = bytes[++i] as number;
-  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+  while (c <= 0x20 && isSpace(c)) c = bytes[++i] as number;
   valueStarts[depth] = i;
   return i;
 }
@@ -191,7 +194,7 @@ function skipFrom(bytes: Buffer, i: number, depth: number, base: number, after: 
       if (c === OPEN_BRACE) {
         if (++depth > MAX_DEPTH) return -1;
         c = bytes[++i] as number;
-        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+        while (c <= 0x20 && isSpace(c)) c = bytes[++i] as number;
         if (c !== CLOSE_BRACE) {
           isObject[depth] = 1;
           i = skipKey(bytes, i);
@@ -203,7 +206,7 @@ function skipFrom(bytes: Buffer, i: number, depth: number, base: number, after: 
       } else if (c === OPEN_BRACKET) {
         if (++depth > MAX_DEPTH) return -1;
         c = bytes[++i] as number;
-        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+        while (c <= 0x20 && isSpace(c)) c = bytes[++i] as number;
         if (c !== CLOSE_BRACKET) {
           isObject[depth] = 0;
           continue;
@@ -222,11 +225,11 @@ function skipFrom(bytes: Buffer, i: number, depth: number, base: number, after: 
     for (;;) {
       if (depth === base) return i;
       c = bytes[i] as number;
-      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+      while (c <= 0x20 && isSpace(c)) c = bytes[++i] as number;
       i++;
       if (c === COMMA) {
         c = bytes[i] as number;
-        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+        while (c <= 0x20 && isSpace(c)) c = bytes[++i] as number;
         if (isObject[depth] === 1) {
           i = skipKey(bytes, i);
           if (i < 0) return -1;
@@ -251,10 +254,10 @@ function skipKey(bytes: Buffer, i: number): number {
   i = skipString(bytes, i);
   if (i < 0) return -1;
   let c = bytes[i] as number;
-  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+  while (c <= 0x20 && isSpace(c)) c = bytes[++i] as number;
   if (c !== COLON) return -1;
   c = bytes[++i] as number;
-  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++i] as number;
+  while (c <= 0x20 && isSpace(c)) c = bytes[++i] as number;
   return i;
 }
 
@@ -390,4 +393,13 @@ function smallInteger(bytes: Buffer, start: number, end: number): number | undef
 
 function isHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+
+function noneFound(count: number): unknown[] {
+  return count === 1 ? [undefined] : new Array<unknown>(count).fill(undefined);
+}
+
+/** JSON whitespace; callers test `c <= 0x20` first, so compact JSON costs one comparison. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }

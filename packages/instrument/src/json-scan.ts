@@ -41,10 +41,11 @@ const valueStarts = new Int32Array(MAX_DEPTH + 1);
 export function scanJson(text: string, targets: readonly string[]): unknown[] | undefined {
   const count = targets.length;
   if (count > MAX_TARGETS) throw new RangeError(`at most ${MAX_TARGETS} targets`);
-  const found: unknown[] = count === 1 ? [undefined] : new Array<unknown>(count).fill(undefined);
+  // Made at the first match or at the end: a body that is not JSON allocates nothing.
+  let found: unknown[] | undefined;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let c = text.charCodeAt(i);
-  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+  while (c <= 0x20 && isSpace(c)) c = text.charCodeAt(++i);
   // The original wraps a top-level array as {"data": array}: a "data" target finds the array.
   const wrapped = c === OPEN_BRACKET ? targets.indexOf("data") : -1;
   const start = i;
@@ -63,7 +64,7 @@ export function scanJson(text: string, targets: readonly string[]): unknown[] | 
       masks[depth] = mask;
       const open = c;
       c = text.charCodeAt(++i);
-      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+      while (c <= 0x20 && isSpace(c)) c = text.charCodeAt(++i);
       if (open === OPEN_BRACKET) {
         isObject[depth] = 0;
         if (c !== CLOSE_BRACKET) continue;
@@ -89,13 +90,14 @@ export function scanJson(text: string, targets: readonly string[]): unknown[] | 
     for (;;) {
       const end = i;
       c = text.charCodeAt(i);
-      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+      while (c <= 0x20 && isSpace(c)) c = text.charCodeAt(++i);
       if (depth === 0) break value;
       i++;
       if (isObject[depth] === 1) {
         const matched = matches[depth] as number;
         if (matched !== 0) {
           const result = decodeValue(text, valueStarts[depth] as number, end);
+          found ??= noneFound(count);
           for (let t = 0; t < count; t++) if ((matched & (1 << t)) !== 0) found[t] = result;
           // The first match ends FuzzyGet's scan of this object: later members are not searched.
           masks[depth] = (masks[depth] as number) & ~matched;
@@ -104,13 +106,13 @@ export function scanJson(text: string, targets: readonly string[]): unknown[] | 
             i = skipFrom(text, end, depth, 0, true);
             if (i < 0) return undefined;
             c = text.charCodeAt(i);
-            while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+            while (c <= 0x20 && isSpace(c)) c = text.charCodeAt(++i);
             break value;
           }
         }
         if (c === COMMA) {
           c = text.charCodeAt(i);
-          while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+          while (c <= 0x20 && isSpace(c)) c = text.charCodeAt(++i);
           i = member(text, i, depth, targets);
           if (i < 0) return undefined;
           mask = (masks[depth] as number) & ~(matches[depth] as number);
@@ -120,7 +122,7 @@ export function scanJson(text: string, targets: readonly string[]): unknown[] | 
       } else {
         if (c === COMMA) {
           c = text.charCodeAt(i);
-          while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+          while (c <= 0x20 && isSpace(c)) c = text.charCodeAt(++i);
           mask = masks[depth] as number;
           continue value;
         }
@@ -130,6 +132,7 @@ export function scanJson(text: string, targets: readonly string[]): unknown[] | 
     }
   }
   if (i !== text.length) return undefined;
+  found ??= noneFound(count);
   if (wrapped >= 0) found[wrapped] = JSON.parse(text.slice(start, i));
   return found;
 }
@@ -162,10 +165,10 @@ function member(text: string, i: number, depth: number, targets: readonly string
   matches[depth] = matched;
   i = end;
   let c = text.charCodeAt(i);
-  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+  while (c <= 0x20 && isSpace(c)) c = text.charCodeAt(++i);
   if (c !== COLON) return -1;
   c = text.charCodeAt(++i);
-  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+  while (c <= 0x20 && isSpace(c)) c = text.charCodeAt(++i);
   valueStarts[depth] = i;
   return i;
 }
@@ -194,7 +197,7 @@ function skipFrom(text: string, i: number, depth: number, base: number, after: b
       if (c === OPEN_BRACE) {
         if (++depth > MAX_DEPTH) return -1;
         c = text.charCodeAt(++i);
-        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+        while (c <= 0x20 && isSpace(c)) c = text.charCodeAt(++i);
         if (c !== CLOSE_BRACE) {
           isObject[depth] = 1;
           i = skipKey(text, i);
@@ -206,7 +209,7 @@ function skipFrom(text: string, i: number, depth: number, base: number, after: b
       } else if (c === OPEN_BRACKET) {
         if (++depth > MAX_DEPTH) return -1;
         c = text.charCodeAt(++i);
-        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+        while (c <= 0x20 && isSpace(c)) c = text.charCodeAt(++i);
         if (c !== CLOSE_BRACKET) {
           isObject[depth] = 0;
           continue;
@@ -225,11 +228,11 @@ function skipFrom(text: string, i: number, depth: number, base: number, after: b
     for (;;) {
       if (depth === base) return i;
       c = text.charCodeAt(i);
-      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+      while (c <= 0x20 && isSpace(c)) c = text.charCodeAt(++i);
       i++;
       if (c === COMMA) {
         c = text.charCodeAt(i);
-        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+        while (c <= 0x20 && isSpace(c)) c = text.charCodeAt(++i);
         if (isObject[depth] === 1) {
           i = skipKey(text, i);
           if (i < 0) return -1;
@@ -254,10 +257,10 @@ function skipKey(text: string, i: number): number {
   i = skipString(text, i);
   if (i < 0) return -1;
   let c = text.charCodeAt(i);
-  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+  while (c <= 0x20 && isSpace(c)) c = text.charCodeAt(++i);
   if (c !== COLON) return -1;
   c = text.charCodeAt(++i);
-  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+  while (c <= 0x20 && isSpace(c)) c = text.charCodeAt(++i);
   return i;
 }
 
@@ -368,4 +371,13 @@ function smallInteger(text: string, start: number, end: number): number | undefi
 
 function isHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+
+function noneFound(count: number): unknown[] {
+  return count === 1 ? [undefined] : new Array<unknown>(count).fill(undefined);
+}
+
+/** JSON whitespace; callers test `c <= 0x20` first, so compact JSON costs one comparison. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }

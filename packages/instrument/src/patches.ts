@@ -1,7 +1,6 @@
 // The two prototype wrappers Node gives no channel for: bodies written to a response, and chunks pushed into a message.
 
 import { IncomingMessage, ServerResponse } from "node:http";
-import type { BodyTap } from "./body-tap.ts";
 import { reportError } from "./report.ts";
 
 /** On a ServerResponse being measured: the tap its written body goes into. */
@@ -9,12 +8,17 @@ export const kResponseTap = Symbol("seedwatch.responseTap");
 /** On an IncomingMessage being read: who sees each chunk the parser pushes into it. */
 export const kPushObserver = Symbol("seedwatch.pushObserver");
 
+/** Takes the chunks written to a ServerResponse, as given to `write()` or `end()`. */
+export interface ChunkSink {
+  add(chunk: unknown, encoding?: unknown): void;
+}
+
 /** Sees the chunks pushed into an IncomingMessage (null at the end of the body). */
 export interface PushObserver {
   onPush(chunk: unknown, encoding: unknown): void;
 }
 
-type Tapped = { [kResponseTap]?: BodyTap; [kPushObserver]?: PushObserver };
+type Tapped = { [kResponseTap]?: ChunkSink; [kPushObserver]?: PushObserver };
 // biome-ignore lint/suspicious/noExplicitAny: wrappers take whatever `this` the caller gives.
 type Method = (this: any, ...args: unknown[]) => unknown;
 
@@ -76,7 +80,7 @@ export function installPatches(): void {
   } as Method;
 }
 
-function addSafely(tap: BodyTap, chunk: unknown, encoding: unknown): void {
+function addSafely(tap: ChunkSink, chunk: unknown, encoding: unknown): void {
   try {
     tap.add(chunk, encoding);
   } catch (error) {
