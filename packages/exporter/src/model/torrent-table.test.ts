@@ -242,6 +242,14 @@ describe("TorrentTable", () => {
         uploadRate: fc.nat(50),
         trackerError: fc.boolean(),
       }),
+      // Only fields no aggregate reads (the table's short way for these).
+      fc.record({
+        kind: fc.constant("quiet" as const),
+        hash: fc.constantFrom(...hashes),
+        seedingTime: fc.nat(1000),
+        seeds: fc.nat(5),
+        name: fc.constantFrom("n", "m"),
+      }),
       fc.record({ kind: fc.constant("remove" as const), hash: fc.constantFrom(...hashes) }),
       fc.record({ kind: fc.constant("reset" as const), keep: fc.subarray(hashes) }),
     );
@@ -250,7 +258,23 @@ describe("TorrentTable", () => {
         const table = new TorrentTable(namer);
         const before = new Map<string, number>();
         for (const o of ops) {
-          if (o.kind === "patch") {
+          if (o.kind === "quiet") {
+            const version = table.version;
+            const { kind: _, ...patch } = o;
+            const old = table.get(o.hash);
+            const moved =
+              old === undefined ||
+              old.seedingTime !== o.seedingTime ||
+              old.seeds !== o.seeds ||
+              old.name !== o.name;
+            table.apply({ reset: false, removed: [], patches: [patch] });
+            const row = table.get(o.hash);
+            assert.deepEqual(
+              [row?.seedingTime, row?.seeds, row?.name],
+              [o.seedingTime, o.seeds, o.name],
+            );
+            assert.equal(table.version, moved ? version + 1 : version);
+          } else if (o.kind === "patch") {
             table.apply({
               reset: false,
               removed: [],
@@ -713,6 +737,58 @@ describe("TorrentTable", () => {
     table.apply({ reset: false, removed: [], patches: [torrent("3", { open: false })] });
     assert.deepEqual(table.events, { ...emptyEvents(), added: 1, opened: 1, closed: 1 });
     assert.deepEqual(table.trackerEvents.get("a.example"), table.events);
+  });
+});
+
+describe("TorrentTable patches of fields no aggregate reads", () => {
+  it("leave every aggregate as it was and change only the row", () => {
+    const table = new TorrentTable(namer);
+    const hash = "a".repeat(40);
+    table.apply({
+      reset: true,
+      removed: [],
+      patches: [
+        {
+          hash,
+          ...EMPTY_TORRENT,
+          size: 10,
+          progress: 1,
+          started: true,
+          trackerHosts: ["x.example"],
+        },
+      ],
+    });
+    const aggregates = () =>
+      JSON.stringify({
+        trackers: [...table.trackers],
+        categories: [...table.categories],
+        tags: [...table.tags],
+        cells: [...table.stateCells],
+        statuses: table.statuses,
+        classes: table.classes,
+        figures: [...table.trackerFigures],
+        sizes: table.sizes,
+        events: [...table.trackerEvents],
+        changes: table.counterChanges(),
+      });
+    const before = aggregates();
+    const patch = {
+      hash,
+      name: "renamed",
+      addedOn: 1_700_000_000,
+      completedOn: 1_700_000_100,
+      seedingTime: 86_400,
+      savePath: "/elsewhere",
+      seeds: 7,
+      leechers: 3,
+    };
+    const version = table.version;
+    table.apply({ reset: false, removed: [], patches: [patch] });
+    assert.equal(aggregates(), before);
+    assert.equal(table.version, version + 1);
+    const row = table.get(hash);
+    for (const [key, value] of Object.entries(patch))
+      assert.equal(row?.[key as keyof typeof row], value, key);
   });
 });
 

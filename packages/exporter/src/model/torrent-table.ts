@@ -209,7 +209,8 @@ export class TorrentTable {
         this.#insert(patch);
         changed = true;
       } else if (changes(state.row, patch)) {
-        this.#modify(state, patch);
+        if (rowOnly(patch)) assign(state.row, patch);
+        else this.#modify(state, patch);
         changed = true;
       }
     }
@@ -572,6 +573,28 @@ function newRow(p: TorrentPatch): Row {
 
 // Every number field of every row stays tagged (see number-fields.ts).
 keepNumberFieldsTagged(newRow({ hash: "" }), TORRENT_NUMBER_KEYS);
+
+/**
+ * Fields that no aggregate, class, event or counter reads. A patch of only these (a seed's seeding
+ * time, which Transmission counts up every second, its peers) changes the row and nothing else,
+ * without taking its contribution out of every aggregate and putting it back.
+ */
+const ROW_ONLY: ReadonlySet<string> = new Set<keyof TorrentRecord>([
+  "hash",
+  "name",
+  "addedOn",
+  "completedOn",
+  "seedingTime",
+  "savePath",
+  "seeds",
+  "leechers",
+]);
+
+/** Whether a patch changes only fields of ROW_ONLY. */
+function rowOnly(patch: TorrentPatch): boolean {
+  for (const key in patch) if (!ROW_ONLY.has(key)) return false;
+  return true;
+}
 
 /** Sets a row's fields to a patch's values, numbers unboxed. */
 function assign(row: Row, patch: TorrentPatch): void {
