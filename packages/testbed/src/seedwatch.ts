@@ -6,7 +6,7 @@ import { Agent, request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@seedwatch/metrics/testing";
-import { type Daemon, startDaemon, tempDir } from "./daemon.ts";
+import { type Daemon, retryWhilePortsTaken, startDaemon, tempDir } from "./daemon.ts";
 
 const MAIN = fileURLToPath(new URL("../../exporter/src/main.ts", import.meta.url));
 
@@ -66,8 +66,8 @@ export async function startSeedwatch(
   const dir = await tempDir("seedwatch");
   const configFile = join(dir.path, "seedwatch.yml");
   await writeFile(configFile, configYaml);
-  const port = await freePort();
-  const url = `${access.ca === undefined ? "http" : "https"}://127.0.0.1:${port}`;
+  let port = 0;
+  let url = "";
   const agent = access.ca === undefined ? undefined : new Agent({ ca: access.ca });
   const get = (path: string, headers: Record<string, string> = {}) =>
     new Promise<SeedwatchResponse>((resolve, reject) => {
@@ -92,6 +92,9 @@ export async function startSeedwatch(
     });
   const launch = () =>
     startDaemon({
+      // Another test's process may take the port between freePort() and the bind; its answers
+      // must not pass for this daemon's (a daemon that could not bind exits; the other one lives).
+      listens: [port],
       name: "seedwatch",
       command: process.execPath,
       args: [
@@ -104,7 +107,11 @@ export async function startSeedwatch(
       cwd: dir.path,
       ready: async () => (await get("/-/healthy").catch(() => undefined))?.status === 200,
     });
-  let daemon = await launch();
+  let daemon = await retryWhilePortsTaken(async () => {
+    port = await freePort();
+    url = `${access.ca === undefined ? "http" : "https"}://127.0.0.1:${port}`;
+    return launch();
+  });
   let earlier = "";
   return {
     url,
