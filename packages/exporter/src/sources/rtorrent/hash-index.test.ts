@@ -1,24 +1,13 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
+import { mulberry32 } from "@seedwatch/testbed/prng";
 import { HashIndex } from "./hash-index.ts";
-
-/** mulberry32: the test's own choices, from the printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe("HashIndex", () => {
   it("agrees with a Map over random sets and deletes, through its growth", () => {
     const seed = Number(process.env.SEED ?? Date.now() % 1_000_000);
-    const random = prng(seed);
+    const random = mulberry32(seed);
     const index = new HashIndex();
     const map = new Map<string, number>();
     // Few distinct hashes, many operations: deletes hit long probe runs and wrap around.

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createSessionCounters } from "@seedwatch/metrics";
+import { mulberry32 } from "@seedwatch/testbed/prng";
 import {
   RtorrentSimulator,
   type SimTorrent,
@@ -12,18 +13,6 @@ import { RtorrentSource } from "./index.ts";
 
 const ROUNDS = 40;
 const TORRENTS = 40;
-
-/** mulberry32: the test's own choices, from the printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const newTable = () => new TorrentTable(new TrackerNamer({ rename: {}, categoryAsTracker: false }));
 
@@ -95,7 +84,7 @@ describe("RtorrentSource over views, against a simulated rTorrent changed at ran
       Number(process.env.RTORRENT_RANDOM_SEED ?? Math.floor(Math.random() * 2 ** 31)) + run;
     it(`equals a whole list after every poll (seed ${seed}; RTORRENT_RANDOM_SEED=${seed} repeats it)`, async (t) => {
       t.diagnostic(`seed ${seed}`);
-      const random = prng(seed);
+      const random = mulberry32(seed);
       const sim = new RtorrentSimulator({ torrents: TORRENTS, churn: 0, seed });
       const url = await sim.listen();
       let now = 1_000_000;
