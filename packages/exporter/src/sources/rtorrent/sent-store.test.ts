@@ -70,6 +70,14 @@ function numbersOf(s: Sent): ListedNumbers {
   };
 }
 
+/** A value of the same kind as `value` that differs from it (a list for a list). */
+function otherThan<T>(value: T): T {
+  if (typeof value === "number") return (value + 1) as T;
+  if (typeof value === "boolean") return !value as T;
+  if (typeof value === "string") return `${value}x` as T;
+  return ["a.example"] as T;
+}
+
 describe("SentStore", () => {
   it("gives back every field as kept, past its first capacity, and reuses the slots of removed torrents", () => {
     const store = new SentStore();
@@ -111,14 +119,7 @@ describe("SentStore", () => {
     for (const key of Object.keys(sent(1)) as (keyof Sent)[]) {
       if (key === "seen") continue;
       const value = sent(1)[key];
-      const other =
-        typeof value === "number"
-          ? value + 1
-          : typeof value === "boolean"
-            ? !value
-            : typeof value === "string"
-              ? `${value}x`
-              : ["a.example"];
+      const other = otherThan(value);
       assert.equal(store.same(slot, { ...sent(1), [key]: other }), false, key);
     }
   });
@@ -138,14 +139,7 @@ describe("SentStore", () => {
     ];
     for (const key of Object.keys(sent(1)) as (keyof Sent)[]) {
       const value = sent(1)[key];
-      const other =
-        typeof value === "number"
-          ? value + 1
-          : typeof value === "boolean"
-            ? !value
-            : typeof value === "string"
-              ? `${value}x`
-              : ["a.example"];
+      const other = otherThan(value);
       const expected = inputs.includes(key) ? undefined : { hash: H, [key]: other };
       assert.deepEqual(store.diff(slot, H, { ...sent(1), [key]: other }), expected, key);
     }
@@ -164,7 +158,7 @@ describe("SentStore", () => {
     for (const key of Object.keys(n) as (keyof ListedNumbers)[]) {
       if (key === "peersConnected") continue;
       const value = n[key];
-      const other = typeof value === "boolean" ? !value : value + 1;
+      const other = otherThan(value);
       assert.equal(store.sameNumbers(slot, { ...n, [key]: other }), false, key);
     }
   });
