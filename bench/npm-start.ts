@@ -4,6 +4,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { DAEMON_ENV, DAEMON_NODE_FLAGS } from "./child.ts";
 
 const run = promisify(execFile);
 
@@ -13,12 +14,12 @@ export const DAEMON_MAIN = join(
   "packages/exporter/src/main.ts",
 );
 
-/** `npm start`'s Node flags (package.json). */
-export const START_FLAGS: readonly string[] = ["--optimize-for-size"];
+/** `npm start`'s Node flags (package.json): the executable's own. */
+export const START_FLAGS: readonly string[] = DAEMON_NODE_FLAGS;
 
-/** `npm start`'s environment (package.json), its compile cache in `cache`. */
-export function startEnv(cache: string): { MALLOC_ARENA_MAX: string; NODE_COMPILE_CACHE: string } {
-  return { MALLOC_ARENA_MAX: "2", NODE_COMPILE_CACHE: cache };
+/** `npm start`'s environment (package.json): the executable's, and its compile cache in `cache`. */
+export function startEnv(cache: string): Record<string, string> & { NODE_COMPILE_CACHE: string } {
+  return { ...DAEMON_ENV, NODE_COMPILE_CACHE: cache };
 }
 
 /**

@@ -15,7 +15,6 @@ import type { SuiteResult } from "./suite.ts";
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SIMULATOR = join(ROOT, "bench/simulators/qbittorrent-simulator.main.ts");
-const MAIN = DAEMON_MAIN;
 const MB = 2 ** 20;
 
 /**
@@ -70,7 +69,7 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
         torrents: n,
         flags: START_FLAGS,
         env: START_ENV,
-        main: MAIN,
+        main: DAEMON_MAIN,
       },
       {
         name: "without MALLOC_ARENA_MAX",
@@ -78,7 +77,7 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
         torrents: n,
         flags: START_FLAGS,
         env: { NODE_COMPILE_CACHE: START_ENV.NODE_COMPILE_CACHE },
-        main: MAIN,
+        main: DAEMON_MAIN,
       },
       {
         name: "without the compile cache",
@@ -86,7 +85,7 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
         torrents: n,
         flags: START_FLAGS,
         env: { MALLOC_ARENA_MAX: "2" },
-        main: MAIN,
+        main: DAEMON_MAIN,
       },
       {
         name: "no torrents",
@@ -94,7 +93,7 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
         torrents: 0,
         flags: START_FLAGS,
         env: START_ENV,
-        main: MAIN,
+        main: DAEMON_MAIN,
       },
       {
         name: "compiled (packed)",
