@@ -131,6 +131,12 @@ describe("deploy/docker/Dockerfile (no tool here parses a Dockerfile without an 
     .split("\n")
     .filter((line) => line.trim() !== "" && !line.trimStart().startsWith("#"));
 
+  /** The ENTRYPOINT's command, as its JSON form lists it. */
+  const entrypoint = (): string[] => {
+    const line = instructions.find((l) => l.startsWith("ENTRYPOINT "));
+    return JSON.parse(line?.slice("ENTRYPOINT ".length) ?? "[]") as string[];
+  };
+
   it("copies only paths that exist in the repository", () => {
     const sources = instructions
       .filter((line) => line.startsWith("COPY ") && !line.includes("--from="))
@@ -157,15 +163,13 @@ describe("deploy/docker/Dockerfile (no tool here parses a Dockerfile without an 
       "FROM node:24-bookworm-slim",
     ]);
     assert.ok(instructions.includes("USER node"));
-    const entrypoint = instructions.find((line) => line.startsWith("ENTRYPOINT "));
-    const command = JSON.parse(entrypoint?.slice("ENTRYPOINT ".length) ?? "[]") as string[];
+    const command = entrypoint();
     assert.equal(command[0], "node");
     assert.ok(existsSync(`${ROOT}${(command.at(-1) ?? "").replace(/^\/app\//, "")}`));
   });
 
   it("fills Node's compile cache at build time with the entry point's own command", () => {
-    const entrypoint = instructions.find((line) => line.startsWith("ENTRYPOINT "));
-    const command = JSON.parse(entrypoint?.slice("ENTRYPOINT ".length) ?? "[]") as string[];
+    const command = entrypoint();
     const final = instructions.slice(instructions.indexOf("FROM node:24-bookworm-slim"));
     const cache = final.find((line) => line.startsWith("ENV NODE_COMPILE_CACHE="));
     assert.ok(cache !== undefined, "the final stage sets NODE_COMPILE_CACHE");
