@@ -3,34 +3,31 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TransmissionSimulator } from "../../bench/simulators/transmission-simulator.ts";
+import { HttpClient } from "../../packages/exporter/src/net/http-client.ts";
+import { Credentials } from "../../packages/exporter/src/sources/credentials.ts";
+import { TransmissionApi } from "../../packages/exporter/src/sources/transmission/api.ts";
 
-/** One torrent-get of every torrent's id, status and secondsSeeding, with 3.00's handshake. */
-async function seedingTimes(url: string): Promise<Map<number, [number, number]>> {
-  const authorization = `Basic ${Buffer.from("admin:adminadmin").toString("base64")}`;
-  const body = JSON.stringify({
-    method: "torrent-get",
-    arguments: { fields: ["id", "status", "secondsSeeding"] },
-  });
-  const post = (headers: Record<string, string>) =>
-    fetch(url, { method: "POST", body, headers: { authorization, ...headers } });
-  let response = await post({});
-  if (response.status === 409) {
-    const id = response.headers.get("x-transmission-session-id") ?? "";
-    response = await post({ "x-transmission-session-id": id });
-  }
-  assert.equal(response.status, 200);
-  const answer = (await response.json()) as {
-    arguments: { torrents: Array<{ id: number; status: number; secondsSeeding: number }> };
-  };
-  return new Map(answer.arguments.torrents.map((t) => [t.id, [t.status, t.secondsSeeding]]));
+/** One torrent-get of every torrent's id, status and secondsSeeding, through the daemon's own client. */
+async function seedingTimes(api: TransmissionApi): Promise<Map<number, [number, number]>> {
+  const answer = await api.call(
+    "torrent-get",
+    { fields: ["id", "status", "secondsSeeding"] },
+    AbortSignal.timeout(10_000),
+  );
+  const torrents = answer.torrents as Array<{ id: number; status: number; secondsSeeding: number }>;
+  return new Map(torrents.map((t) => [t.id, [t.status, t.secondsSeeding]]));
 }
 
 test("a seeding torrent's secondsSeeding rises by the simulated 10 s of each poll; a stopped one's stays", async () => {
   const simulator = new TransmissionSimulator({ torrents: 30, churn: 0, quietChanges: 0 });
-  const url = await simulator.listen();
+  const api = new TransmissionApi(
+    await simulator.listen(),
+    Credentials.login("admin", "adminadmin"),
+    new HttpClient(),
+  );
   try {
-    const first = await seedingTimes(url);
-    const second = await seedingTimes(url);
+    const first = await seedingTimes(api);
+    const second = await seedingTimes(api);
     let seeding = 0;
     let stopped = 0;
     for (const [id, [status, seconds]] of first) {
