@@ -1,21 +1,17 @@
 // The daemon's modules load neither undici, HTTP/2 nor TLS unless a TLS connection or server is made.
 
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { describe, it } from "node:test";
-import { promisify } from "node:util";
+import { jsonFromScript } from "@seedwatch/testbed/node-script";
 
-const run = promisify(execFile);
 const CLI = new URL("../cli.ts", import.meta.url).href;
 const HTTP_CLIENT = new URL("./http-client.ts", import.meta.url).href;
 
 /** Node's built-in modules loaded after running `script` (an ES module) in a fresh process. */
 async function loadedAfter(script: string): Promise<string[]> {
   const report = "process.stdout.write(JSON.stringify(process.moduleLoadList));";
-  const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script + report], {
-    timeout: 60_000,
-  });
-  return (JSON.parse(stdout) as string[]).map((entry) => entry.replace(/^NativeModule /, ""));
+  const loaded = await jsonFromScript<string[]>(script + report);
+  return loaded.map((entry) => entry.replace(/^NativeModule /, ""));
 }
 
 const HEAVY = ["internal/deps/undici/undici", "http2", "tls", "https"];

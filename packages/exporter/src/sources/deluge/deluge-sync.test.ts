@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { describe, it } from "node:test";
+import { jsonFromScript } from "@seedwatch/testbed/node-script";
 import { TorrentStatus as S, StateMapper } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
 import type { DelugeTorrentStatus } from "./api.ts";
@@ -508,23 +507,10 @@ describe("DelugeSync patches as the table's rows", () => {
       table.apply(sync.apply({ full: true, torrents }, new Map(), { reconnected: false, now: 0 }));
       process.stdout.write(JSON.stringify([...torrents.keys()].map((h) => %HasFastProperties(table.get(h)))));
     `;
-    const child = spawn(
-      process.execPath,
-      [
-        "--allow-natives-syntax",
-        "--input-type=module",
-        "-e",
-        script,
-        JSON.stringify(recordedFull()),
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk;
+    const fast = await jsonFromScript(script, {
+      flags: ["--allow-natives-syntax"],
+      args: [JSON.stringify(recordedFull())],
     });
-    const [code] = await once(child, "exit");
-    assert.equal(code, 0);
-    assert.deepEqual(JSON.parse(out), [true, true]);
+    assert.deepEqual(fast, [true, true]);
   });
 });
