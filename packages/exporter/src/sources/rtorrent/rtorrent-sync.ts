@@ -13,6 +13,8 @@ type Fields = Omit<TorrentFields, "tags" | "seedingTime">;
 
 /** A row's inputs without its trackers (the hosts are passed as they are kept). */
 type RowInputs = Omit<ListedTorrent, "hash" | "trackers">;
+/** A RowInputs filled in place (`fillInputs`). */
+type MutableInputs = { -readonly [K in keyof RowInputs]: RowInputs[K] };
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
@@ -60,7 +62,7 @@ export class RtorrentSync {
    * The inputs of the row `numbers()` takes, filled in place: most of a poll's rows go that way,
    * and `#map` keeps nothing of them.
    */
-  readonly #inputs: { -readonly [K in keyof RowInputs]: RowInputs[K] } = inputsOf(emptySent());
+  readonly #inputs: MutableInputs = inputsOf(emptySent());
   /** What `#map` returns, overwritten by each call: `#take` and `#update` copy what they keep. */
   readonly #mapped: MutableSent = emptySent();
   /** A kept row read back (`#keptInputs`), overwritten by each read. */
@@ -393,7 +395,7 @@ export class RtorrentSync {
   }
 
   /** The kept row of `slot` as inputs, in `#inputs` (overwritten by the next call). */
-  #keptInputs(slot: number): { -readonly [K in keyof RowInputs]: RowInputs[K] } {
+  #keptInputs(slot: number): MutableInputs {
     return fillInputs(this.#inputs, this.#sent.read(slot, this.#kept));
   }
 
@@ -478,7 +480,9 @@ function isWarm(s: Sent): boolean {
 
 /**
  * A kept row's inputs, as last read: its integers as far as they are kept. Completed and
- * downloaded bytes come back from progress and the total, the ratio as sent.
+ * downloaded bytes come back from progress and the total, the ratio as sent. Called once, for
+ * the object `fillInputs` then rewrites in place: written as one literal, every field sits in
+ * the object itself (the same fields added one by one to `{}` would not).
  */
 function inputsOf(s: Sent): RowInputs {
   return {
@@ -513,10 +517,7 @@ function inputsOf(s: Sent): RowInputs {
 }
 
 /** Overwrites `into` with a kept row's inputs, as `inputsOf` gives them; returns `into`. */
-function fillInputs(
-  into: { -readonly [K in keyof RowInputs]: RowInputs[K] },
-  s: Sent,
-): { -readonly [K in keyof RowInputs]: RowInputs[K] } {
+function fillInputs(into: MutableInputs, s: Sent): MutableInputs {
   into.name = s.name;
   into.message = s.message;
   into.label = s.category;
