@@ -36,6 +36,8 @@ const ACTIVE = new Set<StatusCode>([
   TorrentStatus.Uploading,
   TorrentStatus.Stalled,
 ]);
+/** URL lists (and working hosts per list) whose tracker hosts are remembered. */
+const HOST_LISTS_LIMIT = 10_000;
 /** How long a running torrent may go without a working tracker before that counts as an error. */
 const GRACE_SECONDS = 300;
 
@@ -52,6 +54,8 @@ export class QbittorrentSync {
   readonly #states: StateMapper;
   #patches = new Map<string, MutablePatch>();
   readonly #shared = new Interner();
+  /** Hosts per (URL list, working host): torrents share a few of each, and a full update asks for every one. */
+  readonly #hostLists = new Map<readonly string[], Map<string, readonly string[]>>();
 
   constructor(states: StateMapper) {
     this.#states = states;
@@ -112,6 +116,7 @@ export class QbittorrentSync {
       // A full update lists every torrent: forget the others, and rebuild the tracker map.
       this.#server = {};
       this.#urlHashes.clear();
+      this.#hostLists.clear();
       for (const [hash, derived] of this.#torrents) {
         if (patches.has(hash)) derived.urls = EMPTY;
         else this.#torrents.delete(hash);
@@ -174,7 +179,7 @@ export class QbittorrentSync {
       this.#torrents.set(hash, derived);
     }
     const patch: Record<string, unknown> = { hash };
-    const num = (key: string) => numberOf(f[key], `${hash}.${key}`);
+    const num = (key: string) => numberOf(f[key], hash, key);
     if ("name" in f) patch.name = stringOf(f.name);
     if ("state" in f) {
       derived.status = this.#states.map(stringOf(f.state));
@@ -208,6 +213,21 @@ export class QbittorrentSync {
 
   /** Tracker hosts of a torrent: the working tracker's host first, then the others sorted. */
   #hostsOf(derived: Derivation): readonly string[] {
+    let byWorking = this.#hostLists.get(derived.urls);
+    const known = byWorking?.get(derived.workingHost);
+    if (known !== undefined) return known;
+    const hosts = this.#hostsFrom(derived);
+    // Bounded like the interner: URL lists past its bound are not shared, so not worth keeping.
+    if (byWorking === undefined && this.#hostLists.size < HOST_LISTS_LIMIT) {
+      byWorking = new Map();
+      this.#hostLists.set(derived.urls, byWorking);
+    }
+    if (byWorking !== undefined && byWorking.size < HOST_LISTS_LIMIT)
+      byWorking.set(derived.workingHost, hosts);
+    return hosts;
+  }
+
+  #hostsFrom(derived: Derivation): readonly string[] {
     const hosts = new Set<string>();
     if (derived.workingHost !== "") hosts.add(derived.workingHost);
     const others = derived.urls.map((url) => this.#shared.host(url)).filter((h) => h !== "");
@@ -291,9 +311,10 @@ function stringOf(value: unknown): string {
       : String(value);
 }
 
-function numberOf(value: unknown, what: string): number {
+/** `hash` and `key` name the field in the error (joined only then: this runs for every field read). */
+function numberOf(value: unknown, hash: string, key: string): number {
   if (typeof value === "number" && Number.isFinite(value)) return value;
   if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)))
     return Number(value);
-  throw new SourceProtocolError(`maindata: ${what} must be a number`);
+  throw new SourceProtocolError(`maindata: ${hash}.${key} must be a number`);
 }
