@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { daemonLaunch } from "../packages/testbed/src/daemon-flags.ts";
 
 const run = promisify(execFile);
 
@@ -28,11 +29,11 @@ export async function runChild<T>(
   }
 }
 
-/** The Node flags the seedwatch executable starts with (see packages/exporter/src/main.ts). */
-export const DAEMON_NODE_FLAGS: readonly string[] = ["--optimize-for-size"];
+/** The Node flags the seedwatch executable starts with (its first line, packages/exporter/src/main.ts). */
+export const DAEMON_NODE_FLAGS: readonly string[] = daemonLaunch().nodeFlags;
 
-/** The environment the seedwatch executable starts with (its shebang line). */
-export const DAEMON_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: "2" };
+/** The environment the seedwatch executable starts with (the same line). */
+export const DAEMON_ENV: Readonly<Record<string, string>> = daemonLaunch().env;
 
 /** Runs a child that stands for the daemon, with the daemon's own Node flags and environment. */
 export function runDaemonChild<T>(

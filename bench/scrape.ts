@@ -135,7 +135,7 @@ export async function scrape(options: { quick: boolean }): Promise<SuiteResult> 
   }
   return {
     suite: "scrape",
-    description: `GET /metrics with per-torrent series for every torrent and gzip, every scrape after a poll of 1% churn; seedwatch (real daemon, --optimize-for-size)${havePt ? " beside pt-exporter (chenpt0809/pt-exporter, built with Debian's Go libraries)" : " (pt-exporter binary not found: set PT_EXPORTER)"}; stages = render, encode to bytes, gzip level 1, in process on the same table`,
+    description: `GET /metrics with per-torrent series for every torrent and gzip, every scrape after a poll of 1% churn; seedwatch (real daemon, the executable's Node flags)${havePt ? " beside pt-exporter (chenpt0809/pt-exporter, built with Debian's Go libraries)" : " (pt-exporter binary not found: set PT_EXPORTER)"}; stages = render, encode to bytes, gzip level 1, in process on the same table`,
     rows,
     ratios,
     goals,

@@ -7,6 +7,7 @@ import { dirname, relative, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { daemonLaunch } from "@seedwatch/testbed";
 import { parse } from "yaml";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -166,6 +167,13 @@ describe("deploy/docker/Dockerfile (no tool here parses a Dockerfile without an 
     const command = entrypoint();
     assert.equal(command[0], "node");
     assert.ok(existsSync(`${ROOT}${(command.at(-1) ?? "").replace(/^\/app\//, "")}`));
+  });
+
+  it("starts Node as the seedwatch executable's first line does: its flags and its environment", () => {
+    const launch = daemonLaunch();
+    assert.deepEqual(entrypoint().slice(1, -1), launch.nodeFlags);
+    for (const [name, value] of Object.entries(launch.env))
+      assert.ok(instructions.includes(`ENV ${name}=${value}`), `ENV ${name}=${value}`);
   });
 
   it("fills Node's compile cache at build time with the entry point's own command", () => {

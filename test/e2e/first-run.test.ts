@@ -7,7 +7,14 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { type Daemon, freePort, startDaemon, tempDir, waitFor } from "@seedwatch/testbed";
+import {
+  type Daemon,
+  daemonLaunch,
+  freePort,
+  startDaemon,
+  tempDir,
+  waitFor,
+} from "@seedwatch/testbed";
 import { type DelugeInstance, startDeluged } from "@seedwatch/testbed/deluge";
 import { type Opentracker, startOpentracker } from "@seedwatch/testbed/opentracker";
 import { type Qbittorrent, startQbittorrent } from "@seedwatch/testbed/qbittorrent";
@@ -132,7 +139,7 @@ describe("npm start without a config file, on a box with five clients", {
     seedwatch = await startDaemon({
       name: "seedwatch (no config)",
       command: process.execPath,
-      args: ["--optimize-for-size", MAIN, `--web.listen-address=127.0.0.1:${port}`],
+      args: [...daemonLaunch().nodeFlags, MAIN, `--web.listen-address=127.0.0.1:${port}`],
       cwd: work.path,
       env,
       ready: async () => (await get("/-/healthy").catch(() => undefined))?.status === 200,

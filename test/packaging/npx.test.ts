@@ -8,7 +8,13 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { freePort, waitFor } from "@seedwatch/metrics/testing";
-import { type Daemon, startDaemon, tempDir } from "@seedwatch/testbed";
+import {
+  type Daemon,
+  daemonLaunch,
+  SEEDWATCH_MAIN,
+  startDaemon,
+  tempDir,
+} from "@seedwatch/testbed";
 import { type Qbittorrent, startQbittorrent } from "@seedwatch/testbed/qbittorrent";
 import { makeTorrents } from "@seedwatch/testbed/torrents";
 
@@ -165,7 +171,8 @@ describe("the packed seedwatch, installed in an empty folder", { timeout: 600_00
     const main = readFileSync(join(install.path, "node_modules/seedwatch/dist/main.js"), "utf8");
     assert.equal(
       main.split("\n")[0],
-      "#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --optimize-for-size",
+      readFileSync(SEEDWATCH_MAIN, "utf8").split("\n")[0],
+      "the sources' first line: the executable's flags and environment",
     );
   });
 
@@ -280,8 +287,10 @@ describe("the packed seedwatch, installed in an empty folder", { timeout: 600_00
 
     it("runs on V8's --optimize-for-size with MALLOC_ARENA_MAX=2, from the bin's first line", () => {
       const argv = readFileSync(`/proc/${daemon.pid}/cmdline`, "utf8").split("\0");
-      assert.equal(argv[1], "--optimize-for-size", argv.join(" "));
-      assert.ok(argv[2]?.endsWith("node_modules/.bin/seedwatch"), argv.join(" "));
+      const flags = daemonLaunch().nodeFlags;
+      assert.ok(flags.includes("--optimize-for-size"));
+      assert.deepEqual(argv.slice(1, 1 + flags.length), flags, argv.join(" "));
+      assert.ok(argv[1 + flags.length]?.endsWith("node_modules/.bin/seedwatch"), argv.join(" "));
       const environment = readFileSync(`/proc/${daemon.pid}/environ`, "utf8").split("\0");
       assert.ok(
         environment.includes("MALLOC_ARENA_MAX=2"),

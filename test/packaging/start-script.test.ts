@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { daemonLaunch } from "@seedwatch/testbed";
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -26,6 +27,16 @@ function startScript(): string {
 }
 
 describe("npm start", () => {
+  it("runs Node as the seedwatch executable's first line does: its environment, then its flags", () => {
+    const launch = daemonLaunch();
+    const words = startScript().split(/\s+/);
+    const node = words.indexOf("node");
+    for (const [name, value] of Object.entries(launch.env))
+      assert.ok(words.slice(0, node).includes(`${name}=${value}`), `${name}=${value}`);
+    assert.deepEqual(words.slice(node + 1, -1), launch.nodeFlags);
+    assert.equal(words.at(-1), "packages/exporter/src/main.ts");
+  });
+
   it("keeps a compile cache: the second start strips no TypeScript", async () => {
     const script = startScript();
     assert.match(script, CACHE, "the start script sets NODE_COMPILE_CACHE");

@@ -3,6 +3,7 @@
 export { freePort, waitFor } from "@seedwatch/metrics/testing";
 export type { Daemon, DaemonSpec } from "./daemon.ts";
 export { PortTakenError, retryWhilePortsTaken, startDaemon, tempDir } from "./daemon.ts";
+export { type DaemonLaunch, daemonLaunch, SEEDWATCH_MAIN } from "./daemon-flags.ts";
 export type {
   Fault,
   FaultProxy,

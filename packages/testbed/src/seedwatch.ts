@@ -4,11 +4,9 @@ import { writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { Agent, request as httpsRequest } from "node:https";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { freePort } from "@seedwatch/metrics/testing";
 import { type Daemon, retryWhilePortsTaken, startDaemon, tempDir } from "./daemon.ts";
-
-const MAIN = fileURLToPath(new URL("../../exporter/src/main.ts", import.meta.url));
+import { daemonLaunch, SEEDWATCH_MAIN as MAIN } from "./daemon-flags.ts";
 
 /** An answer from seedwatch. */
 export interface SeedwatchResponse {
@@ -97,8 +95,9 @@ export async function startSeedwatch(
       listens: [port],
       name: "seedwatch",
       command: process.execPath,
+      env: daemonLaunch().env,
       args: [
-        "--optimize-for-size",
+        ...daemonLaunch().nodeFlags,
         MAIN,
         `--config.file=${configFile}`,
         `--web.listen-address=127.0.0.1:${port}`,
