@@ -63,6 +63,29 @@ describe("HttpClient against a real local server", () => {
     });
   });
 
+  it("asks for no compression when told (a client on this machine)", async () => {
+    const local = new HttpClient({ compressed: false });
+    try {
+      const res = await local.request({
+        method: "GET",
+        url: new URL(`${base}/echo`),
+        signal: signal(),
+        maxBytes: LIMIT,
+      });
+      assert.equal((JSON.parse(res.body.toString()) as { ae: string }).ae, "identity");
+      // A server that compresses anyway is still understood.
+      const zipped = await local.request({
+        method: "GET",
+        url: new URL(`${base}/gzip`),
+        signal: signal(),
+        maxBytes: LIMIT,
+      });
+      assert.ok(zipped.wireBytes < zipped.body.length);
+    } finally {
+      local.close();
+    }
+  });
+
   it("decodes gzip and counts wire bytes", async () => {
     const res = await client.request({
       method: "GET",
