@@ -45,18 +45,4 @@ export const delugeSync = syncSuite({
     ours: (_n, ours) => amortizedBytes(ours),
     note: (_n, ours, naive) => `; ${(naive.pollBytes / ours.pollBytes).toFixed(0)}x a steady poll`,
   },
-  moreGoals: (n, ours) => [
-    {
-      what: `${n} torrents: a steady poll at most 50 ms of CPU (${ours.pollCpuMs.toFixed(1)} ms)`,
-      met: ours.pollCpuMs <= 50,
-    },
-    {
-      what: `${n} torrents: first full sync under 10 s (${(ours.initialSyncMs / 1000).toFixed(1)} s)`,
-      met: ours.initialSyncMs < 10_000,
-    },
-    {
-      what: `${n} torrents: at most 150 MB resident, steady (${ours.rssMB.toFixed(0)} MB)`,
-      met: ours.rssMB <= 150,
-    },
-  ],
 });
