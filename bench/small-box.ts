@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { freePort, tempDir, waitFor } from "../packages/testbed/src/index.ts";
+import { DAEMON_ENV } from "./child.ts";
 import { firstLine } from "./first-line.ts";
 import { localGet } from "./local-get.ts";
 import { DAEMON_MAIN, START_FLAGS, startEnv, warmCompileCache } from "./npm-start.ts";
@@ -59,7 +60,8 @@ interface Measured {
  * its first run and taken from its compile cache after, so no type stripper is loaded), without
  * the compile cache (the stripper, a WebAssembly build of SWC, loaded on every start), without
  * `MALLOC_ARENA_MAX=2`, without torrents, without V8's optimizing compiler TurboFan
- * (`--max-opt=2`), compiled to JavaScript as the packed package runs it, with V8's `--lite-mode`,
+ * (`--max-opt=2`), compiled to JavaScript as the packed package runs it (its shebang sets no
+ * compile cache; a variant with one), with V8's `--lite-mode`,
  * and a bare Node HTTP server for the floor. Each variant runs twice, interleaved; a variant with
  * flags of its own gets a compile cache warmed with them (V8 refuses one of other flags).
  */
@@ -112,7 +114,15 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
       },
       {
         name: "compiled (packed)",
-        what: "JavaScript as npm pack ships it, same flags and env",
+        what: "JavaScript as npm pack ships it, its shebang's flags and env (no compile cache)",
+        torrents: n,
+        flags: START_FLAGS,
+        env: DAEMON_ENV,
+        main: compiled.main,
+      },
+      {
+        name: "compiled + compile cache",
+        what: "the packed JavaScript with NODE_COMPILE_CACHE set",
         torrents: n,
         flags: START_FLAGS,
         env: START_ENV,
@@ -123,7 +133,7 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
         what: "no optimizing compilers (slower)",
         torrents: n,
         flags: [...START_FLAGS, "--lite-mode"],
-        env: startEnv(join(cache.path, "cache-lite-mode")),
+        env: DAEMON_ENV,
         main: compiled.main,
       },
       {
@@ -177,11 +187,14 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
       rows,
       ratios: [
         {
-          "type stripping (npm start - compiled), MB": rss("npm start") - rss("compiled (packed)"),
+          "type stripping (npm start - compiled, both cached), MB":
+            rss("npm start") - rss("compiled + compile cache"),
           "MALLOC_ARENA_MAX=2 saves, MB": rss("without MALLOC_ARENA_MAX") - rss("npm start"),
           "compile cache saves, MB": rss("without the compile cache") - rss("npm start"),
           "1,000 torrents cost, MB": rss("npm start") - rss("no torrents"),
           "TurboFan costs, MB": rss("npm start") - rss("npm start, no TurboFan"),
+          "compile cache costs the packed JS, MB":
+            rss("compiled + compile cache") - rss("compiled (packed)"),
           "daemon over bare Node (compiled), MB":
             rss("compiled (packed)") - rss("bare Node HTTP server"),
         },
