@@ -25,10 +25,16 @@ export function startEnv(cache: string): Record<string, string> & { NODE_COMPILE
 /**
  * Runs `main --version` once with the compile cache in `cache`, as npm start's first run leaves
  * it: from then on Node takes the stripped, compiled sources from the cache and does not load its
- * type stripper (a WebAssembly build of SWC, about 18 MB resident).
+ * type stripper (a WebAssembly build of SWC, about 18 MB resident). `--version` also imports the
+ * modules the daemon loads on first use (src/lazy-modules.ts). V8 refuses a cache written under
+ * other flags, so a run with flags of its own needs a cache warmed with them (`flags`).
  */
-export async function warmCompileCache(cache: string, main: string = DAEMON_MAIN): Promise<void> {
-  await run(process.execPath, [...START_FLAGS, main, "--version"], {
+export async function warmCompileCache(
+  cache: string,
+  main: string = DAEMON_MAIN,
+  flags: readonly string[] = START_FLAGS,
+): Promise<void> {
+  await run(process.execPath, [...flags, main, "--version"], {
     env: { ...process.env, ...startEnv(cache) },
   });
 }

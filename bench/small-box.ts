@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { freePort, tempDir, waitFor } from "../packages/testbed/src/index.ts";
+import { DAEMON_ENV } from "./child.ts";
 import { firstLine } from "./first-line.ts";
 import { localGet } from "./local-get.ts";
 import { DAEMON_MAIN, START_FLAGS, startEnv, warmCompileCache } from "./npm-start.ts";
@@ -19,11 +20,12 @@ const MB = 2 ** 20;
 
 /**
  * Loaded with `--import` into the measured process (a data: URL, so that it is not TypeScript
- * and does not itself load the type stripper): on SIGUSR2 it writes process.memoryUsage().
+ * and does not itself load the type stripper): on SIGUSR2 it writes process.memoryUsage() and
+ * process.cpuUsage().
  */
 const PROBE = `data:text/javascript,${encodeURIComponent(`
 import { writeFileSync } from "node:fs";
-process.on("SIGUSR2", () => writeFileSync(process.env.MEMORY_PROBE_OUT, JSON.stringify(process.memoryUsage())));
+process.on("SIGUSR2", () => writeFileSync(process.env.MEMORY_PROBE_OUT, JSON.stringify({ ...process.memoryUsage(), cpu: process.cpuUsage() })));
 `)}`;
 
 interface Variant {
@@ -38,6 +40,12 @@ interface Variant {
 
 interface Measured {
   readonly rssMB: number;
+  /** Resident anonymous memory: the V8 heap, malloc's, stacks (RssAnon). */
+  readonly anonMB: number;
+  /** Resident file pages: mostly Node's executable, shared with other node processes (RssFile). */
+  readonly fileMB: number;
+  /** CPU time of the process from its start to the measurement (utime + stime). */
+  readonly cpuMs: number;
   readonly heapUsedMB: number;
   readonly heapTotalMB: number;
   readonly externalMB: number;
@@ -51,16 +59,17 @@ interface Measured {
  * separate the costs: as `npm start` runs it (TypeScript sources, stripped of their types on
  * its first run and taken from its compile cache after, so no type stripper is loaded), without
  * the compile cache (the stripper, a WebAssembly build of SWC, loaded on every start), without
- * `MALLOC_ARENA_MAX=2`, without torrents, compiled to JavaScript as the
- * packed package runs it, with V8's `--lite-mode`, and a bare Node HTTP server for the floor.
- * Each variant runs twice, interleaved.
+ * `MALLOC_ARENA_MAX=2`, without torrents, without V8's optimizing compiler TurboFan
+ * (`--max-opt=2`), compiled to JavaScript as the packed package runs it (its shebang sets no
+ * compile cache; a variant with one), with V8's `--lite-mode`,
+ * and a bare Node HTTP server for the floor. Each variant runs twice, interleaved; a variant with
+ * flags of its own gets a compile cache warmed with them (V8 refuses one of other flags).
  */
 export async function smallBox(options: { quick: boolean }): Promise<SuiteResult> {
   const compiled = await compile();
   const cache = await tempDir("small-box-compile-cache");
   try {
     const START_ENV = startEnv(join(cache.path, "cache"));
-    await warmCompileCache(START_ENV.NODE_COMPILE_CACHE);
     const n = 1000;
     const variants: Variant[] = [
       {
@@ -96,8 +105,24 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
         main: DAEMON_MAIN,
       },
       {
+        name: "npm start, no TurboFan",
+        what: "npm start with --max-opt=2: Maglev at most (its own compile cache)",
+        torrents: n,
+        flags: [...START_FLAGS, "--max-opt=2"],
+        env: startEnv(join(cache.path, "cache-max-opt-2")),
+        main: DAEMON_MAIN,
+      },
+      {
         name: "compiled (packed)",
-        what: "JavaScript as npm pack ships it, same flags and env",
+        what: "JavaScript as npm pack ships it, its shebang's flags and env (no compile cache)",
+        torrents: n,
+        flags: START_FLAGS,
+        env: DAEMON_ENV,
+        main: compiled.main,
+      },
+      {
+        name: "compiled + compile cache",
+        what: "the packed JavaScript with NODE_COMPILE_CACHE set",
         torrents: n,
         flags: START_FLAGS,
         env: START_ENV,
@@ -108,7 +133,7 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
         what: "no optimizing compilers (slower)",
         torrents: n,
         flags: [...START_FLAGS, "--lite-mode"],
-        env: START_ENV,
+        env: DAEMON_ENV,
         main: compiled.main,
       },
       {
@@ -120,6 +145,15 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
         main: "bare",
       },
     ];
+    // One warm-up per cache, main and flags; variants of other flags have caches of their own.
+    const warmed = new Set<string>();
+    for (const v of variants) {
+      const dir = v.env.NODE_COMPILE_CACHE;
+      const key = JSON.stringify([dir, v.main, v.flags]);
+      if (dir === undefined || v.main === "bare" || warmed.has(key)) continue;
+      warmed.add(key);
+      await warmCompileCache(dir, v.main, v.flags);
+    }
     const repeats = options.quick ? 1 : 2;
     const results = new Map<string, Measured[]>();
     for (let r = 0; r < repeats; r++) {
@@ -137,6 +171,9 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
         torrents: v.torrents,
         "RSS MB": mean("rssMB"),
         "RSS MB (runs)": runs.map((m) => m.rssMB.toFixed(1)).join(" / "),
+        "anon MB": mean("anonMB"),
+        "file MB": mean("fileMB"),
+        "CPU ms": mean("cpuMs"),
         "heap used MB": mean("heapUsedMB"),
         "heap total MB": mean("heapTotalMB"),
         "external MB": mean("externalMB"),
@@ -150,10 +187,14 @@ export async function smallBox(options: { quick: boolean }): Promise<SuiteResult
       rows,
       ratios: [
         {
-          "type stripping (npm start - compiled), MB": rss("npm start") - rss("compiled (packed)"),
+          "type stripping (npm start - compiled, both cached), MB":
+            rss("npm start") - rss("compiled + compile cache"),
           "MALLOC_ARENA_MAX=2 saves, MB": rss("without MALLOC_ARENA_MAX") - rss("npm start"),
           "compile cache saves, MB": rss("without the compile cache") - rss("npm start"),
           "1,000 torrents cost, MB": rss("npm start") - rss("no torrents"),
+          "TurboFan costs, MB": rss("npm start") - rss("npm start, no TurboFan"),
+          "compile cache costs the packed JS, MB":
+            rss("compiled + compile cache") - rss("compiled (packed)"),
           "daemon over bare Node (compiled), MB":
             rss("compiled (packed)") - rss("bare Node HTTP server"),
         },
@@ -229,10 +270,17 @@ async function measure(variant: Variant): Promise<Measured> {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     daemon.kill("SIGUSR2");
     await until(async () => (await readFile(out, "utf8").catch(() => "")) !== "");
-    const usage = JSON.parse(await readFile(out, "utf8")) as NodeJS.MemoryUsage;
+    const usage = JSON.parse(await readFile(out, "utf8")) as NodeJS.MemoryUsage & {
+      cpu: NodeJS.CpuUsage;
+    };
+    const { cpu } = usage;
     const status = await readFile(`/proc/${daemon.pid}/status`, "utf8");
+    const kB = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1]);
     return {
-      rssMB: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024,
+      rssMB: kB("VmRSS") / 1024,
+      anonMB: kB("RssAnon") / 1024,
+      fileMB: kB("RssFile") / 1024,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       heapUsedMB: usage.heapUsed / MB,
       heapTotalMB: usage.heapTotal / MB,
       externalMB: usage.external / MB,

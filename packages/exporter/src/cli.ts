@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { checkSupported, Daemon } from "./daemon.ts";
+import { fillCompileCache } from "./lazy-modules.ts";
 import { createLogger, LOG_LEVELS, type LogFormat, type LogLevel } from "./log.ts";
 import { parseDuration } from "./settings/duration.ts";
 import { stateDirectory } from "./store/state-directory.ts";
@@ -17,7 +18,7 @@ import { WebConfigError } from "./web/web-config-error.ts";
 /** The default listen address: outside Prometheus's (fully allocated) exporter range 9100-9999. */
 export const DEFAULT_LISTEN_ADDRESS = ":8742";
 
-export { DISCOVER_FLAGS } from "./discover.ts";
+export { DISCOVER_FLAGS } from "./discover-flags.ts";
 
 /**
  * How often discovery looks again (a duration: `5s`), instead of every minute. Not a flag: for
@@ -111,6 +112,7 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
   }
   if (values.version) {
     io.out(`seedwatch ${VERSION} (node ${process.version})\n`);
+    await fillCompileCache();
     return 0;
   }
   const level = (values["log.level"] ?? "info") as LogLevel;

@@ -9,8 +9,7 @@ import type { NeedsCredentials } from "./collect/needs-credentials.ts";
 import { TargetSet } from "./collect/target-set.ts";
 import type { Config } from "./config/config.ts";
 import { builtInConfig, ConfigError, loadConfig } from "./config/load.ts";
-import { DISCOVERY_INTERVAL_MS, DiscoveryService } from "./discovery/discovery-service.ts";
-import { findClients } from "./discovery/find-clients.ts";
+import type { DiscoveryService } from "./discovery/discovery-service.ts";
 import { HistoryService } from "./history/history-service.ts";
 import { HostCollector, HostSampler } from "./host/index.ts";
 import type { Logger } from "./log.ts";
@@ -28,7 +27,7 @@ import {
   STATE_DATABASE_NAME,
   stateDirectory,
 } from "./store/state-directory.ts";
-import { buildTarget, TARGET_KINDS } from "./target-kinds.ts";
+import { isSupportedType, loadTarget } from "./target-loader.ts";
 import { AccessControl } from "./web/access-policy.ts";
 import { apiRoutes } from "./web/api-routes.ts";
 import { coreRoutes } from "./web/core-routes.ts";
@@ -62,7 +61,7 @@ export interface DaemonOptions {
 /** Checks what loading alone cannot: that every target's type can be built here. */
 export function checkSupported(config: Config): void {
   const problems = config.targets
-    .filter((t) => !(t.type in TARGET_KINDS))
+    .filter((t) => !isSupportedType(t.type))
     .map(
       (t) =>
         `${config.file}: target ${t.name}: type ${t.type} is not supported by this version of seedwatch`,
@@ -88,7 +87,7 @@ export class Daemon {
       });
     await daemon.#applyTargets(true);
     if (config.discovery) {
-      await daemon.#startDiscovery();
+      const { DISCOVERY_INTERVAL_MS } = await daemon.#startDiscovery();
       if (daemon.#targets.targets.length === 0 && daemon.#needsCredentials().length === 0)
         options.log.info("no torrent client found on this machine yet: discovery looks again", {
           every: formatDuration(options.discoveryIntervalMs ?? DISCOVERY_INTERVAL_MS),
@@ -139,7 +138,7 @@ export class Daemon {
     this.#config = config;
     this.#db = db;
     const counters = new CounterStore(db);
-    this.#targets = new TargetSet((target) => buildTarget(target, { log, counters }));
+    this.#targets = new TargetSet((target) => loadTarget(target, { log, counters }));
     // Host paths are fixed for the daemon's life: a reload that changes them needs a restart.
     this.#host = config.host.enabled
       ? new HostSampler({
@@ -358,11 +357,19 @@ export class Daemon {
     return next;
   }
 
-  /** Starts discovery: a first round now (its targets applied), then one every interval. */
-  async #startDiscovery(): Promise<void> {
+  /**
+   * Starts discovery: a first round now (its targets applied), then one every interval. Its code
+   * (which probes every client type) is loaded only then: a config file that turns discovery off
+   * keeps none of it resident. Resolves with the discovery module.
+   */
+  async #startDiscovery(): Promise<typeof import("./discovery/discovery-service.ts")> {
+    const [service, { findClients }] = await Promise.all([
+      import("./discovery/discovery-service.ts"),
+      import("./discovery/find-clients.ts"),
+    ]);
     const env = this.#options.env ?? process.env;
     const home = env.HOME || homedir();
-    const discovery = new DiscoveryService({
+    const discovery = new service.DiscoveryService({
       find: () => findClients({ env, home }),
       context: () => ({
         configured: this.#config.targets,
@@ -380,5 +387,6 @@ export class Daemon {
     });
     this.#discovery = discovery;
     await discovery.start();
+    return service;
   }
 }

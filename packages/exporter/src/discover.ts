@@ -4,13 +4,11 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { builtInConfig } from "./config/load.ts";
+import { DISCOVER_FLAGS } from "./discover-flags.ts";
 import { discoveredConfigFile } from "./discovery/config-lines.ts";
 import { DiscoveredTargets } from "./discovery/discovered-targets.ts";
 import { findClients } from "./discovery/find-clients.ts";
 import { STATE_DATABASE_NAME, stateDirectory } from "./store/state-directory.ts";
-
-/** Flags of `seedwatch discover`. */
-export const DISCOVER_FLAGS = { host: { type: "string" } } as const;
 
 /** Where the command writes, and the environment it reads (HOME, XDG_*: tests give their own). */
 export interface DiscoverIo {

@@ -32,6 +32,8 @@ const LAYERS: readonly (readonly string[])[] = [
   // What reads other programs' configuration: pt-exporter's config.yaml (migrate), the torrent
   // clients' own files on this machine (discovery).
   ["migrate", "discovery"],
+  // Each target kind's recipe (its source, target and collector), loaded alone by the daemon.
+  ["kinds"],
   // The daemon and its commands, and the map of target kinds.
   ["."],
 ];

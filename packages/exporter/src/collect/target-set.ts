@@ -28,10 +28,13 @@ interface Entry extends TargetEntry {
  */
 export class TargetSet {
   readonly #entries = new Map<string, Entry>();
-  readonly #build: (config: TargetConfig) => TargetEntry;
+  readonly #build: (config: TargetConfig) => TargetEntry | Promise<TargetEntry>;
 
-  /** `build` makes a configured target and its collector (the daemon's map, src/target-kinds.ts). */
-  constructor(build: (config: TargetConfig) => TargetEntry) {
+  /**
+   * `build` makes a configured target and its collector (src/target-kinds.ts; the daemon's
+   * src/target-loader.ts first loads the code of the target's kind).
+   */
+  constructor(build: (config: TargetConfig) => TargetEntry | Promise<TargetEntry>) {
     this.#build = build;
   }
 
@@ -62,7 +65,7 @@ export class TargetSet {
         kept.push(name);
         continue;
       }
-      const entry = this.#build(targetConfig);
+      const entry = await this.#build(targetConfig);
       this.#entries.set(name, { ...entry, fingerprint: fingerprint(targetConfig) });
       entry.target.start();
       started.push(name);
