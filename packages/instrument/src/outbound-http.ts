@@ -2,6 +2,8 @@
 
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { ClientRequest, IncomingMessage } from "node:http";
+// The global `performance` is a lazy getter that costs more than the clock read itself.
+import { performance } from "node:perf_hooks";
 import { PartnerCall } from "./partner-call.ts";
 import { kPushObserver, type PushObserver } from "./patches.ts";
 import { reportError } from "./report.ts";
