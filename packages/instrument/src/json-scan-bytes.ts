@@ -36,8 +36,13 @@ const valueStarts = new Int32Array(MAX_DEPTH + 1);
  * JSON's structure is ASCII, which UTF-8 never uses inside a multi-byte character, and any
  * byte from 0x80 up is allowed in a string (a malformed sequence decodes to U+FFFD, which
  * JSON allows there) and refused elsewhere. Only the values found are decoded.
+ * `firstDecides` as in {@link scanJson}.
  */
-export function scanJsonBytes(bytes: Buffer, targets: readonly string[]): unknown[] | undefined {
+export function scanJsonBytes(
+  bytes: Buffer,
+  targets: readonly string[],
+  firstDecides = false,
+): unknown[] | undefined {
   const count = targets.length;
   if (count > MAX_TARGETS) throw new RangeError(`at most ${MAX_TARGETS} targets`);
   // Made at the first match or at the end: a body that is not JSON allocates nothing.
@@ -100,6 +105,8 @@ export function scanJsonBytes(bytes: Buffer, targets: readonly string[]): unknow
           for (let t = 0; t < count; t++) if ((matched & (1 << t)) !== 0) found[t] = result;
           // The first match ends FuzzyGet's scan of this object: later members are not searched.
           masks[depth] = (masks[depth] as number) & ~matched;
+          // A caller that reads the other targets only without the first is done with them.
+          if (firstDecides && depth === 1 && (matched & 1) !== 0 && result !== null) masks[1] = 0;
           if (nothingLeft(depth)) {
             // No open container looks for anything more: the rest only has to be valid.
             i = skipFrom(bytes, end, depth, 0, true);

@@ -41,8 +41,17 @@ const valueStarts = new Int32Array(MAX_DEPTH + 1);
  * JSON.parse and allocates only the values it returns. One divergence from FuzzyGet over a
  * parsed object: with duplicate keys in one object, the parsed object keeps the last value at
  * the first key's place, while this scan sees the members as written.
+ *
+ * With `firstDecides` (for a caller that reads the other targets only when the first is null
+ * or missing), a non-null first target in the top-level object, which no later match can
+ * replace, ends the search for the others: the rest is only validated, and their results are
+ * then meaningless.
  */
-export function scanJson(text: string, targets: readonly string[]): unknown[] | undefined {
+export function scanJson(
+  text: string,
+  targets: readonly string[],
+  firstDecides = false,
+): unknown[] | undefined {
   const count = targets.length;
   if (count > MAX_TARGETS) throw new RangeError(`at most ${MAX_TARGETS} targets`);
   // Made at the first match or at the end: a body that is not JSON allocates nothing.
@@ -105,6 +114,8 @@ export function scanJson(text: string, targets: readonly string[]): unknown[] | 
           for (let t = 0; t < count; t++) if ((matched & (1 << t)) !== 0) found[t] = result;
           // The first match ends FuzzyGet's scan of this object: later members are not searched.
           masks[depth] = (masks[depth] as number) & ~matched;
+          // A caller that reads the other targets only without the first is done with them.
+          if (firstDecides && depth === 1 && (matched & 1) !== 0 && result !== null) masks[1] = 0;
           if (nothingLeft(depth)) {
             // No open container looks for anything more: the rest only has to be valid.
             i = skipFrom(text, end, depth, 0, true);
