@@ -68,7 +68,8 @@ interface Target {
 }
 
 function isAbsolute(path: string): boolean {
-  return path.startsWith("http://") || path.startsWith("https://");
+  // One comparison for the usual path, which starts with "/": startsWith is a builtin call.
+  return path.charCodeAt(0) === 0x68 && (path.startsWith("http://") || path.startsWith("https://"));
 }
 
 /**
