@@ -1,6 +1,8 @@
 // amqplib (RabbitMQ) consumers, measured automatically: amqplib publishes no channel, so its Channel class is wrapped.
 
 import type { EventEmitter } from "node:events";
+// The global `performance` is a lazy getter that costs more than the clock read itself.
+import { performance } from "node:perf_hooks";
 import { isThenable, recordConsumed } from "./consumer.ts";
 import { reportError } from "./report.ts";
 import { current } from "./runtime.ts";

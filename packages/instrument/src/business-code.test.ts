@@ -12,6 +12,7 @@ import {
 import fc from "fast-check";
 import { BodyTap } from "./body-tap.ts";
 import { bodyContent, bodyText, inboundCode, outboundCode } from "./business-code.ts";
+import { scanJson } from "./json-scan.ts";
 import { fCode, labelValue } from "./label-values.ts";
 
 function tapOf(limit: number, ...chunks: Array<string | Uint8Array>): BodyTap {
@@ -110,6 +111,40 @@ describe("bodyText", () => {
         const decoded = bodyText(tap, coding);
         assert.equal(inboundCode(content), inboundCode(decoded), JSON.stringify(start + body));
         assert.equal(outboundCode(content), outboundCode(decoded));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("reads an outbound code as a full search of code and errorcode would, though it stops early", () => {
+    // Documents where code and errorcode (any spelling) sit at any depth, before and after
+    // other members, with null and non-null values, top-level arrays and damaged text too.
+    const key = fc.constantFrom(
+      "code",
+      "Code",
+      "errorcode",
+      "error_code",
+      "ERROR-CODE",
+      "msg",
+      "data",
+    );
+    const doc: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        fc.constantFrom(null, 0, 7, "E1", "", true, 2 ** 60),
+        fc.array(tie("value"), { maxLength: 3 }),
+        fc.dictionary(key, tie("value"), { maxKeys: 4 }),
+      ),
+    })).value;
+    const cut = fc.oneof(fc.constant(Number.POSITIVE_INFINITY), fc.nat());
+    fc.assert(
+      fc.property(doc, cut, fc.constantFrom(undefined, 1), (value, at, indent) => {
+        const text = JSON.stringify(value, null, indent).slice(0, at);
+        const full = scanJson(text, ["code", "errorcode"]);
+        const code = full === undefined ? undefined : (full[0] ?? full[1]);
+        const expected = code === undefined || code === null ? "-1" : labelValue(code);
+        assert.equal(outboundCode(text), expected, text);
+        assert.equal(outboundCode(Buffer.from(text)), expected, text);
       }),
       { numRuns: 3000 },
     );

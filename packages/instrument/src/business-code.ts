@@ -73,7 +73,7 @@ export function inboundCode(body: string | Buffer | undefined): string {
 
 /** Outbound `code`: `code`, else `errorcode`, else -1; -1 too when the body is not JSON. */
 export function outboundCode(body: string | Buffer | undefined): string {
-  const found = scan(body, CODE_OR_ERRORCODE);
+  const found = scan(body, CODE_OR_ERRORCODE, true);
   if (found === undefined) return NOT_JSON;
   const code = found[0] ?? found[1];
   return code === undefined || code === null ? NOT_JSON : labelValue(code);
@@ -82,9 +82,12 @@ export function outboundCode(body: string | Buffer | undefined): string {
 function scan(
   body: string | Buffer | undefined,
   targets: readonly string[],
+  firstDecides = false,
 ): unknown[] | undefined {
   if (body === undefined) return undefined;
-  return typeof body === "string" ? scanJson(body, targets) : scanJsonBytes(body, targets);
+  return typeof body === "string"
+    ? scanJson(body, targets, firstDecides)
+    : scanJsonBytes(body, targets, firstDecides);
 }
 
 function codingsOf(header: string): string[] {

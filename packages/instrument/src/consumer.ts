@@ -1,5 +1,7 @@
 // <SYSCODE>_consumer_metrics: the generic wrapper for any queue consumer, and the recording both it and amqplib use.
 
+// The global `performance` is a lazy getter that costs more than the clock read itself.
+import { performance } from "node:perf_hooks";
 import { reportError } from "./report.ts";
 import { current } from "./runtime.ts";
 

@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { fuzzyGet, normalizeKey } from "./fuzzy-get.ts";
 import { scanJson } from "./json-scan.ts";
+import { scanJsonBytes } from "./json-scan-bytes.ts";
 
 describe("fuzzyGet", () => {
   it("normalizes keys by removing - and _ and lower-casing", () => {
@@ -110,6 +111,8 @@ describe("scanJson", () => {
     const mutated = fc
       .tuple(
         value,
+        fc.boolean(),
+        fc.boolean(),
         fc.nat(),
         fc.constantFrom(
           "",
@@ -128,10 +131,12 @@ describe("scanJson", () => {
           "tru",
         ),
       )
-      .map(([doc, at, insert]) => {
-        const text = JSON.stringify(doc);
+      .map(([doc, codeFirst, replace, at, insert]) => {
+        // With a code first, a scan for "code" only validates the rest once it has found it.
+        const text = JSON.stringify(codeFirst ? { code: 1, rest: doc } : doc);
         const cut = at % (text.length + 1);
-        return text.slice(0, cut) + insert + text.slice(cut + (insert === "" ? 1 : 0));
+        // Inserted, or in place of a character (an empty insert deletes one).
+        return text.slice(0, cut) + insert + text.slice(cut + (insert === "" || replace ? 1 : 0));
       });
     fc.assert(
       fc.property(mutated, (text) => {
@@ -142,6 +147,9 @@ describe("scanJson", () => {
           valid = false;
         }
         assert.equal(scanJson(text, TARGETS) !== undefined, valid, JSON.stringify(text));
+        assert.equal(scanJson(text, ["code"]) !== undefined, valid, JSON.stringify(text));
+        const bytes = Buffer.from(text);
+        assert.equal(scanJsonBytes(bytes, ["code"]) !== undefined, valid, JSON.stringify(text));
       }),
       { numRuns: 5000 },
     );

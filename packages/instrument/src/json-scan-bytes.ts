@@ -16,6 +16,10 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const MINUS = 0x2d;
 
+// The functions that take a position start with `i |= 0`: V8 then knows it is a small integer
+// and compiles their loops without checks for other numbers (a quarter fewer instructions per
+// character of a string skipped, under callgrind).
+
 // The open containers, innermost last. The scan is synchronous and calls nothing that could
 // scan again, so one stack serves every call; typed arrays keep it out of the garbage.
 /** 1 for an object, 0 for an array. */
@@ -32,8 +36,13 @@ const valueStarts = new Int32Array(MAX_DEPTH + 1);
  * JSON's structure is ASCII, which UTF-8 never uses inside a multi-byte character, and any
  * byte from 0x80 up is allowed in a string (a malformed sequence decodes to U+FFFD, which
  * JSON allows there) and refused elsewhere. Only the values found are decoded.
+ * `firstDecides` as in {@link scanJson}.
  */
-export function scanJsonBytes(bytes: Buffer, targets: readonly string[]): unknown[] | undefined {
+export function scanJsonBytes(
+  bytes: Buffer,
+  targets: readonly string[],
+  firstDecides = false,
+): unknown[] | undefined {
   const count = targets.length;
   if (count > MAX_TARGETS) throw new RangeError(`at most ${MAX_TARGETS} targets`);
   // Made at the first match or at the end: a body that is not JSON allocates nothing.
@@ -96,6 +105,8 @@ export function scanJsonBytes(bytes: Buffer, targets: readonly string[]): unknow
           for (let t = 0; t < count; t++) if ((matched & (1 << t)) !== 0) found[t] = result;
           // The first match ends FuzzyGet's scan of this object: later members are not searched.
           masks[depth] = (masks[depth] as number) & ~matched;
+          // A caller that reads the other targets only without the first is done with them.
+          if (firstDecides && depth === 1 && (matched & 1) !== 0 && result !== null) masks[1] = 0;
           if (nothingLeft(depth)) {
             // No open container looks for anything more: the rest only has to be valid.
             i = skipFrom(bytes, end, depth, 0, true);
@@ -138,6 +149,7 @@ export function scanJsonBytes(bytes: Buffer, targets: readonly string[]): unknow
  * skipped), or -1 if this is not a valid key.
  */
 function member(bytes: Buffer, i: number, depth: number, targets: readonly string[]): number {
+  i |= 0;
   if ((bytes[i] as number) !== QUOTE) return -1;
   const keyStart = i + 1;
   lastEscaped = false;
@@ -185,6 +197,7 @@ function skipValue(bytes: Buffer, i: number, depth: number): number {
  * -1 when the JSON is not valid.
  */
 function skipFrom(bytes: Buffer, i: number, depth: number, base: number, after: boolean): number {
+  i |= 0;
   for (;;) {
     let c: number;
     if (after) {
@@ -250,6 +263,7 @@ function nothingLeft(depth: number): boolean {
 
 /** Skips a key and its colon at `i`; returns the position of the value (whitespace skipped), or -1. */
 function skipKey(bytes: Buffer, i: number): number {
+  i |= 0;
   if ((bytes[i] as number) !== QUOTE) return -1;
   i = skipString(bytes, i);
   if (i < 0) return -1;
@@ -266,6 +280,7 @@ let lastEscaped = false;
 
 /** Skips a string from its opening quote at `i`; returns the position after its closing quote, or -1. */
 function skipString(bytes: Buffer, i: number): number {
+  i |= 0;
   for (;;) {
     const c = bytes[++i] as number;
     // Most characters of most strings are above the backslash: one comparison for them.
@@ -302,6 +317,7 @@ function skipString(bytes: Buffer, i: number): number {
 
 /** Skips `true`, `false`, `null` or a number at `i` (whose code is `c`); returns its end, or -1. */
 function skipScalar(bytes: Buffer, i: number, c: number): number {
+  i |= 0;
   if (c === 0x74) return isWord(bytes, i, TRUE) ? i + 4 : -1;
   if (c === 0x66) return isWord(bytes, i, FALSE) ? i + 5 : -1;
   if (c === 0x6e) return isWord(bytes, i, NULL) ? i + 4 : -1;
@@ -310,6 +326,7 @@ function skipScalar(bytes: Buffer, i: number, c: number): number {
 
 /** -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? from `i` (whose code is `c`); the end, or -1. */
 function skipNumber(bytes: Buffer, i: number, c: number): number {
+  i |= 0;
   if (c === MINUS) c = bytes[++i] as number;
   if (c === 0x30) c = bytes[++i] as number;
   else if (c >= 0x31 && c <= 0x39) {
@@ -396,7 +413,10 @@ function isHex(c: number): boolean {
 }
 
 function noneFound(count: number): unknown[] {
-  return count === 1 ? [undefined] : new Array<unknown>(count).fill(undefined);
+  // Literals for the usual one and two targets: Array.prototype.fill is a call into C++.
+  if (count === 1) return [undefined];
+  if (count === 2) return [undefined, undefined];
+  return new Array<unknown>(count).fill(undefined);
 }
 
 /** JSON whitespace; callers test `c <= 0x20` first, so compact JSON costs one comparison. */

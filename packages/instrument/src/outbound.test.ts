@@ -145,6 +145,42 @@ describe("outbound calls to partners", { timeout: 60_000 }, () => {
     }
   });
 
+  it("measures an http.request through an HTTP proxy as a call to the host its URL names", async () => {
+    const instrument = start();
+    try {
+      // The unlisted server stands for the proxy: the request's path is the partner's full URL.
+      const proxy = new URL(strangerUrl);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          { host: proxy.hostname, port: proxy.port, path: `${partnerUrl}/ocr/front` },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on("error", reject);
+        req.end();
+      });
+      assert.equal(status, 200);
+      const series = await recorded(instrument, 1);
+      assert.deepEqual(counts(series), [
+        {
+          labels: {
+            appid: "P000",
+            application: "P000000001",
+            partner: "1",
+            action_code: "401",
+            http_status: "200",
+            code: "0",
+          },
+          count: 1,
+        },
+      ]);
+    } finally {
+      await instrument.close();
+    }
+  });
+
   it("measures axios (over http.request), which decompresses and parses as usual", async () => {
     const instrument = start();
     try {

@@ -1,5 +1,7 @@
 // One measured call to a partner: its start, its body as it arrives, and the observation when it completes.
 
+// The global `performance` is a lazy getter that costs more than the clock read itself.
+import { performance } from "node:perf_hooks";
 import { BodyTap } from "./body-tap.ts";
 import { bodyContent, outboundCode } from "./business-code.ts";
 import type { PartnerMatch } from "./partners.ts";

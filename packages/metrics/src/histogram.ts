@@ -43,6 +43,8 @@ export class Histogram implements Collector {
   readonly #table: SharedLabelTable;
   readonly #counts: BigInt64Array;
   readonly #sums: BigInt64Array;
+  /** The sums as float64 values, read without making a BigInt. */
+  readonly #sumValues: Float64Array;
   /** The bucket counts as 32-bit words, read without making a BigInt per count. */
   readonly #countWords: Int32Array;
   /** Per series: bumped after every observation, so a rendering knows what changed since the last. */
@@ -86,6 +88,7 @@ export class Histogram implements Collector {
     const valuesAt = HEADER_BYTES + (header[2] as number);
     this.#counts = new BigInt64Array(buffer, valuesAt, capacity * this.#width);
     this.#sums = new BigInt64Array(buffer, valuesAt + capacity * this.#width * 8, capacity);
+    this.#sumValues = new Float64Array(buffer, valuesAt + capacity * this.#width * 8, capacity);
     this.#countWords = new Int32Array(buffer, valuesAt, capacity * this.#width * 2);
     this.#versions = new Int32Array(buffer, valuesAt + capacity * (this.#width + 1) * 8, capacity);
   }
@@ -148,14 +151,17 @@ export class Histogram implements Collector {
     let bucket = 0;
     while (bucket < bounds.length && value > (bounds[bucket] as number)) bucket++;
     Atomics.add(this.#counts, slot * this.#width + bucket, 1n);
-    let seen = Atomics.load(this.#sums, slot);
+    const scratch = this.#scratch;
+    const scratchBits = this.#scratchBits;
+    // A plain read (it may be stale, or torn): the compare-and-exchange below checks it.
+    scratch[0] = this.#sumValues[slot] as number;
+    let seen = scratchBits[0] as bigint;
     for (;;) {
-      this.#scratchBits[0] = seen;
-      this.#scratch[0] = (this.#scratch[0] as number) + value;
-      const next = this.#scratchBits[0] as bigint;
-      const previous = Atomics.compareExchange(this.#sums, slot, seen, next);
+      scratch[0] = (scratch[0] as number) + value;
+      const previous = Atomics.compareExchange(this.#sums, slot, seen, scratchBits[0] as bigint);
       if (previous === seen) break;
       seen = previous;
+      scratchBits[0] = previous;
     }
     Atomics.add(this.#versions, slot, 1);
   }
