@@ -153,6 +153,12 @@ export class RtorrentSource implements TorrentSource {
   #lastSetupTry = Number.NEGATIVE_INFINITY;
   /** Whether to install the views at the next full list: never tried, or they went missing. */
   #setupDue = true;
+  /**
+   * What the hot rows are read with, kept for the source's life: optimized code that has seen an
+   * object's shape is dropped when a full garbage collection finds no object of it alive.
+   */
+  readonly #numbers = numbersBuffer();
+  readonly #rows = new RowScanner();
 
   constructor(options: RtorrentOptions, context: SourceContext) {
     this.#transport = new CountingTransport(
@@ -329,8 +335,8 @@ export class RtorrentSource implements TorrentSource {
    */
   async #readHot(view: string, signal: AbortSignal, withPeers: Set<string>): Promise<boolean> {
     const sync = this.#sync;
-    const numbers = numbersBuffer();
-    const rows = new RowScanner();
+    const numbers = this.#numbers;
+    const rows = this.#rows;
     let known = true;
     const take = (slot: number) => {
       if (slot < 0) {
@@ -366,7 +372,7 @@ export class RtorrentSource implements TorrentSource {
     fresh: ReadonlySet<number>,
   ): Promise<boolean> {
     const sync = this.#sync;
-    const rows = new RowScanner();
+    const rows = this.#rows;
     let known = true;
     await this.#stream(
       messageParams(view),
