@@ -261,7 +261,12 @@ export class TorrentTable {
         const row = this.#rows.get(hash)?.row;
         return row === undefined
           ? undefined
-          : { tracker: row.tracker, uploaded: row.uploaded, downloaded: row.downloaded };
+          : {
+              tracker: row.tracker,
+              uploaded: row.uploaded,
+              downloaded: row.downloaded,
+              removedAt: null,
+            };
       },
       (tracker) => {
         const stats = this.#trackers.get(tracker);

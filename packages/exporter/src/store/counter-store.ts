@@ -25,10 +25,23 @@ interface JournalEntry {
   readonly f: string[];
 }
 
+/** A torrent's counters in the pending journal: the store's own record, rewritten in place. */
+type Held = { -readonly [K in keyof StoredCounters]: StoredCounters[K] };
+
 /** What a target has journaled since its last compaction: the latest of each torrent (null: forgotten). */
 interface Pending {
-  readonly torrents: Map<string, StoredCounters | null>;
+  readonly torrents: Map<string, Held | null>;
   saves: number;
+}
+
+/** A record of `counters` for the pending journal, one literal so that every record has one shape. */
+function held(counters: StoredCounters): Held {
+  return {
+    tracker: counters.tracker,
+    uploaded: counters.uploaded,
+    downloaded: counters.downloaded,
+    removedAt: counters.removedAt,
+  };
 }
 
 /**
@@ -137,7 +150,7 @@ export class CounterStore {
       for (const [hash, tracker, uploaded, downloaded, removedAt] of parsed.t) {
         const counters = { tracker: intern(tracker), uploaded, downloaded, removedAt };
         torrents.set(hash, counters);
-        pending.torrents.set(hash, counters);
+        pending.torrents.set(hash, held(counters));
       }
       for (const hash of parsed.f) {
         torrents.delete(hash);
@@ -181,11 +194,23 @@ export class CounterStore {
       changes.torrents.length + changes.forgotten.length > this.#options.journalMaxTorrents;
     // The changes go into the pending journal in place (copying it cost a map of up to
     // compactAfterTorrents entries per poll), with what they replace kept to undo a failed save.
+    // A torrent already pending has its record rewritten, not replaced: the records outlive many
+    // polls, and a new one per changed torrent per poll was old-generation garbage that brought
+    // full garbage collections (of the whole table's heap) every few polls.
     const merged = pending.torrents;
-    const replaced: Array<[string, StoredCounters | null | undefined]> = [];
+    const replaced: Array<[string, Held | null | undefined]> = [];
     const put = (hash: string, counters: StoredCounters | null) => {
-      replaced.push([hash, merged.get(hash)]);
-      merged.set(hash, counters);
+      const before = merged.get(hash);
+      if (counters === null || before === undefined || before === null) {
+        replaced.push([hash, before]);
+        merged.set(hash, counters === null ? null : held(counters));
+        return;
+      }
+      replaced.push([hash, held(before)]);
+      before.tracker = counters.tracker;
+      before.uploaded = counters.uploaded;
+      before.downloaded = counters.downloaded;
+      before.removedAt = counters.removedAt;
     };
     for (const [hash, counters] of changes.torrents) put(hash, counters);
     for (const hash of changes.forgotten) put(hash, null);
@@ -231,7 +256,7 @@ export class CounterStore {
     } catch (error) {
       if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
       for (let i = replaced.length - 1; i >= 0; i--) {
-        const [hash, before] = replaced[i] as [string, StoredCounters | null | undefined];
+        const [hash, before] = replaced[i] as [string, Held | null | undefined];
         if (before === undefined) merged.delete(hash);
         else merged.set(hash, before);
       }
