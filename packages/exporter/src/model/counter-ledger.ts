@@ -179,11 +179,12 @@ export class CounterLedger {
   }
 
   /**
-   * What changed since the last `markSaved`, given the listed torrents and the tracker totals.
-   * Nothing is cleared: call `markSaved` once storage has it, so a failed write is retried.
+   * What changed since the last `markSaved`, given the listed torrents (their counters as storage
+   * keeps them, `removedAt` null; taken as they are) and the tracker totals. Nothing is cleared:
+   * call `markSaved` once storage has it, so a failed write is retried.
    */
   changes(
-    listed: (hash: string) => KnownCounters | undefined,
+    listed: (hash: string) => StoredCounters | undefined,
     totals: (tracker: string) => TrackerBytes,
     events: (tracker: string) => EventCounts,
   ): CounterChanges {
@@ -192,7 +193,7 @@ export class CounterLedger {
     for (const hash of this.#dirtyTorrents) {
       const live = listed(hash);
       if (live !== undefined) {
-        torrents.push([hash, { ...live, removedAt: null }]);
+        torrents.push([hash, live]);
         continue;
       }
       const departed = this.#departed.get(hash);

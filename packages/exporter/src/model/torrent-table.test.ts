@@ -792,6 +792,147 @@ describe("TorrentTable patches of fields no aggregate reads", () => {
   });
 });
 
+describe("TorrentTable changes that keep a row in its groups", () => {
+  it("keep every sum, count and distribution equal to the rows, the short way or the long one", () => {
+    // Many torrents over few groups, so most changes keep a row in groups it shares (changed in
+    // place), and some move or empty one (out and back in). Values are sums of powers of two:
+    // every sum below is exact, so any order of additions gives the same bits.
+    const hashes = ["a", "b", "c", "d", "e", "f"];
+    const half = fc.constantFrom(0, 0.5, 1.25, 3, 1024);
+    // What moves while a torrent stays where it is counted.
+    const figures = fc.record(
+      {
+        size: half,
+        uploaded: fc.nat(4).map((n) => n * 256),
+        downloaded: fc.nat(4).map((n) => n * 256),
+        uploadRate: half,
+        downloadRate: half,
+        ratio: fc.constantFrom(-1, 0.25, 0.5, 1.5, 3, 12, Number.POSITIVE_INFINITY),
+        progress: fc.constantFrom(0, 0.5, 1),
+        started: fc.boolean(),
+        trackerError: fc.boolean(),
+        message: fc.constantFrom("", "m"),
+        left: half,
+        files: fc.nat(3),
+        skipRate: half,
+      },
+      { requiredKeys: [] },
+    );
+    // What moves it to other groups (or names the ones it is in again, the likelier).
+    const groups = fc.record(
+      {
+        status: fc.constantFrom(...([1, 1, 7] as StatusCode[])),
+        category: fc.constantFrom("", "", "k"),
+        tags: fc.constantFrom([], ["p"], ["p"], ["p", "q"]),
+        trackerHosts: fc.constantFrom(["x.example"], ["x.example"], ["y.example"]),
+      },
+      { requiredKeys: [] },
+    );
+    const op = fc.oneof(
+      { weight: 6, arbitrary: fc.record({ hash: fc.constantFrom(...hashes), fields: figures }) },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          hash: fc.constantFrom(...hashes),
+          fields: fc.tuple(figures, groups).map(([a, b]) => ({ ...a, ...b })),
+        }),
+      },
+      { weight: 1, arbitrary: fc.record({ remove: fc.constantFrom(...hashes) }) },
+    );
+    const sum = (rows: readonly TorrentRecord[], field: keyof TorrentRecord) =>
+      rows.reduce((n, r) => n + (r[field] as number), 0);
+    const group = (rows: readonly TorrentRecord[]) => ({
+      torrents: rows.length,
+      size: sum(rows, "size"),
+      uploadRate: sum(rows, "uploadRate"),
+      downloadRate: sum(rows, "downloadRate"),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 20, maxLength: 60 }), (ops) => {
+        const table = new TorrentTable(namer);
+        const oracle = new CounterOracle();
+        for (const o of ops) {
+          if ("remove" in o) {
+            table.apply({ reset: false, removed: [o.remove], patches: [] });
+          } else {
+            const patch = table.get(o.hash)
+              ? { hash: o.hash, ...o.fields }
+              : torrent(o.hash, {
+                  status: 1 as StatusCode,
+                  tags: o.hash < "d" ? ["p"] : [],
+                  ...o.fields,
+                });
+            table.apply({ reset: false, removed: [], patches: [patch] });
+          }
+          oracle.observe(table.rows());
+          for (const name of new Set([...oracle.trackers, ...table.trackers.keys()])) {
+            const stats = table.trackers.get(name);
+            assert.deepEqual(
+              { uploaded: stats?.uploaded ?? 0, downloaded: stats?.downloaded ?? 0 },
+              oracle.totals(name),
+            );
+          }
+          const rows = [...table.rows()];
+          // One host per torrent here: its tracker is that host, whichever way it got there.
+          for (const r of rows) assert.equal(r.tracker, r.trackerHosts[0]);
+          for (const [name, stats] of table.trackers) {
+            const mine = rows.filter((r) => r.tracker === name);
+            const { uploaded: _u, downloaded: _d, ...rest } = stats;
+            assert.deepEqual(rest, {
+              ...group(mine),
+              errors: mine.filter((r) => r.trackerError).length,
+            });
+          }
+          for (const [category, stats] of table.categories)
+            assert.deepEqual(stats, group(rows.filter((r) => r.category === category)));
+          assert.deepEqual(new Set(table.categories.keys()), new Set(rows.map((r) => r.category)));
+          for (const [tag, stats] of table.tags)
+            assert.deepEqual(stats, group(rows.filter((r) => r.tags.includes(tag))));
+          assert.deepEqual(new Set(table.tags.keys()), new Set(rows.flatMap((r) => r.tags)));
+          for (const cell of table.stateCells) {
+            const mine = rows.filter(
+              (r) =>
+                r.status === cell.status &&
+                r.tracker === cell.tracker &&
+                r.category === cell.category,
+            );
+            assert.equal(cell.torrents, mine.length);
+          }
+          for (const [status, n] of table.statuses.entries())
+            assert.equal(n, rows.filter((r) => r.status === status).length);
+          const all = emptyClasses();
+          for (const r of rows) countClasses(all, classify(r), 1);
+          assert.deepEqual(table.classes, all);
+          assert.deepEqual(table.sizes, {
+            left: sum(rows, "left"),
+            files: sum(rows, "files"),
+            skipRate: sum(rows, "skipRate"),
+          });
+          for (const [tracker, figures] of table.trackerFigures) {
+            const mine = rows.filter((r) => r.tracker === tracker);
+            const classes = emptyClasses();
+            const buckets = new Array<number>(RATIO_BUCKETS).fill(0);
+            let ratioSum = 0;
+            for (const r of mine) {
+              countClasses(classes, classify(r), 1);
+              const bucket = ratioBucket(r.ratio);
+              if (bucket >= 0) buckets[bucket] = (buckets[bucket] as number) + 1;
+              if (Number.isFinite(r.ratio) && r.ratio >= 0) ratioSum += r.ratio;
+            }
+            assert.deepEqual(figures, {
+              classes,
+              left: sum(mine, "left"),
+              ratioBuckets: buckets,
+              ratioSum,
+            });
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe("TorrentTable row shape", () => {
   // V8's own answer: whether an object keeps its fields in place (fast) or in a hash table.
   setFlagsFromString("--allow-natives-syntax");

@@ -103,6 +103,8 @@ interface RowState {
    * complete (qBittorrent can list a torrent that just finished before its byte count catches up).
    */
   finishPending: boolean;
+  /** The state cell the row is counted in (set by `#add`). */
+  cell: StateCell | undefined;
 }
 
 /**
@@ -261,7 +263,12 @@ export class TorrentTable {
         const row = this.#rows.get(hash)?.row;
         return row === undefined
           ? undefined
-          : { tracker: row.tracker, uploaded: row.uploaded, downloaded: row.downloaded };
+          : {
+              tracker: row.tracker,
+              uploaded: row.uploaded,
+              downloaded: row.downloaded,
+              removedAt: null,
+            };
       },
       (tracker) => {
         const stats = this.#trackers.get(tracker);
@@ -335,6 +342,7 @@ export class TorrentTable {
       baseUploaded: known === undefined ? 0 : Math.min(known.uploaded, row.uploaded),
       baseDownloaded: known === undefined ? 0 : Math.min(known.downloaded, row.downloaded),
       finishPending: false,
+      cell: undefined,
     };
     this.#rows.set(row.hash, state);
     const classes = this.#add(state);
@@ -354,23 +362,14 @@ export class TorrentTable {
 
   #modify(state: RowState, patch: TorrentPatch): void {
     const row = state.row;
-    const before = this.#subtract(state);
     const oldTracker = row.tracker;
     const oldUploaded = row.uploaded;
     const oldDownloaded = row.downloaded;
     const wasOpen = row.open;
-    assign(row, patch);
-    row.tracker = this.#namer.identify(row.trackerHosts, row.category, oldTracker);
+    const before = classify(row);
+    if (!this.#shift(state, patch, before)) this.#move(state, patch);
+    const after = classify(row);
     const moved = row.tracker !== oldTracker;
-    if (moved || row.uploaded < oldUploaded) {
-      this.#retire(oldTracker, oldUploaded - state.baseUploaded, 0);
-      state.baseUploaded = Math.min(oldUploaded, row.uploaded);
-    }
-    if (moved || row.downloaded < oldDownloaded) {
-      this.#retire(oldTracker, 0, oldDownloaded - state.baseDownloaded);
-      state.baseDownloaded = Math.min(oldDownloaded, row.downloaded);
-    }
-    const after = this.#add(state);
     if (after & ~before & ClassFlag.Complete) this.#count(row.tracker, "finished");
     else if (state.finishPending && after & ClassFlag.Complete && row.downloaded > 0)
       this.#count(row.tracker, "finished");
@@ -383,6 +382,108 @@ export class TorrentTable {
       if (moved || row.uploaded > oldUploaded || row.downloaded > oldDownloaded)
         this.#ledger.touchTracker(row.tracker);
     }
+  }
+
+  /** Changes a row the long way: its whole contribution out, the patch in, its contribution back. */
+  #move(state: RowState, patch: TorrentPatch): void {
+    const row = state.row;
+    this.#subtract(state);
+    const oldTracker = row.tracker;
+    const oldUploaded = row.uploaded;
+    const oldDownloaded = row.downloaded;
+    assign(row, patch);
+    row.tracker = this.#namer.identify(row.trackerHosts, row.category, oldTracker);
+    const moved = row.tracker !== oldTracker;
+    if (moved || row.uploaded < oldUploaded) {
+      this.#retire(oldTracker, oldUploaded - state.baseUploaded, 0);
+      state.baseUploaded = Math.min(oldUploaded, row.uploaded);
+    }
+    if (moved || row.downloaded < oldDownloaded) {
+      this.#retire(oldTracker, 0, oldDownloaded - state.baseDownloaded);
+      state.baseDownloaded = Math.min(oldDownloaded, row.downloaded);
+    }
+    this.#add(state);
+  }
+
+  /**
+   * Changes a row in place when the patch keeps it in every group it is counted in (same status,
+   * category, tags and trackers, counters not dropping) and it is not the last of any of them:
+   * each sum then takes the row's old value away and adds its new one, the very two operations
+   * (in the same order) `#move` makes, without looking up and rebuilding every group's key twice.
+   * The result is the same to the last bit, map order included (`#move` deletes a group it
+   * empties and adds it again at the end). False, and nothing done, when the patch does not fit.
+   * `before` is the row's classes now.
+   */
+  #shift(state: RowState, patch: TorrentPatch, before: number): boolean {
+    const row = state.row;
+    if (
+      (patch.status !== undefined && patch.status !== row.status) ||
+      (patch.category !== undefined && patch.category !== row.category) ||
+      (patch.tags !== undefined && !sameValue(patch.tags, row.tags)) ||
+      (patch.trackerHosts !== undefined && !sameValue(patch.trackerHosts, row.trackerHosts)) ||
+      (patch.uploaded !== undefined && patch.uploaded < row.uploaded) ||
+      (patch.downloaded !== undefined && patch.downloaded < row.downloaded) ||
+      row.tags.length > 1
+    )
+      return false;
+    const tracker = this.#trackers.get(row.tracker);
+    const figures = this.#figures.get(row.tracker);
+    const category = this.#categories.get(row.category);
+    const tag = row.tags.length === 1 ? this.#tags.get(row.tags[0] as string) : undefined;
+    if (
+      tracker === undefined ||
+      tracker.torrents < 2 ||
+      figures === undefined ||
+      figures.classes.total < 2 ||
+      category === undefined ||
+      category.torrents < 2 ||
+      (row.tags.length === 1 && (tag === undefined || tag.torrents < 2)) ||
+      state.cell === undefined ||
+      state.cell.torrents < 2
+    )
+      return false;
+    const size = row.size;
+    const uploaded = row.uploaded - state.baseUploaded;
+    const downloaded = row.downloaded - state.baseDownloaded;
+    const uploadRate = row.uploadRate;
+    const downloadRate = row.downloadRate;
+    const trackerError = row.trackerError;
+    const left = row.left;
+    const files = row.files;
+    const skipRate = row.skipRate;
+    const ratio = row.ratio;
+    assign(row, patch);
+    tracker.size = tracker.size - size + row.size;
+    tracker.uploaded = tracker.uploaded - uploaded + (row.uploaded - state.baseUploaded);
+    tracker.downloaded = tracker.downloaded - downloaded + (row.downloaded - state.baseDownloaded);
+    tracker.uploadRate = tracker.uploadRate - uploadRate + row.uploadRate;
+    tracker.downloadRate = tracker.downloadRate - downloadRate + row.downloadRate;
+    if (trackerError !== row.trackerError) tracker.errors += row.trackerError ? 1 : -1;
+    shiftGroup(category, size, uploadRate, downloadRate, row);
+    if (tag !== undefined) shiftGroup(tag, size, uploadRate, downloadRate, row);
+    const after = classify(row);
+    if (after !== before) {
+      countClasses(this.#classes, before, -1);
+      countClasses(this.#classes, after, 1);
+      countClasses(figures.classes, before, -1);
+      countClasses(figures.classes, after, 1);
+    }
+    const sizes = this.#sizes;
+    sizes.left = sizes.left - left + row.left;
+    sizes.files = sizes.files - files + row.files;
+    sizes.skipRate = sizes.skipRate - skipRate + row.skipRate;
+    figures.left = figures.left - left + row.left;
+    const oldBucket = ratioBucket(ratio);
+    if (oldBucket >= 0) {
+      figures.ratioBuckets[oldBucket] = (figures.ratioBuckets[oldBucket] as number) - 1;
+      figures.ratioSum -= ratioSumPart(ratio);
+    }
+    const bucket = ratioBucket(row.ratio);
+    if (bucket >= 0) {
+      figures.ratioBuckets[bucket] = (figures.ratioBuckets[bucket] as number) + 1;
+      figures.ratioSum += ratioSumPart(row.ratio);
+    }
+    return true;
   }
 
   #remove(hash: string, state: RowState): void {
@@ -457,7 +558,8 @@ export class TorrentTable {
     else if (tags.length > 1)
       for (const tag of new Set(tags)) this.#group(this.#tags, tag, row, sign);
     this.#statuses[row.status] = (this.#statuses[row.status] ?? 0) + sign;
-    this.#cell(row, sign);
+    const cell = this.#cell(row, sign);
+    if (sign === 1) state.cell = cell;
     const mask = classify(row);
     countClasses(this.#classes, mask, sign);
     const sizes = this.#sizes;
@@ -519,7 +621,8 @@ export class TorrentTable {
     if (stats.torrents === 0) groups.delete(key);
   }
 
-  #cell(row: Row, sign: 1 | -1): void {
+  /** Counts a row in (sign 1) or out of (sign -1) its state cell; returns the cell. */
+  #cell(row: Row, sign: 1 | -1): StateCell {
     const key = `${row.status}\u0000${row.tracker}\u0000${row.category}`;
     let cell = this.#cells.get(key);
     if (cell === undefined) {
@@ -528,7 +631,21 @@ export class TorrentTable {
     }
     cell.torrents += sign;
     if (cell.torrents === 0) this.#cells.delete(key);
+    return cell;
   }
+}
+
+/** `#shift` for one group: the row's old figures (given) out, its new ones (in `row`) in. */
+function shiftGroup(
+  group: GroupStats,
+  size: number,
+  uploadRate: number,
+  downloadRate: number,
+  row: Row,
+): void {
+  group.size = group.size - size + row.size;
+  group.uploadRate = group.uploadRate - uploadRate + row.uploadRate;
+  group.downloadRate = group.downloadRate - downloadRate + row.downloadRate;
 }
 
 /**

@@ -25,10 +25,23 @@ interface JournalEntry {
   readonly f: string[];
 }
 
+/** A torrent's counters in the pending journal: the store's own record, rewritten in place. */
+type Held = { -readonly [K in keyof StoredCounters]: StoredCounters[K] };
+
 /** What a target has journaled since its last compaction: the latest of each torrent (null: forgotten). */
 interface Pending {
-  readonly torrents: Map<string, StoredCounters | null>;
+  readonly torrents: Map<string, Held | null>;
   saves: number;
+}
+
+/** A record of `counters` for the pending journal, one literal so that every record has one shape. */
+function held(counters: StoredCounters): Held {
+  return {
+    tracker: counters.tracker,
+    uploaded: counters.uploaded,
+    downloaded: counters.downloaded,
+    removedAt: counters.removedAt,
+  };
 }
 
 /**
@@ -137,7 +150,7 @@ export class CounterStore {
       for (const [hash, tracker, uploaded, downloaded, removedAt] of parsed.t) {
         const counters = { tracker: intern(tracker), uploaded, downloaded, removedAt };
         torrents.set(hash, counters);
-        pending.torrents.set(hash, counters);
+        pending.torrents.set(hash, held(counters));
       }
       for (const hash of parsed.f) {
         torrents.delete(hash);
@@ -177,22 +190,22 @@ export class CounterStore {
       return;
     const s = this.#statements;
     const pending = this.#pending.get(target) ?? { torrents: new Map(), saves: 0 };
+    const merged = pending.torrents;
     const direct =
       changes.torrents.length + changes.forgotten.length > this.#options.journalMaxTorrents;
-    // The changes go into the pending journal in place (copying it cost a map of up to
-    // compactAfterTorrents entries per poll), with what they replace kept to undo a failed save.
-    const merged = pending.torrents;
-    const replaced: Array<[string, StoredCounters | null | undefined]> = [];
-    const put = (hash: string, counters: StoredCounters | null) => {
-      replaced.push([hash, merged.get(hash)]);
-      merged.set(hash, counters);
-    };
-    for (const [hash, counters] of changes.torrents) put(hash, counters);
-    for (const hash of changes.forgotten) put(hash, null);
+    // Hashes this save adds to the pending journal (few: new and departed torrents).
+    const fresh = new Set<string>();
+    for (const [hash] of changes.torrents) if (!merged.has(hash)) fresh.add(hash);
+    for (const hash of changes.forgotten) if (!merged.has(hash)) fresh.add(hash);
     const compact =
       direct ||
       pending.saves + 1 >= this.#options.compactAfterSaves ||
-      merged.size >= this.#options.compactAfterTorrents;
+      merged.size + fresh.size >= this.#options.compactAfterTorrents;
+    // A compaction writes the pending journal with this save's changes in it: they go in first,
+    // with what they replace kept to undo a failed save. A journal entry is written from the
+    // changes alone, and they go into the pending journal once it is committed.
+    const undo: Undo = [];
+    if (compact) mergeInto(merged, changes, undo);
     this.#db.exec("BEGIN");
     try {
       for (const [tracker, bytes] of changes.totals)
@@ -230,16 +243,48 @@ export class CounterStore {
       this.#db.exec("COMMIT");
     } catch (error) {
       if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
-      for (let i = replaced.length - 1; i >= 0; i--) {
-        const [hash, before] = replaced[i] as [string, StoredCounters | null | undefined];
+      for (let i = undo.length - 1; i >= 0; i--) {
+        const [hash, before] = undo[i] as Undo[number];
         if (before === undefined) merged.delete(hash);
         else merged.set(hash, before);
       }
       throw error;
     }
+    if (!compact) mergeInto(merged, changes, undefined);
     this.#pending.set(
       target,
       compact ? { torrents: new Map(), saves: 0 } : { torrents: merged, saves: pending.saves + 1 },
     );
   }
+}
+
+/** What a merge replaced, in order: [hash, the record before (undefined: none)]. */
+type Undo = Array<[string, Held | null | undefined]>;
+
+/**
+ * Puts a save's changes into the pending journal, noting in `undo` (when given) what each one
+ * replaced. A torrent already pending has its record rewritten, not replaced: the records outlive
+ * many polls, and a new one per changed torrent per poll was old-generation garbage that brought
+ * full garbage collections (of the whole table's heap) every few polls.
+ */
+function mergeInto(
+  merged: Map<string, Held | null>,
+  changes: CounterChanges,
+  undo: Undo | undefined,
+): void {
+  const put = (hash: string, counters: StoredCounters | null) => {
+    const before = merged.get(hash);
+    if (counters === null || before === undefined || before === null) {
+      undo?.push([hash, before]);
+      merged.set(hash, counters === null ? null : held(counters));
+      return;
+    }
+    undo?.push([hash, held(before)]);
+    before.tracker = counters.tracker;
+    before.uploaded = counters.uploaded;
+    before.downloaded = counters.downloaded;
+    before.removedAt = counters.removedAt;
+  };
+  for (const [hash, counters] of changes.torrents) put(hash, counters);
+  for (const hash of changes.forgotten) put(hash, null);
 }

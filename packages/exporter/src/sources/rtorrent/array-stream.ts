@@ -1,6 +1,7 @@
 // Reads an XML-RPC answer whose value is an array one element at a time, as its bytes arrive.
 
 import { SourceProtocolError } from "../../net/errors.ts";
+import { keepShape } from "./kept-shapes.ts";
 import type { XmlRpcLimits } from "./xmlrpc/limits.ts";
 import { parseMethodResponse, XmlRpcValueReader } from "./xmlrpc/reader.ts";
 import type { XmlRpcValue } from "./xmlrpc/value.ts";
@@ -257,3 +258,5 @@ function atDataEnd(b: Buffer, p: number): boolean {
   const have = Math.min(b.length - p, DATA_END.length);
   return b.compare(DATA_END, 0, have, p, p + have) === 0;
 }
+// A stream lives for one answer: one kept, so its shape (and code) stays.
+keepShape(new ArrayResponseStream(() => {}, { where: "" }));

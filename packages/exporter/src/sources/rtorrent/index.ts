@@ -10,7 +10,7 @@ import { HELD_LIST_BYTES, TABLE_ANSWER_BYTES } from "../answer-limits.ts";
 import type { Credentials } from "../credentials.ts";
 import type { EngineStatus, PollResult, SourceContext, TorrentSource } from "../source.ts";
 import { RtorrentApi, type RtorrentCall } from "./api.ts";
-import { ArrayResponseStream } from "./array-stream.ts";
+import { ArrayResponseStream, type ArrayStreamOptions } from "./array-stream.ts";
 import {
   type ChangeViews,
   changeViews,
@@ -153,6 +153,25 @@ export class RtorrentSource implements TorrentSource {
   #lastSetupTry = Number.NEGATIVE_INFINITY;
   /** Whether to install the views at the next full list: never tried, or they went missing. */
   #setupDue = true;
+  /**
+   * What the hot rows are read with, kept for the source's life: optimized code that has seen an
+   * object's shape is dropped when a full garbage collection finds no object of it alive.
+   */
+  readonly #numbers = numbersBuffer();
+  readonly #rows = new RowScanner();
+  /**
+   * How the `hot` and `messages` answers are streamed, built once: the readers below and these
+   * options are the same objects every poll, so the code V8 optimized for them stays valid (new
+   * closures and option objects each poll were dropped with it by full collections).
+   */
+  readonly #hotStream: ArrayStreamOptions;
+  readonly #messageStream: ArrayStreamOptions;
+  /** In the list being streamed: whether every hash it gave was known. */
+  #known = true;
+  /** In the `hot` list being streamed: where the items with connected peers go. */
+  #withPeersNow = new Set<string>();
+  /** In the `messages` list being streamed: the slots read whole in this poll, left as read. */
+  #fresh: ReadonlySet<number> = new Set<number>();
 
   constructor(options: RtorrentOptions, context: SourceContext) {
     this.#transport = new CountingTransport(
@@ -169,6 +188,13 @@ export class RtorrentSource implements TorrentSource {
     this.#context = context;
     this.#limits = options.limits ?? {};
     this.#views = changeViews(context.target);
+    const where = (view: string) => `${this.#transport.endpoint} d.multicall2 ${view}`;
+    this.#hotStream = { ...this.#limits, where: where(this.#views.hot), scan: this.#hotScan };
+    this.#messageStream = {
+      ...this.#limits,
+      where: where(this.#views.messages),
+      scan: this.#messageScan,
+    };
     this.#fullEveryMs = options.fullListEveryMs ?? FULL_LIST_EVERY_MS;
     this.#censusEveryMs = options.peerCensusEveryMs ?? PEER_CENSUS_EVERY_MS;
     this.#now = options.now ?? Date.now;
@@ -299,8 +325,8 @@ export class RtorrentSource implements TorrentSource {
     // census's items are those of this poll's rows.
     const withPeers = new Set<string>();
     for (const row of touched) if (row.peersConnected > 0) withPeers.add(row.hash);
-    const hotKnown = await this.#readHot(v.hot, signal, withPeers);
-    const messagesKnown = await this.#readMessages(v.messages, signal, fresh);
+    const hotKnown = await this.#readHot(signal, withPeers);
+    const messagesKnown = await this.#readMessages(signal, fresh);
     const counts = sync.counts();
     if (
       !hotKnown ||
@@ -327,32 +353,37 @@ export class RtorrentSource implements TorrentSource {
    * values or strings built, and most of them change nothing. Any other row goes through the
    * XML-RPC reader.
    */
-  async #readHot(view: string, signal: AbortSignal, withPeers: Set<string>): Promise<boolean> {
-    const sync = this.#sync;
-    const numbers = numbersBuffer();
-    const rows = new RowScanner();
-    let known = true;
-    const take = (slot: number) => {
-      if (slot < 0) {
-        known = false;
-        return;
-      }
-      sync.numbersAt(slot, numbers);
-      if (numbers.peersConnected > 0) withPeers.add(sync.hashOf(slot));
-    };
-    await this.#stream(
-      numbersParams(view),
-      signal,
-      (value, i, at) => take(sync.slot(decodeNumbersRow(value, i, at, numbers))),
-      (b, at) => {
-        const end = rows.pair(b, at);
-        if (end < 0 || !unpackNumbersAt(b, rows.textStart, rows.textEnd, numbers)) return -1;
-        take(sync.slotAt(b, rows.hashAt));
-        return end;
-      },
-    );
-    return known;
+  async #readHot(signal: AbortSignal, withPeers: Set<string>): Promise<boolean> {
+    this.#known = true;
+    this.#withPeersNow = withPeers;
+    await this.#stream(numbersParams(this.#views.hot), signal, this.#hotRow, this.#hotStream);
+    return this.#known;
   }
+
+  /** Takes the integers in `#numbers` for the known torrent in `slot` (-1: not known). */
+  #takeHot(slot: number): void {
+    if (slot < 0) {
+      this.#known = false;
+      return;
+    }
+    this.#sync.numbersAt(slot, this.#numbers);
+    if (this.#numbers.peersConnected > 0) this.#withPeersNow.add(this.#sync.hashOf(slot));
+  }
+
+  /** A `hot` row of any other shape, parsed. */
+  readonly #hotRow = (value: XmlRpcValue, index: number): void => {
+    const where = this.#hotStream.where;
+    this.#takeHot(this.#sync.slot(decodeNumbersRow(value, index, where, this.#numbers)));
+  };
+
+  /** A `hot` row of the shape rTorrent sends, read from the bytes (see ArrayStreamOptions.scan). */
+  readonly #hotScan = (b: Buffer, at: number): number => {
+    const rows = this.#rows;
+    const end = rows.pair(b, at);
+    if (end < 0 || !unpackNumbersAt(b, rows.textStart, rows.textEnd, this.#numbers)) return -1;
+    this.#takeHot(this.#sync.slotAt(b, rows.hashAt));
+    return end;
+  };
 
   /**
    * Streams the hash and message of the `messages` view's torrents into the sync's partial poll,
@@ -360,40 +391,39 @@ export class RtorrentSource implements TorrentSource {
    * this poll, left as read). False if a hash is not known. A row whose message is the one kept is
    * read straight from the bytes; a changed one (rare) through the XML-RPC reader.
    */
-  async #readMessages(
-    view: string,
-    signal: AbortSignal,
-    fresh: ReadonlySet<number>,
-  ): Promise<boolean> {
-    const sync = this.#sync;
-    const rows = new RowScanner();
-    let known = true;
-    await this.#stream(
-      messageParams(view),
-      signal,
-      (value, i, at) => {
-        const { hash, message } = decodeMessageRow(value, i, at);
-        const slot = sync.slot(hash);
-        if (slot < 0) known = false;
-        else if (!fresh.has(slot)) sync.listMessage(slot, message);
-      },
-      (b, at) => {
-        const end = rows.joined(b, at);
-        if (end < 0) return -1;
-        const slot = sync.slotAt(b, rows.hashAt);
-        if (slot < 0) {
-          known = false;
-          return end;
-        }
-        if (fresh.has(slot)) return end;
-        if (!bytesAre(b, rows.textStart, rows.textEnd, sync.messageOf(slot))) return -1;
-        sync.listSameMessage(slot);
-        return end;
-      },
-    );
-    sync.clearUnlistedMessages(fresh);
-    return known;
+  async #readMessages(signal: AbortSignal, fresh: ReadonlySet<number>): Promise<boolean> {
+    this.#known = true;
+    this.#fresh = fresh;
+    const params = messageParams(this.#views.messages);
+    await this.#stream(params, signal, this.#messageRow, this.#messageStream);
+    this.#sync.clearUnlistedMessages(fresh);
+    return this.#known;
   }
+
+  /** A `messages` row of any other shape (or a changed message), parsed. */
+  readonly #messageRow = (value: XmlRpcValue, index: number): void => {
+    const { hash, message } = decodeMessageRow(value, index, this.#messageStream.where);
+    const slot = this.#sync.slot(hash);
+    if (slot < 0) this.#known = false;
+    else if (!this.#fresh.has(slot)) this.#sync.listMessage(slot, message);
+  };
+
+  /** A `messages` row whose message is the one kept, read from the bytes; else -1. */
+  readonly #messageScan = (b: Buffer, at: number): number => {
+    const rows = this.#rows;
+    const sync = this.#sync;
+    const end = rows.joined(b, at);
+    if (end < 0) return -1;
+    const slot = sync.slotAt(b, rows.hashAt);
+    if (slot < 0) {
+      this.#known = false;
+      return end;
+    }
+    if (this.#fresh.has(slot)) return end;
+    if (!bytesAre(b, rows.textStart, rows.textEnd, sync.messageOf(slot))) return -1;
+    sync.listSameMessage(slot);
+    return end;
+  };
 
   /**
    * One `system.multicall` of the poll of changes, with typed access to its results; undefined
@@ -458,22 +488,14 @@ export class RtorrentSource implements TorrentSource {
     this.#fullLists++;
   }
 
-  /**
-   * Streams one `d.multicall2`, each row to `scan` (see ArrayStreamOptions) or else to
-   * `onRow` as soon as it has arrived.
-   */
+  /** Streams one `d.multicall2`, each row to `options.scan` or else, once it has arrived, to `onItem`. */
   async #stream(
     params: readonly string[],
     signal: AbortSignal,
-    onRow: (value: XmlRpcValue, index: number, where: string) => void,
-    scan: (bytes: Buffer, at: number) => number,
+    onItem: (value: XmlRpcValue, index: number) => void,
+    options: ArrayStreamOptions,
   ): Promise<void> {
-    const where = `${this.#transport.endpoint} d.multicall2 ${params[1]}`;
-    const reader = new ArrayResponseStream((value, index) => onRow(value, index, where), {
-      ...this.#limits,
-      where,
-      scan,
-    });
+    const reader = new ArrayResponseStream(onItem, options);
     const body = Buffer.from(encodeMethodCall("d.multicall2", params), "utf8");
     await this.#transport.stream(body, signal, (chunk) => reader.push(chunk));
     reader.end();

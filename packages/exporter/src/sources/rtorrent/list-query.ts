@@ -124,11 +124,37 @@ function packedColumn(): string {
 /** A ListedNumbers that rows are decoded into one after another, instead of a new object per row. */
 export type NumbersBuffer = { -readonly [K in keyof ListedNumbers]: ListedNumbers[K] };
 
-/** A NumbersBuffer for `decodeNumbersRow` (its values are those of a row of zeros). */
+/**
+ * A NumbersBuffer for `decodeNumbersRow` (its values are those of a row of zeros), as one object
+ * literal: its shape is then held by the literal's site for as long as this code lives. Built
+ * field by field from `{}`, its shape was reachable only through V8's weak transitions: each full
+ * garbage collection that found no buffer alive dropped it, and with it the optimized code of
+ * every function that had seen it (the hot-row path, re-optimized after each).
+ */
 export function numbersBuffer(): NumbersBuffer {
-  const into = {} as NumbersBuffer;
-  fillNumbers(into, new Float64Array(INT_FIELDS.length));
-  return into;
+  return {
+    sizeBytes: 0,
+    completedBytes: 0,
+    uploadedBytes: 0,
+    downloadedBytes: 0,
+    uploadRate: 0,
+    downloadRate: 0,
+    ratio: 0,
+    started: false,
+    open: false,
+    active: false,
+    complete: false,
+    hashChecking: false,
+    hashing: 0,
+    startedAt: 0,
+    finishedAt: 0,
+    peersComplete: 0,
+    peersAccounted: 0,
+    leftBytes: 0,
+    sizeFiles: 0,
+    skipRate: 0,
+    peersConnected: 0,
+  };
 }
 
 /**

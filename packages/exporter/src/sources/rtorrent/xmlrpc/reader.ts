@@ -1,6 +1,7 @@
 // Reads XML-RPC answers: a whole methodResponse, or its `<value>` elements one at a time as they arrive.
 
 import { SourceProtocolError } from "../../../net/errors.ts";
+import { keepShape } from "../kept-shapes.ts";
 import {
   DEFAULT_MAX_DEPTH,
   DEFAULT_MAX_RESPONSE_BYTES,
@@ -114,3 +115,5 @@ export class XmlRpcValueReader {
     }
   }
 }
+// A reader lives for one batch of an answer: one kept, so its shape (and code) stays.
+keepShape(new XmlRpcValueReader(Buffer.alloc(0), () => ""));

@@ -1,6 +1,7 @@
 // The byte-level XML-RPC parser behind the reader: one pass over the bytes, no DOM, bounded.
 
 import { SourceProtocolError } from "../../../net/errors.ts";
+import { keepShape } from "../kept-shapes.ts";
 import { asFault, XmlRpcFaultError } from "./fault.ts";
 import {
   clip,
@@ -567,3 +568,5 @@ function decodeEntity(ref: string, parser: ResponseParser): string {
   }
   return String.fromCodePoint(code);
 }
+// A parser and its bytes live for one answer: one kept, so their shapes (and code) stay.
+keepShape(new ResponseParser(keepShape(new Bytes(Buffer.alloc(0))), () => "", 1, 1));
