@@ -8,6 +8,7 @@ import { TorrentStatus as S, StateMapper } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import { transmissionStatus } from "./states.ts";
+import { JsonArrayStream } from "./table-stream.ts";
 import { type PassKind, redactUrls, TransmissionSync } from "./transmission-sync.ts";
 
 type Answer = { torrents: unknown[]; removed?: unknown };
@@ -27,6 +28,20 @@ function run(sync: TransmissionSync, kind: PassKind, answer: Answer): TableUpdat
   const pass = sync.begin(kind);
   for (const element of answer.torrents) pass.element(element);
   return pass.finish(answer.removed);
+}
+
+/** A pass fed from the answer's bytes in chunks of `size`, rows read by the pass's decoder. */
+function runBytes(sync: TransmissionSync, kind: PassKind, text: Buffer, size: number): TableUpdate {
+  const pass = sync.begin(kind);
+  const parser = new JsonArrayStream({
+    path: ["arguments", "torrents"],
+    onElement: (value) => pass.element(value),
+    decode: (chunk, start) => pass.decode(chunk, start),
+  });
+  for (let i = 0; i < text.length; i += size) parser.write(text.subarray(i, i + size));
+  const rest = parser.end() as { arguments: Answer };
+  // Patches are only valid until the next pass: keep a copy.
+  return structuredClone(pass.finish(rest.arguments.removed));
 }
 
 function byName(changes: TableUpdate): Map<string, TorrentPatch> {
@@ -103,6 +118,30 @@ describe("TransmissionSync", () => {
     assert.equal(lost.trackerError, false);
     assert.equal(sync.size, 5);
     assert.doesNotMatch(JSON.stringify(changes), /SECRETPASSKEY|announce/);
+  });
+
+  it("gives the same changes from the answer's bytes as from parsed rows, whatever the chunking", () => {
+    const answers: Array<[PassKind, Answer]> = [
+      ["full", fixture("3.00", "torrent-get-table.json")],
+      ["recent", fixture("3.00", "torrent-get-recent.json")],
+      ["recent", fixture("3.00", "torrent-get-recent.json")],
+      ["full", fixture("3.00", "torrent-get-table.json")],
+    ];
+    const parsed = newSync();
+    const expected = answers.map(([kind, answer]) => structuredClone(run(parsed, kind, answer)));
+    for (const size of [5, 64, 1000, 1 << 20]) {
+      for (const pretty of [true, false]) {
+        const bytes = newSync();
+        answers.forEach(([kind, answer], i) => {
+          const text = JSON.stringify({ arguments: answer }, null, pretty ? 1 : undefined);
+          assert.deepEqual(
+            runBytes(bytes, kind, Buffer.from(text), size),
+            expected[i],
+            `answer ${i} in chunks of ${size}${pretty ? ", pretty" : ""}`,
+          );
+        });
+      }
+    }
   });
 
   it("maps 4.1's snake_case table to the same records", () => {
@@ -236,7 +275,7 @@ describe("TransmissionSync", () => {
     assert.deepEqual(next.finish([]).patches, [{ hash: hash(3), trackerHosts: ["c.example"] }]);
   });
 
-  it("keeps the patches it gave as they were: later rows update its own records in place", () => {
+  it("keeps its patches as they were until the next pass: later rows update its own records in place", () => {
     const sync = newSync();
     const first = run(sync, "full", { torrents: [HEADER, [1, hash(1), "a", 6, 0, 0, []]] });
     const given = structuredClone(first.patches);
@@ -252,10 +291,8 @@ describe("TransmissionSync", () => {
       torrents: [HEADER, [1, hash(1), "b", 6, 0, 0, []]],
       removed: [],
     });
-    assert.deepEqual(second.patches, [
-      { hash: hash(1), name: "b", status: S.Uploading, uploadRate: 7 },
-    ]);
     assert.deepEqual(third.patches, [{ hash: hash(1), status: S.Stalled, uploadRate: 0 }]);
+    assert.deepEqual(first.patches, given, "a new torrent's patch is the caller's for good");
   });
 
   it("knows a torrent by its id whatever the case of its hash, and only under its own id", () => {

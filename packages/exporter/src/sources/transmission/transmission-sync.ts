@@ -8,6 +8,7 @@ import { EMPTY_TORRENT, type TorrentFields, type TorrentPatch } from "../../mode
 import { SourceProtocolError } from "../../net/errors.ts";
 import { snakeCase, TORRENT_FIELD_NAMES, type TorrentField, torrentFieldName } from "./dialect.ts";
 import { RecordUpdate } from "./record-update.ts";
+import { Kind, kindOf, RowDecoder, type RowValues } from "./row-decoder.ts";
 import { TR_ERROR, TR_STATUS, transmissionStatus } from "./states.ts";
 
 /** A full list (every torrent), or a `recently-active` answer (active ones, plus `removed` ids). */
@@ -125,16 +126,16 @@ export class TransmissionSync {
    * @internal Applies one parsed row. Returns the patch (undefined when nothing changed), or
    * false when the row contradicts the id table.
    */
-  apply(row: RowView, id: number, pass: SyncPass): TorrentPatch | undefined | false {
-    const given = row.get(FIELD.hashString);
+  apply(row: RowValues, id: number, pass: SyncPass): TorrentPatch | undefined | false {
     const owner = this.#byId[id];
     let known: Known | undefined;
     let hash: string;
-    if (owner !== undefined && owner.id === id && owner.hash === given) {
+    if (owner !== undefined && owner.id === id && row.isString(FIELD.hashString, owner.hash)) {
       // The torrent this id stands for, its hash as it came (lower-case already).
       known = owner;
       hash = owner.hash;
     } else {
+      const given = row.get(FIELD.hashString);
       hash = typeof given === "string" ? given.toLowerCase() : "";
       known = this.#known.get(hash);
       if (known === undefined && !isInfoHash(hash)) {
@@ -152,7 +153,10 @@ export class TransmissionSync {
     const status = num(row, FIELD.status, Number.NaN, hash);
     const running = status !== TR_STATUS.STOPPED;
     const error = num(row, FIELD.error, TR_ERROR.OK, hash);
-    const errorString = str(row, FIELD.errorString, hash);
+    const errorString =
+      known !== undefined && row.isString(FIELD.errorString, known.errorString)
+        ? known.errorString
+        : str(row, FIELD.errorString, hash);
     // A recently-active row has no trackerStats: keep what the last full list said.
     const view =
       this.#view(row.get(FIELD.trackerStats), hash) ??
@@ -201,7 +205,7 @@ export class TransmissionSync {
    * @internal Gives a torrent its tracker view from a follow-up row; returns the tracker fields
    * to merge into its patch, or undefined if the row is not one of ours (removed since).
    */
-  completeTrackers(row: RowView): { hash: string; fields: Partial<TorrentFields> } | undefined {
+  completeTrackers(row: RowValues): { hash: string; fields: Partial<TorrentFields> } | undefined {
     const id = rowId(row);
     const given = row.get(FIELD.hashString);
     const hash = typeof given === "string" ? given.toLowerCase() : "";
@@ -237,40 +241,71 @@ export class TransmissionSync {
   }
 
   /**
-   * Maps a checked row onto the model (the tracker fields are `fillTrackerFields`'). What the
-   * record holds already (its labels, its directory) is kept as it is.
+   * Maps a checked row onto the model (the tracker fields are `fillTrackerFields'`). What the
+   * record holds already (its labels, its directory) is kept as it is. Most of a steady poll's
+   * rows change one field: a value the row holds as the record does (each mapping below keeps
+   * what it gives as it is) is left alone, compared where it is, read by name from the record;
+   * only the others are made and go to `set`.
    */
-  #fill(update: RecordUpdate, row: RowView, hash: string, status: number, error: number): void {
+  #fill(update: RecordUpdate, row: RowValues, hash: string, status: number, error: number): void {
     const last = update.record;
     const rateDownload = num(row, FIELD.rateDownload, 0, hash);
     const rateUpload = num(row, FIELD.rateUpload, 0, hash);
-    const ratio = num(row, FIELD.uploadRatio, -1, hash);
-    const downloadDir = str(row, FIELD.downloadDir, hash);
-    const labels = row.get(FIELD.labels) as readonly string[] | undefined | null;
-    update.set("name", str(row, FIELD.name, hash));
-    update.set("status", transmissionStatus(status, error, rateDownload, rateUpload, this.#states));
-    update.set("size", num(row, FIELD.sizeWhenDone, 0, hash));
-    update.set("progress", num(row, FIELD.percentDone, 0, hash));
-    update.set("downloaded", num(row, FIELD.downloadedEver, 0, hash));
-    update.set("uploaded", num(row, FIELD.uploadedEver, 0, hash));
-    update.set("downloadRate", rateDownload);
-    update.set("uploadRate", rateUpload);
-    // -1 "not available" and -2 "infinite" (uploaded without downloading) are both "no ratio".
-    update.set("ratio", ratio < 0 ? -1 : ratio);
-    if (labels === undefined || labels === null) update.set("tags", EMPTY);
-    else if (!sameList(last.tags, labels)) {
-      update.set("tags", this.#shared.list(labels.map((label) => this.#shared.string(label))));
+    const state = transmissionStatus(status, error, rateDownload, rateUpload, this.#states);
+    if (state !== last.status) update.set("status", state);
+    if (!row.isString(FIELD.name, last.name)) update.set("name", str(row, FIELD.name, hash));
+    if (!row.isNumber(FIELD.sizeWhenDone, last.size)) {
+      update.set("size", num(row, FIELD.sizeWhenDone, 0, hash));
     }
-    update.set("addedOn", Math.max(0, num(row, FIELD.addedDate, 0, hash)));
-    update.set("completedOn", Math.max(0, num(row, FIELD.doneDate, 0, hash)));
-    update.set("seedingTime", Math.max(0, num(row, FIELD.secondsSeeding, 0, hash)));
-    if (last.savePath !== downloadDir) update.set("savePath", this.#shared.string(downloadDir));
-    update.set("seeds", num(row, FIELD.peersSendingToUs, 0, hash));
-    update.set("leechers", num(row, FIELD.peersGettingFromUs, 0, hash));
-    update.set("started", status !== TR_STATUS.STOPPED);
-    update.set("left", Math.max(0, num(row, FIELD.leftUntilDone, 0, hash)));
-    // fileCount is Transmission 4.0's; 3.x has only the file list, which is not asked for.
-    update.set("files", Math.max(0, num(row, FIELD.fileCount, 0, hash)));
+    if (!row.isNumber(FIELD.percentDone, last.progress)) {
+      update.set("progress", num(row, FIELD.percentDone, 0, hash));
+    }
+    if (!row.isNumber(FIELD.downloadedEver, last.downloaded)) {
+      update.set("downloaded", num(row, FIELD.downloadedEver, 0, hash));
+    }
+    if (!row.isNumber(FIELD.uploadedEver, last.uploaded)) {
+      update.set("uploaded", num(row, FIELD.uploadedEver, 0, hash));
+    }
+    if (rateDownload !== last.downloadRate) update.set("downloadRate", rateDownload);
+    if (rateUpload !== last.uploadRate) update.set("uploadRate", rateUpload);
+    if (!row.isNumber(FIELD.uploadRatio, last.ratio)) {
+      // -1 "not available" and -2 "infinite" (uploaded without downloading) are both "no ratio".
+      const ratio = num(row, FIELD.uploadRatio, -1, hash);
+      update.set("ratio", ratio < 0 ? -1 : ratio);
+    }
+    const labels = row.kind(FIELD.labels);
+    if (labels === Kind.Absent || labels === Kind.Null) update.set("tags", EMPTY);
+    else if (!row.isStringList(FIELD.labels, last.tags)) {
+      const list = row.get(FIELD.labels) as readonly string[];
+      update.set("tags", this.#shared.list(list.map((label) => this.#shared.string(label))));
+    }
+    if (!row.isNumber(FIELD.addedDate, last.addedOn)) {
+      update.set("addedOn", Math.max(0, num(row, FIELD.addedDate, 0, hash)));
+    }
+    if (!row.isNumber(FIELD.doneDate, last.completedOn)) {
+      update.set("completedOn", Math.max(0, num(row, FIELD.doneDate, 0, hash)));
+    }
+    if (!row.isNumber(FIELD.secondsSeeding, last.seedingTime)) {
+      update.set("seedingTime", Math.max(0, num(row, FIELD.secondsSeeding, 0, hash)));
+    }
+    if (!row.isString(FIELD.downloadDir, last.savePath)) {
+      update.set("savePath", this.#shared.string(str(row, FIELD.downloadDir, hash)));
+    }
+    if (!row.isNumber(FIELD.peersSendingToUs, last.seeds)) {
+      update.set("seeds", num(row, FIELD.peersSendingToUs, 0, hash));
+    }
+    if (!row.isNumber(FIELD.peersGettingFromUs, last.leechers)) {
+      update.set("leechers", num(row, FIELD.peersGettingFromUs, 0, hash));
+    }
+    const started = status !== TR_STATUS.STOPPED;
+    if (started !== last.started) update.set("started", started);
+    if (!row.isNumber(FIELD.leftUntilDone, last.left)) {
+      update.set("left", Math.max(0, num(row, FIELD.leftUntilDone, 0, hash)));
+    }
+    if (!row.isNumber(FIELD.fileCount, last.files)) {
+      // fileCount is Transmission 4.0's; 3.x has only the file list, which is not asked for.
+      update.set("files", Math.max(0, num(row, FIELD.fileCount, 0, hash)));
+    }
   }
 
   /** What `trackerStats` says; undefined when the row has none. */
@@ -304,11 +339,11 @@ export class TransmissionSync {
 }
 
 /**
- * One element's values by field, without building an object per row: a table row as it came,
- * with where each field sits in it (from the header), or an object's values laid out in field
- * order. One view is reused for every row of an answer.
+ * One parsed element's values by field, without building an object per row: a table row as
+ * JSON.parse gave it, with where each field sits in it (from the header), or an object's values
+ * laid out in field order. One view is reused for every row of an answer.
  */
-class RowView {
+class RowView implements RowValues {
   /** The values. */
   values: readonly unknown[] = EMPTY;
   /** By field (its place in TORRENT_FIELD_NAMES), its index in `values`; -1 when not there. */
@@ -318,6 +353,27 @@ class RowView {
   get(field: number): unknown {
     const i = this.at[field] as number;
     return i < 0 ? undefined : this.values[i];
+  }
+
+  kind(field: number): Kind {
+    return kindOf(this.get(field));
+  }
+
+  number(field: number): number {
+    return this.get(field) as number;
+  }
+
+  isNumber(field: number, value: number): boolean {
+    return this.get(field) === value;
+  }
+
+  isString(field: number, text: string): boolean {
+    return this.get(field) === text;
+  }
+
+  isStringList(field: number, list: readonly string[]): boolean {
+    const value = this.get(field);
+    return Array.isArray(value) && kindOf(value) === Kind.StringList && sameList(value, list);
   }
 }
 
@@ -351,6 +407,8 @@ export class SyncPass {
   readonly #pendingPatches = new Map<string, TorrentPatch>();
   readonly #columns = newColumns();
   readonly #followUpColumns = newColumns();
+  /** Rows of the table format, read from the bytes once the header came. */
+  readonly #decoder = new RowDecoder();
   #consistent = true;
   #removalsKnown = true;
 
@@ -375,7 +433,26 @@ export class SyncPass {
   element(value: unknown): void {
     if (!this.#consistent) return;
     const row = this.#row(value, this.#columns);
-    if (row === undefined) return;
+    if (row === undefined) {
+      const at = this.#columns.at;
+      if (at !== undefined) this.#decoder.layout(at, this.#columns.width);
+      return;
+    }
+    this.#take(row);
+  }
+
+  /**
+   * Takes the next element of the `torrents` array straight from the answer's bytes, if it is a
+   * row RowDecoder reads; returns where it ends, or -1 (then give it to `element`, parsed).
+   */
+  decode(chunk: Buffer, start: number): number {
+    if (!this.#consistent) return -1;
+    const end = this.#decoder.decode(chunk, start);
+    if (end !== -1) this.#take(this.#decoder);
+    return end;
+  }
+
+  #take(row: RowValues): void {
     const id = rowId(row);
     const patch = this.#sync.apply(row, id, this);
     if (patch === false) {
@@ -495,25 +572,30 @@ const NUMBER_FIELDS: readonly number[] = [
 const STRING_FIELDS: readonly number[] = [FIELD.name, FIELD.errorString, FIELD.downloadDir];
 
 /** Throws a SourceProtocolError naming the first field of a row of the wrong type. */
-function checkRow(row: RowView, hash: string): void {
+function checkRow(row: RowValues, hash: string): void {
   if (!Number.isInteger(num(row, FIELD.status, Number.NaN, hash))) {
     throw new SourceProtocolError(`torrent-get: ${hash}.status must be an integer`);
   }
-  for (let i = 0; i < NUMBER_FIELDS.length; i++) num(row, NUMBER_FIELDS[i] as number, 0, hash);
-  for (let i = 0; i < STRING_FIELDS.length; i++) str(row, STRING_FIELDS[i] as number, hash);
-  const labels = row.get(FIELD.labels);
-  if (labels === undefined || labels === null) return;
-  let strings = Array.isArray(labels);
-  for (let i = 0; strings && i < (labels as unknown[]).length; i++) {
-    strings = typeof (labels as unknown[])[i] === "string";
+  for (let i = 0; i < NUMBER_FIELDS.length; i++) {
+    const field = NUMBER_FIELDS[i] as number;
+    const kind = row.kind(field);
+    if (kind !== Kind.Number && kind !== Kind.Absent && kind !== Kind.Null)
+      notA(field, "number", hash);
   }
-  if (!strings) {
+  for (let i = 0; i < STRING_FIELDS.length; i++) {
+    const field = STRING_FIELDS[i] as number;
+    const kind = row.kind(field);
+    if (kind !== Kind.String && kind !== Kind.Absent && kind !== Kind.Null)
+      notA(field, "string", hash);
+  }
+  const labels = row.kind(FIELD.labels);
+  if (labels !== Kind.StringList && labels !== Kind.Absent && labels !== Kind.Null) {
     throw new SourceProtocolError(`torrent-get: ${hash}.labels must be an array of strings`);
   }
 }
 
 /** The id of a row. */
-function rowId(row: RowView): number {
+function rowId(row: RowValues): number {
   const id = row.get(FIELD.id);
   if (typeof id !== "number" || !Number.isInteger(id) || id < 0 || id > 0x7fffffff) {
     throw new SourceProtocolError("torrent-get: a torrent without a valid id");
@@ -522,27 +604,25 @@ function rowId(row: RowView): number {
 }
 
 /** A number field of a row (`fallback` when absent or null). */
-function num(row: RowView, field: number, fallback: number, hash: string): number {
-  const value = row.get(field);
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new SourceProtocolError(
-      `torrent-get: ${hash}.${TORRENT_FIELD_NAMES[field]} must be a number`,
-    );
-  }
-  return value;
+function num(row: RowValues, field: number, fallback: number, hash: string): number {
+  const kind = row.kind(field);
+  if (kind === Kind.Number) return row.number(field);
+  if (kind !== Kind.Absent && kind !== Kind.Null) notA(field, "number", hash);
+  return fallback;
 }
 
 /** A string field of a row ("" when absent or null). */
-function str(row: RowView, field: number, hash: string): string {
-  const value = row.get(field);
-  if (value === undefined || value === null) return "";
-  if (typeof value !== "string") {
-    throw new SourceProtocolError(
-      `torrent-get: ${hash}.${TORRENT_FIELD_NAMES[field]} must be a string`,
-    );
-  }
-  return value;
+function str(row: RowValues, field: number, hash: string): string {
+  const kind = row.kind(field);
+  if (kind === Kind.Absent || kind === Kind.Null) return "";
+  if (kind !== Kind.String) notA(field, "string", hash);
+  return row.get(field) as string;
+}
+
+function notA(field: number, what: string, hash: string): never {
+  throw new SourceProtocolError(
+    `torrent-get: ${hash}.${TORRENT_FIELD_NAMES[field]} must be a ${what}`,
+  );
 }
 
 /**
