@@ -295,6 +295,38 @@ describe("TransmissionSync", () => {
     assert.deepEqual(first.patches, given, "a new torrent's patch is the caller's for good");
   });
 
+  it("reuses a pass's patch objects in the next pass, never one a follow-up completed", () => {
+    const sync = newSync();
+    const withStats = ["id", "hashString", "status", "secondsSeeding", "trackerStats"];
+    const without = withStats.slice(0, 4);
+    run(sync, "full", { torrents: [withStats, [1, hash(1), 6, 10, []]] });
+    // Torrent 2 comes in a recently-active answer; the follow-up does not find it (yet).
+    const second = sync.begin("recent");
+    second.element(without);
+    second.element([2, hash(2), 6, 10]);
+    assert.deepEqual(second.pendingTrackers, [2]);
+    second.finish([]);
+    // Both tick; the follow-up completes torrent 2's patch with its trackers.
+    const third = sync.begin("recent");
+    third.element(without);
+    third.element([1, hash(1), 6, 20]);
+    third.element([2, hash(2), 6, 20]);
+    third.trackers(["id", "hashString", "trackerStats"]);
+    third.trackers([2, hash(2), [stat("udp://u.example:6969/announce", true, true, "Success")]]);
+    assert.deepEqual(third.finish([]).patches, [
+      { hash: hash(1), seedingTime: 20 },
+      { hash: hash(2), seedingTime: 20, trackerHosts: ["u.example"] },
+    ]);
+    const fourth = run(sync, "recent", {
+      torrents: [without, [1, hash(1), 6, 30], [2, hash(2), 6, 30]],
+      removed: [],
+    });
+    assert.deepEqual(fourth.patches, [
+      { hash: hash(1), seedingTime: 30 },
+      { hash: hash(2), seedingTime: 30 },
+    ]);
+  });
+
   it("knows a torrent by its id whatever the case of its hash, and only under its own id", () => {
     const sync = newSync();
     run(sync, "full", { torrents: [HEADER, [1, hash(0xabc), "a", 6, 0, 0, []]] });

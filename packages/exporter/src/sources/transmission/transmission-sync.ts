@@ -115,6 +115,8 @@ export class TransmissionSync {
       throw new Error("a recently-active pass needs a completed full pass first");
     }
     const reset = kind === "full" && !this.#valid;
+    // The table has applied the last pass's patches: their objects can serve again.
+    this.#update.recycle();
     if (reset) this.#known.clear();
     if (kind === "full") this.#byId.length = 0;
     this.#valid = false;
@@ -166,7 +168,8 @@ export class TransmissionSync {
     update.start(hash, record);
     this.#fill(update, row, hash, status, error);
     fillTrackerFields(update, view ?? NO_TRACKERS, running, error, errorString);
-    const patch = update.finish();
+    // A torrent whose trackers are unknown may have its patch completed by the follow-up: its own.
+    const patch = update.finish(known === undefined || view === undefined);
     if (known === undefined) {
       const added: Known = {
         hash,
@@ -214,7 +217,7 @@ export class TransmissionSync {
     known.view = this.#view(row.get(FIELD.trackerStats), hash) ?? NO_TRACKERS;
     this.#update.start(hash, known.record);
     fillTrackerFields(this.#update, known.view, known.running, known.error, known.errorString);
-    const { hash: _, ...fields } = this.#update.finish() ?? { hash };
+    const { hash: _, ...fields } = this.#update.finish(true) ?? { hash };
     return { hash, fields };
   }
 
