@@ -86,9 +86,8 @@ function isDigit(byte: number): boolean {
  * compared byte by byte with what is kept, so a row that changed little leaves no garbage. Strings
  * with escapes or non-ASCII bytes and values of other shapes are parsed with JSON.parse at once.
  * A row it cannot read exactly as JSON.parse would (cut by the chunk's end, malformed, of another
- * width) is declined, and its caller parses it with JSON.parse, errors and all. Numbers are exact:
- * a significand under 2^53 with a power of ten up to 10^22 is one correctly rounded operation
- * (Clinger's fast path, as in strtod); other numbers go through Number().
+ * width) is declined, and its caller parses it with JSON.parse, errors and all. Numbers are exact
+ * (see readNumber).
  */
 export class RowDecoder implements RowValues {
   #at: readonly number[] = [];
@@ -104,6 +103,8 @@ export class RowDecoder implements RowValues {
   /** Where a list's strings start and end: pairs from `#starts[column]`'s index into #items. */
   #items = new Int32Array(64);
   #itemCount = 0;
+  readonly #scratch = new Float64Array(1);
+  #lastStart = -1;
 
   /** Sets the table's layout: by field, its column (-1 when absent), and the number of columns. */
   layout(at: readonly number[], width: number): void {
@@ -132,6 +133,7 @@ export class RowDecoder implements RowValues {
       if (i >= length) return NO;
       if (column === 0 && chunk[i] === CLOSE_ARRAY) return NO;
       if (column === width) return NO;
+      this.#lastStart = i;
       i = this.#value(chunk, i, column);
       if (i === NO) return NO;
       while (i < length && isSpace(chunk[i] as number)) i++;
@@ -141,6 +143,11 @@ export class RowDecoder implements RowValues {
       if (byte === CLOSE_ARRAY) return column === width - 1 ? i : NO;
       if (byte !== COMMA) return NO;
     }
+  }
+
+  /** Where the last value of the row just decoded begins in its chunk. */
+  get lastValueStart(): number {
+    return this.#lastStart;
   }
 
   kind(field: number): Kind {
@@ -344,65 +351,10 @@ export class RowDecoder implements RowValues {
     this.#itemCount++;
   }
 
-  /** A JSON number at `i`, by JSON's grammar; returns the byte after it, or -1. */
   #number(chunk: Buffer, i: number, column: number): number {
-    const length = chunk.length;
-    const from = i;
-    const negative = chunk[i] === MINUS;
-    if (negative) i++;
-    if (i >= length || !isDigit(chunk[i] as number)) return NO;
-    let significand = 0;
-    let scale = 0;
-    if (chunk[i] === ZERO) i++;
-    else {
-      for (; i < length; i++) {
-        const digit = (chunk[i] as number) - ZERO;
-        if (digit < 0 || digit > 9) break;
-        significand = significand * 10 + digit;
-      }
-    }
-    if (i < length && chunk[i] === DOT) {
-      const digits = ++i;
-      for (; i < length; i++) {
-        const digit = (chunk[i] as number) - ZERO;
-        if (digit < 0 || digit > 9) break;
-        significand = significand * 10 + digit;
-      }
-      if (i === digits) return NO;
-      scale = i - digits;
-    }
-    let exponent = 0;
-    if (i < length && ((chunk[i] as number) | 0x20) === LOWER_E) {
-      i++;
-      const sign = chunk[i] === MINUS ? -1 : 1;
-      if (chunk[i] === MINUS || chunk[i] === PLUS) i++;
-      const digits = i;
-      for (; i < length; i++) {
-        const digit = (chunk[i] as number) - ZERO;
-        if (digit < 0 || digit > 9) break;
-        // Past this the value is 0 or Infinity anyway; Number() below says which.
-        if (exponent < 10_000) exponent = exponent * 10 + digit;
-      }
-      if (i === digits) return NO;
-      exponent *= sign;
-    }
-    // A number at the chunk's end may go on in the next one.
-    if (i >= length) return NO;
-    const power = exponent - scale;
-    let value: number;
-    if (significand < EXACT && power >= -22 && power <= 22) {
-      value =
-        power >= 0
-          ? significand * (POWERS_OF_TEN[power] as number)
-          : significand / (POWERS_OF_TEN[-power] as number);
-      if (negative) value = -value;
-    } else {
-      value = Number(chunk.toString("latin1", from, i));
-      // 1e999: JSON.parse's Infinity, which the row's checks refuse with their own message.
-      if (!Number.isFinite(value)) return NO;
-    }
-    this.#numbers[column] = value;
-    return i;
+    const end = readNumber(chunk, i, this.#scratch);
+    this.#numbers[column] = this.#scratch[0] as number;
+    return end;
   }
 
   /** `word` at `i`, followed by something; returns the byte after it, or -1. */
@@ -427,6 +379,72 @@ export class RowDecoder implements RowValues {
       return NOT_JSON;
     }
   }
+}
+
+/**
+ * Reads the JSON number at `i` (by JSON's grammar) into `out[0]`; returns the byte after it, or
+ * -1 when there is none, it may go on past the chunk's end, or it is not finite (1e999: what
+ * JSON.parse makes Infinity). Exact: a significand under 2^53 with a power of ten up to 10^22 is
+ * one correctly rounded operation (Clinger's fast path, as in strtod); other numbers go through
+ * Number(), which reads JSON's numbers as JSON.parse does.
+ */
+export function readNumber(chunk: Buffer, i: number, out: Float64Array): number {
+  const length = chunk.length;
+  const from = i;
+  const negative = chunk[i] === MINUS;
+  if (negative) i++;
+  if (i >= length || !isDigit(chunk[i] as number)) return NO;
+  let significand = 0;
+  let scale = 0;
+  if (chunk[i] === ZERO) i++;
+  else {
+    for (; i < length; i++) {
+      const digit = (chunk[i] as number) - ZERO;
+      if (digit < 0 || digit > 9) break;
+      significand = significand * 10 + digit;
+    }
+  }
+  if (i < length && chunk[i] === DOT) {
+    const digits = ++i;
+    for (; i < length; i++) {
+      const digit = (chunk[i] as number) - ZERO;
+      if (digit < 0 || digit > 9) break;
+      significand = significand * 10 + digit;
+    }
+    if (i === digits) return NO;
+    scale = i - digits;
+  }
+  let exponent = 0;
+  if (i < length && ((chunk[i] as number) | 0x20) === LOWER_E) {
+    i++;
+    const sign = chunk[i] === MINUS ? -1 : 1;
+    if (chunk[i] === MINUS || chunk[i] === PLUS) i++;
+    const digits = i;
+    for (; i < length; i++) {
+      const digit = (chunk[i] as number) - ZERO;
+      if (digit < 0 || digit > 9) break;
+      // Past this the value is 0 or Infinity anyway; Number() below says which.
+      if (exponent < 10_000) exponent = exponent * 10 + digit;
+    }
+    if (i === digits) return NO;
+    exponent *= sign;
+  }
+  // A number at the chunk's end may go on in the next one.
+  if (i >= length) return NO;
+  const power = exponent - scale;
+  let value: number;
+  if (significand < EXACT && power >= -22 && power <= 22) {
+    value =
+      power >= 0
+        ? significand * (POWERS_OF_TEN[power] as number)
+        : significand / (POWERS_OF_TEN[-power] as number);
+    if (negative) value = -value;
+  } else {
+    value = Number(chunk.toString("latin1", from, i));
+    if (!Number.isFinite(value)) return NO;
+  }
+  out[0] = value;
+  return i;
 }
 
 /** The end of the array or object at `i` (strings skipped); -1 when it is cut. */

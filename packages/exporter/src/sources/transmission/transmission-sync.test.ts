@@ -3,13 +3,20 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import fc from "fast-check";
 import type { TableUpdate } from "../../model/patch.ts";
 import { TorrentStatus as S, StateMapper } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import { transmissionStatus } from "./states.ts";
 import { JsonArrayStream } from "./table-stream.ts";
-import { type PassKind, redactUrls, TransmissionSync } from "./transmission-sync.ts";
+import {
+  FULL_FIELDS,
+  type PassKind,
+  RECENT_FIELDS,
+  redactUrls,
+  TransmissionSync,
+} from "./transmission-sync.ts";
 
 type Answer = { torrents: unknown[]; removed?: unknown };
 
@@ -142,6 +149,87 @@ describe("TransmissionSync", () => {
         });
       }
     }
+  });
+
+  it("gives the same changes whether a row that moved only its seconds seeding is decoded or not (property)", () => {
+    // A torrent's row in RECENT_FIELDS order, from a few values that vary.
+    const rowOf = (id: number, v: number[]): unknown[] => {
+      const values: Record<string, unknown> = {
+        id,
+        hashString: hash(id),
+        name: `t${id}${"\u00e9".repeat(v[0] as number)}`,
+        status: v[1] ? 6 : 0,
+        error: 0,
+        errorString: v[2] ? "Tracker gave an error" : "",
+        sizeWhenDone: 5_000_000_000 + id,
+        percentDone: 1,
+        downloadedEver: 5_000_000_000 + id,
+        uploadedEver: 6_000_000_000 + (v[3] as number),
+        rateDownload: 0,
+        rateUpload: v[4],
+        uploadRatio: ((v[3] as number) + 1) / 3,
+        labels: v[5] ? ["tv"] : [],
+        addedDate: 1_800_000_000,
+        doneDate: 1_800_003_600,
+        downloadDir: "/srv/torrents",
+        peersSendingToUs: 0,
+        peersGettingFromUs: v[6],
+        leftUntilDone: 0,
+        fileCount: 0,
+        secondsSeeding: v[7],
+      };
+      return RECENT_FIELDS.map((field) => values[field]);
+    };
+    const full = (ids: number[], at: number[][]) => ({
+      torrents: [
+        FULL_FIELDS,
+        ...ids.map((id) => {
+          const row = rowOf(id, at[id] as number[]);
+          return FULL_FIELDS.map((field) =>
+            field === "trackerStats" ? [] : row[RECENT_FIELDS.indexOf(field)],
+          );
+        }),
+      ],
+    });
+    const change = fc.record({
+      ids: fc.uniqueArray(fc.integer({ min: 1, max: 8 }), { maxLength: 8 }),
+      field: fc.integer({ min: 0, max: 7 }),
+      value: fc.integer({ min: 0, max: 3 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(change, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 40, max: 400 }),
+        (passes, size) => {
+          const values = Array.from({ length: 9 }, () => [0, 1, 0, 0, 0, 0, 0, 100]);
+          const ids = [1, 2, 3, 4, 5, 6, 7, 8];
+          const parsed = newSync();
+          const bytes = newSync();
+          const first = full(ids, values);
+          assert.deepEqual(
+            runBytes(bytes, "full", Buffer.from(JSON.stringify({ arguments: first })), size),
+            structuredClone(run(parsed, "full", first)),
+          );
+          for (const { ids: listed, field, value } of passes) {
+            for (const id of listed) {
+              const v = values[id] as number[];
+              // Every seed's seconds seeding ticks; one other value may change.
+              v[7] = (v[7] as number) + 10;
+              if (id % 2 === 0) v[field] = value;
+            }
+            const answer = {
+              torrents: [RECENT_FIELDS, ...listed.map((id) => rowOf(id, values[id] as number[]))],
+              removed: [],
+            };
+            assert.deepEqual(
+              runBytes(bytes, "recent", Buffer.from(JSON.stringify({ arguments: answer })), size),
+              structuredClone(run(parsed, "recent", answer)),
+            );
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it("maps 4.1's snake_case table to the same records", () => {

@@ -2,13 +2,15 @@
 
 import { isInfoHash } from "../../model/info-hash.ts";
 import { Interner } from "../../model/interner.ts";
+import { unboxed } from "../../model/number-fields.ts";
 import { sameList, type TableUpdate } from "../../model/patch.ts";
 import type { StateMapper } from "../../model/status.ts";
 import { EMPTY_TORRENT, type TorrentFields, type TorrentPatch } from "../../model/torrent.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import { snakeCase, TORRENT_FIELD_NAMES, type TorrentField, torrentFieldName } from "./dialect.ts";
 import { RecordUpdate } from "./record-update.ts";
-import { Kind, kindOf, RowDecoder, type RowValues } from "./row-decoder.ts";
+import { Kind, kindOf, RowDecoder, type RowValues, readNumber } from "./row-decoder.ts";
+import { type MemoSlot, RowMemo } from "./row-memo.ts";
 import { TR_ERROR, TR_STATUS, transmissionStatus } from "./states.ts";
 
 /** A full list (every torrent), or a `recently-active` answer (active ones, plus `removed` ids). */
@@ -20,10 +22,12 @@ export const FULL_FIELDS: readonly TorrentField[] = [...TORRENT_FIELD_NAMES];
  * Fields a recently-active poll asks for: all but `trackerStats`, which is most of a row's bytes
  * and changes with announces, not with activity. Tracker health comes with the full lists;
  * Transmission's own `error` (a tracker refusing the torrent) comes with every row.
+ * `secondsSeeding` comes last: it is the value that changes in most rows (see RowMemo).
  */
-export const RECENT_FIELDS: readonly TorrentField[] = FULL_FIELDS.filter(
-  (field) => field !== "trackerStats",
-);
+export const RECENT_FIELDS: readonly TorrentField[] = [
+  ...FULL_FIELDS.filter((field) => field !== "trackerStats" && field !== "secondsSeeding"),
+  "secondsSeeding",
+];
 /** Fields of the follow-up that completes new torrents seen in a recently-active answer. */
 export const TRACKER_FOLLOW_UP_FIELDS: readonly TorrentField[] = [
   "id",
@@ -42,7 +46,7 @@ interface TrackerView {
   readonly failure: string | undefined;
 }
 
-interface Known {
+interface Known extends MemoSlot {
   readonly hash: string;
   id: number;
   /** What was last emitted for this torrent (updated in place: no new record per changed row). */
@@ -68,6 +72,7 @@ const NO_TRACKERS: TrackerView = Object.freeze({
   working: false,
   failure: undefined,
 });
+const CLOSE_ARRAY = 0x5d;
 const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s?#]*)[^\s]*/gi;
 
 /**
@@ -87,8 +92,11 @@ export class TransmissionSync {
   readonly #states: StateMapper;
   readonly #shared = new Interner();
   readonly #update = new RecordUpdate();
+  readonly #memo = new RowMemo();
+  readonly #number = new Float64Array(1);
   #pass = 0;
   #valid = false;
+  #lastKind: PassKind | undefined;
 
   constructor(unknownStates: StateMapper) {
     this.#states = unknownStates;
@@ -115,6 +123,9 @@ export class TransmissionSync {
       throw new Error("a recently-active pass needs a completed full pass first");
     }
     const reset = kind === "full" && !this.#valid;
+    // The rows of the last pass are worth comparing with if it was a recently-active one, applied.
+    this.#memo.begin(kind === "recent" && this.#valid && this.#lastKind === "recent");
+    this.#lastKind = kind;
     // The table has applied the last pass's patches: their objects can serve again.
     this.#update.recycle();
     if (reset) this.#known.clear();
@@ -180,6 +191,9 @@ export class TransmissionSync {
         running,
         error,
         errorString,
+        memoPass: -1,
+        memoAt: 0,
+        memoLength: 0,
       };
       this.#known.set(hash, added);
       this.#byId[id] = added;
@@ -193,6 +207,41 @@ export class TransmissionSync {
     known.error = error;
     known.errorString = errorString;
     return patch;
+  }
+
+  /**
+   * @internal Applies a row of a recently-active answer (table format, `secondsSeeding` last)
+   * that is byte for byte its torrent's row of the last pass but for that last value, without
+   * decoding it: every other value is the one the record holds, so only the seconds seeding can
+   * change. Returns where the row ends, or -1 when it is not such a row (decode it).
+   */
+  tick(chunk: Buffer, start: number, pass: SyncPass): number {
+    const id = leadingId(chunk, start);
+    const known = id < 0 ? undefined : this.#byId[id];
+    // A torrent whose trackers are unknown goes the long way, for its follow-up.
+    if (known === undefined || known.id !== id || known.view === undefined) return -1;
+    const comma = this.#memo.match(known, chunk, start);
+    if (comma === -1) return -1;
+    const end = readNumber(chunk, comma + 1, this.#number);
+    if (end === -1 || chunk[end] !== CLOSE_ARRAY) return -1;
+    known.pass = pass.number;
+    this.#memo.keep(known, chunk, start, comma);
+    const seedingTime = Math.max(0, unboxed(this.#number[0] as number));
+    if (seedingTime === known.record.seedingTime) return end + 1;
+    this.#update.start(known.hash, known.record);
+    this.#update.set("seedingTime", seedingTime);
+    const patch = this.#update.finish();
+    if (patch !== undefined) pass.add(patch);
+    return end + 1;
+  }
+
+  /**
+   * @internal Keeps a row of a recently-active answer just applied, `chunk[start, end)` up to
+   * the comma before its last value (`secondsSeeding`), for `tick` in the next pass.
+   */
+  keepRow(id: number, chunk: Buffer, start: number, end: number): void {
+    const known = this.#byId[id];
+    if (known !== undefined && chunk[end] === 0x2c) this.#memo.keep(known, chunk, start, end);
   }
 
   /**
@@ -412,6 +461,8 @@ export class SyncPass {
   readonly #followUpColumns = newColumns();
   /** Rows of the table format, read from the bytes once the header came. */
   readonly #decoder = new RowDecoder();
+  /** Rows of this answer are compared with the last pass's and kept (see RowMemo). */
+  #memo = false;
   #consistent = true;
   #removalsKnown = true;
 
@@ -438,7 +489,9 @@ export class SyncPass {
     const row = this.#row(value, this.#columns);
     if (row === undefined) {
       const at = this.#columns.at;
-      if (at !== undefined) this.#decoder.layout(at, this.#columns.width);
+      const width = this.#columns.width;
+      if (at !== undefined) this.#decoder.layout(at, width);
+      this.#memo = this.kind === "recent" && at?.[FIELD.secondsSeeding] === width - 1;
       return;
     }
     this.#take(row);
@@ -450,9 +503,23 @@ export class SyncPass {
    */
   decode(chunk: Buffer, start: number): number {
     if (!this.#consistent) return -1;
-    const end = this.#decoder.decode(chunk, start);
-    if (end !== -1) this.#take(this.#decoder);
+    if (this.#memo) {
+      const end = this.#sync.tick(chunk, start, this);
+      if (end !== -1) return end;
+    }
+    const decoder = this.#decoder;
+    const end = decoder.decode(chunk, start);
+    if (end === -1) return -1;
+    this.#take(decoder);
+    if (this.#memo && this.#consistent) {
+      this.#sync.keepRow(rowId(decoder), chunk, start, decoder.lastValueStart - 1);
+    }
     return end;
+  }
+
+  /** @internal Adds a patch of this pass (from `TransmissionSync.tick`). */
+  add(patch: TorrentPatch): void {
+    this.#patches.push(patch);
   }
 
   #take(row: RowValues): void {
@@ -595,6 +662,19 @@ function checkRow(row: RowValues, hash: string): void {
   if (labels !== Kind.StringList && labels !== Kind.Absent && labels !== Kind.Null) {
     throw new SourceProtocolError(`torrent-get: ${hash}.labels must be an array of strings`);
   }
+}
+
+/** The id at the start of a row, `[` and digits and `,`; -1 for anything else. */
+function leadingId(chunk: Buffer, start: number): number {
+  let id = 0;
+  let i = start + 1;
+  if (chunk[start] !== 0x5b || chunk[i] === 0x30) return -1;
+  for (; i < chunk.length && i < start + 11; i++) {
+    const digit = (chunk[i] as number) - 0x30;
+    if (digit < 0 || digit > 9) break;
+    id = id * 10 + digit;
+  }
+  return i > start + 1 && chunk[i] === 0x2c && id <= 0x7fffffff ? id : -1;
 }
 
 /** The id of a row. */
