@@ -49,8 +49,11 @@ interface TrackerView {
 interface Known extends MemoSlot {
   readonly hash: string;
   id: number;
-  /** What was last emitted for this torrent (updated in place: no new record per changed row). */
-  readonly record: Mutable<TorrentFields>;
+  /**
+   * What was last emitted for this torrent (updated in place: no new record per changed row),
+   * with its hash: a new torrent's patch is the record itself, not a copy (the table copies it).
+   */
+  readonly record: Mutable<TorrentFields> & { readonly hash: string };
   /** The last pass that listed it. */
   pass: number;
   /** Undefined until a row with `trackerStats` was seen. */
@@ -174,7 +177,7 @@ export class TransmissionSync {
     const view =
       this.#view(row.get(FIELD.trackerStats), hash) ??
       (pass.kind === "recent" ? known?.view : NO_TRACKERS);
-    const record = known?.record ?? { ...EMPTY_TORRENT };
+    const record = known?.record ?? { hash, ...EMPTY_TORRENT };
     const update = this.#update;
     update.start(hash, record);
     this.#fill(update, row, hash, status, error);
@@ -197,7 +200,7 @@ export class TransmissionSync {
       };
       this.#known.set(hash, added);
       this.#byId[id] = added;
-      return { hash, ...record };
+      return record;
     }
     this.#byId[id] = known;
     known.id = id;
@@ -562,7 +565,11 @@ export class SyncPass {
     return this.#removalsKnown;
   }
 
-  /** Ends the pass with the answer's `removed` ids (recently-active only). */
+  /**
+   * Ends the pass with the answer's `removed` ids (recently-active only). The patches are the
+   * sync's own objects (a new torrent's record, patch objects it reuses): apply them before the
+   * next pass begins, as the table does (it keeps no patch).
+   */
   finish(removed: unknown): TableUpdate {
     if (!this.#consistent) throw new Error("an inconsistent pass cannot be finished");
     let ids: number[] = [];
