@@ -111,17 +111,23 @@ export class TransmissionApi {
   /**
    * `torrent-get`, parsed as it streams in: each element of `torrents` (the header and rows of the
    * table format) goes to `onElement` as soon as it has arrived, so a list of 100,000 torrents
-   * never sits in memory whole. Resolves with the other arguments (`removed`).
+   * never sits in memory whole; `decode` may take elements straight from the bytes instead (see
+   * JsonArrayStream). Resolves with the other arguments (`removed`).
    */
   async torrentGet(
     args: Readonly<Record<string, unknown>>,
     signal: AbortSignal,
     onElement: (value: unknown) => void,
+    decode?: (chunk: Buffer, start: number) => number,
   ): Promise<Record<string, unknown>> {
     let parser: JsonArrayStream | undefined;
     try {
       await this.#exchange("torrent-get", args, signal, STREAMED_LIST_BYTES, (chunk) => {
-        parser ??= new JsonArrayStream({ path: torrentsPath(this.#dialect), onElement });
+        parser ??= new JsonArrayStream({
+          path: torrentsPath(this.#dialect),
+          onElement,
+          ...(decode === undefined ? {} : { decode }),
+        });
         parser.write(chunk);
       });
       if (parser === undefined) throw new SourceProtocolError("torrent-get: empty answer");

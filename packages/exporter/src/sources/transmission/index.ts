@@ -199,7 +199,12 @@ export class TransmissionSource implements TorrentSource {
       format: "table",
     };
     if (kind === "recent") args.ids = "recently-active";
-    const rest = await this.#api.torrentGet(args, signal, (element) => pass.element(element));
+    const rest = await this.#api.torrentGet(
+      args,
+      signal,
+      (element) => pass.element(element),
+      (chunk, start) => pass.decode(chunk, start),
+    );
     if (!pass.consistent) return undefined;
     const pending = pass.pendingTrackers;
     if (pending.length > 0) {

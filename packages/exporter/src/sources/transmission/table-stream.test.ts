@@ -81,6 +81,42 @@ describe("JsonArrayStream", () => {
     );
   });
 
+  it("keeps the elements in order when some are taken from the bytes by `decode` (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.jsonValue(), { maxLength: 20 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 4 }),
+        (rows, size, every) => {
+          const text = JSON.stringify({ arguments: { torrents: rows } });
+          const elements: unknown[] = [];
+          let calls = 0;
+          // Takes every `every`-th array that ends in its chunk: the first prefix that parses.
+          const decode = (chunk: Buffer, start: number): number => {
+            if (chunk[start] !== 0x5b || ++calls % every !== 0) return -1;
+            for (let end = start + 1; end <= chunk.length; end++) {
+              try {
+                elements.push(JSON.parse(chunk.toString("utf8", start, end)));
+                return end;
+              } catch {}
+            }
+            return -1;
+          };
+          const parser = new JsonArrayStream({
+            path: PATH,
+            onElement: (value) => elements.push(value),
+            decode,
+          });
+          const bytes = Buffer.from(text);
+          for (let i = 0; i < bytes.length; i += size) parser.write(bytes.subarray(i, i + size));
+          assert.deepEqual(parser.end(), { arguments: { torrents: [] } });
+          assert.deepEqual(elements, JSON.parse(JSON.stringify(rows)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("rejects garbage, truncation and oversized rows with a protocol error, never a crash", () => {
     const bad = [
       "<h1>502 Bad Gateway</h1>",

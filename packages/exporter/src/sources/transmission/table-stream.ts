@@ -9,6 +9,12 @@ export interface JsonArrayStreamOptions {
   readonly path: readonly string[];
   /** Called with each element of that array, parsed. */
   readonly onElement: (value: unknown) => void;
+  /**
+   * Takes an element whole from the bytes, if it can: given a chunk and where an element begins
+   * in it, returns where the element ends, having handled it, or -1 to have it parsed and given
+   * to `onElement` (it is cut by the chunk's end, or not what it reads). Elements keep their order.
+   */
+  readonly decode?: (chunk: Buffer, start: number) => number;
   /** Largest single element accepted, in bytes (default 16 MiB). */
   readonly maxElementBytes?: number;
   /** Largest remainder of the answer (everything but the streamed elements), in bytes (default 64 MiB). */
@@ -38,14 +44,16 @@ type ElementState = "first" | "value" | "after";
 
 /**
  * A push parser: feed it the answer's bytes as they come, then `end()`. Each element of the array
- * at `path` is cut out and parsed on its own with JSON.parse (at most `maxElementBytes` at a time),
- * so a 100 MB torrent list never becomes one 100 MB string; the rest of the answer (the envelope,
- * `removed`, `result`) is kept, with that array left empty, and parsed by `end()`. Structural
- * characters are ASCII, so cutting on them never splits a UTF-8 sequence.
+ * at `path` is taken by `decode` when it can, else cut out and parsed with JSON.parse (at most
+ * `maxElementBytes` at a time), so a 100 MB torrent list never becomes one 100 MB string; the
+ * rest of the answer (the envelope, `removed`, `result`) is kept, with that array left empty, and
+ * parsed by `end()`. Structural characters are ASCII, so cutting on them never splits a UTF-8
+ * sequence.
  */
 export class JsonArrayStream {
   readonly #path: readonly string[];
   readonly #onElement: (value: unknown) => void;
+  readonly #decode: ((chunk: Buffer, start: number) => number) | undefined;
   /** The element being captured. */
   readonly #row: JsonValueCapture;
   readonly #maxRest: number;
@@ -66,6 +74,7 @@ export class JsonArrayStream {
   constructor(options: JsonArrayStreamOptions) {
     this.#path = options.path;
     this.#onElement = options.onElement;
+    this.#decode = options.decode;
     this.#row = new JsonValueCapture(options.maxElementBytes ?? 16 * 2 ** 20, "a torrent row");
     this.#maxRest = options.maxRestBytes ?? 64 * 2 ** 20;
   }
@@ -285,6 +294,18 @@ export class JsonArrayStream {
         continue;
       }
       if (byte === COMMA) throw new SourceProtocolError("JSON: unexpected ',' in the torrent list");
+      if (this.#decode !== undefined) {
+        // The rows before it go first.
+        this.#parseRun(chunk, runStart, runEnd, runCount);
+        runStart = -1;
+        runCount = 0;
+        const end = this.#decode(chunk, i);
+        if (end !== -1) {
+          this.#element = "after";
+          i = end;
+          continue;
+        }
+      }
       row.begin(byte);
       rowStart = i;
     }

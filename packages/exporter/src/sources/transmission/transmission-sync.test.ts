@@ -3,12 +3,20 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import fc from "fast-check";
 import type { TableUpdate } from "../../model/patch.ts";
 import { TorrentStatus as S, StateMapper } from "../../model/status.ts";
 import type { TorrentPatch } from "../../model/torrent.ts";
 import { SourceProtocolError } from "../../net/errors.ts";
 import { transmissionStatus } from "./states.ts";
-import { type PassKind, redactUrls, TransmissionSync } from "./transmission-sync.ts";
+import { JsonArrayStream } from "./table-stream.ts";
+import {
+  FULL_FIELDS,
+  type PassKind,
+  RECENT_FIELDS,
+  redactUrls,
+  TransmissionSync,
+} from "./transmission-sync.ts";
 
 type Answer = { torrents: unknown[]; removed?: unknown };
 
@@ -27,6 +35,20 @@ function run(sync: TransmissionSync, kind: PassKind, answer: Answer): TableUpdat
   const pass = sync.begin(kind);
   for (const element of answer.torrents) pass.element(element);
   return pass.finish(answer.removed);
+}
+
+/** A pass fed from the answer's bytes in chunks of `size`, rows read by the pass's decoder. */
+function runBytes(sync: TransmissionSync, kind: PassKind, text: Buffer, size: number): TableUpdate {
+  const pass = sync.begin(kind);
+  const parser = new JsonArrayStream({
+    path: ["arguments", "torrents"],
+    onElement: (value) => pass.element(value),
+    decode: (chunk, start) => pass.decode(chunk, start),
+  });
+  for (let i = 0; i < text.length; i += size) parser.write(text.subarray(i, i + size));
+  const rest = parser.end() as { arguments: Answer };
+  // Patches are only valid until the next pass: keep a copy.
+  return structuredClone(pass.finish(rest.arguments.removed));
 }
 
 function byName(changes: TableUpdate): Map<string, TorrentPatch> {
@@ -103,6 +125,111 @@ describe("TransmissionSync", () => {
     assert.equal(lost.trackerError, false);
     assert.equal(sync.size, 5);
     assert.doesNotMatch(JSON.stringify(changes), /SECRETPASSKEY|announce/);
+  });
+
+  it("gives the same changes from the answer's bytes as from parsed rows, whatever the chunking", () => {
+    const answers: Array<[PassKind, Answer]> = [
+      ["full", fixture("3.00", "torrent-get-table.json")],
+      ["recent", fixture("3.00", "torrent-get-recent.json")],
+      ["recent", fixture("3.00", "torrent-get-recent.json")],
+      ["full", fixture("3.00", "torrent-get-table.json")],
+    ];
+    const parsed = newSync();
+    const expected = answers.map(([kind, answer]) => structuredClone(run(parsed, kind, answer)));
+    for (const size of [5, 64, 1000, 1 << 20]) {
+      for (const pretty of [true, false]) {
+        const bytes = newSync();
+        answers.forEach(([kind, answer], i) => {
+          const text = JSON.stringify({ arguments: answer }, null, pretty ? 1 : undefined);
+          assert.deepEqual(
+            runBytes(bytes, kind, Buffer.from(text), size),
+            expected[i],
+            `answer ${i} in chunks of ${size}${pretty ? ", pretty" : ""}`,
+          );
+        });
+      }
+    }
+  });
+
+  it("gives the same changes whether a row that moved only its seconds seeding is decoded or not (property)", () => {
+    // A torrent's row in RECENT_FIELDS order, from a few values that vary.
+    const rowOf = (id: number, v: number[]): unknown[] => {
+      const values: Record<string, unknown> = {
+        id,
+        hashString: hash(id),
+        name: `t${id}${"\u00e9".repeat(v[0] as number)}`,
+        status: v[1] ? 6 : 0,
+        error: 0,
+        errorString: v[2] ? "Tracker gave an error" : "",
+        sizeWhenDone: 5_000_000_000 + id,
+        percentDone: 1,
+        downloadedEver: 5_000_000_000 + id,
+        uploadedEver: 6_000_000_000 + (v[3] as number),
+        rateDownload: 0,
+        rateUpload: v[4],
+        uploadRatio: ((v[3] as number) + 1) / 3,
+        labels: v[5] ? ["tv"] : [],
+        addedDate: 1_800_000_000,
+        doneDate: 1_800_003_600,
+        downloadDir: "/srv/torrents",
+        peersSendingToUs: 0,
+        peersGettingFromUs: v[6],
+        leftUntilDone: 0,
+        fileCount: 0,
+        secondsSeeding: v[7],
+      };
+      return RECENT_FIELDS.map((field) => values[field]);
+    };
+    const full = (ids: number[], at: number[][]) => ({
+      torrents: [
+        FULL_FIELDS,
+        ...ids.map((id) => {
+          const row = rowOf(id, at[id] as number[]);
+          return FULL_FIELDS.map((field) =>
+            field === "trackerStats" ? [] : row[RECENT_FIELDS.indexOf(field)],
+          );
+        }),
+      ],
+    });
+    const change = fc.record({
+      ids: fc.uniqueArray(fc.integer({ min: 1, max: 8 }), { maxLength: 8 }),
+      field: fc.integer({ min: 0, max: 7 }),
+      value: fc.integer({ min: 0, max: 3 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(change, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 40, max: 400 }),
+        (passes, size) => {
+          const values = Array.from({ length: 9 }, () => [0, 1, 0, 0, 0, 0, 0, 100]);
+          const ids = [1, 2, 3, 4, 5, 6, 7, 8];
+          const parsed = newSync();
+          const bytes = newSync();
+          const first = full(ids, values);
+          assert.deepEqual(
+            runBytes(bytes, "full", Buffer.from(JSON.stringify({ arguments: first })), size),
+            structuredClone(run(parsed, "full", first)),
+          );
+          for (const { ids: listed, field, value } of passes) {
+            for (const id of listed) {
+              const v = values[id] as number[];
+              // Every seed's seconds seeding ticks; one other value may change.
+              v[7] = (v[7] as number) + 10;
+              if (id % 2 === 0) v[field] = value;
+            }
+            const answer = {
+              torrents: [RECENT_FIELDS, ...listed.map((id) => rowOf(id, values[id] as number[]))],
+              removed: [],
+            };
+            assert.deepEqual(
+              runBytes(bytes, "recent", Buffer.from(JSON.stringify({ arguments: answer })), size),
+              structuredClone(run(parsed, "recent", answer)),
+            );
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it("maps 4.1's snake_case table to the same records", () => {
@@ -236,15 +363,14 @@ describe("TransmissionSync", () => {
     assert.deepEqual(next.finish([]).patches, [{ hash: hash(3), trackerHosts: ["c.example"] }]);
   });
 
-  it("keeps the patches it gave as they were: later rows update its own records in place", () => {
+  it("gives each pass's changes, whatever it gave before: its records are updated in place", () => {
     const sync = newSync();
     const first = run(sync, "full", { torrents: [HEADER, [1, hash(1), "a", 6, 0, 0, []]] });
-    const given = structuredClone(first.patches);
+    assert.equal(first.patches[0]?.name, "a");
     const second = run(sync, "recent", {
       torrents: [HEADER, [1, hash(1), "b", 6, 0, 7, []]],
       removed: [],
     });
-    assert.deepEqual(first.patches, given);
     assert.deepEqual(second.patches, [
       { hash: hash(1), name: "b", status: S.Uploading, uploadRate: 7 },
     ]);
@@ -252,10 +378,39 @@ describe("TransmissionSync", () => {
       torrents: [HEADER, [1, hash(1), "b", 6, 0, 0, []]],
       removed: [],
     });
-    assert.deepEqual(second.patches, [
-      { hash: hash(1), name: "b", status: S.Uploading, uploadRate: 7 },
-    ]);
     assert.deepEqual(third.patches, [{ hash: hash(1), status: S.Stalled, uploadRate: 0 }]);
+  });
+
+  it("reuses a pass's patch objects in the next pass, never one a follow-up completed", () => {
+    const sync = newSync();
+    const withStats = ["id", "hashString", "status", "secondsSeeding", "trackerStats"];
+    const without = withStats.slice(0, 4);
+    run(sync, "full", { torrents: [withStats, [1, hash(1), 6, 10, []]] });
+    // Torrent 2 comes in a recently-active answer; the follow-up does not find it (yet).
+    const second = sync.begin("recent");
+    second.element(without);
+    second.element([2, hash(2), 6, 10]);
+    assert.deepEqual(second.pendingTrackers, [2]);
+    second.finish([]);
+    // Both tick; the follow-up completes torrent 2's patch with its trackers.
+    const third = sync.begin("recent");
+    third.element(without);
+    third.element([1, hash(1), 6, 20]);
+    third.element([2, hash(2), 6, 20]);
+    third.trackers(["id", "hashString", "trackerStats"]);
+    third.trackers([2, hash(2), [stat("udp://u.example:6969/announce", true, true, "Success")]]);
+    assert.deepEqual(third.finish([]).patches, [
+      { hash: hash(1), seedingTime: 20 },
+      { hash: hash(2), seedingTime: 20, trackerHosts: ["u.example"] },
+    ]);
+    const fourth = run(sync, "recent", {
+      torrents: [without, [1, hash(1), 6, 30], [2, hash(2), 6, 30]],
+      removed: [],
+    });
+    assert.deepEqual(fourth.patches, [
+      { hash: hash(1), seedingTime: 30 },
+      { hash: hash(2), seedingTime: 30 },
+    ]);
   });
 
   it("knows a torrent by its id whatever the case of its hash, and only under its own id", () => {
