@@ -5,7 +5,7 @@ import { EMPTY_TORRENT, type TorrentFields, type TorrentPatch } from "./torrent.
 /**
  * What changed in a table: what every client's sync answers for one poll. When `reset` is true
  * the patches are complete: other torrents are gone. The table copies what it keeps (a patch is
- * not kept).
+ * not kept): a source may reuse its patch objects once the next poll begins (Transmission does).
  */
 export interface TableUpdate {
   readonly reset: boolean;
