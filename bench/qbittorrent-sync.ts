@@ -11,7 +11,7 @@ import { syncSuite } from "./sync-suite.ts";
 export const qbittorrentSync = syncSuite({
   client: "qbittorrent",
   description:
-    "qBittorrent Web API SIMULATOR (4.5.2 wire format, gzip, rid semantics), 1% churn per poll; exporter and simulator in separate processes",
+    "qBittorrent Web API SIMULATOR (4.5.2 wire format, gzip when asked (seedwatch asks a client on loopback for none, the full-list approach for gzip as other exporters do), rid semantics), 1% churn per poll; exporter and simulator in separate processes",
   approaches: { ours: "incremental", baseline: "full-list", label: "full" },
   bytesGoal: { than: "the full list", atLeast: 20 },
 });
