@@ -1,6 +1,7 @@
 // scanJson over UTF-8 bytes: the same scan, byte by byte, so a Buffer body is never decoded whole into a string.
 
 import { normalizeKey } from "./fuzzy-get.ts";
+import { isHex, isSpace, noneFound } from "./json-chars.ts";
 
 /** Nesting deeper than this is treated as unreadable (channel-exporter hits Python's recursion limit). */
 const MAX_DEPTH = 512;
@@ -406,20 +407,4 @@ function smallInteger(bytes: Buffer, start: number, end: number): number | undef
   }
   // -0 stays -0, as Number("-0") gives.
   return negative ? -value : value;
-}
-
-function isHex(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-}
-
-function noneFound(count: number): unknown[] {
-  // Literals for the usual one and two targets: Array.prototype.fill is a call into C++.
-  if (count === 1) return [undefined];
-  if (count === 2) return [undefined, undefined];
-  return new Array<unknown>(count).fill(undefined);
-}
-
-/** JSON whitespace; callers test `c <= 0x20` first, so compact JSON costs one comparison. */
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
