@@ -5,7 +5,7 @@ import type { TableUpdate } from "../../model/patch.ts";
 import type { StateMapper } from "../../model/status.ts";
 import type { TorrentFields, TorrentPatch } from "../../model/torrent.ts";
 import type { ListedNumbers, ListedTorrent } from "./list-query.ts";
-import { type MutableSent, type Sent, SentStore } from "./sent-store.ts";
+import { emptySent, type MutableSent, type Sent, SentStore } from "./sent-store.ts";
 import { isTrackerMessage, rtorrentStatus } from "./states.ts";
 
 /** The record's fields rTorrent has: all but tags and seeding time. */
@@ -545,43 +545,6 @@ function fillInputs(into: MutableInputs, s: Sent): MutableInputs {
   into.skipRate = s.skipRate;
   into.peersConnected = 0;
   return into;
-}
-
-/** A kept row of zeros and empty strings, the shape of every Sent. */
-function emptySent(): Sent {
-  return {
-    name: "",
-    status: 0 as Sent["status"],
-    size: 0,
-    progress: 0,
-    downloaded: 0,
-    uploaded: 0,
-    downloadRate: 0,
-    uploadRate: 0,
-    ratio: 0,
-    category: "",
-    trackerHosts: EMPTY,
-    trackerError: false,
-    message: "",
-    addedOn: 0,
-    completedOn: 0,
-    savePath: "",
-    seeds: 0,
-    leechers: 0,
-    started: false,
-    left: 0,
-    files: 0,
-    skipRate: 0,
-    addedAt: 0,
-    startedAt: 0,
-    completedBytes: 0,
-    open: false,
-    active: false,
-    complete: false,
-    hashChecking: false,
-    hashing: 0,
-    seen: 0,
-  };
 }
 
 /** Every field of the record: what rTorrent does not have (tags, seeding time) at its empty value. */

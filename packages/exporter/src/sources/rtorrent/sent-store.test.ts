@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ListedNumbers } from "./list-query.ts";
-import { type Sent, SentStore } from "./sent-store.ts";
+import { emptySent, type Sent, SentStore } from "./sent-store.ts";
 
 function sent(i: number): Sent {
   return {
@@ -83,13 +83,14 @@ describe("SentStore", () => {
     const store = new SentStore();
     for (let i = 0; i < 3000; i++) store.put(h(i), sent(i));
     assert.equal(store.size, 3000);
-    for (let i = 0; i < 3000; i += 7) assert.deepEqual(store.get(store.slot(h(i))), sent(i));
+    for (let i = 0; i < 3000; i += 7)
+      assert.deepEqual(store.read(store.slot(h(i)), emptySent()), sent(i));
     const slot = store.slot(h(5));
     store.delete(h(5));
     assert.equal(store.slot(h(5)), -1);
     assert.equal(store.size, 2999);
     assert.equal(store.put(NEW, sent(9000)), slot);
-    assert.deepEqual(store.get(slot), sent(9000));
+    assert.deepEqual(store.read(slot, emptySent()), sent(9000));
     assert.deepEqual(
       [...store.entries()].filter(([hash]) => hash === h(5) || hash === NEW),
       [[NEW, slot]],

@@ -26,6 +26,7 @@ export type Sent = Omit<TorrentFields, "tags" | "seedingTime"> & {
 export type MutableSent = { -readonly [K in keyof Sent]: Sent[K] };
 
 const FIRST_CAPACITY = 1024;
+const NO_HOSTS: readonly string[] = Object.freeze([]);
 
 /** The numbers kept per torrent, each in a Float64Array column (exact up to 2^53). */
 const NUMBER_FIELDS = [
@@ -203,45 +204,6 @@ export class SentStore {
     this.#category[slot] = f.category;
     this.#savePath[slot] = f.savePath;
     this.#trackerHosts[slot] = f.trackerHosts;
-  }
-
-  /** What is kept in a slot, as a new object. */
-  get(slot: number): Sent {
-    const c = this.#c;
-    const flags = this.#flags[slot] as number;
-    return {
-      name: this.#name[slot] as string,
-      status: this.#status[slot] as StatusCode,
-      size: c.size[slot] as number,
-      progress: c.progress[slot] as number,
-      downloaded: c.downloaded[slot] as number,
-      uploaded: c.uploaded[slot] as number,
-      downloadRate: c.downloadRate[slot] as number,
-      uploadRate: c.uploadRate[slot] as number,
-      ratio: c.ratio[slot] as number,
-      category: this.#category[slot] as string,
-      trackerHosts: this.#trackerHosts[slot] as readonly string[],
-      trackerError: (flags & FLAG.trackerError) !== 0,
-      message: this.#message[slot] as string,
-      addedOn: c.addedOn[slot] as number,
-      completedOn: c.completedOn[slot] as number,
-      savePath: this.#savePath[slot] as string,
-      seeds: c.seeds[slot] as number,
-      leechers: c.leechers[slot] as number,
-      started: (flags & FLAG.started) !== 0,
-      left: c.left[slot] as number,
-      files: c.files[slot] as number,
-      skipRate: c.skipRate[slot] as number,
-      addedAt: c.addedAt[slot] as number,
-      startedAt: c.startedAt[slot] as number,
-      completedBytes: c.completedBytes[slot] as number,
-      open: (flags & FLAG.open) !== 0,
-      active: (flags & FLAG.active) !== 0,
-      complete: (flags & FLAG.complete) !== 0,
-      hashChecking: (flags & FLAG.hashChecking) !== 0,
-      hashing: c.hashing[slot] as number,
-      seen: this.#seen[slot] as number,
-    };
   }
 
   /** What is kept in a slot, written over `into` (no new object); returns `into`. */
@@ -554,4 +516,41 @@ function newColumns(n: number): Columns {
 function grown<T extends Uint8Array | Uint32Array>(old: T, next: T): T {
   next.set(old);
   return next;
+}
+
+/** A row of zeros and empty strings, the shape of every Sent: what `SentStore.read` fills. */
+export function emptySent(): MutableSent {
+  return {
+    name: "",
+    status: 0 as Sent["status"],
+    size: 0,
+    progress: 0,
+    downloaded: 0,
+    uploaded: 0,
+    downloadRate: 0,
+    uploadRate: 0,
+    ratio: 0,
+    category: "",
+    trackerHosts: NO_HOSTS,
+    trackerError: false,
+    message: "",
+    addedOn: 0,
+    completedOn: 0,
+    savePath: "",
+    seeds: 0,
+    leechers: 0,
+    started: false,
+    left: 0,
+    files: 0,
+    skipRate: 0,
+    addedAt: 0,
+    startedAt: 0,
+    completedBytes: 0,
+    open: false,
+    active: false,
+    complete: false,
+    hashChecking: false,
+    hashing: 0,
+    seen: 0,
+  };
 }
